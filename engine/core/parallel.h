@@ -1,0 +1,27 @@
+// A persistent thread pool (std::thread natively, pthreads in the threaded WASM build,
+// nothing in the single-threaded build). parallel_for splits [begin, end) into
+// contiguous chunks, one per thread; the caller runs the first chunk.
+//
+// Determinism rule for every kernel: split only over independent outputs (rows,
+// batch items, channels) and never change the order of a reduction with the thread
+// count, so 1, 2 and 4 threads give bit-identical results.
+#pragma once
+#include <cstdint>
+#include <functional>
+
+namespace wg {
+
+// Number of threads parallel_for uses (>= 1). Set at most hardware/pool size.
+int num_threads();
+// Clamped to [1, max_threads()]; threads are created once and reused.
+void set_num_threads(int threads);
+// The most threads this build can use (1 in the single-threaded WASM build).
+int max_threads();
+bool threads_supported();
+
+// Runs body(chunk_begin, chunk_end) over [begin, end). Ranges smaller than
+// 2 * min_chunk run inline on the caller. Not re-entrant: a nested call runs inline.
+void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t min_chunk,
+                  const std::function<void(std::int64_t, std::int64_t)>& body);
+
+}  // namespace wg
