@@ -120,23 +120,31 @@ TEST(Conv2d, FastKernelsMatchReference) {
 }
 
 TEST(Conv2d, BitIdenticalForOneTwoFourThreads) {
-  Tensor x = random_tensor({9, 3, 12, 10}, 7), w = random_tensor({6, 3, 3, 3}, 8), b = random_tensor({6}, 9);
-  std::vector<std::vector<float>> results;
-  for (int threads : {1, 2, 4}) {
-    set_num_threads(threads);
-    Var xv(x.clone(), true), wv(w.clone(), true), bv(b.clone(), true);
-    Var y = conv2d(xv, wv, bv, {2, 1, 1});
-    backward(y, random_tensor(y.shape(), 10));
-    std::vector<float> all = y.value().to_vector();
-    for (const Tensor* t : {&xv.grad(), &wv.grad(), &bv.grad()}) {
-      auto v = t->to_vector();
-      all.insert(all.end(), v.begin(), v.end());
+  // batch 9: threads split items and weight-gradient blocks; batch 1: threads split GEMM rows.
+  const ConvCase cases[] = {{{9, 3, 12, 10}, {6, 3, 3, 3}, {2, 1, 1}, true},
+                            {{1, 4, 16, 16}, {16, 4, 3, 3}, {1, 1, 1}, true},
+                            {{6, 8, 8, 8}, {12, 8, 1, 1}, {1, 0, 1}, true}};
+  std::uint64_t seed = 200;
+  for (const ConvCase& c : cases) {
+    SCOPED_TRACE(shape_str(c.x) + " * " + shape_str(c.w));
+    Tensor x = random_tensor(c.x, seed++), w = random_tensor(c.w, seed++), b = random_tensor({c.w[0]}, seed++);
+    std::vector<std::vector<float>> results;
+    for (int threads : {1, 2, 4}) {
+      set_num_threads(threads);
+      Var xv(x.clone(), true), wv(w.clone(), true), bv(b.clone(), true);
+      Var y = conv2d(xv, wv, bv, c.options);
+      backward(y, random_tensor(y.shape(), 10));
+      std::vector<float> all = y.value().to_vector();
+      for (const Tensor* t : {&xv.grad(), &wv.grad(), &bv.grad()}) {
+        auto v = t->to_vector();
+        all.insert(all.end(), v.begin(), v.end());
+      }
+      results.push_back(all);
     }
-    results.push_back(all);
+    set_num_threads(1);
+    EXPECT_EQ(results[0], results[1]);
+    EXPECT_EQ(results[0], results[2]);
   }
-  set_num_threads(1);
-  EXPECT_EQ(results[0], results[1]);
-  EXPECT_EQ(results[0], results[2]);
 }
 
 void expect_error_mentions(const std::function<void()>& f, const std::vector<std::string>& parts) {
