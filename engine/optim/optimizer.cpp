@@ -85,9 +85,10 @@ void Optimizer::step() {
     const Tensor& g = p.var.grad();
     if (!g.defined()) continue;  // not reached by this loss
     Tensor& value = p.var.value();
-    WG_CHECK(g.size() == value.size() && value.size() == buffers_size(i), "optimizer: parameter '", p.name,
-             "' has shape ", shape_str(value.shape()), " but its gradient has shape ", shape_str(g.shape()),
-             (buffers_.empty() || buffers_[i].empty() ? "" : " (or its optimizer state another size)"));
+    // Catches a parameter whose value was replaced by one of another size after construction.
+    WG_CHECK(g.size() == value.size() && value.size() == state_size(i), "optimizer: parameter '", p.name,
+             "' has shape ", shape_str(value.shape()), ", its gradient ", shape_str(g.shape()),
+             " and its optimizer state ", state_size(i), " elements; they must agree");
     ++param_steps_[i];
     Update u{value.data(),
              g.data(),
@@ -100,7 +101,8 @@ void Optimizer::step() {
   }
 }
 
-std::int64_t Optimizer::buffers_size(std::size_t i) const {
+// Elements the state was allocated for (the parameter's size when the type keeps no buffers).
+std::int64_t Optimizer::state_size(std::size_t i) const {
   return buffers_[i].empty() ? params_[i].var.value().size() : buffers_[i][0].size();
 }
 

@@ -94,7 +94,7 @@ class Optimizer {
 
  private:
   void clip_gradients();
-  std::int64_t buffers_size(std::size_t i) const;
+  std::int64_t state_size(std::size_t i) const;
 
   OptimizerConfig config_;
   std::vector<ParameterRef> params_;

@@ -268,6 +268,14 @@ TEST(Optimizer, ConfigValidationNamesTheField) {
   expect_error_containing([&] { make_optimizer(c, {{"w", w, -1.0f}}); }, "lr_multiplier");
 }
 
+TEST(Optimizer, ParameterResizedAfterConstructionIsAnError) {
+  Var w = Var::parameter(Tensor::zeros({4}), "w");
+  auto opt = make_optimizer(OptimizerConfig{}, {{"w", w}});
+  w.value() = Tensor::zeros({5});
+  set_grad(w, {1, 1, 1, 1, 1});
+  expect_error_containing([&] { opt->step(); }, "parameter 'w' has shape [5], its gradient [5] and its optimizer state 4 elements");
+}
+
 TEST(Optimizer, StepsAllocateNothingAfterConstruction) {
   Var w = Var::parameter(random_tensor({64, 33}, 1), "w");
   Var b = Var::parameter(random_tensor({33}, 2), "b");
