@@ -51,8 +51,9 @@ TEST(Toy, EveryNameHasRightSizesBalanceAndIsReproducible) {
       EXPECT_NE(a.inputs.to_vector(), c.inputs.to_vector()) << name;
       const std::vector<int> counts = class_counts(a);
       for (int count : counts) EXPECT_GE(count, 200 / a.num_classes / 4) << name;  // gates are 1:3 at worst
-      if (name == "circles" || name == "moons" || name == "spirals" || name.rfind("blobs", 0) == 0)
+      if (name == "circles" || name == "moons" || name == "spirals" || name.rfind("blobs", 0) == 0) {
         for (int count : counts) EXPECT_LE(std::abs(count - 200 / a.num_classes), 1) << name;
+      }
     } else {
       EXPECT_EQ(a.inputs.shape(), (Shape{200, 1})) << name;
       EXPECT_EQ(a.targets.shape(), (Shape{200, 1})) << name;
