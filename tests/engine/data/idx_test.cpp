@@ -177,5 +177,30 @@ TEST(Idx, ReadsCommittedFixturePair) {
   }
 }
 
+TEST(Idx, FixtureTruncatedOrMutatedGivesErrorsNotCrashes) {
+  const std::string dir = std::string(WG_SOURCE_DIR) + "/tests/fixtures/idx/";
+  const Bytes images = read_file(dir + "fixture-images-idx3-ubyte");
+  const Bytes labels = read_file(dir + "fixture-labels-idx1-ubyte");
+  ASSERT_EQ(images.size(), 16u + 5u * 784u);
+  for (std::size_t len = 0; len < images.size(); len += 1) {
+    const Bytes cut(images.begin(), images.begin() + len);
+    EXPECT_THROW(parse(cut, labels), Error) << "images cut at " << len;
+  }
+  // Seeded random corruption of the headers and the label bytes: parse or a clean wg::Error.
+  std::uint32_t state = 12345;
+  auto next = [&state] { return state = state * 1664525u + 1013904223u; };
+  for (int trial = 0; trial < 500; ++trial) {
+    Bytes im = images, lb = labels;
+    for (int k = 0; k < 3; ++k) {
+      im[next() % 16] = static_cast<std::uint8_t>(next() >> 24);
+      lb[next() % lb.size()] = static_cast<std::uint8_t>(next() >> 24);
+    }
+    try {
+      parse(im, lb);
+    } catch (const Error&) {
+    }
+  }
+}
+
 }  // namespace
 }  // namespace wg
