@@ -14,8 +14,7 @@ export class ConfusionView {
   /** data: {classes, matrix: Int32Array(classes*classes), classNames?} */
   render({ classes, matrix, classNames }) {
     const names = classNames ?? this.classNames ?? Array.from({ length: classes }, (_, i) => String(i));
-    const table = el('table', { class: 'confusion' });
-    table.append(el('caption', {}, 'Rows: true class · columns: predicted class · right: per-class accuracy'));
+    const table = el('table', { class: 'confusion', 'aria-label': 'Confusion matrix' });
     const head = el('tr', {}, el('th', { scope: 'col', class: 'corner' }, 'true \\ pred'));
     for (let p = 0; p < classes; p++) head.append(el('th', { scope: 'col' }, names[p]));
     head.append(el('th', { scope: 'col' }, 'acc.'));
@@ -56,6 +55,9 @@ export class ConfusionView {
     }
     table.append(body);
     const overall = total ? `Overall accuracy ${(100 * correct / total).toFixed(2)}% on ${formatInteger(total)} examples.` : 'No examples.';
-    this.container.replaceChildren(el('div', { class: 'table-scroll' }, table), el('p', { class: 'view-caption' }, overall));
+    this.container.replaceChildren(
+      el('p', { class: 'view-caption' }, 'Rows: true class. Columns: predicted class. Right: per-class accuracy. Click a cell for its examples.'),
+      el('div', { class: 'table-scroll' }, table),
+      el('p', { class: 'view-caption' }, overall));
   }
 }

@@ -12,7 +12,7 @@ import { diverging, paintPixels } from './colour.js';
 const MAX_CHANNELS = 16;
 
 export class FiltersView {
-  constructor(container, { mode = 'mean', tileSize = 56 } = {}) {
+  constructor(container, { mode = 'mean', tileSize = 64 } = {}) {
     this.container = container;
     this.mode = mode;
     this.tileSize = tileSize;

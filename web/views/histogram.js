@@ -12,6 +12,9 @@ export class HistogramView {
 
   /** list: [{layer, name, kind:'weight'|'gradient', min, max, counts:[...]}] */
   render(list) {
+    // Two per row even on a phone.
+    const available = this.container.clientWidth;
+    this.width = available > 0 && available < 440 ? Math.floor((available - 20) / 2) : 200;
     const figures = list.map((h) => {
       const canvas = el('canvas', { role: 'img', 'aria-label': `${h.kind} histogram of ${h.name}, ${h.min.toPrecision(3)} to ${h.max.toPrecision(3)}` });
       this.draw(canvas, h);
