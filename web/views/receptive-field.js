@@ -31,7 +31,7 @@ export function clipRegion(region, height, width) {
 }
 
 export class ReceptiveFieldView {
-  constructor(container, { displaySize = 224 } = {}) {
+  constructor(container, { displaySize = 252 } = {}) {
     this.container = container;
     this.displaySize = displaySize;
     this.imageCanvas = el('canvas', { class: 'rf-canvas', role: 'img', 'aria-label': 'Input image with receptive field' });
@@ -67,7 +67,7 @@ export class ReceptiveFieldView {
 
   drawTable() {
     const head = el('thead', {}, el('tr', {},
-      ...['Layer', 'Output', 'RF size', 'Jump', 'Start'].map((h) => el('th', { scope: 'col' }, h))));
+      ...['Layer', 'Output', 'RF size', 'Jump', 'Start'].map((h, i) => el('th', { scope: 'col', class: i >= 2 ? 'num' : null }, h))));
     const body = el('tbody');
     for (const layer of this.state.summary.filter((l) => l.receptiveField)) {
       const rf = layer.receptiveField;
