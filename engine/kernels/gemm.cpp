@@ -19,7 +19,6 @@
 // contracts them into FMA.
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <xsimd/xsimd.hpp>
 
 #include "core/buffer_pool.h"
@@ -40,29 +39,6 @@ constexpr int kNC = 64 * kNR;                      // columns of one packed B pa
 
 int round_up(int value, int multiple) { return (value + multiple - 1) / multiple * multiple; }
 
-// a_packed is (kc, kMR) for rows [row0, row0 + kMR) of op(A), zero past M.
-void pack_a_sliver(bool trans_a, const float* A, int lda, int M, int row0, int pc, int kc, float* a_packed) {
-  const int rows = std::min(kMR, M - row0);
-  if (trans_a) {  // op(A)[i, k] = A[k, i]: each k reads kMR neighbours
-    for (int k = 0; k < kc; ++k) {
-      const float* src = A + static_cast<std::int64_t>(pc + k) * lda + row0;
-      float* dst = a_packed + k * kMR;
-      int r = 0;
-      for (; r < rows; ++r) dst[r] = src[r];
-      for (; r < kMR; ++r) dst[r] = 0.0f;
-    }
-  } else {
-    for (int r = 0; r < kMR; ++r) {
-      if (r < rows) {
-        const float* src = A + static_cast<std::int64_t>(row0 + r) * lda + pc;
-        for (int k = 0; k < kc; ++k) a_packed[k * kMR + r] = src[k];
-      } else {
-        for (int k = 0; k < kc; ++k) a_packed[k * kMR + r] = 0.0f;
-      }
-    }
-  }
-}
-
 // b_packed is (kc, kNR) for columns [col0, col0 + kNR) of op(B), zero past N.
 void pack_b_sliver(bool trans_b, const float* B, int ldb, int N, int col0, int pc, int kc, float* b_packed) {
   const int cols = std::min(kNR, N - col0);
@@ -79,8 +55,13 @@ void pack_b_sliver(bool trans_b, const float* B, int ldb, int N, int col0, int p
     for (int k = 0; k < kc; ++k) {
       const float* src = B + static_cast<std::int64_t>(pc + k) * ldb + col0;
       float* dst = b_packed + k * kNR;
-      std::memcpy(dst, src, sizeof(float) * cols);
-      for (int c = cols; c < kNR; ++c) dst[c] = 0.0f;
+      if (cols == kNR) {  // the common case: two vector copies, no memcpy call
+        batch::load_unaligned(src).store_aligned(dst);
+        batch::load_unaligned(src + kW).store_aligned(dst + kW);
+      } else {
+        for (int c = 0; c < cols; ++c) dst[c] = src[c];
+        for (int c = cols; c < kNR; ++c) dst[c] = 0.0f;
+      }
     }
   }
 }
@@ -93,8 +74,19 @@ struct WriteBack {
   bool first_k_block;
 };
 
-// C[0:rows, 0:cols] (row stride ldc) <- the kMR x kNR product of one A sliver and one B sliver.
-void micro_kernel(int kc, const float* __restrict a_packed, const float* __restrict b_packed, float* c, int ldc,
+// The A operand of one micro-kernel call, read in place: kMR row pointers into op(A)
+// (rows past M repeat row 0, whose results are discarded), and the distance between
+// consecutive k. A is not packed: its values are broadcast one at a time, so any
+// layout serves, and skipping the copy matters for the small shapes.
+struct ASliver {
+  const float* rows[kMR];
+  std::ptrdiff_t k_stride;
+};
+
+// C[0:rows, 0:cols] (row stride ldc) <- the kMR x kNR product of an A sliver (kMR x kc)
+// and a B sliver (kc x kNR, consecutive k b_stride floats apart, 16-byte aligned rows
+// not required).
+void micro_kernel(int kc, const ASliver& a, const float* __restrict b, std::ptrdiff_t b_stride, float* c, int ldc,
                   int rows, int cols, WriteBack wb) {
   batch acc0[kMR], acc1[kMR];
 #pragma GCC unroll 16
@@ -102,17 +94,21 @@ void micro_kernel(int kc, const float* __restrict a_packed, const float* __restr
     acc0[r] = batch(0.0f);
     acc1[r] = batch(0.0f);
   }
+  const float* a_rows[kMR];
+#pragma GCC unroll 16
+  for (int r = 0; r < kMR; ++r) a_rows[r] = a.rows[r];
+  const std::ptrdiff_t a_stride = a.k_stride;
   for (int k = 0; k < kc; ++k) {
-    const batch b0 = batch::load_aligned(b_packed);
-    const batch b1 = batch::load_aligned(b_packed + kW);
+    const batch b0 = batch::load_unaligned(b);
+    const batch b1 = batch::load_unaligned(b + kW);
 #pragma GCC unroll 16
     for (int r = 0; r < kMR; ++r) {
-      const batch a(a_packed[r]);
-      acc0[r] = xsimd::fma(a, b0, acc0[r]);
-      acc1[r] = xsimd::fma(a, b1, acc1[r]);
+      const batch ar(*a_rows[r]);
+      acc0[r] = xsimd::fma(ar, b0, acc0[r]);
+      acc1[r] = xsimd::fma(ar, b1, acc1[r]);
+      a_rows[r] += a_stride;
     }
-    a_packed += kMR;
-    b_packed += kNR;
+    b += b_stride;
   }
 
   const batch alpha(wb.alpha), beta(wb.beta);
@@ -158,6 +154,9 @@ void scale_c(int M, int N, float beta, float* C, int ldc) {
   }
 }
 
+// Up to this many rows of A, row-major B is read in place instead of packed.
+constexpr int kMaxRowsForUnpackedB = 4 * kMR;
+
 // Below this many multiply-adds a call runs on the caller's thread: waking the pool
 // costs more than it saves.
 constexpr std::int64_t kMinParallelWork = std::int64_t(1) << 18;
@@ -172,12 +171,13 @@ void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const f
     return;
   }
 
+  // Packing B costs one copy of it per K block and pays off when each sliver then
+  // serves many A slivers; for a few rows of A it is cheaper to read B in place
+  // (row-major op(B) only; a ragged last sliver is still packed, zero-padded).
+  const bool b_in_place = !trans_b && M <= kMaxRowsForUnpackedB;
   const int kc_max = std::min(K, kKC);
-  const int m_slivers = (M + kMR - 1) / kMR;
   const int nc_max = std::min(round_up(N, kNR), kNC);
-  const std::size_t a_floats = static_cast<std::size_t>(m_slivers) * kMR * kc_max;
   const std::size_t b_floats = static_cast<std::size_t>(nc_max) * kc_max;
-  float* a_packed = acquire_buffer(a_floats);
   float* b_packed = acquire_buffer(b_floats);
 
   const bool threaded = static_cast<std::int64_t>(M) * N * K >= kMinParallelWork && num_threads() > 1;
@@ -189,16 +189,12 @@ void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const f
   for (int pc = 0; pc < K; pc += kKC) {
     const int kc = std::min(kKC, K - pc);
     const WriteBack wb{alpha, beta, pc == 0};
-    run(m_slivers, 8, [&](std::int64_t lo, std::int64_t hi) {
-      for (std::int64_t s = lo; s < hi; ++s)
-        pack_a_sliver(trans_a, A, lda, M, static_cast<int>(s) * kMR, pc, kc, a_packed + s * kMR * kc);
-    });
-
     for (int jc = 0; jc < N; jc += kNC) {
       const int nc = std::min(kNC, N - jc);
       const int n_slivers = (nc + kNR - 1) / kNR;
-      run(n_slivers, 4, [&](std::int64_t lo, std::int64_t hi) {
-        for (std::int64_t s = lo; s < hi; ++s)
+      const int first_packed = b_in_place ? nc / kNR : 0;  // in place: only the ragged sliver
+      run(n_slivers - first_packed, 4, [&](std::int64_t lo, std::int64_t hi) {
+        for (std::int64_t s = first_packed + lo; s < first_packed + hi; ++s)
           pack_b_sliver(trans_b, B, ldb, N, jc + static_cast<int>(s) * kNR, pc, kc, b_packed + s * kNR * kc);
       });
 
@@ -210,11 +206,22 @@ void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const f
           const int j0 = static_cast<int>(task % n_blocks) * kNB;  // within the panel
           const int i1 = std::min(M, i0 + kMC), j1 = std::min(nc, j0 + kNB);
           for (int j = j0; j < j1; j += kNR) {
-            const float* b_sliver = b_packed + static_cast<std::int64_t>(j / kNR) * kNR * kc;
+            const int cols = std::min(kNR, nc - j);
+            const bool direct = b_in_place && cols == kNR;
+            const float* b_sliver = direct ? B + static_cast<std::int64_t>(pc) * ldb + jc + j
+                                           : b_packed + static_cast<std::int64_t>(j / kNR) * kNR * kc;
+            const std::ptrdiff_t b_stride = direct ? ldb : kNR;
             for (int i = i0; i < i1; i += kMR) {
-              const float* a_sliver = a_packed + static_cast<std::int64_t>(i / kMR) * kMR * kc;
-              micro_kernel(kc, a_sliver, b_sliver, C + static_cast<std::int64_t>(i) * ldc + jc + j, ldc,
-                           std::min(kMR, M - i), std::min(kNR, nc - j), wb);
+              const int rows = std::min(kMR, M - i);
+              ASliver a;
+              a.k_stride = trans_a ? lda : 1;
+              for (int r = 0; r < kMR; ++r) {
+                const int row = i + (r < rows ? r : 0);
+                a.rows[r] = trans_a ? A + static_cast<std::int64_t>(pc) * lda + row
+                                    : A + static_cast<std::int64_t>(row) * lda + pc;
+              }
+              micro_kernel(kc, a, b_sliver, b_stride, C + static_cast<std::int64_t>(i) * ldc + jc + j, ldc, rows,
+                           cols, wb);
             }
           }
         }
@@ -223,7 +230,6 @@ void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const f
   }
 
   release_buffer(b_packed, b_floats);
-  release_buffer(a_packed, a_floats);
 }
 
 }  // namespace wg
