@@ -1,13 +1,14 @@
-// Fast SGEMM: packed, cache-blocked, with a register-tiled xsimd micro-kernel.
+// Fast SGEMM: cache-blocked, B packed, with a register-tiled xsimd micro-kernel.
 //
-// Loop nest (the classic Goto/BLIS structure):
-//   for each K block of kKC          (pc)   A and B slices that fit the caches
-//     pack op(A)[:, pc] into kMR-row slivers, op(B)[pc, :] into kNR-column slivers
-//     for each N panel of kNC        (jc)
+// Loop nest (after Goto/BLIS):
+//   for each K block of kKC          (pc)   the A rows and the B sliver fit the caches
+//     for each N panel of kNC        (jc)   pack op(B)[pc, jc] into kNR-column slivers
 //       parallel over tasks = (kMC-row block) x (kNB-column block)
 //         for each B sliver (kc x kNR, stays in L1)
-//           for each A sliver (kMR x kc, the A block stays in L2)
+//           for each group of kMR rows of A (the kMC x kc block stays in L2)
 //             micro-kernel: kMR x kNR accumulators in registers, one k at a time
+// A is read in place (each value is broadcast, so no layout needs copying); B is read in
+// place too when it is row-major and A has few rows (a copy would not pay for itself).
 //
 // Determinism: tiles sit on a fixed grid anchored at C[0,0] and every tile sums k in
 // the same order (K blocks in sequence, k inside a block in sequence), whichever
@@ -32,8 +33,8 @@ using batch = xsimd::batch<float>;
 constexpr int kW = static_cast<int>(batch::size);  // 4 in WASM (sse4.1 -> f32x4), 8 AVX2, 16 AVX-512
 constexpr int kMR = 6;                             // rows of the register tile
 constexpr int kNR = 2 * kW;                        // columns of the register tile: two vectors
-constexpr int kKC = 256;                           // depth of one packed slice (A sliver + B sliver in L1)
-constexpr int kMC = 16 * kMR;                      // rows per task: packed A block ~ kMC * kKC floats in L2
+constexpr int kKC = 256;                           // depth of one K block: a B sliver of kKC x kNR stays in L1
+constexpr int kMC = 16 * kMR;                      // rows per task: their kMC x kKC part of A stays in L2
 constexpr int kNB = 8 * kNR;                       // columns per task
 constexpr int kNC = 64 * kNR;                      // columns of one packed B panel
 
