@@ -1,0 +1,151 @@
+// sgemm against the naive sgemm_reference: edge sizes, transposes, alpha/beta,
+// padded strides and the shapes the engine really multiplies (MLP layers at batch 64,
+// im2col convolutions); plus bit-identical results for 1, 2 and 4 threads.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "core/parallel.h"
+#include "core/random.h"
+#include "kernels/gemm.h"
+
+namespace wg {
+namespace {
+
+struct GemmCase {
+  int M, N, K;
+  bool trans_a, trans_b;
+  float alpha, beta;
+  int pad;  // extra floats at the end of every row of A, B and C (lda/ldb/ldc > width)
+};
+
+std::string describe(const GemmCase& g) {
+  return "M=" + std::to_string(g.M) + " N=" + std::to_string(g.N) + " K=" + std::to_string(g.K) +
+         " trans_a=" + std::to_string(g.trans_a) + " trans_b=" + std::to_string(g.trans_b) +
+         " alpha=" + std::to_string(g.alpha) + " beta=" + std::to_string(g.beta) + " pad=" + std::to_string(g.pad);
+}
+
+std::vector<float> random_floats(std::size_t count, std::uint64_t seed) {
+  Rng rng(seed);
+  std::vector<float> v(count);
+  for (float& x : v) x = rng.uniform(-1.0f, 1.0f);
+  return v;
+}
+
+// Operands laid out for one case: A is M x K (K x M when trans_a), B is K x N (N x K when trans_b).
+struct Operands {
+  int lda, ldb, ldc;
+  std::vector<float> A, B, C;
+  explicit Operands(const GemmCase& g, std::uint64_t seed) {
+    const int a_rows = g.trans_a ? g.K : g.M, a_cols = g.trans_a ? g.M : g.K;
+    const int b_rows = g.trans_b ? g.N : g.K, b_cols = g.trans_b ? g.K : g.N;
+    lda = a_cols + g.pad;
+    ldb = b_cols + g.pad;
+    ldc = g.N + g.pad;
+    A = random_floats(static_cast<std::size_t>(a_rows) * lda, seed);
+    B = random_floats(static_cast<std::size_t>(b_rows) * ldb, seed + 1);
+    C = random_floats(static_cast<std::size_t>(g.M) * ldc, seed + 2);
+  }
+};
+
+class GemmMatchesReference : public ::testing::TestWithParam<GemmCase> {};
+
+TEST_P(GemmMatchesReference, WithinFloatRoundingOfTheOracle) {
+  const GemmCase g = GetParam();
+  Operands ops(g, 7);
+  if (g.beta == 0.0f)  // beta == 0 must ignore C entirely, even NaN
+    for (float& c : ops.C) c = std::numeric_limits<float>::quiet_NaN();
+  std::vector<float> expected = ops.C, actual = ops.C;
+  sgemm_reference(g.trans_a, g.trans_b, g.M, g.N, g.K, g.alpha, ops.A.data(), ops.lda, ops.B.data(), ops.ldb, g.beta,
+                  expected.data(), ops.ldc);
+  sgemm(g.trans_a, g.trans_b, g.M, g.N, g.K, g.alpha, ops.A.data(), ops.lda, ops.B.data(), ops.ldb, g.beta,
+        actual.data(), ops.ldc);
+
+  // Rounding bound: each sum of K float products errs by at most ~K ulps of the sum of |terms|.
+  auto abs_of = [](std::vector<float> v) {
+    for (float& x : v) x = std::isnan(x) ? 0.0f : std::fabs(x);
+    return v;
+  };
+  std::vector<float> magnitude = abs_of(ops.C);
+  const std::vector<float> abs_a = abs_of(ops.A), abs_b = abs_of(ops.B);
+  sgemm_reference(g.trans_a, g.trans_b, g.M, g.N, g.K, std::fabs(g.alpha), abs_a.data(), ops.lda, abs_b.data(),
+                  ops.ldb, std::fabs(g.beta), magnitude.data(), ops.ldc);
+  const float unit = std::numeric_limits<float>::epsilon();
+  for (int i = 0; i < g.M; ++i) {
+    for (int j = 0; j < g.N; ++j) {
+      const std::size_t at = static_cast<std::size_t>(i) * ops.ldc + j;
+      const float tol = 2.0f * (g.K + 2) * unit * magnitude[at] + 1e-30f;
+      ASSERT_NEAR(actual[at], expected[at], tol) << describe(g) << " at C[" << i << "," << j << "]";
+    }
+    for (int j = g.N; j < ops.ldc; ++j) {  // padding past N must be untouched
+      const std::size_t at = static_cast<std::size_t>(i) * ops.ldc + j;
+      ASSERT_TRUE(std::isnan(ops.C[at]) ? std::isnan(actual[at]) : actual[at] == ops.C[at])
+          << describe(g) << " wrote padding C[" << i << "," << j << "]";
+    }
+  }
+}
+
+std::vector<GemmCase> reference_cases() {
+  std::vector<GemmCase> cases = {
+      {1, 1, 1, false, false, 1.0f, 0.0f, 0},
+      {7, 13, 5, false, false, 1.0f, 0.0f, 0},
+      {17, 33, 65, false, false, 1.0f, 0.0f, 0},
+      {6, 32, 256, false, false, 1.0f, 0.0f, 0},    // exactly one register tile wide at AVX-512
+      {97, 131, 600, false, false, 1.0f, 0.0f, 0},  // several K blocks, ragged tiles
+      {300, 1100, 9, false, false, 1.0f, 0.0f, 0},  // N spans more than one packed B panel
+      {5, 3, 0, false, false, 1.0f, 0.5f, 0},       // K == 0: C = beta * C
+      {9, 10, 11, false, false, 0.0f, 2.0f, 0},     // alpha == 0: C = beta * C
+      // The engine's shapes: MLP 784-128-10 at batch 64 (forward, both backward products)...
+      {64, 128, 784, false, false, 1.0f, 0.0f, 0},
+      {64, 10, 128, false, false, 1.0f, 0.0f, 0},
+      {64, 784, 128, false, true, 1.0f, 0.0f, 0},
+      {784, 128, 64, true, false, 1.0f, 1.0f, 0},
+      {128, 784, 64, true, false, 1.0f, 0.0f, 0},
+      // ... and im2col convolutions: (out channels) x (pixels) x (in channels * kernel area).
+      {8, 784, 25, false, false, 1.0f, 0.0f, 0},
+      {16, 196, 200, false, false, 1.0f, 0.0f, 0},
+      {16, 200, 196, false, true, 1.0f, 1.0f, 0},
+  };
+  // Every transpose combination with alpha/beta variants and padded strides.
+  const float alphas_betas[][2] = {{1.0f, 0.0f}, {1.0f, 1.0f}, {-0.5f, 0.0f}, {0.75f, -2.0f}};
+  for (int ta = 0; ta < 2; ++ta)
+    for (int tb = 0; tb < 2; ++tb)
+      for (const auto& ab : alphas_betas)
+        for (int pad : {0, 3}) {
+          cases.push_back({7, 13, 5, ta == 1, tb == 1, ab[0], ab[1], pad});
+          cases.push_back({23, 45, 300, ta == 1, tb == 1, ab[0], ab[1], pad});
+        }
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, GemmMatchesReference, ::testing::ValuesIn(reference_cases()));
+
+TEST(Gemm, BitIdenticalForOneTwoAndFourThreads) {
+  const GemmCase cases[] = {
+      {256, 256, 256, false, false, 1.0f, 0.0f, 0},
+      {131, 97, 600, true, true, 0.5f, 1.0f, 1},
+      {8, 784, 25, false, false, 1.0f, 0.0f, 0},
+      {784, 128, 64, true, false, 1.0f, 1.0f, 0},
+  };
+  for (const GemmCase& g : cases) {
+    Operands ops(g, 11);
+    std::vector<float> first;
+    for (int threads : {1, 2, 4}) {
+      set_num_threads(threads);
+      std::vector<float> c = ops.C;
+      sgemm(g.trans_a, g.trans_b, g.M, g.N, g.K, g.alpha, ops.A.data(), ops.lda, ops.B.data(), ops.ldb, g.beta,
+            c.data(), ops.ldc);
+      if (first.empty()) first = c;
+      else
+        for (std::size_t i = 0; i < c.size(); ++i)
+          ASSERT_EQ(c[i], first[i]) << describe(g) << " differs at flat " << i << " with " << threads << " threads";
+    }
+  }
+  set_num_threads(1);
+}
+
+}  // namespace
+}  // namespace wg
