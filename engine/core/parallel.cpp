@@ -16,6 +16,10 @@ namespace {
 
 constexpr int kMaxThreads = 8;
 
+// True on a thread that is running a parallel_for chunk (the caller and every pool
+// worker), so a nested parallel_for runs inline instead of waiting for the busy pool.
+thread_local bool t_inside_parallel = false;
+
 class ThreadPool {
  public:
   ~ThreadPool() {
@@ -76,6 +80,7 @@ class ThreadPool {
   }
 
   void worker_loop(int index, std::uint64_t seen) {
+    t_inside_parallel = true;  // workers only ever run chunks: nested calls must run inline
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
       wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
@@ -105,7 +110,6 @@ ThreadPool& pool() {
   return instance;
 }
 
-thread_local bool t_inside_parallel = false;
 std::mutex g_run_mutex;  // one parallel_for at a time across caller threads
 
 }  // namespace

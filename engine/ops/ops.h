@@ -62,7 +62,11 @@ struct Conv2dOptions {
   int dilation = 1;
 };
 // Output size along one axis: (in + 2 pad - dilation (k - 1) - 1) / stride + 1; throws if < 1.
+// Floor division like PyTorch: a last partial window is dropped.
 int conv_output_size(int in, int kernel, int stride, int pad, int dilation, const char* what);
+// The lecture's "does the filter fit" question: true when (in + 2 pad - dilated kernel) is a
+// multiple of stride, so the windows tile the padded input with nothing left over.
+bool conv_fits_exactly(int in, int kernel, int stride, int pad, int dilation = 1);
 Var conv2d(const Var& x, const Var& weight, const Var& bias, const Conv2dOptions& options);
 
 // ---- pool.cpp: x [N,C,H,W], window `kernel`, `stride` (0 = kernel), `pad`

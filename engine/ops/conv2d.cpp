@@ -1,0 +1,308 @@
+// 2-D convolution (cross-correlation, like PyTorch) with stride, zero padding and dilation.
+//
+// Fast path: per batch item, im2col unfolds the receptive fields into a matrix
+//   col [C*KH*KW, OH*OW]
+// so the convolution becomes one GEMM, out_n [K, OH*OW] = weight [K, C*KH*KW] * col.
+// The backward passes are the two transposed GEMMs (col2im folds the input gradient
+// back). Threads split over batch items (independent outputs); the weight gradient,
+// a sum over the batch, is accumulated in blocks of a FIXED number of items whose
+// partials are then added in block order, so 1, 2 and 4 threads give identical bits.
+// The naive direct loops at the end are the oracle the tests compare against.
+#include "ops/conv2d.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/buffer_pool.h"
+#include "core/error.h"
+#include "core/parallel.h"
+#include "kernels/gemm.h"
+
+namespace wg {
+
+// ---- output size
+
+int conv_output_size(int in, int kernel, int stride, int pad, int dilation, const char* what) {
+  WG_CHECK(in >= 1 && kernel >= 1, what, ": input size ", in, " and kernel ", kernel, " must be positive");
+  WG_CHECK(stride >= 1, what, ": stride must be >= 1, got ", stride);
+  WG_CHECK(pad >= 0, what, ": pad must be >= 0, got ", pad);
+  WG_CHECK(dilation >= 1, what, ": dilation must be >= 1, got ", dilation);
+  const int span = dilation * (kernel - 1) + 1;  // extent of a dilated kernel
+  const int padded = in + 2 * pad;
+  WG_CHECK(span <= padded, what, ": kernel ", kernel, " (dilation ", dilation, ", span ", span,
+           ") does not fit the input of size ", in, " with pad ", pad, " (padded size ", padded, "), stride ",
+           stride);
+  return (padded - span) / stride + 1;
+}
+
+bool conv_fits_exactly(int in, int kernel, int stride, int pad, int dilation) {
+  const int span = dilation * (kernel - 1) + 1;
+  const int room = in + 2 * pad - span;
+  return stride >= 1 && room >= 0 && room % stride == 0;
+}
+
+ConvGeometry conv_geometry(const Shape& x_shape, const Shape& weight_shape, const Conv2dOptions& options,
+                           const char* what) {
+  WG_CHECK(x_shape.size() == 4, what, ": input must be [N,C,H,W], got ", shape_str(x_shape));
+  WG_CHECK(weight_shape.size() == 4, what, ": weight must be [K,C,KH,KW], got ", shape_str(weight_shape));
+  WG_CHECK(x_shape[1] == weight_shape[1], what, ": input has ", x_shape[1], " channels but weight expects ",
+           weight_shape[1], " (input ", shape_str(x_shape), ", weight ", shape_str(weight_shape), ")");
+  ConvGeometry g;
+  g.batch = x_shape[0];
+  g.in_channels = x_shape[1];
+  g.in_height = x_shape[2];
+  g.in_width = x_shape[3];
+  g.out_channels = weight_shape[0];
+  g.kernel_height = weight_shape[2];
+  g.kernel_width = weight_shape[3];
+  g.stride = options.stride;
+  g.pad = options.pad;
+  g.dilation = options.dilation;
+  try {
+    g.out_height = conv_output_size(g.in_height, g.kernel_height, g.stride, g.pad, g.dilation, "height");
+    g.out_width = conv_output_size(g.in_width, g.kernel_width, g.stride, g.pad, g.dilation, "width");
+  } catch (const Error& e) {
+    fail(what, ": input ", shape_str(x_shape), ", weight ", shape_str(weight_shape), ": ", e.what());
+  }
+  return g;
+}
+
+namespace {
+
+std::int64_t col_rows(const ConvGeometry& g) {
+  return static_cast<std::int64_t>(g.in_channels) * g.kernel_height * g.kernel_width;
+}
+std::int64_t out_pixels(const ConvGeometry& g) { return static_cast<std::int64_t>(g.out_height) * g.out_width; }
+std::int64_t in_pixels(const ConvGeometry& g) { return static_cast<std::int64_t>(g.in_height) * g.in_width; }
+
+// A 1x1, stride-1, unpadded convolution needs no unfolding: the image already is col.
+bool is_pointwise(const ConvGeometry& g) {
+  return g.kernel_height == 1 && g.kernel_width == 1 && g.stride == 1 && g.pad == 0;
+}
+
+// col [C*KH*KW, OH*OW] <- x_n [C,H,W]; out-of-image taps are 0.
+void im2col(float* col, const float* x_n, const ConvGeometry& g) {
+  const int OH = g.out_height, OW = g.out_width, H = g.in_height, W = g.in_width;
+  for (int c = 0; c < g.in_channels; ++c)
+    for (int ky = 0; ky < g.kernel_height; ++ky)
+      for (int kx = 0; kx < g.kernel_width; ++kx) {
+        float* row = col + ((static_cast<std::int64_t>(c) * g.kernel_height + ky) * g.kernel_width + kx) * OH * OW;
+        const float* plane = x_n + c * in_pixels(g);
+        for (int oy = 0; oy < OH; ++oy) {
+          const int iy = oy * g.stride - g.pad + ky * g.dilation;
+          float* dst = row + oy * OW;
+          if (iy < 0 || iy >= H) {
+            std::fill(dst, dst + OW, 0.0f);
+            continue;
+          }
+          const float* src = plane + iy * W;
+          const int x0 = kx * g.dilation - g.pad;
+          if (g.stride == 1 && x0 >= 0 && x0 + OW <= W) {
+            std::memcpy(dst, src + x0, sizeof(float) * OW);
+            continue;
+          }
+          for (int ox = 0; ox < OW; ++ox) {
+            const int ix = ox * g.stride + x0;
+            dst[ox] = (ix >= 0 && ix < W) ? src[ix] : 0.0f;
+          }
+        }
+      }
+}
+
+// grad_x_n [C,H,W] += fold(col [C*KH*KW, OH*OW]); taps outside the image are dropped.
+void col2im_add(float* grad_x_n, const float* col, const ConvGeometry& g) {
+  const int OH = g.out_height, OW = g.out_width, H = g.in_height, W = g.in_width;
+  for (int c = 0; c < g.in_channels; ++c)
+    for (int ky = 0; ky < g.kernel_height; ++ky)
+      for (int kx = 0; kx < g.kernel_width; ++kx) {
+        const float* row =
+            col + ((static_cast<std::int64_t>(c) * g.kernel_height + ky) * g.kernel_width + kx) * OH * OW;
+        float* plane = grad_x_n + c * in_pixels(g);
+        for (int oy = 0; oy < OH; ++oy) {
+          const int iy = oy * g.stride - g.pad + ky * g.dilation;
+          if (iy < 0 || iy >= H) continue;
+          float* dst = plane + iy * W;
+          const float* src = row + oy * OW;
+          const int x0 = kx * g.dilation - g.pad;
+          for (int ox = 0; ox < OW; ++ox) {
+            const int ix = ox * g.stride + x0;
+            if (ix >= 0 && ix < W) dst[ix] += src[ox];
+          }
+        }
+      }
+}
+
+// Scratch for one thread's chunk, from the pool (released on scope exit, even on throw).
+struct Scratch {
+  explicit Scratch(std::size_t floats) : size(floats), data(floats ? acquire_buffer(floats) : nullptr) {}
+  ~Scratch() {
+    if (data) release_buffer(data, size);
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  std::size_t size;
+  float* data;
+};
+
+// Batch items summed into one weight-gradient partial. Fixed, so the reduction order
+// never depends on the thread count.
+constexpr int kWeightGradItemsPerBlock = 4;
+
+}  // namespace
+
+// ---- forward: out [N,K,OH,OW], x [N,C,H,W], weight [K,C*KH*KW], bias [K] or null
+
+void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g) {
+  const std::int64_t rows = col_rows(g), P = out_pixels(g), K = g.out_channels;
+  const bool pointwise = is_pointwise(g);
+  parallel_for(0, g.batch, 1, [&](std::int64_t lo, std::int64_t hi) {
+    Scratch col(pointwise ? 0 : static_cast<std::size_t>(rows * P));
+    for (std::int64_t n = lo; n < hi; ++n) {
+      const float* x_n = x + n * g.in_channels * in_pixels(g);
+      float* out_n = out + n * K * P;
+      const float* cols = x_n;
+      if (!pointwise) {
+        im2col(col.data, x_n, g);
+        cols = col.data;
+      }
+      sgemm(false, false, K, P, rows, 1.0f, weight, rows, cols, P, 0.0f, out_n, P);
+      if (bias)
+        for (std::int64_t k = 0; k < K; ++k)
+          for (std::int64_t p = 0; p < P; ++p) out_n[k * P + p] += bias[k];
+    }
+  });
+}
+
+// ---- backward input: dcol [C*KH*KW, OH*OW] = weight^T grad_out_n, folded into grad_x_n
+
+void conv2d_backward_input(float* grad_x, const float* grad_out, const float* weight, const ConvGeometry& g) {
+  const std::int64_t rows = col_rows(g), P = out_pixels(g), K = g.out_channels;
+  const bool pointwise = is_pointwise(g);
+  parallel_for(0, g.batch, 1, [&](std::int64_t lo, std::int64_t hi) {
+    Scratch dcol(pointwise ? 0 : static_cast<std::size_t>(rows * P));
+    for (std::int64_t n = lo; n < hi; ++n) {
+      float* gx_n = grad_x + n * g.in_channels * in_pixels(g);
+      const float* gy_n = grad_out + n * K * P;
+      if (pointwise) {  // col is the image itself: accumulate straight into it
+        sgemm(true, false, rows, P, K, 1.0f, weight, rows, gy_n, P, 1.0f, gx_n, P);
+        continue;
+      }
+      sgemm(true, false, rows, P, K, 1.0f, weight, rows, gy_n, P, 0.0f, dcol.data, P);
+      col2im_add(gx_n, dcol.data, g);
+    }
+  });
+}
+
+// ---- backward weight: grad_weight [K, C*KH*KW] += sum_n grad_out_n [K,P] * col_n^T [P, C*KH*KW]
+
+void conv2d_backward_weight(float* grad_weight, const float* grad_out, const float* x, const ConvGeometry& g) {
+  const std::int64_t rows = col_rows(g), P = out_pixels(g), K = g.out_channels;
+  const bool pointwise = is_pointwise(g);
+  const std::int64_t blocks = (g.batch + kWeightGradItemsPerBlock - 1) / kWeightGradItemsPerBlock;
+  const std::int64_t partial_size = K * rows;
+  Scratch partials(static_cast<std::size_t>(blocks * partial_size));
+  parallel_for(0, blocks, 1, [&](std::int64_t lo, std::int64_t hi) {
+    Scratch col(pointwise ? 0 : static_cast<std::size_t>(rows * P));
+    for (std::int64_t b = lo; b < hi; ++b) {
+      float* partial = partials.data + b * partial_size;
+      const std::int64_t first = b * kWeightGradItemsPerBlock;
+      const std::int64_t last = std::min<std::int64_t>(first + kWeightGradItemsPerBlock, g.batch);
+      for (std::int64_t n = first; n < last; ++n) {
+        const float* x_n = x + n * g.in_channels * in_pixels(g);
+        const float* cols = x_n;
+        if (!pointwise) {
+          im2col(col.data, x_n, g);
+          cols = col.data;
+        }
+        sgemm(false, true, K, rows, P, 1.0f, grad_out + n * K * P, P, cols, P, n == first ? 0.0f : 1.0f, partial,
+              rows);
+      }
+    }
+  });
+  // Fixed-order sum of the block partials; split over independent weight entries.
+  parallel_for(0, partial_size, 1024, [&](std::int64_t lo, std::int64_t hi) {
+    for (std::int64_t b = 0; b < blocks; ++b) {
+      const float* partial = partials.data + b * partial_size;
+      for (std::int64_t i = lo; i < hi; ++i) grad_weight[i] += partial[i];
+    }
+  });
+}
+
+void conv2d_backward_bias(float* grad_bias, const float* grad_out, const ConvGeometry& g) {
+  const std::int64_t P = out_pixels(g), K = g.out_channels;
+  for (std::int64_t k = 0; k < K; ++k) {
+    float total = 0.0f;
+    for (std::int64_t n = 0; n < g.batch; ++n) {
+      const float* gy = grad_out + (n * K + k) * P;
+      for (std::int64_t p = 0; p < P; ++p) total += gy[p];
+    }
+    grad_bias[k] += total;
+  }
+}
+
+// ---- reference: direct loops over every output and tap (slow, obviously correct)
+
+namespace {
+// Calls tap(n, k, oy, ox, c, iy, ix, w_index) for every in-image tap of every output.
+template <class Tap>
+void for_each_tap(const ConvGeometry& g, Tap tap) {
+  for (int n = 0; n < g.batch; ++n)
+    for (int k = 0; k < g.out_channels; ++k)
+      for (int oy = 0; oy < g.out_height; ++oy)
+        for (int ox = 0; ox < g.out_width; ++ox)
+          for (int c = 0; c < g.in_channels; ++c)
+            for (int ky = 0; ky < g.kernel_height; ++ky)
+              for (int kx = 0; kx < g.kernel_width; ++kx) {
+                const int iy = oy * g.stride - g.pad + ky * g.dilation;
+                const int ix = ox * g.stride - g.pad + kx * g.dilation;
+                if (iy < 0 || iy >= g.in_height || ix < 0 || ix >= g.in_width) continue;
+                const std::int64_t out_index = ((static_cast<std::int64_t>(n) * g.out_channels + k) * g.out_height + oy) * g.out_width + ox;
+                const std::int64_t in_index = ((static_cast<std::int64_t>(n) * g.in_channels + c) * g.in_height + iy) * g.in_width + ix;
+                const std::int64_t w_index = ((static_cast<std::int64_t>(k) * g.in_channels + c) * g.kernel_height + ky) * g.kernel_width + kx;
+                tap(out_index, in_index, w_index);
+              }
+}
+}  // namespace
+
+void conv2d_forward_reference(float* out, const float* x, const float* weight, const float* bias,
+                              const ConvGeometry& g) {
+  const std::int64_t P = out_pixels(g);
+  for (std::int64_t i = 0; i < g.batch * g.out_channels * P; ++i)
+    out[i] = bias ? bias[(i / P) % g.out_channels] : 0.0f;
+  for_each_tap(g, [&](std::int64_t o, std::int64_t in, std::int64_t w) { out[o] += x[in] * weight[w]; });
+}
+
+void conv2d_backward_input_reference(float* grad_x, const float* grad_out, const float* weight,
+                                     const ConvGeometry& g) {
+  for_each_tap(g, [&](std::int64_t o, std::int64_t in, std::int64_t w) { grad_x[in] += grad_out[o] * weight[w]; });
+}
+
+void conv2d_backward_weight_reference(float* grad_weight, const float* grad_out, const float* x,
+                                      const ConvGeometry& g) {
+  for_each_tap(g, [&](std::int64_t o, std::int64_t in, std::int64_t w) { grad_weight[w] += grad_out[o] * x[in]; });
+}
+
+// ---- the Var op
+
+Var conv2d(const Var& x, const Var& weight, const Var& bias, const Conv2dOptions& options) {
+  WG_CHECK(x.defined() && weight.defined(), "conv2d: input and weight must be defined");
+  const ConvGeometry g = conv_geometry(x.shape(), weight.shape(), options, "conv2d");
+  if (bias.defined())
+    WG_CHECK(bias.shape() == Shape{g.out_channels}, "conv2d: bias must be [", g.out_channels, "] for weight ",
+             shape_str(weight.shape()), ", got ", shape_str(bias.shape()));
+  Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_height, g.out_width});
+  conv2d_forward(out.data(), x.value().data(), weight.value().data(),
+                 bias.defined() ? bias.value().data() : nullptr, g);
+  std::vector<Var> inputs{x, weight};
+  if (bias.defined()) inputs.push_back(bias);
+  const Tensor x_value = x.value(), w_value = weight.value();
+  const bool has_bias = bias.defined();
+  return make_result("conv2d", out, inputs, [g, x_value, w_value, has_bias](Node& self) {
+    if (Tensor* gx = self.input_grad(0)) conv2d_backward_input(gx->data(), self.grad.data(), w_value.data(), g);
+    if (Tensor* gw = self.input_grad(1)) conv2d_backward_weight(gw->data(), self.grad.data(), x_value.data(), g);
+    if (has_bias)
+      if (Tensor* gb = self.input_grad(2)) conv2d_backward_bias(gb->data(), self.grad.data(), g);
+  });
+}
+
+}  // namespace wg

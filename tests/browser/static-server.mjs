@@ -1,0 +1,42 @@
+// Minimal static server for local testing of the web views: serves the repository root on
+// 127.0.0.1 with the COOP/COEP headers threads need. Not the project's real server.
+// Usage: node tests/browser/static-server.mjs [port]   (port 0 picks a free one)
+import http from 'node:http';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.md': 'text/plain; charset=utf-8',
+  '.png': 'image/png', '.svg': 'image/svg+xml', '.bin': 'application/octet-stream',
+};
+
+export function startServer(port = 0) {
+  const server = http.createServer(async (request, response) => {
+    const headers = {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; worker-src 'self' blob:",
+      'X-Content-Type-Options': 'nosniff',
+    };
+    try {
+      const url = new URL(request.url, 'http://localhost');
+      const file = path.resolve(ROOT, `.${decodeURIComponent(url.pathname)}`);
+      if (!file.startsWith(ROOT + path.sep)) throw Object.assign(new Error('outside root'), { code: 'ENOENT' });
+      const body = await fs.readFile(file);
+      response.writeHead(200, { ...headers, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      response.end(body);
+    } catch {
+      response.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });
+      response.end('not found');
+    }
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const server = await startServer(Number(process.argv[2] ?? 8080));
+  console.log(`serving ${ROOT} at http://127.0.0.1:${server.address().port}/web/`);
+}

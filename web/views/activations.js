@@ -1,0 +1,75 @@
+// Activation maps for one input image: a section per layer with its name and shape as a caption,
+// a grid of channel images for [C, H, W] outputs and a strip of cells for dense [F] outputs.
+// Each layer is scaled by its own largest |value|: non-negative maps (after ReLU) use the
+// sequential map, signed maps the diverging one. Clicking a unit (or pressing Enter on a focused
+// channel) dispatches 'unitselect' {layer, name, channel, row, col} for the receptive-field view.
+import { el } from './dom.js';
+import { diverging, sequential, paintPixels } from './colour.js';
+
+const MAX_CHANNELS = 32;
+
+export class ActivationsView {
+  constructor(container, { tileSize = 64 } = {}) {
+    this.container = container;
+    this.tileSize = tileSize;
+  }
+
+  /** list: [{layer, name, shape:[C,H,W] or [F], data: Float32Array}] */
+  render(list) {
+    this.container.replaceChildren(...list.map((entry) => this.section(entry)));
+  }
+
+  section(entry) {
+    const { shape, data } = entry;
+    let lo = Infinity, hi = -Infinity;
+    for (const v of data) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    const signed = lo < 0;
+    const scale = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+    const colourOf = signed ? (v) => diverging(v / scale) : (v) => sequential(v / scale);
+    const caption = el('figcaption', {},
+      el('strong', {}, String(entry.name)), ` · ${shape.join('×')} · range ${lo.toFixed(2)} to ${hi.toFixed(2)}`);
+    const figure = el('figure', { class: 'activation-layer' }, caption);
+
+    if (shape.length === 3) {
+      const [channels, height, width] = shape;
+      const shown = Math.min(channels, MAX_CHANNELS);
+      const grid = el('div', { class: 'tile-grid' });
+      grid.style.setProperty('--tile', `${this.tileSize}px`);
+      for (let c = 0; c < shown; c++) {
+        const label = `${entry.name} channel ${c + 1}`;
+        const canvas = el('canvas', { class: 'pixelated unit-picker', role: 'button', tabindex: '0', 'aria-label': label, title: label });
+        paintPixels(canvas, data, width, height, colourOf, c * height * width);
+        canvas.style.width = `${this.tileSize}px`;
+        canvas.style.height = `${Math.round((this.tileSize * height) / width)}px`;
+        const select = (row, col) => this.container.dispatchEvent(new CustomEvent('unitselect', {
+          bubbles: true, detail: { layer: entry.layer, name: entry.name, channel: c, row, col },
+        }));
+        canvas.addEventListener('click', (event) => {
+          const box = canvas.getBoundingClientRect();
+          const col = Math.min(width - 1, Math.floor(((event.clientX - box.left) / box.width) * width));
+          const row = Math.min(height - 1, Math.floor(((event.clientY - box.top) / box.height) * height));
+          select(row, col);
+        });
+        canvas.addEventListener('keydown', (event) => {
+          if (event.key === 'Enter' || event.key === ' ') {
+            event.preventDefault();
+            select(Math.floor(height / 2), Math.floor(width / 2));
+          }
+        });
+        grid.append(el('div', { class: 'tile' }, canvas));
+      }
+      figure.append(grid);
+      if (channels > shown) figure.append(el('p', { class: 'view-note' }, `First ${shown} of ${channels} channels.`));
+    } else {
+      const [features] = shape;
+      const canvas = el('canvas', { class: 'pixelated bar-strip', role: 'img', 'aria-label': `${entry.name}: ${features} values` });
+      paintPixels(canvas, data, features, 1, colourOf);
+      figure.append(canvas);
+      if (features <= 10) {
+        figure.append(el('div', { class: 'strip-labels', 'aria-hidden': 'true' },
+          ...Array.from({ length: features }, (_, i) => el('span', {}, String(i)))));
+      }
+    }
+    return figure;
+  }
+}

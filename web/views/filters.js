@@ -1,0 +1,98 @@
+// Filter tiles of one convolution layer. Each filter is normalised by its own largest |weight| and
+// drawn with a diverging map (blue negative, white zero, red positive), so the sign pattern shows
+// even when filters differ in scale. The canvas holds one pixel per weight; CSS scales it up with
+// nearest-neighbour so a 5x5 filter is 25 crisp squares.
+//
+// Filters with several input channels (C > 1): mode 'mean' (default) shows one tile per filter,
+// the mean over channels; mode 'channels' shows one row per filter with a tile per channel (at
+// most MAX_CHANNELS). Normalisation is per filter in both modes, so channels compare fairly.
+import { el } from './dom.js';
+import { diverging, paintPixels } from './colour.js';
+
+const MAX_CHANNELS = 16;
+
+export class FiltersView {
+  constructor(container, { mode = 'mean', tileSize = 64 } = {}) {
+    this.container = container;
+    this.mode = mode;
+    this.tileSize = tileSize;
+  }
+
+  setMode(mode) {
+    this.mode = mode === 'channels' ? 'channels' : 'mean';
+    if (this.last) this.render(this.last);
+  }
+
+  /** data: {layer, shape:[K, C, KH, KW], data: Float32Array(K*C*KH*KW)} */
+  render(filters) {
+    this.last = filters;
+    const [count, channels, height, width] = filters.shape;
+    const area = height * width;
+    const perChannel = this.mode === 'channels' && channels > 1;
+    const shownChannels = Math.min(channels, MAX_CHANNELS);
+    const grid = el('div', { class: perChannel ? 'tile-rows' : 'tile-grid', role: 'list' });
+    grid.style.setProperty('--tile', `${this.tileSize}px`);
+
+    for (let k = 0; k < count; k++) {
+      const start = k * channels * area;
+      const weights = filters.data.subarray(start, start + channels * area);
+      const scale = maxAbs(weights) || 1;
+      const describe = `filter ${k + 1}: weights from ${min(weights).toFixed(3)} to ${max(weights).toFixed(3)}`;
+      if (perChannel) {
+        const row = el('div', { class: 'tile-row', role: 'listitem', 'aria-label': describe },
+          el('span', { class: 'tile-label' }, String(k + 1)));
+        for (let c = 0; c < shownChannels; c++) {
+          row.append(this.tile(weights, c * area, width, height, scale, `${describe}; input channel ${c + 1}`));
+        }
+        grid.append(row);
+      } else {
+        const mean = new Float32Array(area);
+        for (let c = 0; c < channels; c++) for (let i = 0; i < area; i++) mean[i] += weights[c * area + i] / channels;
+        const meanScale = channels > 1 ? maxAbs(mean) || 1 : scale;
+        const item = el('figure', { class: 'tile', role: 'listitem' },
+          this.tile(mean, 0, width, height, meanScale, describe), el('figcaption', {}, String(k + 1)));
+        grid.append(item);
+      }
+    }
+
+    const note = channels > 1
+      ? (perChannel
+        ? `One row per filter, one tile per input channel${channels > MAX_CHANNELS ? ` (first ${MAX_CHANNELS} of ${channels})` : ''}.`
+        : `Each tile is the mean over the ${channels} input channels.`)
+      : 'Each tile is one filter.';
+    this.container.replaceChildren(
+      el('p', { class: 'view-caption' },
+        el('strong', {}, String(filters.layer)), ` · ${count} filters of ${channels}×${height}×${width}. ${note} `,
+        colourKey()),
+      grid);
+  }
+
+  tile(values, offset, width, height, scale, label) {
+    const canvas = el('canvas', { class: 'pixelated', role: 'img', 'aria-label': label, title: label });
+    paintPixels(canvas, values, width, height, (v) => diverging(v / scale), offset);
+    canvas.style.width = `${this.tileSize}px`;
+    canvas.style.height = `${Math.round((this.tileSize * height) / width)}px`;
+    return canvas;
+  }
+}
+
+function colourKey() {
+  return el('span', { class: 'colour-key diverging' },
+    el('span', {}, 'negative'), el('span', { class: 'bar', 'aria-hidden': 'true' }), el('span', {}, 'positive'));
+}
+
+function maxAbs(values) {
+  let m = 0;
+  for (const v of values) m = Math.max(m, Math.abs(v));
+  return m;
+}
+function min(values) {
+  let m = Infinity;
+  for (const v of values) m = Math.min(m, v);
+  return m;
+}
+function max(values) {
+  let m = -Infinity;
+  for (const v of values) m = Math.max(m, v);
+  return m;
+}

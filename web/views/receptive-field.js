@@ -1,0 +1,227 @@
+// Receptive fields: which input pixels one unit of a layer can see.
+//
+// Geometry (documented in web/protocol.md, computed by the engine): each layer carries
+// receptiveField {size, jump, start} in input-pixel units, where `size` is the side of the square
+// region one unit sees, `jump` the distance in input pixels between neighbouring units, and
+// `start` the input coordinate of the first (top-left) pixel seen by unit 0 — negative when the
+// region reaches into zero padding. Unit (row, col) therefore sees rows start + row*jump ...
+// start + row*jump + size - 1 (same for columns). The input itself is {size 1, jump 1, start 0};
+// a conv or pool with kernel K, stride S, padding P maps {r, j, s} to {r + (K-1)j, jS, s - Pj}.
+//
+// The view draws the input image with the exact region outlined (the part inside the image solid
+// and shaded, the part over padding dashed over a hatched border), the effective receptive field
+// heat map from the worker beside it with the same outline, and the per-layer table.
+import { el, prepareCanvas, cssVar, formatInteger } from './dom.js';
+import { ink, sequential, rgb } from './colour.js';
+
+/** Input rows/cols seen by unit (row, col): {top, left, bottom, right} inclusive, may exceed the image. */
+export function receptiveFieldRegion({ size, jump, start }, row, col) {
+  const top = start + row * jump;
+  const left = start + col * jump;
+  return { top, left, bottom: top + size - 1, right: left + size - 1 };
+}
+
+/** The region clipped to an image of height x width, or null if it lies entirely in padding. */
+export function clipRegion(region, height, width) {
+  const clipped = {
+    top: Math.max(0, region.top), left: Math.max(0, region.left),
+    bottom: Math.min(height - 1, region.bottom), right: Math.min(width - 1, region.right),
+  };
+  return clipped.top > clipped.bottom || clipped.left > clipped.right ? null : clipped;
+}
+
+export class ReceptiveFieldView {
+  constructor(container, { displaySize = 252 } = {}) {
+    this.container = container;
+    this.displaySize = displaySize;
+    this.imageCanvas = el('canvas', { class: 'rf-canvas', role: 'img', 'aria-label': 'Input image with receptive field' });
+    this.mapCanvas = el('canvas', { class: 'rf-canvas', role: 'img', 'aria-label': 'Effective receptive field: no data yet' });
+    this.caption = el('p', { class: 'view-caption', 'aria-live': 'polite' });
+    this.table = el('table', { class: 'data-table rf-table' });
+    container.replaceChildren(
+      el('div', { class: 'rf-pair' },
+        el('figure', {}, el('figcaption', {}, 'Input and theoretical receptive field'), this.imageCanvas),
+        el('figure', {}, el('figcaption', {}, 'Effective receptive field (|∂unit/∂input|)'), this.mapCanvas)),
+      this.caption,
+      this.table);
+    this.imageCanvas.addEventListener('click', (event) => this.pickUnitAt(event));
+    this.state = { image: null, summary: [], layer: null, unit: { row: 0, col: 0 }, map: null };
+  }
+
+  /**
+   * Any subset of {image: {data: Float32Array(H*W), shape:[H,W]}, summary: [layer summaries],
+   * layer: name, unit: {row, col}, map: {kind:'effectiveReceptiveField', shape:[H,W], data}}.
+   */
+  render(update) {
+    Object.assign(this.state, update);
+    if (update.layer !== undefined && update.map === undefined) this.state.map = null; // stale for another unit
+    if (update.unit !== undefined && update.map === undefined) this.state.map = null;
+    this.drawTable();
+    this.drawImage();
+    this.drawMap();
+  }
+
+  selectedLayer() {
+    return this.state.summary.find((l) => l.name === this.state.layer && l.receptiveField) ?? null;
+  }
+
+  drawTable() {
+    const head = el('thead', {}, el('tr', {},
+      ...['Layer', 'Output', 'RF size', 'Jump', 'Start'].map((h, i) => el('th', { scope: 'col', class: i >= 2 ? 'num' : null }, h))));
+    const body = el('tbody');
+    for (const layer of this.state.summary.filter((l) => l.receptiveField)) {
+      const rf = layer.receptiveField;
+      const button = el('button', { type: 'button', class: 'link-button', 'aria-pressed': String(layer.name === this.state.layer) }, layer.name);
+      button.addEventListener('click', () => {
+        this.container.dispatchEvent(new CustomEvent('layerselect', { bubbles: true, detail: { layer: layer.name } }));
+        this.render({ layer: layer.name, unit: centreUnit(layer) });
+      });
+      body.append(el('tr', { class: layer.name === this.state.layer ? 'selected' : null },
+        el('th', { scope: 'row' }, button),
+        el('td', {}, layer.outputShape.join('×')),
+        el('td', { class: 'num' }, `${rf.size}×${rf.size}`),
+        el('td', { class: 'num' }, formatInteger(rf.jump)),
+        el('td', { class: 'num' }, formatInteger(rf.start))));
+    }
+    this.table.replaceChildren(el('caption', {}, 'Receptive field per layer (input pixels)'), head, body);
+  }
+
+  /** Geometry shared by both canvases: the image plus enough border to show the padding part. */
+  frame() {
+    const [height, width] = this.state.image?.shape ?? [28, 28];
+    const layer = this.selectedLayer();
+    const region = layer ? receptiveFieldRegion(layer.receptiveField, this.state.unit.row, this.state.unit.col) : null;
+    const border = region
+      ? Math.max(0, -region.top, -region.left, region.bottom - (height - 1), region.right - (width - 1))
+      : 0;
+    const cells = Math.max(height, width) + 2 * border;
+    const pixel = this.displaySize / cells;
+    return { height, width, region, border, pixel, layer };
+  }
+
+  drawImage() {
+    const f = this.frame();
+    const size = (Math.max(f.height, f.width) + 2 * f.border) * f.pixel;
+    const context = prepareCanvas(this.imageCanvas, size, size);
+    paintBorder(context, f, size);
+    if (this.state.image) {
+      const { data } = this.state.image;
+      for (let y = 0; y < f.height; y++) {
+        for (let x = 0; x < f.width; x++) {
+          context.fillStyle = rgb(ink(data[y * f.width + x]));
+          context.fillRect((x + f.border) * f.pixel, (y + f.border) * f.pixel, f.pixel + 0.5, f.pixel + 0.5);
+        }
+      }
+    }
+    drawRegion(context, f);
+    this.describe(f);
+  }
+
+  drawMap() {
+    const f = this.frame();
+    const size = (Math.max(f.height, f.width) + 2 * f.border) * f.pixel;
+    const context = prepareCanvas(this.mapCanvas, size, size);
+    paintBorder(context, f, size);
+    const map = this.state.map;
+    if (map && map.shape[0] === f.height && map.shape[1] === f.width) {
+      let peak = 0;
+      for (const v of map.data) peak = Math.max(peak, Math.abs(v));
+      for (let y = 0; y < f.height; y++) {
+        for (let x = 0; x < f.width; x++) {
+          context.fillStyle = rgb(sequential(Math.abs(map.data[y * f.width + x]) / (peak || 1)));
+          context.fillRect((x + f.border) * f.pixel, (y + f.border) * f.pixel, f.pixel + 0.5, f.pixel + 0.5);
+        }
+      }
+      this.mapCanvas.setAttribute('aria-label', 'Effective receptive field heat map');
+    } else {
+      context.fillStyle = cssVar('--paper', '#fff');
+      context.fillRect(f.border * f.pixel, f.border * f.pixel, f.width * f.pixel, f.height * f.pixel);
+      context.fillStyle = cssVar('--ink-soft', '#555');
+      context.font = '13px system-ui, sans-serif';
+      context.textAlign = 'center';
+      context.fillText('waiting for the engine', size / 2, size / 2);
+    }
+    drawRegion(context, f);
+  }
+
+  describe(f) {
+    if (!f.layer) {
+      this.caption.textContent = 'Pick a layer in the table, then click a unit in its activation map or a point on the image.';
+      return;
+    }
+    const r = f.region;
+    const clipped = clipRegion(r, f.height, f.width);
+    const rf = f.layer.receptiveField;
+    const inside = clipped ? (clipped.bottom - clipped.top + 1) * (clipped.right - clipped.left + 1) : 0;
+    const padding = rf.size * rf.size - inside;
+    this.caption.textContent = `Unit (${this.state.unit.row}, ${this.state.unit.col}) of ${f.layer.name} sees input rows ` +
+      `${r.top}…${r.bottom}, columns ${r.left}…${r.right}: ${rf.size}×${rf.size} pixels` +
+      (padding > 0 ? `, of which ${padding} lie in the zero padding.` : '.');
+  }
+
+  /** Click on the input: select the unit of the current layer whose region is centred nearest. */
+  pickUnitAt(event) {
+    const f = this.frame();
+    if (!f.layer) return;
+    const box = this.imageCanvas.getBoundingClientRect();
+    const cells = Math.max(f.height, f.width) + 2 * f.border;
+    const x = ((event.clientX - box.left) / box.width) * cells - f.border;
+    const y = ((event.clientY - box.top) / box.height) * cells - f.border;
+    const { size, jump, start } = f.layer.receptiveField;
+    const shape = f.layer.outputShape;
+    const [rows, cols] = shape.length === 3 ? [shape[1], shape[2]] : [1, 1];
+    const nearest = (p, count) => Math.min(count - 1, Math.max(0, Math.round((p - 0.5 - start - (size - 1) / 2) / jump)));
+    const unit = { row: nearest(y, rows), col: nearest(x, cols) };
+    this.render({ unit });
+    this.container.dispatchEvent(new CustomEvent('unitselect', {
+      bubbles: true, detail: { layer: f.layer.name, name: f.layer.name, channel: 0, ...unit },
+    }));
+  }
+}
+
+function centreUnit(layer) {
+  const s = layer.outputShape;
+  return s.length === 3 ? { row: Math.floor(s[1] / 2), col: Math.floor(s[2] / 2) } : { row: 0, col: 0 };
+}
+
+/** Hatched border standing for zero padding around the image. */
+function paintBorder(context, f, size) {
+  if (f.border === 0) return;
+  context.fillStyle = '#f2f2f2';
+  context.fillRect(0, 0, size, size);
+  context.strokeStyle = '#c8c8c8';
+  context.lineWidth = 1;
+  for (let d = -size; d < size; d += 6) {
+    context.beginPath();
+    context.moveTo(d, size);
+    context.lineTo(d + size, 0);
+    context.stroke();
+  }
+  context.strokeStyle = '#999';
+  context.strokeRect(f.border * f.pixel - 0.5, f.border * f.pixel - 0.5, f.width * f.pixel + 1, f.height * f.pixel + 1);
+}
+
+function drawRegion(context, f) {
+  if (!f.region) return;
+  const accent = cssVar('--accent', '#d81b60');
+  const toPixels = (r) => ({
+    x: (r.left + f.border) * f.pixel, y: (r.top + f.border) * f.pixel,
+    w: (r.right - r.left + 1) * f.pixel, h: (r.bottom - r.top + 1) * f.pixel,
+  });
+  const full = toPixels(f.region);
+  const clipped = clipRegion(f.region, f.height, f.width);
+  context.lineWidth = 2;
+  if (clipped) {
+    const c = toPixels(clipped);
+    context.fillStyle = 'rgba(216, 27, 96, 0.18)';
+    context.fillRect(c.x, c.y, c.w, c.h);
+    context.strokeStyle = accent;
+    context.strokeRect(c.x + 1, c.y + 1, c.w - 2, c.h - 2);
+  }
+  if (!clipped || full.w !== toPixels(clipped).w || full.h !== toPixels(clipped).h) {
+    context.setLineDash([5, 4]);
+    context.strokeStyle = accent;
+    context.strokeRect(full.x + 1, full.y + 1, full.w - 2, full.h - 2);
+    context.setLineDash([]);
+  }
+}
