@@ -63,6 +63,10 @@ async function instantiate({ build, reason }, engineUrl, options) {
   }
   const module = await factory(moduleOptions);
   restoreStackOnThrow(module);
+  if (isNode && module.PThread) {
+    // Idle pthread workers would keep Node running after the user's script is done.
+    for (const worker of [...module.PThread.unusedWorkers, ...module.PThread.runningWorkers]) worker.unref();
+  }
   const info = module.buildInfo();
   const wanted = options.numThreads ?? await hardwareThreads();
   module.setNumThreads(Math.max(1, Math.min(wanted, info.maxThreads, POOL_SIZE)));

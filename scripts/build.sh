@@ -30,6 +30,9 @@ timed() {  # timed LABEL COMMAND...: runs the command, prints how long it took
 }
 
 mkdir -p build
+# Emscripten's outputs are CommonJS scripts; without this the repo's "type": "module" would
+# make Node load them as ES modules (TOOLCHAIN.md trap 5).
+[ -f build/package.json ] || echo '{ "type": "commonjs" }' > build/package.json
 if [ "$target" != wasm ]; then
   configure build/native cmake -DWASMGRAD_NATIVE_ARCH=ON
   timed native ninja -C build/native -j"$jobs" --quiet
