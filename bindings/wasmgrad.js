@@ -154,6 +154,6 @@ async function browserFactory(engineUrl, scriptName) {
   }
   const factory = globalThis[FACTORY_NAME];
   if (typeof factory !== 'function') throw new Error(`wasmgrad: ${scriptUrl} did not define ${FACTORY_NAME}`);
-  delete globalThis[FACTORY_NAME];  // the other build defines the same name
+  // Both builds define the same global (a non-deletable `var`): taken right after loading.
   return factory;
 }
