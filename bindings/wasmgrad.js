@@ -38,6 +38,9 @@ export function load(options = {}) {
 function chooseBuild(options) {
   if (options.threads === false) return { build: 'simd', reason: 'threads: false requested: single thread' };
   if (isNode) return { build: 'simd-threads', reason: 'Node.js: worker_threads' };
+  if (typeof document !== 'undefined') {  // a page's main thread may not block on Atomics.wait
+    return { build: 'simd', reason: 'page main thread: single thread (load the engine in a Worker for threads)' };
+  }
   if (typeof SharedArrayBuffer === 'undefined') {
     return { build: 'simd', reason: 'no SharedArrayBuffer: single thread' };
   }
@@ -129,8 +132,10 @@ async function hardwareThreads() {
 async function nodeFactory(engineUrl, scriptName) {
   // The factory is a plain (CommonJS-style) script: -sEXPORT_ES6 output of 3.1.6 fails in Node.
   const { createRequire } = await import('node:module');
-  const require = createRequire(import.meta.url);
-  return require(fileUrlToPath(new URL(scriptName, engineUrl)));
+  const { existsSync } = await import('node:fs');
+  const path = fileUrlToPath(new URL(scriptName, engineUrl));
+  if (!existsSync(path)) throw new Error(`wasmgrad: ${path} is missing: build it with scripts/build.sh wasm`);
+  return createRequire(import.meta.url)(path);
 }
 
 function fileUrlToPath(url) {
