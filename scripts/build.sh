@@ -50,8 +50,7 @@ if [ "$target" != native ]; then
     cmp -s "$f" "build/engine/${f##*/}" || cp "$f" build/engine/
   done
 
-  # Bundled digits for the playground (written by scripts/make-digits.mjs when it exists).
-  if [ -f scripts/make-digits.mjs ]; then
-    node scripts/make-digits.mjs
-  fi
 fi
+
+# The bundled digits (gzipped IDX for pages and the JS API, raw IDX for the C++ tests).
+node scripts/make-digits.mjs build/data
