@@ -1,6 +1,7 @@
 // Implementation of the JS-facing facade (see engine_api.h): conversions between JS
 // values and wg:: types, and the one place where C++ exceptions become JS Errors.
 #include "engine_api.h"
+#include "js_interop.h"
 
 #include <emscripten/emscripten.h>
 
@@ -15,51 +16,6 @@
 #include "core/parallel.h"
 
 using emscripten::val;
-
-namespace {
-
-// Throws a JS Error from inside the module. Called outside any C++ catch block, so no
-// C++ exception object is left pending when the JS exception unwinds the wasm frames.
-EM_JS(void, wg_throw_js_error, (const char* message), { throw new Error(UTF8ToString(message)); });
-
-// Runs body(); if it throws, rethrows the message as a JS Error. The message lives in a
-// static string because the JS exception skips the destructors of this frame.
-template <class Body>
-auto guarded(Body&& body) -> decltype(body()) {
-  static std::string message;  // the module is only ever called from one JS thread
-  try {
-    return body();
-  } catch (const std::exception& e) {
-    message = e.what();
-  } catch (...) {
-    message = "wasmgrad: unknown C++ exception";
-  }
-  wg_throw_js_error(message.c_str());
-  __builtin_unreachable();
-}
-
-// A JS array of positive integers -> Shape; `what` names the argument in errors.
-wg::Shape shape_from_js(const val& shape, const char* what) {
-  WG_CHECK(shape.isArray(), what, ": shape must be an array of integers, got ",
-           shape.typeOf().as<std::string>());
-  const int rank = shape["length"].as<int>();
-  wg::Shape result(rank);
-  for (int i = 0; i < rank; ++i) {
-    const val d = shape[i];
-    const double value = d.typeOf().as<std::string>() == "number" ? d.as<double>() : NAN;
-    WG_CHECK(std::isfinite(value) && value == std::floor(value) && std::abs(value) < 2147483648.0, what,
-             ": shape[", i, "] must be an integer, got ", d.typeOf().as<std::string>() == "number" ? std::to_string(value) : d.typeOf().as<std::string>());
-    result[i] = static_cast<int>(value);
-  }
-  wg::check_shape(result, what);
-  return result;
-}
-
-val float32_view(const wg::Tensor& t) {
-  return val(emscripten::typed_memory_view(static_cast<std::size_t>(t.size()), t.data()));
-}
-
-}  // namespace
 
 namespace wg::api {
 

@@ -10,9 +10,14 @@
 // Builds (see CMakeLists.txt): `simd-threads` = SIMD128 + pthreads (needs SharedArrayBuffer,
 // so a cross-origin isolated page in a browser), `simd` = SIMD128 on one thread.
 
+import { Engine } from './js/engine.js';
+
+export { Engine, Model, Trainer, Dataset } from './js/engine.js';
+
 const FACTORY_NAME = 'createWasmgradEngine';  // -sEXPORT_NAME of both builds
 const POOL_SIZE = 4;  // -sPTHREAD_POOL_SIZE: threads beyond the pool cannot start while the engine waits
 const DEFAULT_ENGINE_URL = new URL('../build/engine/', import.meta.url);
+const DEFAULT_DATA_URL = new URL('../build/data/', import.meta.url);
 
 const isNode = typeof process === 'object' && !!process.versions?.node && typeof importScripts !== 'function' &&
   typeof window === 'undefined';
@@ -73,23 +78,16 @@ async function instantiate({ build, reason }, engineUrl, options) {
   const info = module.buildInfo();
   const wanted = options.numThreads ?? await hardwareThreads();
   module.setNumThreads(Math.max(1, Math.min(wanted, info.maxThreads, POOL_SIZE)));
-  return makeEngine(module, reason);
+  return makeEngine(module, reason, options);
 }
 
-function makeEngine(module, reason) {
+function makeEngine(module, reason, options) {
   const info = module.buildInfo();
-  return {
-    build: info.build,
+  return new Engine(module, {
     reason,
-    simdArch: info.simdArch,
     maxThreads: Math.min(info.maxThreads, info.threadsSupported ? POOL_SIZE : 1),
-    get threads() { return module.numThreads(); },
-    /** Sets how many threads kernels use (clamped to [1, maxThreads]); returns the count in effect. */
-    setThreads(n) { return module.setNumThreads(Math.max(1, Math.min(n, this.maxThreads))); },
-    Tensor: module.Tensor,
-    memoryStats: () => module.memoryStats(),
-    module,  // the raw Embind module, for what this layer does not wrap yet
-  };
+    dataUrl: new URL(options.dataUrl ?? DEFAULT_DATA_URL),
+  });
 }
 
 // An engine error reaches JS as a JS Error thrown from inside the module (engine_api.cpp).
