@@ -5,9 +5,13 @@
 //   2. pick B, the batches per timed run, so one run takes about `targetRunSeconds`
 //      (from the warm-up's per-batch time), then time `runs` runs of B batches:
 //      samples/s of each run = B * batchSize / wall seconds;
+//      (a very slow peer: warm-up capped at `warmupMaxSeconds`, at least one batch; runs capped
+//      so the timed part stays under `timedMaxSeconds`, at least `minRuns`);
 //   3. accuracy: build a FRESH model and train it one epoch over the training digits in file
 //      order, or fewer batches when the peer is too slow to finish an epoch within
-//      `accuracyBudgetSeconds` (the result says how many), then classify the test digits.
+//      `accuracyBudgetSeconds` (the result says how many; at least `minAccuracyBatches`, and
+//      skipped with a reason if even those would take twice the budget), then classify the
+//      2,000 test digits.
 //
 // A peer module exports `describe()` -> { framework, version, ... } and
 // `createTrainer({ model, batchSize, learningRate, threads })` -> trainer:
@@ -32,12 +36,15 @@ export const DEFAULT_PROTOCOL = {
   batchSize: 64,
   learningRate: 1e-3,
   warmupBatches: 5,
+  warmupMaxSeconds: 4, // a very slow peer warms up for fewer batches (at least one)
   runs: 5,
-  targetRunSeconds: 1.5,
-  minBatchesPerRun: 2,
+  minRuns: 3, // a very slow peer gets fewer runs, never fewer than this
+  timedMaxSeconds: 20,
+  targetRunSeconds: 1.0,
+  minBatchesPerRun: 1,
   maxBatchesPerRun: 400,
-  accuracyBudgetSeconds: 25,
-  minAccuracyBatches: 10,
+  accuracyBudgetSeconds: 15,
+  minAccuracyBatches: 10, // fewer would say nothing; accuracy is skipped if these take > 2x the budget
 };
 
 export function median(values) {
@@ -77,7 +84,9 @@ async function evaluate(trainer, test) {
   return correct / test.count;
 }
 
-export async function runProtocol(peer, { model, threads = 1, data, log = () => {}, ...overrides }) {
+// `progress(partial)` is called after every warm-up batch and timed run with what is known so far,
+// so that a parent that must kill a too-slow peer can still report an estimate.
+export async function runProtocol(peer, { model, threads = 1, data, log = () => {}, progress = () => {}, ...overrides }) {
   const p = { ...DEFAULT_PROTOCOL, ...overrides };
   const options = { model, batchSize: p.batchSize, learningRate: p.learningRate, threads };
   const batches = makeBatcher(data.train, p.batchSize);
@@ -89,35 +98,46 @@ export async function runProtocol(peer, { model, threads = 1, data, log = () => 
   // 1-2. speed
   let trainer = await peer.createTrainer(options);
   const warmupSeconds = [];
-  for (let i = 0; i < p.warmupBatches; ++i) {
+  const warmupStart = now();
+  for (let i = 0; i < p.warmupBatches && (i === 0 || now() - warmupStart < p.warmupMaxSeconds); ++i) {
     const t = now();
     await step(trainer);
     warmupSeconds.push(now() - t);
+    progress({ batchSize: p.batchSize, warmupSeconds, samplesPerSecond: [] });
   }
   const perBatch = median(warmupSeconds.slice(-3));
   const batchesPerRun = Math.max(p.minBatchesPerRun, Math.min(p.maxBatchesPerRun, Math.round(p.targetRunSeconds / perBatch)));
-  log(`warm-up ${warmupSeconds.map((s) => s.toFixed(3)).join(' ')} s/batch -> ${batchesPerRun} batches per run`);
+  const runs = Math.min(p.runs, Math.max(p.minRuns, Math.floor(p.timedMaxSeconds / (batchesPerRun * perBatch))));
+  log(`warm-up ${warmupSeconds.map((s) => s.toFixed(3)).join(' ')} s/batch -> ${runs} runs of ${batchesPerRun} batches`);
   const samplesPerSecond = [];
-  for (let r = 0; r < p.runs; ++r) {
+  for (let r = 0; r < runs; ++r) {
     const t = now();
     for (let i = 0; i < batchesPerRun; ++i) await step(trainer);
     samplesPerSecond.push((batchesPerRun * p.batchSize) / (now() - t));
-    log(`run ${r + 1}/${p.runs}: ${samplesPerSecond.at(-1).toFixed(1)} samples/s`);
+    progress({ batchSize: p.batchSize, warmupSeconds, samplesPerSecond, batchesPerRun });
+    log(`run ${r + 1}/${runs}: ${samplesPerSecond.at(-1).toFixed(1)} samples/s`);
   }
   if (trainer.dispose) await trainer.dispose();
   const med = median(samplesPerSecond);
 
   // 3. accuracy from a fresh model
   const affordable = Math.floor((p.accuracyBudgetSeconds * med) / p.batchSize);
-  const accuracyBatches = Math.min(batches.perEpoch, Math.max(p.minAccuracyBatches, affordable));
-  trainer = await peer.createTrainer(options);
-  batches.reset();
-  const t = now();
-  for (let i = 0; i < accuracyBatches; ++i) await step(trainer);
-  const accuracyTrainSeconds = now() - t;
-  const accuracy = await evaluate(trainer, data.test);
-  if (trainer.dispose) await trainer.dispose();
-  log(`accuracy ${accuracy} after ${accuracyBatches}/${batches.perEpoch} batches`);
+  let accuracyBatches = Math.min(batches.perEpoch, Math.max(p.minAccuracyBatches, affordable));
+  let accuracy = null, accuracyTrainSeconds = 0, accuracySkipped;
+  if ((accuracyBatches * p.batchSize) / med > 2 * p.accuracyBudgetSeconds) {
+    accuracySkipped = `skipped: ${accuracyBatches} batches would take ~${Math.round((accuracyBatches * p.batchSize) / med)} s, one epoch ~${Math.round((batches.perEpoch * p.batchSize) / med / 60)} min`;
+    accuracyBatches = 0;
+    log(`accuracy ${accuracySkipped}`);
+  } else {
+    trainer = await peer.createTrainer(options);
+    batches.reset();
+    const t = now();
+    for (let i = 0; i < accuracyBatches; ++i) await step(trainer);
+    accuracyTrainSeconds = now() - t;
+    accuracy = await evaluate(trainer, data.test);
+    if (trainer.dispose) await trainer.dispose();
+    log(`accuracy ${accuracy} after ${accuracyBatches}/${batches.perEpoch} batches`);
+  }
 
   return {
     samplesPerSecond,
@@ -127,8 +147,10 @@ export async function runProtocol(peer, { model, threads = 1, data, log = () => 
     batchSize: p.batchSize,
     warmupBatches: p.warmupBatches,
     batchesPerRun,
-    runs: p.runs,
+    runs,
+    warmupSeconds,
     accuracy,
+    accuracySkipped,
     accuracyBatches,
     epochBatches: batches.perEpoch,
     accuracyTrainSeconds,
