@@ -33,7 +33,8 @@ export function parseGoogleBenchmarkJson(text) {
         name: b.name,
         kind: isPeak ? 'peak' : 'sgemm',
         M: a.M, N: a.N, K: a.K, transA: a.ta, transB: a.tb, threads: a.threads ?? 1,
-        gflops: b['GFLOP/s'] / 1e9,
+        // BM_Sgemm's counter is a rate in FLOP/s; BM_PeakFlops stores a plain value already in GFLOP/s.
+        gflops: isPeak ? b['GFLOP/s'] : b['GFLOP/s'] / 1e9,
         label: b.label,
       };
     });
