@@ -43,7 +43,12 @@ async function loadEngine(build, threads) {
   }
   if (!fs.existsSync(API)) throw new NotAvailable('bindings/wasmgrad.js is not on main yet');
   const api = await import(pathToFileURL(API).href);
-  const engine = await api.load({ threads: build === 'simd-threads', numThreads: threads });
+  let engine;
+  try {
+    engine = await api.load({ threads: build === 'simd-threads', numThreads: threads });
+  } catch (e) {
+    throw new NotAvailable(`the ${build} engine did not load (npm run build first?): ${String(e.message ?? e).split('\n')[0]}`);
+  }
   if (engine.build !== build) throw new Error(`asked for the ${build} build, loaded ${engine.build}`);
   if (typeof engine.setThreads === 'function') engine.setThreads(threads);
   // FINISH: the model/trainer entry points the final API exposes.
