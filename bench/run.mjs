@@ -214,7 +214,8 @@ async function main() {
       console.log(`bench: ${model} / ${peer.id}`);
       const r = await runPeer(peer, model, args);
       results[model][peer.id] = r;
-      const summary = hasSpeed(r) ? `${fmt(r.median)} samples/s, accuracy ${r.accuracy ?? r.accuracySkipped}` : `${r.status}: ${r.error}`;
+      const summary = r.estimate ? `~${fmt(r.median)} samples/s (${r.error})`
+        : r.status === 'ok' ? `${fmt(r.median)} samples/s, accuracy ${r.accuracy ?? r.accuracySkipped}` : `${r.status}: ${r.error}`;
       console.log(`bench: ${model} / ${peer.id}: ${summary} (${r.wallSeconds?.toFixed(0) ?? '?'} s)`);
     }
   }
