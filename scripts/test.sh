@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 failed=()
 node tests/run-engine-tests.mjs || failed+=(engine)          # GoogleTest: native + both WASM builds
 node --test tests/js/ || failed+=(js)                         # node:test: the JS package layer
+node --test --test-concurrency=1 tests/browser/ || failed+=(browser)  # playwright-core + Debian Chromium: pages
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "test: failed suites: ${failed[*]}" >&2
