@@ -173,6 +173,20 @@ TEST(IntrospectReceptiveField, ErrorsNameTheUnit) {
   testing::expect_error_mentions([&] { saliency(model, Tensor::zeros({2, 1, 8, 8})); }, {"one input", "2"});
 }
 
+TEST(IntrospectSaliency, EvaluationModeLeavesBatchNormStatisticsAlone) {
+  Model model(R"({"input":[1,6,6],"layers":[{"type":"conv2d","filters":2,"kernel":3},{"type":"batchnorm"},)"
+              R"({"type":"dropout","rate":0.5},{"type":"flatten"},{"type":"linear","units":2}]})");
+  std::vector<std::vector<float>> before;
+  for (const NamedBuffer& b : model.buffers()) before.push_back(b.tensor.to_vector());
+  const Tensor image = random_image({1, 6, 6}, 10);
+  const SaliencyMap a = saliency(model, image, 0), b = saliency(model, image, 0);
+  EXPECT_EQ(a.gradient.to_vector(), b.gradient.to_vector());  // dropout is off
+  const EffectiveField flat = effective_receptive_field(model, image, 3, 5, 0, 0);
+  EXPECT_EQ(flat.theoretical.full.height, 6);  // vector outputs: the whole input
+  std::size_t i = 0;
+  for (const NamedBuffer& buffer : model.buffers()) EXPECT_EQ(buffer.tensor.to_vector(), before[i++]) << buffer.name;
+}
+
 // Looking must not affect training: the same training steps with and without introspection
 // in between give bit-identical weights, and existing gradients are left as they were.
 TEST(IntrospectSaliency, TrainingIsUnaffectedByLooking) {
