@@ -3,6 +3,7 @@
 #include <emscripten/bind.h>
 
 #include "engine_api.h"
+#include "introspect_api.h"
 #include "model_api.h"
 
 using namespace emscripten;
@@ -84,4 +85,24 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .function("config", &TrainerHandle::config)
       .function("save", &TrainerHandle::save)
       .function("restoreOptimizerState", &TrainerHandle::restore_optimizer_state);
+
+  function("layerActivations", &layer_activations);
+  function("layerFilters", &layer_filters);
+  function("saliencyMap", &saliency_map);
+  function("effectiveReceptiveField", &effective_receptive_field);
+  function("theoreticalReceptiveField", &theoretical_receptive_field);
+  function("classImage", &class_image);
+  function("deepDream", &deep_dream);
+  function("parameterHistograms", &parameter_histograms);
+  function("lossGraph", &loss_graph);
+  function("workedExample", &worked_example);
+  function("workedExampleNames", &worked_example_names);
+
+  class_<PerceptronHandle>("Perceptron")
+      .constructor<int, double>()
+      .function("predict", &PerceptronHandle::predict)
+      .function("learn", &PerceptronHandle::learn)
+      .function("weights", &PerceptronHandle::weights)
+      .function("bias", &PerceptronHandle::bias)
+      .function("setWeights", &PerceptronHandle::set_weights);
 }

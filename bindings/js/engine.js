@@ -55,9 +55,11 @@ export class Dataset extends Owned {
 
 export class Model extends Owned {
   #metadata;
+  #api;
 
-  constructor(handle, metadata = '') {
+  constructor(handle, api, metadata = '') {
     super(handle);
+    this.#api = api;
     this.#metadata = metadata;
   }
 
@@ -93,6 +95,41 @@ export class Model extends Owned {
   parameters() { return this.handle.parameters(); }
   /** The model file (architecture + weights), with optional JSON-able metadata. */
   save(metadata = null) { return this.handle.save(metadata === null ? '' : JSON.stringify(metadata)); }
+
+  // ---- seeing inside (engine/introspect/); none of these changes weights or gradients
+
+  /** Every layer's output for one input (or a few): [{layer, name, type, shape, data}]. */
+  activations(input) { return this.#api.layerActivations(this.handle, input); }
+  /** A conv layer's weights [K, C, KH, KW] (or a linear layer's on an image input, as images). */
+  filters(layer) { return this.#api.layerFilters(this.handle, layer); }
+  /** |d score / d input| for one input: {classIndex, score, shape: [H, W], data}; class -1 = predicted. */
+  saliency(input, classIndex = -1) { return this.#api.saliencyMap(this.handle, input, classIndex); }
+  /** Input-gradient heat map of one unit, and its theoretical receptive field rectangle. */
+  effectiveReceptiveField(input, { layer, channel = 0, row, col }) {
+    return this.#api.effectiveReceptiveField(this.handle, input, layer, channel, row, col);
+  }
+  /** The input rectangle a unit of `layer` at (row, col) sees: {full, clipped} as {top, left, height, width}. */
+  receptiveField(layer, row, col) { return this.#api.theoreticalReceptiveField(this.handle, layer, row, col); }
+  /** "What does class k look like": gradient ascent on the input. {shape, data, scores} */
+  classImage(classIndex, options = {}) { return this.#api.classImage(this.handle, classIndex, options); }
+  /** Amplifies what `layer` responds to in `input` (deep-dream style). */
+  deepDream(input, layer, options = {}) { return this.#api.deepDream(this.handle, input, layer, options); }
+  /** Value (and gradient, after a step) histograms of every parameter. */
+  histograms(bins = 30) { return this.#api.parameterHistograms(this.handle, bins); }
+  /** The loss's computation graph for a small batch: {nodes: [{id, op, name, shape, inputs}], ...}. */
+  lossGraph(inputs, labels, maxNodes = 200) {
+    return JSON.parse(this.#api.lossGraph(this.handle, inputs, Array.from(labels), maxNodes));
+  }
+}
+
+/** Rosenblatt's perceptron with the lectures' rule (labels +1 / -1). */
+export class Perceptron extends Owned {
+  predict(x) { return this.handle.predict(Array.from(x)); }
+  /** Presents one sample; returns true when it was a mistake and the weights moved. */
+  learn(x, label) { return this.handle.learn(Array.from(x), label); }
+  get weights() { return this.handle.weights(); }
+  get bias() { return this.handle.bias(); }
+  setWeights(weights, bias) { this.handle.setWeights(Array.from(weights), bias); }
 }
 
 export class Trainer extends Owned {
@@ -182,11 +219,11 @@ export class Engine {
   get toyDatasets() { return this.#module.Dataset.toyNames(); }
 
   /** A model from a preset name ('mlp', 'cnn', 'lenet5', 'perceptron'), a spec object or JSON. */
-  model(spec) { return new Model(new this.#module.Model(toSpecText(spec))); }
+  model(spec) { return new Model(new this.#module.Model(toSpecText(spec)), this.#module); }
   /** A model from a saved file (Uint8Array); `.metadata` holds what was saved with it. */
   loadModel(bytes) {
     const handle = this.#module.Model.load(toBytes(bytes, 'a model file'));
-    return new Model(handle, handle.metadata());
+    return new Model(handle, this.#module, handle.metadata());
   }
   /** A trainer for `model` with settings like {optimizer: 'adam', learningRate: 1e-3, batchSize: 64, epochs: 10}. */
   trainer(model, settings = {}) {
@@ -208,6 +245,13 @@ export class Engine {
   arrayDataset(inputs, sampleShape, labelsOrTargets, { classes, name = 'arrays' }) {
     return new Dataset(this.#module.Dataset.fromArrays(inputs, sampleShape, labelsOrTargets, classes, name));
   }
+  /** A perceptron with `features` inputs (zero weights) and learning rate `learningRate`. */
+  perceptron(features, learningRate = 1) { return new Perceptron(new this.#module.Perceptron(features, learningRate)); }
+  /** A lecture's worked example with forward values and gradients on each node:
+   *  'cos_sin_square' [x] (J = cos(sin(x^2) + 3x^2)), 'tiny_relu_net' [x, w1, b1, w2, b2, t]. */
+  workedExample(name, inputs) { return JSON.parse(this.#module.workedExample(name, Array.from(inputs))); }
+  get workedExamples() { return this.#module.workedExampleNames(); }
+
   /** The bundled 10,000 real MNIST digits: {train: 8,000, test: 2,000}. */
   async digits() {
     const read = async (file) => {
