@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <xsimd/xsimd.hpp>
 
 #include "core/buffer_pool.h"
 #include "core/error.h"
@@ -80,6 +81,25 @@ bool is_pointwise(const ConvGeometry& g) {
   return g.kernel_height == 1 && g.kernel_width == 1 && g.stride == 1 && g.pad == 0;
 }
 
+// For a stride-1 row: the output columns [lo, hi) whose tap ox + x0 lands inside a row of
+// width W; the columns outside read padding.
+struct InImageColumns {
+  int lo, hi;
+};
+InImageColumns in_image_columns(int x0, int OW, int W) {
+  const int lo = std::clamp(-x0, 0, OW);
+  return {lo, std::clamp(W - x0, lo, OW)};
+}
+
+// dst[0:n] += src[0:n]
+void add_into(float* dst, const float* src, int n) {
+  using batch = xsimd::batch<float>;
+  constexpr int kW = static_cast<int>(batch::size);
+  int i = 0;
+  for (; i + kW <= n; i += kW) (batch::load_unaligned(dst + i) + batch::load_unaligned(src + i)).store_unaligned(dst + i);
+  for (; i < n; ++i) dst[i] += src[i];
+}
+
 // col [C*KH*KW, OH*OW] <- x_n [C,H,W]; out-of-image taps are 0.
 void im2col(float* col, const float* x_n, const ConvGeometry& g) {
   const int OH = g.out_height, OW = g.out_width, H = g.in_height, W = g.in_width;
@@ -88,6 +108,7 @@ void im2col(float* col, const float* x_n, const ConvGeometry& g) {
       for (int kx = 0; kx < g.kernel_width; ++kx) {
         float* row = col + ((static_cast<std::int64_t>(c) * g.kernel_height + ky) * g.kernel_width + kx) * OH * OW;
         const float* plane = x_n + c * in_pixels(g);
+        const int x0 = kx * g.dilation - g.pad;
         for (int oy = 0; oy < OH; ++oy) {
           const int iy = oy * g.stride - g.pad + ky * g.dilation;
           float* dst = row + oy * OW;
@@ -96,9 +117,11 @@ void im2col(float* col, const float* x_n, const ConvGeometry& g) {
             continue;
           }
           const float* src = plane + iy * W;
-          const int x0 = kx * g.dilation - g.pad;
-          if (g.stride == 1 && x0 >= 0 && x0 + OW <= W) {
-            std::memcpy(dst, src + x0, sizeof(float) * OW);
+          if (g.stride == 1) {  // the common case: padding on the sides, one copy in between
+            const InImageColumns in = in_image_columns(x0, OW, W);
+            std::fill(dst, dst + in.lo, 0.0f);
+            std::memcpy(dst + in.lo, src + x0 + in.lo, sizeof(float) * (in.hi - in.lo));
+            std::fill(dst + in.hi, dst + OW, 0.0f);
             continue;
           }
           for (int ox = 0; ox < OW; ++ox) {
@@ -118,12 +141,17 @@ void col2im_add(float* grad_x_n, const float* col, const ConvGeometry& g) {
         const float* row =
             col + ((static_cast<std::int64_t>(c) * g.kernel_height + ky) * g.kernel_width + kx) * OH * OW;
         float* plane = grad_x_n + c * in_pixels(g);
+        const int x0 = kx * g.dilation - g.pad;
         for (int oy = 0; oy < OH; ++oy) {
           const int iy = oy * g.stride - g.pad + ky * g.dilation;
           if (iy < 0 || iy >= H) continue;
           float* dst = plane + iy * W;
           const float* src = row + oy * OW;
-          const int x0 = kx * g.dilation - g.pad;
+          if (g.stride == 1) {
+            const InImageColumns in = in_image_columns(x0, OW, W);
+            add_into(dst + x0 + in.lo, src + in.lo, in.hi - in.lo);
+            continue;
+          }
           for (int ox = 0; ox < OW; ++ox) {
             const int ix = ox * g.stride + x0;
             if (ix >= 0 && ix < W) dst[ix] += src[ox];
@@ -194,13 +222,16 @@ void conv2d_backward_input(float* grad_x, const float* grad_out, const float* we
 }
 
 // ---- backward weight: grad_weight [K, C*KH*KW] += sum_n grad_out_n [K,P] * col_n^T [P, C*KH*KW]
+// Computed transposed, grad_weight^T [C*KH*KW, K] = sum_n col_n [C*KH*KW, P] * grad_out_n^T [P, K]:
+// so the GEMM packs the small grad_out_n (K x P) instead of transposing the whole col_n,
+// and reads col_n in place.
 
 void conv2d_backward_weight(float* grad_weight, const float* grad_out, const float* x, const ConvGeometry& g) {
   const std::int64_t rows = col_rows(g), P = out_pixels(g), K = g.out_channels;
   const bool pointwise = is_pointwise(g);
   const std::int64_t blocks = (g.batch + kWeightGradItemsPerBlock - 1) / kWeightGradItemsPerBlock;
   const std::int64_t partial_size = K * rows;
-  Scratch partials(static_cast<std::size_t>(blocks * partial_size));
+  Scratch partials(static_cast<std::size_t>(blocks * partial_size));  // each [rows, K]
   parallel_for(0, blocks, 1, [&](std::int64_t lo, std::int64_t hi) {
     Scratch col(pointwise ? 0 : static_cast<std::size_t>(rows * P));
     for (std::int64_t b = lo; b < hi; ++b) {
@@ -214,16 +245,19 @@ void conv2d_backward_weight(float* grad_weight, const float* grad_out, const flo
           im2col(col.data, x_n, g);
           cols = col.data;
         }
-        sgemm(false, true, K, rows, P, 1.0f, grad_out + n * K * P, P, cols, P, n == first ? 0.0f : 1.0f, partial,
-              rows);
+        sgemm(false, true, rows, K, P, 1.0f, cols, P, grad_out + n * K * P, P, n == first ? 0.0f : 1.0f, partial,
+              K);
       }
     }
   });
-  // Fixed-order sum of the block partials; split over independent weight entries.
-  parallel_for(0, partial_size, 1024, [&](std::int64_t lo, std::int64_t hi) {
-    for (std::int64_t b = 0; b < blocks; ++b) {
-      const float* partial = partials.data + b * partial_size;
-      for (std::int64_t i = lo; i < hi; ++i) grad_weight[i] += partial[i];
+  // Fixed-order sum of the block partials (transposed back); split over independent weight rows.
+  parallel_for(0, K, 4, [&](std::int64_t lo, std::int64_t hi) {
+    for (std::int64_t k = lo; k < hi; ++k) {
+      float* gw = grad_weight + k * rows;
+      for (std::int64_t b = 0; b < blocks; ++b) {
+        const float* partial = partials.data + b * partial_size + k;
+        for (std::int64_t r = 0; r < rows; ++r) gw[r] += partial[r * K];
+      }
     }
   });
 }

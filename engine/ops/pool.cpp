@@ -73,7 +73,34 @@ void for_each_plane(const PoolGeometry& g, Body body) {
 // ---- max: out [N,C,OH,OW], argmax [N,C,OH,OW] (index within the plane, stored as float:
 // planes are far below 2^24 pixels), x [N,C,H,W]. Ties keep the first pixel in scan order.
 
+// The common 2x2, stride-2, unpadded window: every window lies inside the image, so the
+// four taps are compared directly (same scan order and tie rule as the general loop).
+void max_pool2d_forward_2x2(float* out, float* argmax, const float* x, const PoolGeometry& g) {
+  const int W = g.in_width, OW = g.out_width;
+  for_each_plane(g, [&](std::int64_t p) {
+    const float* in = x + p * g.in_plane();
+    float* out_p = out + p * g.out_plane();
+    float* arg_p = argmax + p * g.out_plane();
+    for (int oy = 0; oy < g.out_height; ++oy) {
+      const float* top = in + static_cast<std::int64_t>(2 * oy) * W;
+      const float* bottom = top + W;
+      const int row_index = 2 * oy * W;
+      for (int ox = 0; ox < OW; ++ox) {
+        const int x0 = 2 * ox;
+        float best = top[x0];
+        int best_index = row_index + x0;
+        if (top[x0 + 1] > best) best = top[x0 + 1], best_index = row_index + x0 + 1;
+        if (bottom[x0] > best) best = bottom[x0], best_index = row_index + W + x0;
+        if (bottom[x0 + 1] > best) best = bottom[x0 + 1], best_index = row_index + W + x0 + 1;
+        out_p[oy * OW + ox] = best;
+        arg_p[oy * OW + ox] = static_cast<float>(best_index);
+      }
+    }
+  });
+}
+
 void max_pool2d_forward(float* out, float* argmax, const float* x, const PoolGeometry& g) {
+  if (g.kernel == 2 && g.stride == 2 && g.pad == 0) return max_pool2d_forward_2x2(out, argmax, x, g);
   for_each_plane(g, [&](std::int64_t p) {
     const float* in = x + p * g.in_plane();
     for (int oy = 0; oy < g.out_height; ++oy)
