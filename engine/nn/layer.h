@@ -1,0 +1,110 @@
+// Layers: the building blocks of a Model, built from one JSON object of a spec
+// ({"type":"conv2d","filters":8,"kernel":5,"pad":2}). The interface is deliberately
+// shallow: one abstract class, one concrete class per layer type, each a thin wrapper
+// that owns its parameters and calls one op of engine/ops in forward().
+//
+// Shapes: a layer sees per-sample shapes, [C,H,W] for images or [F] for feature
+// vectors; forward() takes the batch, [N,C,H,W] or [N,F].
+// A linear (alias: dense) layer on a [C,H,W] input flattens it first (C*H*W features),
+// so "conv, pool, linear" needs no explicit flatten layer.
+//
+// Counting conventions (the lectures' numbers):
+//   parameters    weights + biases: conv (KH*KW*C_in)*K + K, linear in*out + out;
+//   multiply_adds per sample, weights only (no bias, no activation/pool/norm work):
+//                 conv K*OH*OW*(C_in*KH*KW), linear in*out, every other layer 0;
+//   receptive field w.r.t. the model input (index coordinates, unit 0 centred at 0):
+//                 k_eff = dilation*(k-1)+1, jump_out = jump_in*stride,
+//                 size_out = size_in + (k_eff-1)*jump_in,
+//                 start_out = start_in + ((k_eff-1)/2 - pad)*jump_in.
+//                 Pointwise layers (activations, batch/layer/instance norm, dropout,
+//                 flatten) keep it; lcn acts as a size x size window; a linear layer
+//                 sees the whole input: size = extent of the input (max of H, W; F for
+//                 vector inputs), jump = that extent, start = (extent-1)/2.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "autodiff/var.h"
+#include "core/random.h"
+#include "core/tensor.h"
+#include "util/json.h"
+
+namespace wg {
+
+struct ForwardContext {
+  bool training = false;                  // dropout active, batch norm uses and updates batch statistics
+  Rng* rng = nullptr;                     // required when training through a dropout layer
+  std::vector<Var>* activations = nullptr;  // when set, each layer appends its output (activation maps)
+};
+
+struct NamedParameter {
+  std::string name;  // "conv1.weight"
+  Var var;
+};
+
+struct NamedBuffer {
+  std::string name;  // "bn1.running_mean"
+  Tensor tensor;     // shares storage with the layer's buffer
+};
+
+struct LayerSummary {
+  std::string name;            // "conv1"
+  std::string type;            // "conv2d"
+  Shape output_shape;          // per sample, no batch dimension
+  std::int64_t parameters = 0;
+  std::int64_t multiply_adds = 0;  // per sample
+  int rf_size = 1;             // receptive field of one output unit, in input pixels (per axis)
+  int rf_jump = 1;             // input pixels between neighbouring output units
+  double rf_start = 0.0;       // input coordinate of the centre of output unit 0
+  std::string detail;          // "8 filters 5x5, stride 1, pad 2"
+};
+
+class Layer {
+ public:
+  virtual ~Layer() = default;
+  Layer(const Layer&) = delete;
+  Layer& operator=(const Layer&) = delete;
+
+  virtual const char* type() const = 0;
+  // x: [N, ...input_shape()] -> [N, ...output_shape()].
+  virtual Var forward(const Var& x, ForwardContext& context) = 0;
+  virtual std::vector<NamedParameter> parameters() const { return {}; }
+  virtual std::vector<NamedBuffer> buffers() const { return {}; }
+  // Allocates (first call) and (re)initialises parameters and buffers from rng.
+  virtual void reset_parameters(Rng&) {}
+  // This layer's spec object with every default filled in (parses back to the same layer).
+  virtual json::Value spec() const = 0;
+
+  const std::string& name() const { return summary_.name; }
+  const Shape& input_shape() const { return input_shape_; }
+  const Shape& output_shape() const { return summary_.output_shape; }
+  const LayerSummary& summary() const { return summary_; }
+
+ protected:
+  Layer() = default;
+  Shape input_shape_;
+  LayerSummary summary_;
+};
+
+// What a layer under construction knows about its input.
+struct LayerInput {
+  int index = 0;          // position in the spec's layer list (for errors)
+  std::string name;       // "conv1": prefix of its parameter names
+  Shape shape;            // per-sample input shape
+  int rf_size = 1;        // receptive field of the input units so far
+  int rf_jump = 1;
+  double rf_start = 0.0;
+  int input_extent = 1;   // max(H, W) (or F) of the model input: a global receptive field
+};
+
+// Validates a layer spec object, infers its output shape and counts; parameters are not
+// allocated yet (call reset_parameters), so a model can refuse a huge spec before allocating.
+// Errors name the layer index and type: "kernel 7 larger than padded input 5x5 at layer 3 (conv2d)".
+std::unique_ptr<Layer> build_layer(const json::Value& spec, const LayerInput& input);
+
+// Every accepted "type" (aliases included: "dense" means "linear").
+const std::vector<std::string>& layer_type_names();
+
+}  // namespace wg

@@ -1,0 +1,70 @@
+// Internal to engine/nn: reading and checking one layer's spec fields, with errors that
+// name the field, the layer index and type, and suggest the closest valid field name.
+// Also the receptive-field recurrence shared by the layer files, and their constructors.
+#pragma once
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+#include "nn/layer.h"
+#include "util/json.h"
+
+namespace wg::layers {
+
+class FieldReader {
+ public:
+  // allowed: every field name this type accepts besides "type".
+  FieldReader(const json::Value& spec, const LayerInput& input, std::string type, std::vector<std::string> allowed);
+
+  int integer(const std::string& field, int fallback, int min, int max) const;
+  int required_integer(const std::string& field, int min, int max) const;
+  // An int or a two-element array [h, w]; fallback used when absent.
+  std::pair<int, int> integer_pair(const std::string& field, std::pair<int, int> fallback, int min, int max) const;
+  double number(const std::string& field, double fallback, double min, double max) const;
+  bool boolean(const std::string& field, bool fallback) const;
+  std::string initializer(const std::string& field, const std::string& fallback) const;
+
+  // " at layer 3 (conv2d)"
+  std::string where() const;
+  [[noreturn]] void fail_shape(const std::string& problem) const;  // problem + where()
+  const std::string& type() const { return type_; }
+  const LayerInput& input() const { return input_; }
+
+ private:
+  const json::Value* get(const std::string& field) const;
+  [[noreturn]] void fail_field(const std::string& field, const std::string& problem) const;
+  const json::Value& spec_;
+  const LayerInput& input_;
+  std::string type_;
+};
+
+// Closest candidate by edit distance, or "" when none is close enough to be a typo.
+std::string closest_name(const std::string& word, const std::vector<std::string>& candidates);
+
+// Fills the summary's receptive field for a window layer (conv, pool, lcn) ...
+void rf_window(LayerSummary& s, const LayerInput& in, int kernel_eff, int stride, int pad);
+// ... for pointwise layers (unchanged) ...
+void rf_keep(LayerSummary& s, const LayerInput& in);
+// ... and for layers that see the whole input (linear).
+void rf_global(LayerSummary& s, const LayerInput& in);
+
+std::int64_t numel(const Shape& shape);
+
+// One builder per layer type, defined in the concept files.
+std::unique_ptr<Layer> make_conv2d(const FieldReader& f);
+std::unique_ptr<Layer> make_pool(const FieldReader& f);  // maxpool, avgpool, l2pool
+std::unique_ptr<Layer> make_linear(const FieldReader& f);
+std::unique_ptr<Layer> make_activation(const FieldReader& f);  // relu, leaky_relu, sigmoid, tanh, softplus, sign, step
+std::unique_ptr<Layer> make_batchnorm(const FieldReader& f);
+std::unique_ptr<Layer> make_layernorm(const FieldReader& f);
+std::unique_ptr<Layer> make_instancenorm(const FieldReader& f);
+std::unique_ptr<Layer> make_lcn(const FieldReader& f);
+std::unique_ptr<Layer> make_dropout(const FieldReader& f);
+std::unique_ptr<Layer> make_flatten(const FieldReader& f);
+
+// Fields each type accepts (besides "type"), for unknown-field errors.
+const std::vector<std::string>& fields_of(const std::string& type);
+
+}  // namespace wg::layers

@@ -1,0 +1,192 @@
+// Model construction from a spec (validation, shape inference, naming), forward pass,
+// normalised spec output and presets. See model.h.
+#include "nn/model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "core/error.h"
+#include "nn/layers/layer_spec.h"
+
+namespace wg {
+
+namespace {
+
+constexpr int kMaxInputDim = 4096;
+constexpr std::int64_t kMaxSampleElements = 1 << 24;  // per layer output, per sample
+
+const char* name_prefix(const std::string& type) {
+  static const std::map<std::string, const char*> prefixes = {
+      {"conv2d", "conv"}, {"linear", "linear"}, {"dense", "linear"}, {"batchnorm", "bn"},
+      {"layernorm", "ln"}, {"instancenorm", "in"}};
+  const auto found = prefixes.find(type);
+  return found == prefixes.end() ? nullptr : found->second;
+}
+
+Shape parse_input_shape(const json::Value* input) {
+  if (!input) fail("model spec: missing field \"input\" (the per-sample shape, e.g. [1, 28, 28] or [784])");
+  if (!input->is_array() || (input->size() != 1 && input->size() != 3))
+    fail("model spec: field \"input\" must be [C, H, W] or [F], got ", json::dump(*input));
+  Shape shape;
+  for (const json::Value& d : input->as_array()) {
+    if (!d.is_number() || d.as_number() != std::floor(d.as_number()) || d.as_number() < 1 ||
+        d.as_number() > kMaxInputDim)
+      fail("model spec: field \"input\" must hold integers between 1 and ", kMaxInputDim, ", got ", json::dump(*input));
+    shape.push_back(static_cast<int>(d.as_number()));
+  }
+  if (layers::numel(shape) > kMaxSampleElements)
+    fail("model spec: input ", shape_str(shape), " has more than ", kMaxSampleElements, " elements");
+  return shape;
+}
+
+}  // namespace
+
+Model::Model(const std::string& spec_json) {
+  json::ParseOptions options;
+  options.what = "spec JSON";
+  const json::Value spec = json::parse(spec_json, options);
+  if (!spec.is_object()) fail("model spec: expected a JSON object with \"input\" and \"layers\"");
+  const std::vector<std::string> top_fields = {"input", "layers", "seed"};
+  for (const auto& [key, value] : spec.members()) {
+    if (std::find(top_fields.begin(), top_fields.end(), key) != top_fields.end()) continue;
+    const std::string suggestion = layers::closest_name(key, top_fields);
+    fail("model spec: unknown field \"", key, "\"",
+         suggestion.empty() ? " (valid: input, layers, seed)" : " - did you mean \"" + suggestion + "\"?");
+  }
+  input_shape_ = parse_input_shape(spec.find("input"));
+
+  if (const json::Value* seed = spec.find("seed")) {
+    if (!seed->is_number() || seed->as_number() != std::floor(seed->as_number()) || seed->as_number() < 0 ||
+        seed->as_number() > 9007199254740991.0)
+      fail("model spec: field \"seed\" must be a non-negative integer, got ", json::dump(*seed));
+    seed_ = static_cast<std::uint64_t>(seed->as_number());
+  }
+
+  const json::Value* layer_specs = spec.find("layers");
+  if (!layer_specs) fail("model spec: missing field \"layers\"");
+  if (!layer_specs->is_array()) fail("model spec: field \"layers\" must be an array");
+  if (layer_specs->size() == 0) fail("model spec: \"layers\" is empty");
+  if (layer_specs->size() > static_cast<std::size_t>(kMaxLayers))
+    fail("model spec: ", layer_specs->size(), " layers is more than the limit of ", kMaxLayers);
+
+  // Pass 1: validate and infer shapes; nothing big is allocated yet.
+  LayerInput in;
+  in.shape = input_shape_;
+  in.input_extent = input_shape_.size() == 3 ? std::max(input_shape_[1], input_shape_[2]) : input_shape_[0];
+  std::map<std::string, int> counters;
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < layer_specs->size(); ++i) {
+    const json::Value& layer_spec = layer_specs->as_array()[i];
+    in.index = static_cast<int>(i);
+    const json::Value* type = layer_spec.is_object() ? layer_spec.find("type") : nullptr;
+    const std::string type_name = type && type->is_string() ? type->as_string() : "";
+    const char* prefix = name_prefix(type_name);
+    const std::string base = prefix ? prefix : type_name;
+    in.name = base + std::to_string(++counters[base]);
+    std::unique_ptr<Layer> layer = build_layer(layer_spec, in);
+    const LayerSummary& s = layer->summary();
+    if (layers::numel(s.output_shape) > kMaxSampleElements)
+      fail("output ", shape_str(s.output_shape), " has more than ", kMaxSampleElements, " elements at layer ", i,
+           " (", type_name, ")");
+    total += s.parameters;
+    if (total > kMaxParameters)
+      fail("model has more than ", kMaxParameters, " parameters (", total, " up to layer ", i, " (", type_name,
+           ")); make it smaller");
+    in.shape = s.output_shape;
+    in.rf_size = s.rf_size;
+    in.rf_jump = s.rf_jump;
+    in.rf_start = s.rf_start;
+    layers_.push_back(std::move(layer));
+  }
+  // Pass 2: allocate and initialise.
+  reinitialize(seed_);
+}
+
+void Model::reinitialize(std::uint64_t seed) {
+  seed_ = seed;
+  Rng rng(seed);
+  for (auto& layer : layers_) layer->reset_parameters(rng);
+}
+
+const Shape& Model::output_shape() const { return layers_.back()->output_shape(); }
+
+Var Model::forward(const Var& batch, ForwardContext& context) {
+  const Shape& shape = batch.shape();
+  const bool matches =
+      shape.size() == input_shape_.size() + 1 && std::equal(input_shape_.begin(), input_shape_.end(), shape.begin() + 1);
+  WG_CHECK(matches, "model forward: expected a batch of shape [N, ", shape_str(input_shape_).substr(1), ", got ",
+           shape_str(shape));
+  Var x = batch;
+  for (auto& layer : layers_) {
+    x = layer->forward(x, context);
+    if (context.activations) context.activations->push_back(x);
+  }
+  return x;
+}
+
+std::vector<NamedParameter> Model::parameters() const {
+  std::vector<NamedParameter> all;
+  for (const auto& layer : layers_)
+    for (auto& p : layer->parameters()) all.push_back(std::move(p));
+  return all;
+}
+
+std::vector<NamedBuffer> Model::buffers() const {
+  std::vector<NamedBuffer> all;
+  for (const auto& layer : layers_)
+    for (auto& b : layer->buffers()) all.push_back(std::move(b));
+  return all;
+}
+
+std::vector<LayerSummary> Model::summary() const {
+  std::vector<LayerSummary> all;
+  for (const auto& layer : layers_) all.push_back(layer->summary());
+  return all;
+}
+
+std::int64_t Model::total_parameters() const {
+  std::int64_t total = 0;
+  for (const auto& layer : layers_) total += layer->summary().parameters;
+  return total;
+}
+
+std::string Model::spec_json(int indent) const {
+  json::Value input = json::Value::array();
+  for (int d : input_shape_) input.push_back(d);
+  json::Value layer_list = json::Value::array();
+  for (const auto& layer : layers_) layer_list.push_back(layer->spec());
+  return json::dump(json::Value::object({{"input", std::move(input)},
+                                         {"layers", std::move(layer_list)},
+                                         {"seed", static_cast<double>(seed_)}}),
+                    indent);
+}
+
+const std::vector<std::string>& preset_names() {
+  static const std::vector<std::string> names = {"perceptron", "mlp", "cnn", "lenet5"};
+  return names;
+}
+
+std::string preset_spec(const std::string& name) {
+  if (name == "perceptron") return R"({"input": [1, 28, 28], "layers": [{"type": "linear", "units": 10}]})";
+  if (name == "mlp")
+    return R"({"input": [1, 28, 28], "layers": [
+  {"type": "linear", "units": 128}, {"type": "relu"},
+  {"type": "linear", "units": 10}]})";
+  if (name == "cnn")
+    return R"({"input": [1, 28, 28], "layers": [
+  {"type": "conv2d", "filters": 8, "kernel": 5, "pad": 2}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+  {"type": "conv2d", "filters": 16, "kernel": 5, "pad": 2}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+  {"type": "linear", "units": 10}]})";
+  if (name == "lenet5")
+    return R"({"input": [1, 28, 28], "layers": [
+  {"type": "conv2d", "filters": 20, "kernel": 5, "pad": 2}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+  {"type": "conv2d", "filters": 50, "kernel": 5, "pad": 2}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+  {"type": "flatten"}, {"type": "linear", "units": 500}, {"type": "relu"},
+  {"type": "linear", "units": 10}]})";
+  std::string valid;
+  for (const auto& n : preset_names()) valid += (valid.empty() ? "" : ", ") + n;
+  fail("unknown preset \"", name, "\" (valid: ", valid, ")");
+}
+
+}  // namespace wg
