@@ -1,0 +1,67 @@
+// libFuzzer target: building a wg::Model from an arbitrary JSON spec.
+// The spec comes from URLs and uploaded files. Construction must validate everything and refuse
+// huge models BEFORE allocating them: scripts/fuzz.sh runs this with -malloc_limit_mb=1024 and
+// -rss_limit_mb=2048, so an allocation of the size a hostile spec asks for is reported as a bug.
+// Properties checked besides "no crash, only wg::Error":
+//   - the normalised spec_json() builds a model with the same spec_json() and parameter count;
+//   - small models run one forward pass on a zero batch of 1 and give output_shape().
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+
+#include "autodiff/var.h"
+#include "core/error.h"
+#include "core/tensor.h"
+#include "nn/model.h"
+
+namespace {
+[[noreturn]] void bug(const char* what, const std::string& detail) {
+  std::fprintf(stderr, "spec_fuzz: %s: %s\n", what, detail.c_str());
+  std::abort();
+}
+constexpr std::int64_t kForwardMaxParameters = 200'000;
+constexpr std::int64_t kForwardMaxInput = 4096;
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string spec(reinterpret_cast<const char*>(data), size);
+  try {
+    wg::Model model(spec);
+    const std::string normal = model.spec_json();
+    try {
+      wg::Model again(normal);
+      if (again.spec_json() != normal) bug("spec_json() does not rebuild the same spec", normal);
+      if (again.total_parameters() != model.total_parameters()) bug("rebuilt model has other parameter count", normal);
+    } catch (const wg::Error& e) {
+      bug("spec_json() of a valid model is rejected", std::string(e.what()) + " for " + normal);
+    }
+    std::int64_t input_elements = 1;
+    for (int d : model.input_shape()) input_elements *= d;
+    bool small_activations = true;
+    for (const auto& s : model.summary()) {
+      std::int64_t n = 1;
+      for (int d : s.output_shape) n *= d;
+      if (n > 65536) small_activations = false;
+    }
+    if (model.total_parameters() <= kForwardMaxParameters && input_elements <= kForwardMaxInput && small_activations) {
+      wg::Shape batch_shape{1};
+      batch_shape.insert(batch_shape.end(), model.input_shape().begin(), model.input_shape().end());
+      wg::NoGrad no_grad;
+      wg::ForwardContext context;
+      const wg::Var out = model.forward(wg::Var(wg::Tensor::zeros(batch_shape)), context);
+      wg::Shape expected{1};
+      expected.insert(expected.end(), model.output_shape().begin(), model.output_shape().end());
+      if (out.value().shape() != expected)
+        bug("forward output shape differs from output_shape()",
+            wg::shape_str(out.value().shape()) + " vs " + wg::shape_str(expected));
+    }
+  } catch (const wg::Error&) {
+    // expected for invalid specs
+  } catch (const std::exception& e) {
+    bug("non-wg::Error exception", e.what());
+  }
+  return 0;
+}
