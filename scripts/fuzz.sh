@@ -46,7 +46,15 @@ if [[ ! -f $BUILD/build.ninja ]]; then
 fi
 ninja -C "$BUILD" -j2 >/dev/null || { echo "fuzz.sh: build failed (run: ninja -C build/fuzz)" >&2; exit 2; }
 
-# ---- per-target settings: the largest useful input
+# ---- per-target settings: the per-input time limit and the largest useful input.
+# spec: a valid model up to the engine's 50M-parameter limit draws all its weights at construction,
+# several seconds under ASan on a shared core; 10 s flagged such legitimate models as hangs.
+timeout_for() {
+  case $1 in
+    spec) echo 30 ;;
+    *) echo 10 ;;
+  esac
+}
 max_len_for() {
   case $1 in
     idx) echo 16384 ;;        # the fixture pair is 3953 bytes
@@ -85,14 +93,14 @@ for target in "${TARGETS[@]}"; do
   # huge sizes from a header before allocating); -rss_limit_mb bounds the whole process.
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-    "$binary" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -max_len="$(max_len_for "$target")" \
+    "$binary" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -timeout="$(timeout_for "$target")" -max_len="$(max_len_for "$target")" \
       -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1 \
       -artifact_prefix="$ARTIFACTS/$target/" >"$log" 2>&1
   rc=$?
   set -e
-  runs=$(grep -m1 '^stat::number_of_executed_units:' "$log" | awk '{print $2}')
-  seconds=$(grep -m1 '^stat::average_exec_per_sec:' "$log" >/dev/null && grep -m1 'Done [0-9]* runs in' "$log" | sed -E 's/.* in ([0-9]+) second.*/\1/')
-  rate=$(grep -m1 '^stat::average_exec_per_sec:' "$log" | awk '{print $2}')
+  runs=$(grep -m1 '^stat::number_of_executed_units:' "$log" | awk '{print $2}' || true)
+  seconds=$(grep -m1 'Done [0-9]* runs in' "$log" | sed -E 's/.* in ([0-9]+) second.*/\1/' || true)
+  rate=$(grep -m1 '^stat::average_exec_per_sec:' "$log" | awk '{print $2}' || true)
   new_files=$(ls -t "$ARTIFACTS/$target" | head -n $(( $(ls "$ARTIFACTS/$target" | wc -l) - before )) 2>/dev/null || true)
   if [[ $rc -eq 0 && -z $new_files ]]; then
     result=ok

@@ -3,6 +3,7 @@
 # (+ LeakSanitizer, part of ASan on Linux) into build/asan and runs it. Any report fails the run:
 # the CMake option WASMGRAD_SANITIZE adds -fno-sanitize-recover=all, so UBSan findings abort too.
 #   scripts/sanitize.sh [extra gtest args]     e.g. scripts/sanitize.sh --gtest_filter='Idx*'
+# JOBS=1 scripts/sanitize.sh builds with one job (default 2).
 # Build type RelWithDebInfo-like -O1 -g: fast enough to run the whole suite, with usable stacks.
 # Compiler: g++ by default; CXX=clang++ scripts/sanitize.sh uses clang (build dir build/asan-clang).
 set -euo pipefail
@@ -14,7 +15,7 @@ if [[ $(basename "$CXX") == clang* ]]; then BUILD=build/asan-clang; fi
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DWASMGRAD_SANITIZE=address,undefined \
   -DWASMGRAD_BENCHMARKS=OFF -DWASMGRAD_TESTS=ON >/dev/null
-ninja -C "$BUILD" -j2 wasmgrad_tests
+ninja -C "$BUILD" -j"${JOBS:-2}" wasmgrad_tests
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
