@@ -6,7 +6,8 @@
 // at construction, which under ASan takes seconds: scripts/fuzz.sh gives this target -timeout=30.
 // Properties checked besides "no crash, only wg::Error":
 //   - the normalised spec_json() builds a model with the same spec_json() and parameter count;
-//   - small models run one forward pass on a zero batch of 1 and give output_shape().
+//   - small models run one forward pass on a zero batch of 1 and give output_shape(), then one
+//     training-mode forward and backward pass that gives every parameter a gradient.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -16,6 +17,7 @@
 
 #include "autodiff/var.h"
 #include "core/error.h"
+#include "core/random.h"
 #include "core/tensor.h"
 #include "nn/model.h"
 
@@ -27,6 +29,24 @@ namespace {
 constexpr std::int64_t kRebuildMaxParameters = 1'000'000;
 constexpr std::int64_t kForwardMaxParameters = 200'000;
 constexpr std::int64_t kForwardMaxInput = 4096;
+
+// One training-mode forward (dropout, batch statistics) and backward pass on a random batch of 2:
+// every parameter must receive a gradient of its own shape.
+void train_step(wg::Model& model) {
+  wg::Rng rng(5);
+  wg::Shape batch_shape{2};
+  batch_shape.insert(batch_shape.end(), model.input_shape().begin(), model.input_shape().end());
+  wg::Tensor input = wg::Tensor::empty(batch_shape);
+  for (std::int64_t i = 0; i < input.size(); ++i) input[i] = rng.normal();
+  wg::ForwardContext context;
+  context.training = true;
+  context.rng = &rng;
+  const wg::Var out = model.forward(wg::Var(input, true), context);
+  wg::backward(out, wg::Tensor::full(out.value().shape(), 1.0f));
+  for (const auto& p : model.parameters())
+    if (p.var.grad().shape() != p.var.value().shape())
+      bug("parameter gradient has the wrong shape", p.name + " " + wg::shape_str(p.var.grad().shape()));
+}
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -63,6 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         bug("forward output shape differs from output_shape()",
             wg::shape_str(out.value().shape()) + " vs " + wg::shape_str(expected));
     }
+    if (model.total_parameters() <= kForwardMaxParameters && input_elements <= kForwardMaxInput && small_activations)
+      train_step(model);
   } catch (const wg::Error&) {
     // expected for invalid specs
   } catch (const std::exception& e) {
