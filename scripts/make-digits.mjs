@@ -154,7 +154,9 @@ function upToDate(outputs) {
 }
 
 function build(outDir, force) {
-  const outputs = Object.values(FILES).map((name) => path.join(outDir, name));
+  // The .gz files are what pages and the JS API load; the uncompressed twins are for the
+  // C++ test suite, which has no zlib (Emscripten ports cannot be downloaded here).
+  const outputs = Object.values(FILES).flatMap((name) => [path.join(outDir, name), path.join(outDir, name.replace(/\.gz$/, ''))]);
   if (!force && upToDate(outputs)) {
     console.log(`make-digits: ${outDir} is up to date`);
     return;
@@ -162,11 +164,14 @@ function build(outDir, force) {
   const classes = loadClasses();
   const { train, test } = splitDigits(classes);
   fs.mkdirSync(outDir, { recursive: true });
-  const gzip = (bytes) => zlib.gzipSync(bytes, { level: 9 });
-  writeAtomically(path.join(outDir, FILES.trainImages), gzip(encodeImages(classes, train)));
-  writeAtomically(path.join(outDir, FILES.trainLabels), gzip(encodeLabels(train)));
-  writeAtomically(path.join(outDir, FILES.testImages), gzip(encodeImages(classes, test)));
-  writeAtomically(path.join(outDir, FILES.testLabels), gzip(encodeLabels(test)));
+  const write = (name, bytes) => {
+    writeAtomically(path.join(outDir, name), zlib.gzipSync(bytes, { level: 9 }));
+    writeAtomically(path.join(outDir, name.replace(/\.gz$/, '')), bytes);
+  };
+  write(FILES.trainImages, encodeImages(classes, train));
+  write(FILES.trainLabels, encodeLabels(train));
+  write(FILES.testImages, encodeImages(classes, test));
+  write(FILES.testLabels, encodeLabels(test));
 }
 
 function writeFixture(outDir) {

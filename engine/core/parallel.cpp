@@ -14,7 +14,11 @@ namespace wg {
 
 namespace {
 
+#if defined(__EMSCRIPTEN__)
+constexpr int kMaxThreads = 4;  // = PTHREAD_POOL_SIZE: more would wait for the JS event loop to spawn a worker
+#else
 constexpr int kMaxThreads = 8;
+#endif
 
 // True on a thread that is running a parallel_for chunk (the caller and every pool
 // worker), so a nested parallel_for runs inline instead of waiting for the busy pool.

@@ -49,9 +49,15 @@ void init_he_normal(Tensor& t, int fan_in, Rng& rng) {
   init_normal(t, 0.0f, std::sqrt(2.0f / static_cast<float>(fan_in)), rng);
 }
 
+void init_default_uniform(Tensor& t, int fan_in, Rng& rng) {
+  check_fans(fan_in, 1, "default init");
+  const float bound = 1.0f / std::sqrt(static_cast<float>(fan_in));
+  init_uniform(t, -bound, bound, rng);
+}
+
 const std::vector<std::string>& initializer_names() {
-  static const std::vector<std::string> names = {"xavier_uniform", "xavier_normal", "he_uniform", "he_normal",
-                                                 "uniform",        "normal",        "zeros"};
+  static const std::vector<std::string> names = {"default", "xavier_uniform", "xavier_normal", "he_uniform",
+                                                 "he_normal", "uniform",     "normal",        "zeros"};
   return names;
 }
 
@@ -62,6 +68,7 @@ bool is_initializer_name(const std::string& name) {
 }
 
 void initialize(Tensor& t, const std::string& name, int fan_in, int fan_out, Rng& rng) {
+  if (name == "default") return init_default_uniform(t, fan_in, rng);
   if (name == "xavier_uniform") return init_xavier_uniform(t, fan_in, fan_out, rng);
   if (name == "xavier_normal") return init_xavier_normal(t, fan_in, fan_out, rng);
   if (name == "he_uniform") return init_he_uniform(t, fan_in, rng);

@@ -26,6 +26,11 @@ void init_zeros(Tensor& t);
 
 // The names accepted by initialize(): xavier_uniform, xavier_normal, he_uniform, he_normal,
 // uniform, normal, zeros.
+// PyTorch's default for Linear and Conv2d (kaiming_uniform with a = sqrt(5)):
+// U(-1/sqrt(fan_in), 1/sqrt(fan_in)). Layers with init "default" draw their bias from
+// the same range (as PyTorch does); every other initializer starts biases at 0.
+void init_default_uniform(Tensor& t, int fan_in, Rng& rng);
+
 const std::vector<std::string>& initializer_names();
 bool is_initializer_name(const std::string& name);
 // Fills t with the named initializer; an unknown name throws listing the valid ones.

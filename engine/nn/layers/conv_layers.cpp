@@ -38,7 +38,7 @@ class Conv2dLayer final : public Layer {
     options_.pad = f.integer("pad", 0, 0, 64);
     options_.dilation = f.integer("dilation", 1, 1, 16);
     bias_enabled_ = f.boolean("bias", true);
-    init_ = f.initializer("init", "he_normal");
+    init_ = f.initializer("init", "default");
     const int c = in.shape[0], h = in.shape[1], w = in.shape[2];
     const int kh_eff = options_.dilation * (kh_ - 1) + 1, kw_eff = options_.dilation * (kw_ - 1) + 1;
     check_window_fits(f, std::string(options_.dilation > 1 ? "dilated kernel " : "kernel ") + size_text(kh_eff, kw_eff),
@@ -74,7 +74,10 @@ class Conv2dLayer final : public Layer {
       if (bias_enabled_) bias_ = Var::parameter(Tensor::empty({filters_}), name() + ".bias");
     }
     initialize(weight_.value(), init_, fan_in_, filters_ * kh_ * kw_, rng);
-    if (bias_enabled_) bias_.value().fill(0.0f);
+    if (bias_enabled_) {
+      if (init_ == "default") init_default_uniform(bias_.value(), fan_in_, rng);
+      else bias_.value().fill(0.0f);
+    }
   }
 
   json::Value spec() const override {

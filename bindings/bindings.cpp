@@ -1,0 +1,87 @@
+// The Embind declaration list: which C++ names JavaScript sees. No logic here; the
+// facade (engine_api.h) does conversions and errors, bindings/wasmgrad.js the ergonomics.
+#include <emscripten/bind.h>
+
+#include "engine_api.h"
+#include "model_api.h"
+
+using namespace emscripten;
+using namespace wg::api;
+
+EMSCRIPTEN_BINDINGS(wasmgrad) {
+  value_object<BuildInfo>("BuildInfo")
+      .field("build", &BuildInfo::build)
+      .field("simdArch", &BuildInfo::simd_arch)
+      .field("threadsSupported", &BuildInfo::threads_supported)
+      .field("maxThreads", &BuildInfo::max_threads)
+      .field("numThreads", &BuildInfo::num_threads);
+  value_object<MemoryStats>("MemoryStats")
+      .field("liveBytes", &MemoryStats::live_bytes)
+      .field("cachedBytes", &MemoryStats::cached_bytes)
+      .field("systemAllocations", &MemoryStats::system_allocations);
+
+  function("buildInfo", &build_info);
+  function("numThreads", &num_threads);
+  function("setNumThreads", &set_num_threads);
+  function("memoryStats", &memory_stats);
+
+  class_<TensorHandle>("Tensor")
+      .class_function("fromArray", &TensorHandle::from_array)
+      .class_function("zeros", &TensorHandle::zeros)
+      .function("shape", &TensorHandle::shape)
+      .function("size", &TensorHandle::size)
+      .function("toArray", &TensorHandle::to_array)
+      .function("view", &TensorHandle::view);
+
+  class_<DatasetHandle>("Dataset")
+      .constructor<>()
+      .class_function("fromIdx", &DatasetHandle::from_idx)
+      .class_function("toy", &DatasetHandle::toy)
+      .class_function("fromArrays", &DatasetHandle::from_arrays)
+      .class_function("toyNames", &DatasetHandle::toy_names)
+      .function("name", &DatasetHandle::name)
+      .function("size", &DatasetHandle::size)
+      .function("numClasses", &DatasetHandle::num_classes)
+      .function("sampleShape", &DatasetHandle::sample_shape)
+      .function("classNames", &DatasetHandle::class_names)
+      .function("inputs", &DatasetHandle::inputs)
+      .function("labels", &DatasetHandle::labels)
+      .function("targets", &DatasetHandle::targets)
+      .function("classCounts", &DatasetHandle::class_counts)
+      .function("splitTrain", &DatasetHandle::split_train)
+      .function("splitValidation", &DatasetHandle::split_validation)
+      .function("subset", &DatasetHandle::subset);
+
+  class_<ModelHandle>("Model")
+      .constructor<std::string>()
+      .class_function("load", &ModelHandle::load)
+      .class_function("presetSpec", &ModelHandle::preset_spec)
+      .class_function("presetNames", &ModelHandle::preset_names)
+      .function("spec", &ModelHandle::spec)
+      .function("summary", &ModelHandle::summary)
+      .function("totalParameters", &ModelHandle::total_parameters)
+      .function("inputShape", &ModelHandle::input_shape)
+      .function("outputShape", &ModelHandle::output_shape)
+      .function("outputs", &ModelHandle::outputs)
+      .function("predict", &ModelHandle::predict)
+      .function("reinitialize", &ModelHandle::reinitialize)
+      .function("parameters", &ModelHandle::parameters)
+      .function("save", &ModelHandle::save)
+      .function("metadata", &ModelHandle::metadata)
+      .function("hasOptimizerState", &ModelHandle::has_optimizer_state);
+
+  class_<TrainerHandle>("Trainer")
+      .constructor<const ModelHandle&, std::string>()
+      .function("setData", &TrainerHandle::set_data)
+      .function("runBatches", &TrainerHandle::run_batches)
+      .function("trainOnBatch", &TrainerHandle::train_on_batch)
+      .function("trainEpoch", &TrainerHandle::train_epoch)
+      .function("evaluate", &TrainerHandle::evaluate)
+      .function("setLearningRate", &TrainerHandle::set_learning_rate)
+      .function("learningRate", &TrainerHandle::learning_rate)
+      .function("epoch", &TrainerHandle::epoch)
+      .function("finished", &TrainerHandle::finished)
+      .function("config", &TrainerHandle::config)
+      .function("save", &TrainerHandle::save)
+      .function("restoreOptimizerState", &TrainerHandle::restore_optimizer_state);
+}

@@ -1,0 +1,232 @@
+// The ergonomic JavaScript API over the raw Embind module: models, datasets and
+// trainers as classes with plain-object results. bindings/wasmgrad.js creates one
+// Engine per loaded build; nothing here runs training on its own thread: call it from
+// Node or from a Web Worker.
+import { Owned } from './handle.js';
+import { gunzipIfNeeded } from './gzip.js';
+
+const isNode = typeof process === 'object' && !!process.versions?.node && typeof importScripts !== 'function' &&
+  typeof window === 'undefined';
+
+function toSpecText(spec) {
+  if (typeof spec === 'string') return spec;
+  if (spec && typeof spec === 'object') return JSON.stringify(spec);
+  throw new TypeError(`wasmgrad: a model spec must be a preset name, a JSON string or an object, got ${typeof spec}`);
+}
+
+function toBytes(data, what) {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError(`wasmgrad: ${what} must be a Uint8Array or ArrayBuffer, got ${data === null ? 'null' : typeof data}`);
+}
+
+function countOf(model, inputs, count) {
+  if (count !== undefined) return count;
+  const perSample = model.inputShape.reduce((a, b) => a * b, 1);
+  if (!inputs || typeof inputs.length !== 'number') throw new TypeError('wasmgrad: inputs must be a Float32Array');
+  if (inputs.length % perSample !== 0) {
+    throw new Error(`wasmgrad: ${inputs.length} input values are not a whole number of samples of shape [${model.inputShape}]`);
+  }
+  return inputs.length / perSample;
+}
+
+export class Dataset extends Owned {
+  get name() { return this.handle.name(); }
+  get size() { return this.handle.size(); }
+  get numClasses() { return this.handle.numClasses(); }
+  get sampleShape() { return this.handle.sampleShape(); }
+  get classNames() { return this.handle.classNames(); }
+  /** Float32Array copy of samples [start, start + count). */
+  inputs(start = 0, count = this.size - start) { return this.handle.inputs(start, count); }
+  /** Int32Array copy of the labels (empty for regression sets). */
+  labels() { return this.handle.labels(); }
+  targets() { return this.handle.targets(); }
+  classCounts() { return this.handle.classCounts(); }
+  /** A seeded split into {train, validation}. */
+  split(validationFraction, seed = 1) {
+    return {
+      train: new Dataset(this.handle.splitTrain(validationFraction, seed)),
+      validation: new Dataset(this.handle.splitValidation(validationFraction, seed)),
+    };
+  }
+  subset(indices) { return new Dataset(this.handle.subset(Array.from(indices))); }
+}
+
+export class Model extends Owned {
+  #metadata;
+
+  constructor(handle, metadata = '') {
+    super(handle);
+    this.#metadata = metadata;
+  }
+
+  /** The normalised spec (defaults filled in) as an object. */
+  get spec() { return JSON.parse(this.handle.spec()); }
+  get summary() { return this.handle.summary(); }
+  get parameterCount() { return this.handle.totalParameters(); }
+  get inputShape() { return this.handle.inputShape(); }
+  get outputShape() { return this.handle.outputShape(); }
+  /** Metadata saved with the model file it was loaded from (parsed JSON), or null. */
+  get metadata() { return this.#metadata ? JSON.parse(this.#metadata) : null; }
+  get hasOptimizerState() { return this.handle.hasOptimizerState(); }
+
+  /** Raw outputs (logits) for a batch: Float32Array of count * outputs. */
+  outputs(inputs, count) { return this.handle.outputs(inputs, countOf(this, inputs, count)); }
+  /** Class probabilities (softmax) for a batch: Float32Array of count * classes. */
+  predict(inputs, count) { return this.handle.predict(inputs, countOf(this, inputs, count)); }
+  /** The most likely class of each sample. */
+  classify(inputs, count) {
+    const n = countOf(this, inputs, count);
+    const probabilities = this.predict(inputs, n);
+    const classes = probabilities.length / n;
+    const result = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let k = 1; k < classes; k++) if (probabilities[i * classes + k] > probabilities[i * classes + best]) best = k;
+      result[i] = best;
+    }
+    return result;
+  }
+  reinitialize(seed) { this.handle.reinitialize(seed); }
+  /** [{name, shape, data: Float32Array}] copies of every parameter. */
+  parameters() { return this.handle.parameters(); }
+  /** The model file (architecture + weights), with optional JSON-able metadata. */
+  save(metadata = null) { return this.handle.save(metadata === null ? '' : JSON.stringify(metadata)); }
+}
+
+export class Trainer extends Owned {
+  #model;
+
+  constructor(handle, model) {
+    super(handle);
+    this.#model = model;
+  }
+
+  get model() { return this.#model; }
+  /** The settings in effect, defaults filled in. */
+  get config() { return JSON.parse(this.handle.config()); }
+  get epoch() { return this.handle.epoch(); }
+  get finished() { return this.handle.finished(); }
+  get learningRate() { return this.handle.learningRate(); }
+  set learningRate(lr) { this.handle.setLearningRate(lr); }
+
+  /** Sets the training data and (optionally) a validation set. */
+  setData(train, validation = null) {
+    const empty = validation ? null : new (train.handle.constructor)();
+    try {
+      this.handle.setData(train.handle, validation ? validation.handle : empty);
+    } finally {
+      empty?.delete();
+    }
+    return this;
+  }
+  /** Trains up to `batches` more batches of the current epoch; returns progress. */
+  step(batches = 1) { return this.handle.runBatches(batches); }
+  /** One step on your own batch (inputs: Float32Array of N samples, labels: N classes): {loss, accuracy, diverged}. */
+  trainBatch(inputs, labels) { return this.handle.trainOnBatch(inputs, labels); }
+  /** Finishes the current epoch (or runs a new one) and evaluates on the validation set. */
+  trainEpoch() { return this.handle.trainEpoch(); }
+  /** Loss, accuracy and confusion matrix (Int32Array, row = true class) on a dataset. */
+  evaluate(dataset) { return this.handle.evaluate(dataset.handle); }
+  /**
+   * Trains until the configured epochs (or early stopping / divergence), calling
+   * onProgress every `reportEvery` batches and onEpoch after each epoch. Yields to the
+   * event loop between chunks so a worker stays responsive. Returns the epoch results.
+   */
+  async fit({ onProgress, onEpoch, reportEvery = 10, signal } = {}) {
+    const history = [];
+    while (!this.finished) {
+      if (signal?.aborted) break;
+      const progress = this.step(reportEvery);
+      if (progress.diverged) throw new Error(progress.message);
+      onProgress?.(progress);
+      if (progress.epochDone) {
+        const result = this.trainEpoch();
+        history.push(result);
+        onEpoch?.(result);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return history;
+  }
+  /** A checkpoint: the model file plus optimizer state and optional metadata. */
+  save(metadata = null) { return this.handle.save(metadata === null ? '' : JSON.stringify(metadata)); }
+  /** Continues from a checkpoint loaded with engine.loadModel (same optimizer). */
+  restoreOptimizerState(loadedModel) { this.handle.restoreOptimizerState(loadedModel.handle); }
+}
+
+export class Engine {
+  #module;
+
+  constructor(module, { reason, maxThreads, dataUrl }) {
+    this.#module = module;
+    const info = module.buildInfo();
+    this.build = info.build;
+    this.reason = reason;
+    this.simdArch = info.simdArch;
+    this.maxThreads = maxThreads;
+    this.dataUrl = dataUrl;
+    this.Tensor = module.Tensor;
+  }
+
+  get threads() { return this.#module.numThreads(); }
+  /** Sets how many threads kernels use (clamped to [1, maxThreads]); returns the count in effect. */
+  setThreads(n) { return this.#module.setNumThreads(Math.max(1, Math.min(n, this.maxThreads))); }
+  memoryStats() { return this.#module.memoryStats(); }
+  /** The raw Embind module, for what this layer does not wrap. */
+  get module() { return this.#module; }
+
+  get presets() { return this.#module.Model.presetNames(); }
+  presetSpec(name) { return JSON.parse(this.#module.Model.presetSpec(name)); }
+  get toyDatasets() { return this.#module.Dataset.toyNames(); }
+
+  /** A model from a preset name ('mlp', 'cnn', 'lenet5', 'perceptron'), a spec object or JSON. */
+  model(spec) { return new Model(new this.#module.Model(toSpecText(spec))); }
+  /** A model from a saved file (Uint8Array); `.metadata` holds what was saved with it. */
+  loadModel(bytes) {
+    const handle = this.#module.Model.load(toBytes(bytes, 'a model file'));
+    return new Model(handle, handle.metadata());
+  }
+  /** A trainer for `model` with settings like {optimizer: 'adam', learningRate: 1e-3, batchSize: 64, epochs: 10}. */
+  trainer(model, settings = {}) {
+    if (!(model instanceof Model)) throw new TypeError('wasmgrad: trainer() needs a Model from engine.model()');
+    return new Trainer(new this.#module.Trainer(model.handle, JSON.stringify(settings)), model);
+  }
+
+  /** A dataset from IDX image and label files (Uint8Array, gzipped or not). */
+  async idxDataset(images, labels, { name = 'idx' } = {}) {
+    const imageBytes = await gunzipIfNeeded(toBytes(images, 'the images file'), 'the images file');
+    const labelBytes = await gunzipIfNeeded(toBytes(labels, 'the labels file'), 'the labels file');
+    return new Dataset(this.#module.Dataset.fromIdx(imageBytes, labelBytes, name));
+  }
+  /** A toy set: 'xor', 'and', 'or', 'nand', 'circles', 'spirals', 'blobs', 'sin', ... */
+  toyDataset(name, { n = 200, noise = 0.1, seed = 1 } = {}) {
+    return new Dataset(this.#module.Dataset.toy(name, n, noise, seed));
+  }
+  /** A dataset from arrays: labels (classes > 0) or regression targets (classes = 0). */
+  arrayDataset(inputs, sampleShape, labelsOrTargets, { classes, name = 'arrays' }) {
+    return new Dataset(this.#module.Dataset.fromArrays(inputs, sampleShape, labelsOrTargets, classes, name));
+  }
+  /** The bundled 10,000 real MNIST digits: {train: 8,000, test: 2,000}. */
+  async digits() {
+    const read = async (file) => {
+      const url = new URL(file, this.dataUrl);
+      if (isNode) {
+        const { readFile } = await import('node:fs/promises');
+        try {
+          return new Uint8Array(await readFile(url));
+        } catch (error) {
+          throw new Error(`wasmgrad: the bundled digits are missing (${error.message}); build them with scripts/build.sh`);
+        }
+      }
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`wasmgrad: could not fetch ${url.href}: HTTP ${response.status}`);
+      return new Uint8Array(await response.arrayBuffer());
+    };
+    const part = async (name) => this.idxDataset(
+      await read(`digits-${name}-images-idx3-ubyte.gz`), await read(`digits-${name}-labels-idx1-ubyte.gz`),
+      { name: `digits-${name}` });
+    return { train: await part('train'), test: await part('test') };
+  }
+}

@@ -1,0 +1,99 @@
+// Shared by the facade files: the one place where C++ exceptions become JS Errors, and
+// the conversions between JS values (arrays, typed arrays) and engine types.
+#pragma once
+#include <emscripten/emscripten.h>
+#include <emscripten/val.h>
+
+#include <cmath>
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/tensor.h"
+
+namespace wg::api {
+
+using emscripten::val;
+
+// Throws a JS Error carrying message (js_interop.cpp). Call it outside any C++ catch
+// block, so no C++ exception object is left pending when the JS exception unwinds.
+[[noreturn]] void throw_js_error(const char* message);
+
+// Runs body(); if it throws, rethrows the message as a JS Error. The message lives in a
+// static string because the JS exception skips the destructors of this frame.
+template <class Body>
+auto guarded(Body&& body) -> decltype(body()) {
+  static std::string message;  // the module is only ever called from one JS thread
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    message = e.what();
+  } catch (...) {
+    message = "wasmgrad: unknown C++ exception";
+  }
+  throw_js_error(message.c_str());
+}
+
+// A JS array of positive integers -> Shape; `what` names the argument in errors.
+inline Shape shape_from_js(const val& shape, const char* what) {
+  WG_CHECK(shape.isArray(), what, ": shape must be an array of integers, got ", shape.typeOf().as<std::string>());
+  const int rank = shape["length"].as<int>();
+  Shape result(rank);
+  for (int i = 0; i < rank; ++i) {
+    const val d = shape[i];
+    const double value = d.typeOf().as<std::string>() == "number" ? d.as<double>() : NAN;
+    WG_CHECK(std::isfinite(value) && value == std::floor(value) && std::abs(value) < 2147483648.0, what, ": shape[",
+             i, "] must be an integer, got ",
+             d.typeOf().as<std::string>() == "number" ? std::to_string(value) : d.typeOf().as<std::string>());
+    result[i] = static_cast<int>(value);
+  }
+  check_shape(result, what);
+  return result;
+}
+
+inline val shape_to_js(const Shape& shape) {
+  val result = val::array();
+  for (int d : shape) result.call<void>("push", d);
+  return result;
+}
+
+// A Float32Array over engine memory (no copy): valid while the tensor lives.
+inline val float32_view(const Tensor& t) {
+  return val(emscripten::typed_memory_view(static_cast<std::size_t>(t.size()), t.data()));
+}
+// A new Float32Array holding a copy.
+inline val float32_copy(const Tensor& t) { return float32_view(t).call<val>("slice"); }
+
+inline val int32_copy(const std::vector<int>& values) {
+  return val(emscripten::typed_memory_view(values.size(), values.data())).call<val>("slice");
+}
+
+// Bytes of a Uint8Array (copied into engine memory); `what` names the argument.
+inline std::vector<std::uint8_t> bytes_from_js(const val& bytes, const char* what) {
+  WG_CHECK(bytes.instanceof(val::global("Uint8Array")), what, ": expected a Uint8Array, got ",
+           bytes.typeOf().as<std::string>());
+  const std::size_t n = bytes["length"].as<std::size_t>();
+  std::vector<std::uint8_t> out(n);
+  if (n) val(emscripten::typed_memory_view(n, out.data())).call<void>("set", bytes);
+  return out;
+}
+
+inline val bytes_to_js(const std::vector<std::uint8_t>& bytes) {
+  return val(emscripten::typed_memory_view(bytes.size(), bytes.data())).call<val>("slice");
+}
+
+// Float32Array or number array of exactly `expected` values, copied into a new tensor.
+inline Tensor tensor_from_js(const val& data, const Shape& shape, const char* what) {
+  WG_CHECK(data.instanceof(val::global("Float32Array")) || data.isArray(), what,
+           ": expected a Float32Array or an array of numbers, got ", data.typeOf().as<std::string>());
+  const std::int64_t length = data["length"].as<double>();
+  WG_CHECK(length == shape_numel(shape), what, ": ", length, " values do not fill shape ", shape_str(shape), " (",
+           shape_numel(shape), " values)");
+  Tensor t = Tensor::empty(shape);
+  float32_view(t).call<void>("set", data);
+  return t;
+}
+
+}  // namespace wg::api

@@ -1,0 +1,372 @@
+// Implementation of the dataset / model / trainer facade (see model_api.h).
+#include "model_api.h"
+
+#include <cmath>
+
+#include "data/idx.h"
+#include "data/toy.h"
+#include "ops/ops.h"
+#include "js_interop.h"
+#include "train/config_json.h"
+
+namespace wg::api {
+
+namespace {
+
+std::uint64_t seed_from_js(double seed, const char* what) {
+  WG_CHECK(std::isfinite(seed) && seed >= 0 && seed == std::floor(seed) && seed <= 9007199254740991.0, what,
+           ": seed must be a whole number >= 0, got ", seed);
+  return static_cast<std::uint64_t>(seed);
+}
+
+val string_array(const std::vector<std::string>& items) {
+  val out = val::array();
+  for (const std::string& s : items) out.call<void>("push", s);
+  return out;
+}
+
+val eval_to_js(const EvalResult& r) {
+  val out = val::object();
+  out.set("loss", r.loss);
+  out.set("accuracy", r.accuracy);
+  out.set("samples", r.samples);
+  out.set("classes", r.classes);
+  out.set("confusion", int32_copy(r.confusion));
+  return out;
+}
+
+val progress_to_js(const Progress& p) {
+  val out = val::object();
+  out.set("epoch", p.epoch);
+  out.set("batch", p.batch);
+  out.set("batches", p.batches);
+  out.set("loss", p.loss);
+  out.set("accuracy", p.accuracy);
+  out.set("lastBatchLoss", p.last_batch_loss);
+  out.set("learningRate", p.learning_rate);
+  out.set("gradNorm", p.grad_norm);
+  out.set("samplesPerSecond", p.samples_per_second);
+  out.set("epochDone", p.epoch_done);
+  out.set("diverged", p.diverged);
+  out.set("message", p.message);
+  return out;
+}
+
+val epoch_to_js(const EpochResult& e) {
+  val out = val::object();
+  out.set("epoch", e.epoch);
+  out.set("trainLoss", e.train_loss);
+  out.set("trainAccuracy", e.train_accuracy);
+  out.set("validation", e.validation.samples > 0 ? eval_to_js(e.validation) : val::null());
+  out.set("seconds", e.seconds);
+  out.set("samplesPerSecond", e.samples_per_second);
+  out.set("stop", e.stop);
+  out.set("stopReason", e.stop_reason);
+  return out;
+}
+
+Tensor batch_from_js(const Model& model, const val& inputs, int count, const char* what) {
+  WG_CHECK(count >= 1 && count <= 65536, what, ": count must be in [1, 65536], got ", count);
+  Shape shape = model.input_shape();
+  shape.insert(shape.begin(), count);
+  return tensor_from_js(inputs, shape, what);
+}
+
+}  // namespace
+
+// ---- DatasetHandle
+
+DatasetHandle DatasetHandle::from_idx(const val& images, const val& labels, const std::string& name) {
+  return guarded([&] {
+    const auto image_bytes = bytes_from_js(images, "Dataset.fromIdx: images");
+    const auto label_bytes = bytes_from_js(labels, "Dataset.fromIdx: labels");
+    return DatasetHandle(
+        wg::from_idx(image_bytes.data(), image_bytes.size(), label_bytes.data(), label_bytes.size(), name));
+  });
+}
+
+DatasetHandle DatasetHandle::toy(const std::string& name, int n, double noise, double seed) {
+  return guarded([&] {
+    WG_CHECK(std::isfinite(noise) && noise >= 0, "Dataset.toy: noise must be a number >= 0, got ", noise);
+    return DatasetHandle(make_toy(name, n, static_cast<float>(noise), seed_from_js(seed, "Dataset.toy")));
+  });
+}
+
+DatasetHandle DatasetHandle::from_arrays(const val& inputs, const val& sample_shape, const val& labels_or_targets,
+                                         int classes, const std::string& name) {
+  return guarded([&] {
+    Shape sample = shape_from_js(sample_shape, "Dataset.fromArrays: sampleShape");
+    WG_CHECK(classes >= 0 && classes <= 100000, "Dataset.fromArrays: classes must be in [0, 100000], got ", classes);
+    const std::int64_t per_sample = shape_numel(sample);
+    const std::int64_t values = inputs["length"].as<double>();
+    WG_CHECK(values > 0 && values % per_sample == 0, "Dataset.fromArrays: ", values,
+             " input values are not a whole number of samples of shape ", shape_str(sample));
+    Shape shape = sample;
+    shape.insert(shape.begin(), static_cast<int>(values / per_sample));
+    Dataset d;
+    d.name = name;
+    d.inputs = tensor_from_js(inputs, shape, "Dataset.fromArrays: inputs");
+    const int n = shape[0];
+    if (classes > 0) {
+      d.num_classes = classes;
+      const int count = labels_or_targets["length"].as<int>();
+      WG_CHECK(count == n, "Dataset.fromArrays: ", count, " labels for ", n, " samples");
+      d.labels.resize(n);
+      for (int i = 0; i < n; ++i) {
+        const double label = labels_or_targets[i].as<double>();
+        WG_CHECK(label == std::floor(label) && label >= 0 && label < classes, "Dataset.fromArrays: label ", label,
+                 " at index ", i, " is not a class in [0, ", classes, ")");
+        d.labels[i] = static_cast<int>(label);
+      }
+    } else {
+      const std::int64_t count = labels_or_targets["length"].as<double>();
+      WG_CHECK(count > 0 && count % n == 0, "Dataset.fromArrays: ", count, " targets for ", n, " samples");
+      d.targets = tensor_from_js(labels_or_targets, {n, static_cast<int>(count / n)}, "Dataset.fromArrays: targets");
+    }
+    d.validate();
+    return DatasetHandle(std::move(d));
+  });
+}
+
+val DatasetHandle::toy_names() {
+  return guarded([] { return string_array(wg::toy_names()); });
+}
+
+val DatasetHandle::sample_shape() const {
+  return guarded([&] { return shape_to_js(data_.sample_shape()); });
+}
+
+val DatasetHandle::class_names() const {
+  return guarded([&] { return string_array(data_.class_names); });
+}
+
+val DatasetHandle::inputs(int start, int count) const {
+  return guarded([&] {
+    WG_CHECK(start >= 0 && count >= 0 && start + count <= data_.size(), "Dataset.inputs: samples [", start, ", ",
+             start + count, ") are outside [0, ", data_.size(), ")");
+    const std::int64_t per_sample = shape_numel(data_.sample_shape());
+    return val(emscripten::typed_memory_view(static_cast<std::size_t>(count * per_sample),
+                                             data_.inputs.data() + start * per_sample))
+        .call<val>("slice");
+  });
+}
+
+val DatasetHandle::labels() const {
+  return guarded([&] { return int32_copy(data_.labels); });
+}
+
+val DatasetHandle::targets() const {
+  return guarded([&] { return data_.targets.defined() ? float32_copy(data_.targets) : val::undefined(); });
+}
+
+val DatasetHandle::class_counts() const {
+  return guarded([&] { return int32_copy(wg::class_counts(data_)); });
+}
+
+DatasetHandle DatasetHandle::split_train(double fraction, double seed) const {
+  return guarded([&] {
+    return DatasetHandle(split_train_validation(data_, static_cast<float>(fraction), seed_from_js(seed, "split")).train);
+  });
+}
+
+DatasetHandle DatasetHandle::split_validation(double fraction, double seed) const {
+  return guarded([&] {
+    return DatasetHandle(
+        split_train_validation(data_, static_cast<float>(fraction), seed_from_js(seed, "split")).validation);
+  });
+}
+
+DatasetHandle DatasetHandle::subset(const val& indices) const {
+  return guarded([&] {
+    const int count = indices["length"].as<int>();
+    std::vector<int> picked(count);
+    for (int i = 0; i < count; ++i) {
+      const double index = indices[i].as<double>();
+      WG_CHECK(index == std::floor(index) && index >= 0 && index < data_.size(), "Dataset.subset: index ", index,
+               " at position ", i, " is outside [0, ", data_.size(), ")");
+      picked[i] = static_cast<int>(index);
+    }
+    return DatasetHandle(data_.subset(picked));
+  });
+}
+
+// ---- ModelHandle
+
+ModelHandle::ModelHandle(const std::string& spec_or_preset)
+    : model_(guarded([&] {
+        const bool is_spec = spec_or_preset.find('{') != std::string::npos;
+        return std::make_shared<Model>(is_spec ? spec_or_preset : wg::preset_spec(spec_or_preset));
+      })) {}
+
+ModelHandle::ModelHandle(LoadedModel loaded)
+    : model_(std::move(loaded.model)), metadata_(std::move(loaded.metadata_json)),
+      optimizer_state_(std::move(loaded.extra)) {}
+
+ModelHandle ModelHandle::load(const val& bytes) {
+  return guarded([&] {
+    const auto data = bytes_from_js(bytes, "Model.load");
+    return ModelHandle(load_model(data.data(), data.size()));
+  });
+}
+
+std::string ModelHandle::preset_spec(const std::string& name) {
+  return guarded([&] { return wg::preset_spec(name); });
+}
+
+val ModelHandle::preset_names() {
+  return guarded([] { return string_array(wg::preset_names()); });
+}
+
+std::string ModelHandle::spec() const {
+  return guarded([&] { return model_->spec_json(); });
+}
+
+val ModelHandle::summary() const {
+  return guarded([&] {
+    val layers = val::array();
+    for (const LayerSummary& s : model_->summary()) {
+      val layer = val::object();
+      layer.set("name", s.name);
+      layer.set("type", s.type);
+      layer.set("outputShape", shape_to_js(s.output_shape));
+      layer.set("parameters", static_cast<double>(s.parameters));
+      layer.set("multiplyAdds", static_cast<double>(s.multiply_adds));
+      val rf = val::object();
+      rf.set("size", s.rf_size);
+      rf.set("jump", s.rf_jump);
+      rf.set("start", s.rf_start);
+      layer.set("receptiveField", rf);
+      layer.set("detail", s.detail);
+      layers.call<void>("push", layer);
+    }
+    return layers;
+  });
+}
+
+double ModelHandle::total_parameters() const {
+  return guarded([&] { return static_cast<double>(model_->total_parameters()); });
+}
+
+val ModelHandle::input_shape() const {
+  return guarded([&] { return shape_to_js(model_->input_shape()); });
+}
+
+val ModelHandle::output_shape() const {
+  return guarded([&] { return shape_to_js(model_->output_shape()); });
+}
+
+val ModelHandle::outputs(const val& inputs, int count) const {
+  return guarded([&] {
+    NoGrad no_graph;
+    ForwardContext context;
+    Var out = model_->forward(Var(batch_from_js(*model_, inputs, count, "Model.outputs")), context);
+    return float32_copy(out.value());
+  });
+}
+
+val ModelHandle::predict(const val& inputs, int count) const {
+  return guarded([&] {
+    NoGrad no_graph;
+    ForwardContext context;
+    Var out = model_->forward(Var(batch_from_js(*model_, inputs, count, "Model.predict")), context);
+    return float32_copy(softmax(reshape(out, {count, -1})).value());
+  });
+}
+
+void ModelHandle::reinitialize(double seed) {
+  guarded([&] { model_->reinitialize(seed_from_js(seed, "Model.reinitialize")); });
+}
+
+val ModelHandle::parameters() const {
+  return guarded([&] {
+    val out = val::array();
+    for (const NamedParameter& p : model_->parameters()) {
+      val item = val::object();
+      item.set("name", p.name);
+      item.set("shape", shape_to_js(p.var.shape()));
+      item.set("data", float32_copy(p.var.value()));
+      out.call<void>("push", item);
+    }
+    return out;
+  });
+}
+
+val ModelHandle::save(const std::string& metadata_json) const {
+  return guarded([&] { return bytes_to_js(save_model(*model_, {}, metadata_json)); });
+}
+
+// ---- TrainerHandle
+
+TrainerHandle::TrainerHandle(const ModelHandle& model, const std::string& config_json)
+    : model_(model.model()), trainer_(guarded([&] {
+        return std::make_unique<Trainer>(*model_, train_config_from_json(config_json.empty() ? "{}" : config_json));
+      })) {}
+
+void TrainerHandle::set_data(const DatasetHandle& train, const DatasetHandle& validation) {
+  guarded([&] { trainer_->set_data(train.dataset(), validation.dataset()); });
+}
+
+val TrainerHandle::run_batches(int max_batches) {
+  return guarded([&] { return progress_to_js(trainer_->run_batches(max_batches)); });
+}
+
+val TrainerHandle::train_on_batch(const val& inputs, const val& labels) {
+  return guarded([&] {
+    const int count = labels["length"].as<int>();
+    Tensor batch = batch_from_js(*model_, inputs, count, "Trainer.trainBatch");
+    std::vector<int> classes(count);
+    for (int i = 0; i < count; ++i) {
+      const double label = labels[i].as<double>();
+      WG_CHECK(label == std::floor(label) && label >= 0 && label < 2147483648.0, "Trainer.trainBatch: label ", label,
+               " at index ", i, " is not a class index");
+      classes[i] = static_cast<int>(label);
+    }
+    const StepReport r = trainer_->train_on_batch(batch, classes);
+    val out = val::object();
+    out.set("loss", r.loss);
+    out.set("accuracy", r.accuracy);
+    out.set("diverged", r.diverged);
+    return out;
+  });
+}
+
+val TrainerHandle::train_epoch() {
+  return guarded([&] { return epoch_to_js(trainer_->train_epoch()); });
+}
+
+val TrainerHandle::evaluate(const DatasetHandle& data) const {
+  return guarded([&] { return eval_to_js(trainer_->evaluate(data.dataset())); });
+}
+
+void TrainerHandle::set_learning_rate(double lr) {
+  guarded([&] { trainer_->set_learning_rate(static_cast<float>(lr)); });
+}
+
+double TrainerHandle::learning_rate() const {
+  return guarded([&] { return static_cast<double>(trainer_->learning_rate()); });
+}
+
+int TrainerHandle::epoch() const {
+  return guarded([&] { return trainer_->epoch(); });
+}
+
+bool TrainerHandle::finished() const {
+  return guarded([&] { return trainer_->finished(); });
+}
+
+std::string TrainerHandle::config() const {
+  return guarded([&] { return train_config_to_json(trainer_->config()); });
+}
+
+val TrainerHandle::save(const std::string& metadata_json) const {
+  return guarded([&] { return bytes_to_js(save_model(*model_, trainer_->optimizer().state(), metadata_json)); });
+}
+
+void TrainerHandle::restore_optimizer_state(const ModelHandle& loaded) {
+  guarded([&] {
+    WG_CHECK(loaded.has_optimizer_state(), "Trainer.restoreOptimizerState: that model file holds no optimizer state");
+    trainer_->optimizer().load_state(loaded.optimizer_state());
+  });
+}
+
+}  // namespace wg::api

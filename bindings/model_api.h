@@ -1,0 +1,113 @@
+// The facade for datasets, models and trainers: Embind classes whose methods take and
+// return plain JS values. Every method runs inside guarded() (js_interop.h), so engine
+// errors arrive in JS as Errors with the engine's message.
+#pragma once
+#include <emscripten/val.h>
+
+#include <memory>
+#include <string>
+
+#include "data/dataset.h"
+#include "io/model_file.h"
+#include "nn/model.h"
+#include "train/trainer.h"
+
+namespace wg::api {
+
+using emscripten::val;
+
+class DatasetHandle {
+ public:
+  DatasetHandle() = default;
+  explicit DatasetHandle(Dataset data) : data_(std::move(data)) {}
+
+  // images/labels: Uint8Array of (decompressed) IDX files.
+  static DatasetHandle from_idx(const val& images, const val& labels, const std::string& name);
+  static DatasetHandle toy(const std::string& name, int n, double noise, double seed);
+  // inputs: Float32Array of count * prod(sample_shape); labels: Int32Array/array (classes
+  // > 0) or targets: Float32Array [count, T] for regression (classes == 0).
+  static DatasetHandle from_arrays(const val& inputs, const val& sample_shape, const val& labels_or_targets,
+                                   int classes, const std::string& name);
+  static val toy_names();
+
+  std::string name() const { return data_.name; }
+  int size() const { return data_.size(); }
+  int num_classes() const { return data_.num_classes; }
+  val sample_shape() const;
+  val class_names() const;
+  val inputs(int start, int count) const;  // Float32Array copy of samples [start, start+count)
+  val labels() const;                      // Int32Array copy
+  val targets() const;                     // Float32Array copy (regression) or undefined
+  val class_counts() const;
+  // The two parts of a seeded split (same seed, same split).
+  DatasetHandle split_train(double validation_fraction, double seed) const;
+  DatasetHandle split_validation(double validation_fraction, double seed) const;
+  DatasetHandle subset(const val& indices) const;
+
+  const Dataset& dataset() const { return data_; }
+
+ private:
+  Dataset data_;
+};
+
+class ModelHandle {
+ public:
+  // A JSON spec ({"input": [...], "layers": [...]}) or a preset name ("mlp", "cnn", ...).
+  explicit ModelHandle(const std::string& spec_or_preset);
+  static ModelHandle load(const val& bytes);  // a saved model file (Uint8Array)
+  static std::string preset_spec(const std::string& name);
+  static val preset_names();
+
+  std::string spec() const;
+  val summary() const;  // [{name, type, outputShape, parameters, multiplyAdds, receptiveField, detail}]
+  double total_parameters() const;
+  val input_shape() const;
+  val output_shape() const;
+  // inputs: Float32Array of count samples; returns raw outputs / softmax probabilities
+  // as a Float32Array of count * outputs.
+  val outputs(const val& inputs, int count) const;
+  val predict(const val& inputs, int count) const;
+  void reinitialize(double seed);
+  val parameters() const;  // [{name, shape, data: Float32Array copy}]
+  // A model file without optimizer state; metadata: any JSON text (or "").
+  val save(const std::string& metadata_json) const;
+  std::string metadata() const { return metadata_; }       // from load(), else ""
+  bool has_optimizer_state() const { return !optimizer_state_.empty(); }
+
+  const std::shared_ptr<Model>& model() const { return model_; }
+  const NamedTensors& optimizer_state() const { return optimizer_state_; }
+
+ private:
+  explicit ModelHandle(LoadedModel loaded);
+  std::shared_ptr<Model> model_;
+  std::string metadata_;
+  NamedTensors optimizer_state_;  // from a checkpoint, for TrainerHandle::restore_optimizer_state
+};
+
+class TrainerHandle {
+ public:
+  // config_json: training settings (train/config_json.h); "" or "{}" for defaults.
+  TrainerHandle(const ModelHandle& model, const std::string& config_json);
+
+  void set_data(const DatasetHandle& train, const DatasetHandle& validation);
+  val run_batches(int max_batches);  // progress object
+  // One step on a caller-provided batch: inputs Float32Array, labels Int32Array/array.
+  val train_on_batch(const val& inputs, const val& labels);
+  val train_epoch();                 // epoch result object
+  val evaluate(const DatasetHandle& data) const;
+  void set_learning_rate(double lr);
+  double learning_rate() const;
+  int epoch() const;
+  bool finished() const;
+  std::string config() const;  // the settings in effect, as JSON (defaults filled in)
+  // A checkpoint: model + optimizer state + metadata (JSON text, may be "").
+  val save(const std::string& metadata_json) const;
+  // Takes the optimizer state that `loaded` was saved with (same optimizer type and parameters).
+  void restore_optimizer_state(const ModelHandle& loaded);
+
+ private:
+  std::shared_ptr<Model> model_;  // shared: deleting the JS model handle first is safe
+  std::unique_ptr<Trainer> trainer_;
+};
+
+}  // namespace wg::api

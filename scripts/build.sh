@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds wasmgrad: the native library + tests, and the two WebAssembly modules + their tests.
+#   scripts/build.sh native   build/native         (g++, Release, -march=native)
+#   scripts/build.sh wasm     build/wasm-threads   (emcc, SIMD128 + pthreads: the `simd-threads` module)
+#                             build/wasm-simd      (emcc, SIMD128, one thread: the `simd` module)
+#   scripts/build.sh all      both (default)
+# The modules are copied to build/engine/, where bindings/wasmgrad.js loads them from.
+# Configures each tree once; later runs are incremental ninja builds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target=${1:-all}
+case "$target" in native|wasm|all) ;; *) echo "usage: scripts/build.sh native|wasm|all" >&2; exit 2 ;; esac
+jobs=${WASMGRAD_JOBS:-2}
+export NODE_PATH=/usr/share/nodejs  # emcc's optimizer needs Debian's node modules (TOOLCHAIN.md trap 1)
+
+# configure DIR CMAKE... : configure DIR once (ninja re-runs cmake itself when CMakeLists changes).
+configure() {
+  local dir=$1; shift
+  [ -f "$dir/build.ninja" ] && return 0
+  "$@" -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >"$dir.configure.log" 2>&1 \
+    || { cat "$dir.configure.log" >&2; echo "build: configuring $dir failed" >&2; exit 1; }
+}
+
+timed() {  # timed LABEL COMMAND...: runs the command, prints how long it took
+  local label=$1; shift
+  local start=$SECONDS
+  "$@"
+  echo "build: $label done in $((SECONDS - start)) s"
+}
+
+mkdir -p build
+# Emscripten's outputs are CommonJS scripts; without this the repo's "type": "module" would
+# make Node load them as ES modules (TOOLCHAIN.md trap 5).
+[ -f build/package.json ] || echo '{ "type": "commonjs" }' > build/package.json
+if [ "$target" != wasm ]; then
+  configure build/native cmake -DWASMGRAD_NATIVE_ARCH=ON
+  timed native ninja -C build/native -j"$jobs" --quiet
+fi
+
+if [ "$target" != native ]; then
+  configure build/wasm-threads emcmake cmake -DWASMGRAD_THREADS=ON -DWASMGRAD_BENCHMARKS=OFF
+  timed wasm-threads ninja -C build/wasm-threads -j"$jobs" --quiet
+  configure build/wasm-simd emcmake cmake -DWASMGRAD_THREADS=OFF -DWASMGRAD_BENCHMARKS=OFF
+  timed wasm-simd ninja -C build/wasm-simd -j"$jobs" --quiet
+
+  # A stable place for the JS package; copy only what changed so mtimes stay meaningful.
+  mkdir -p build/engine
+  for f in build/wasm-threads/wasmgrad-simd-threads.{js,wasm,worker.js} build/wasm-simd/wasmgrad-simd.{js,wasm}; do
+    cmp -s "$f" "build/engine/${f##*/}" || cp "$f" build/engine/
+  done
+
+fi
+
+# The bundled digits (gzipped IDX for pages and the JS API, raw IDX for the C++ tests).
+node scripts/make-digits.mjs build/data

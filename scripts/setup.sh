@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what wasmgrad needs on a Debian 12 machine, and nothing when it is all there.
+#   scripts/setup.sh start   compilers and libraries to build the engine and serve the playground
+#   scripts/setup.sh test    + what the test suites use (Chromium for browser tests, PyTorch fixtures, data)
+#   scripts/setup.sh bench   + what the benchmarks use (Google Benchmark; npm peers come from package.json)
+# Idempotent and quiet: it prints only when it installs something or something is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+level=${1:-test}
+case "$level" in start|test|bench) ;; *) echo "usage: scripts/setup.sh start|test|bench" >&2; exit 2 ;; esac
+
+# Debian packages per level (TOOLCHAIN.md lists why each is here).
+packages=(cmake ninja-build g++ emscripten libxsimd-dev googletest libgtest-dev)
+if [ "$level" != start ]; then
+  # wabt/binaryen: inspect emitted wasm; clang + libclang-rt-14-dev: sanitizers and fuzzing.
+  packages+=(wabt binaryen chromium python3-torch dataset-fashion-mnist clang libclang-rt-14-dev)
+fi
+if [ "$level" = bench ]; then
+  packages+=(libbenchmark-dev)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  else
+    echo "setup: missing Debian packages; install them with:" >&2
+    echo "  sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+# npm packages: (re)install when node_modules is absent or older than the lock file.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ] || [ package.json -nt node_modules ]; then
+  echo "setup: npm ci"
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+  touch node_modules
+fi

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs every test suite in turn (after scripts/build.sh all) and fails if any of them failed.
+# Each suite runs even when an earlier one failed, so one run shows every failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+failed=()
+node tests/run-engine-tests.mjs || failed+=(engine)          # GoogleTest: native + both WASM builds
+node --test tests/js/ || failed+=(js)                         # node:test: the JS package layer
+node --test --test-concurrency=1 tests/browser/ || failed+=(browser)  # playwright-core + Debian Chromium: pages
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "test: failed suites: ${failed[*]}" >&2
+  exit 1
+fi

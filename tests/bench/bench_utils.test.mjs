@@ -1,0 +1,71 @@
+// Tests of the benchmark's own utilities (bench/lib): the parsers of the GEMM benchmarks' output,
+// the median, and the IDX reader's refusal of a wrong file.   node --test tests/bench/
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { test } from 'node:test';
+import { parseGoogleBenchmarkJson, parseWasmBenchText, formatKernelTable } from '../../bench/lib/kernels.mjs';
+import { median } from '../../bench/lib/protocol.mjs';
+import { loadDigits, DIGIT_FILES } from '../../bench/lib/data.mjs';
+
+test('median of odd and even counts, input left unsorted', () => {
+  const values = [5, 1, 3];
+  assert.equal(median(values), 3);
+  assert.deepEqual(values, [5, 1, 3]);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+});
+
+test('WASM bench text: peak line and one row per shape, empty description allowed', () => {
+  const text = [
+    'arch sse4.1, peak (best of FMA / mul+add chain loops, 1 thread): 32.7 GFLOP/s',
+    '    M     N     K tA tB  GFLOP/s   %peak  ',
+    '   64   784   128  0  1     28.1   86.1%  layer 1 input gradient dY W^T',
+    '  128    64   784  0  0     31.2   95.3%  ',
+  ].join('\n');
+  const rows = parseWasmBenchText(text);
+  assert.deepEqual(rows[0], { kind: 'peak', threads: 1, gflops: 32.7, label: 'sse4.1' });
+  assert.equal(rows.length, 3);
+  assert.deepEqual(
+    { M: rows[1].M, N: rows[1].N, K: rows[1].K, tA: rows[1].transA, tB: rows[1].transB, g: rows[1].gflops, what: rows[1].what },
+    { M: 64, N: 784, K: 128, tA: 0, tB: 1, g: 28.1, what: 'layer 1 input gradient dY W^T' });
+  assert.equal(rows[2].what, undefined);
+});
+
+test('Google Benchmark JSON: GFLOP/s counter in GFLOP/s, shape from the name, aggregates ignored', () => {
+  const json = JSON.stringify({
+    context: {},
+    benchmarks: [
+      { name: 'BM_Sgemm/M:64/N:128/K:784/ta:0/tb:0/threads:1', run_type: 'iteration', 'GFLOP/s': 1.2e11 },
+      { name: 'BM_Sgemm/M:512/N:512/K:512/ta:0/tb:0/threads:2/real_time', run_type: 'iteration', 'GFLOP/s': 9.0e10 },
+      { name: 'BM_Sgemm/M:64/N:128/K:784/ta:0/tb:0/threads:1_mean', run_type: 'aggregate', 'GFLOP/s': 1e11 },
+      { name: 'BM_PeakFlops/iterations:3', run_type: 'iteration', 'GFLOP/s': 113, label: 'avx2' },
+    ],
+  });
+  const rows = parseGoogleBenchmarkJson(json);
+  assert.equal(rows.length, 3);
+  assert.deepEqual([rows[0].M, rows[0].N, rows[0].K, rows[0].threads, rows[0].gflops], [64, 128, 784, 1, 120]);
+  assert.deepEqual([rows[1].M, rows[1].threads, rows[1].gflops], [512, 2, 90]);
+  assert.equal(rows[2].kind, 'peak');
+  // The peak counter is already in GFLOP/s (a plain value, not a rate): the parser must not divide it.
+  assert.equal(rows[2].gflops, 113);
+});
+
+test('kernel table lines up native and wasm rows of the same shape', () => {
+  const table = formatKernelTable({
+    native: { rows: [{ kind: 'sgemm', M: 8, N: 784, K: 25, transA: 0, transB: 0, threads: 1, gflops: 60 }] },
+    wasm: { rows: [{ kind: 'sgemm', M: 8, N: 784, K: 25, transA: 0, transB: 0, threads: 1, gflops: 24.2 }] },
+  });
+  assert.match(table, /8x784x25 t1 \|\s+60\.0 \|\s+24\.2/);
+});
+
+test('IDX reader names the file when the magic is wrong', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wg-bench-'));
+  try {
+    for (const name of Object.values(DIGIT_FILES)) fs.writeFileSync(path.join(dir, name), zlib.gzipSync(Buffer.from([0, 0, 0x0d, 1, 0, 0, 0, 0])));
+    assert.throws(() => loadDigits(dir), /digits-train-images-idx3-ubyte\.gz: not an unsigned-byte IDX file/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
