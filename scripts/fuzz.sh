@@ -44,7 +44,11 @@ BUILD=$ROOT/build/fuzz
 if [[ ! -f $BUILD/build.ninja ]]; then
   cmake -S "$ROOT/fuzz" -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 fi
-ninja -C "$BUILD" -j2 >/dev/null || { echo "fuzz.sh: build failed (run: ninja -C build/fuzz)" >&2; exit 2; }
+if ! ninja -C "$BUILD" -j2 >"$BUILD/build.log" 2>&1; then
+  tail -n 30 "$BUILD/build.log" >&2
+  echo "fuzz.sh: build failed (full log: build/fuzz/build.log)" >&2
+  exit 2
+fi
 
 # ---- per-target settings: the per-input time limit and the largest useful input.
 # spec: a valid model up to the engine's 50M-parameter limit draws all its weights at construction,
