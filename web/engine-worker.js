@@ -193,6 +193,20 @@ function layersFromSpec(spec) {
   return tokens.join('_');
 }
 
+/**
+ * The engine's layer summary in web/protocol.md's form. The engine's receptiveField.start is the
+ * centre of unit 0; the protocol's is its top-left input pixel. Vector outputs (flatten, linear)
+ * see the whole input: null there.
+ */
+function protocolSummary(summary) {
+  return summary.map((layer) => {
+    const rf = layer.receptiveField;
+    const spatial = layer.outputShape.length === 3 && rf;
+    return { ...layer,
+      receptiveField: spatial ? { size: rf.size, jump: rf.jump, start: Math.round(rf.start - (rf.size - 1) / 2) } : null };
+  });
+}
+
 const inputShape = () => (data.train ? data.train.sampleShape : [1, 28, 28]);
 const architectureKey = (m) => JSON.stringify({ input: m.spec.input, layers: m.spec.layers });
 
@@ -219,7 +233,7 @@ function describe(s) {
     post({ type: 'summaryError', message: error.message, layers: s.layers });
     return;
   }
-  post({ type: 'summary', summary: preview.summary, layers: s.layers, preview: true });
+  post({ type: 'summary', summary: protocolSummary(preview.summary), layers: s.layers, preview: true });
   preview.dispose();
 }
 
@@ -250,7 +264,12 @@ async function setState(next, field) {
     post({ type: 'summaryError', message: error.message, layers: next.layers });
     return;
   }
-  if (!model || architectureKey(candidate) !== architectureKey(model) || (field === 'seed' && !hasTrained())) {
+  const newArchitecture = !model || architectureKey(candidate) !== architectureKey(model);
+  if (newArchitecture && running) {  // do not throw away a run in progress: preview only
+    post({ type: 'summary', summary: protocolSummary(candidate.summary), layers: next.layers, preview: true });
+    post({ type: 'notice', message: 'The edited model is built when you press Start or Reset; training continues with the current one.' });
+    candidate.dispose();
+  } else if (newArchitecture || (field === 'seed' && !hasTrained())) {
     setRunning(false);
     replaceModel(candidate);
   } else {
@@ -284,7 +303,7 @@ function replaceModel(next, { keepHistory = false } = {}) {
 }
 
 function postModelViews() {
-  post({ type: 'summary', summary: model.summary, layers: state?.layers ?? null });
+  post({ type: 'summary', summary: protocolSummary(model.summary), layers: state?.layers ?? null });
   postFilters();
   postHistograms();
 }
