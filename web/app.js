@@ -71,7 +71,7 @@ function startWorker() {
 const handlers = {
   build(m) {
     app.build = m;
-    views.badge.render(m);
+    views.badge.render({ ...m, note: app.isolationNote });
     ui.setEngineReady(true);
     updateButtons();
   },

@@ -70,7 +70,10 @@ async function init({ threads }) {
   api = await import('../bindings/wasmgrad.js');
   engine = await api.load(threads === false ? { threads: false } : {});
   introspect = findIntrospection();
-  post({ type: 'build', build: engine.build, threads: engine.threads, reason: engine.reason, simdArch: engine.simdArch,
+  // Without isolation a browser has no SharedArrayBuffer: the root cause a lecturer can fix.
+  const isolated = Boolean(self.crossOriginIsolated);
+  const reason = engine.build === 'simd' && !isolated && threads !== false ? 'not cross-origin isolated' : engine.reason;
+  post({ type: 'build', build: engine.build, threads: engine.threads, reason, detail: engine.reason, simdArch: engine.simdArch,
     crossOriginIsolated: Boolean(self.crossOriginIsolated), introspection: Boolean(introspect) });
 }
 

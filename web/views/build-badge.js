@@ -21,6 +21,7 @@ export class BuildBadge {
     this.element.className = `badge ${threaded ? 'fast' : 'single'}`;
     this.element.title = threaded
       ? 'WebAssembly SIMD128 with threads: the page is cross-origin isolated, so SharedArrayBuffer is available.'
-      : `WebAssembly SIMD128 on one thread: ${String(data.reason ?? '')}. Threads need the COOP/COEP headers (or the service worker of the static build).`;
+      : `WebAssembly SIMD128 on one thread: ${String(data.detail ?? data.reason ?? '')}${data.note ? ` (${data.note})` : ''}. ` +
+        'Threads need the COOP/COEP headers (or the service worker of the static build).';
   }
 }
