@@ -72,6 +72,9 @@ const handlers = {
   build(m) {
     app.build = m;
     views.badge.render({ ...m, note: app.isolationNote });
+    if (!m.introspection) {
+      views.receptiveField.render({ mapNote: 'the effective receptive field needs the engine\'s introspection, not in this build' });
+    }
     ui.setEngineReady(true);
     updateButtons();
   },
@@ -244,6 +247,11 @@ function bindViews() {
     }
     views.receptiveField.render({ image: { data: pixels, shape: [28, 28] } });
     send({ type: 'predict', pixels: pixels.slice() });
+    if (app.build && !app.build.introspection && !app.noActivationsShown) {
+      app.noActivationsShown = true;
+      byId('activations-view').replaceChildren(el('p', { class: 'view-note' },
+        'Activations per layer need the engine\'s introspection API, which this build does not bind yet.'));
+    }
     requestReceptiveField();
   });
   document.addEventListener('layerselect', (event) => {

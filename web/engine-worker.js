@@ -67,6 +67,7 @@ async function handle(message) {
 // ---- engine and data -------------------------------------------------------------------------
 
 async function init({ threads }) {
+  if (self.crossOriginIsolated && threads !== false) await startPthreadsFromBlob();
   api = await import('../bindings/wasmgrad.js');
   engine = await api.load(threads === false ? { threads: false } : {});
   introspect = findIntrospection();
@@ -75,6 +76,25 @@ async function init({ threads }) {
   const reason = engine.build === 'simd' && !isolated && threads !== false ? 'not cross-origin isolated' : engine.reason;
   post({ type: 'build', build: engine.build, threads: engine.threads, reason, detail: engine.reason, simdArch: engine.simdArch,
     crossOriginIsolated: Boolean(self.crossOriginIsolated), introspection: Boolean(introspect) });
+}
+
+/**
+ * Under the static build's service worker (web/coi-serviceworker.js), Chromium fetches the script
+ * of a worker started by a worker (the engine's pthreads) without passing it through the service
+ * worker, so it lacks the COEP header and is blocked. A worker from a blob: URL inherits this
+ * worker's isolation instead: fetch the pthread script once and start pthreads from a blob.
+ */
+async function startPthreadsFromBlob() {
+  const scriptUrl = new URL('../build/engine/wasmgrad-simd-threads.worker.js', self.location.href).href;
+  const response = await fetch(scriptUrl);
+  if (!response.ok) return;  // the loader reports the missing build itself
+  const blobUrl = URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
+  const NativeWorker = self.Worker;
+  self.Worker = class extends NativeWorker {
+    constructor(url, options) {
+      super(String(url) === scriptUrl ? blobUrl : url, options);
+    }
+  };
 }
 
 /** The introspection calls, if this engine build binds them (engine/introspect/); else null. */

@@ -283,3 +283,24 @@ test('IDX uploads: plain and gzipped files load, a corrupt one shows the engine 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the static dist/ build gets threads on a host without headers, through its service worker', async () => {
+  const out = path.join(TMP, 'dist');
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-dist.mjs'), out], { stdio: 'pipe' });
+  const server = await startServer(0, { isolated: false, root: out });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);  // dist/index.html -> web/
+    await page.waitForFunction(() => document.querySelector('#start') && !document.querySelector('#start').disabled, null, { timeout: 60_000 });
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+    assert.match(await page.textContent('#build-badge'), /^simd-threads · [2-4] threads · cross-origin isolated$/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
