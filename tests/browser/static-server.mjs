@@ -1,6 +1,6 @@
 // Minimal static server for local testing of the web views: serves the repository root on
-// 127.0.0.1 with the COOP/COEP headers threads need. Not the project's real server.
-// Usage: node tests/browser/static-server.mjs [port]   (port 0 picks a free one)
+// 127.0.0.1 with (or without) the COOP/COEP headers threads need. Not the project's real server.
+// Usage: node tests/browser/static-server.mjs [port] [--no-isolation] [--root DIR]   (port 0 picks a free one)
 import http from 'node:http';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -10,21 +10,28 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.md': 'text/plain; charset=utf-8',
-  '.png': 'image/png', '.svg': 'image/svg+xml', '.bin': 'application/octet-stream',
+  '.png': 'image/png', '.svg': 'image/svg+xml', '.bin': 'application/octet-stream', '.gz': 'application/gzip',
 };
 
-export function startServer(port = 0) {
+/**
+ * Serve `root` (default: the repository) on 127.0.0.1. isolated: send COOP/COEP (threads) or not
+ * (a host without the headers: the single-thread build runs). The CSP allows WebAssembly
+ * ('wasm-unsafe-eval') and Embind's generated functions ('unsafe-eval'), nothing inline.
+ */
+export function startServer(port = 0, { isolated = true, root = ROOT } = {}) {
+  const base = path.resolve(root);
   const server = http.createServer(async (request, response) => {
     const headers = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; worker-src 'self' blob:",
+      ...(isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {}),
+      'Content-Security-Policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; worker-src 'self' blob:",
       'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
     };
     try {
       const url = new URL(request.url, 'http://localhost');
-      const file = path.resolve(ROOT, `.${decodeURIComponent(url.pathname)}`);
-      if (!file.startsWith(ROOT + path.sep)) throw Object.assign(new Error('outside root'), { code: 'ENOENT' });
+      let file = path.resolve(base, `.${decodeURIComponent(url.pathname)}`);
+      if (!file.startsWith(base + path.sep) && file !== base) throw Object.assign(new Error('outside root'), { code: 'ENOENT' });
+      if ((await fs.stat(file)).isDirectory()) file = path.join(file, 'index.html');
       const body = await fs.readFile(file);
       response.writeHead(200, { ...headers, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
       response.end(body);
@@ -37,6 +44,9 @@ export function startServer(port = 0) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const server = await startServer(Number(process.argv[2] ?? 8080));
+  const args = process.argv.slice(2);
+  const rootIndex = args.indexOf('--root');
+  const server = await startServer(Number(args.find((a) => /^\d+$/.test(a)) ?? 8080),
+    { isolated: !args.includes('--no-isolation'), root: rootIndex >= 0 ? args[rootIndex + 1] : ROOT });
   console.log(`serving ${ROOT} at http://127.0.0.1:${server.address().port}/web/`);
 }

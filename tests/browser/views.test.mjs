@@ -37,7 +37,7 @@ async function open(viewport = { width: 1400, height: 900 }, hash = '') {
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
-  await page.goto(base + hash);
+  await page.goto(`${base}?engine=off${hash}`); // views only: this file renders the data itself
   await page.waitForFunction(() => document.querySelector('#probabilities-view .prob-row'));
   return { page, problems };
 }

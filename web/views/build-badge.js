@@ -14,8 +14,14 @@ export class BuildBadge {
       return;
     }
     const threaded = data.build === 'simd-threads';
-    this.element.textContent = threaded ? `WASM SIMD · ${data.threads} threads` : 'WASM SIMD · 1 thread';
+    const threads = Number(data.threads) || 1;
+    // "simd-threads · 2 threads · cross-origin isolated" / "simd · 1 thread · not cross-origin isolated"
+    const why = String(data.reason ?? '').replace(/: single thread$/, '');
+    this.element.textContent = [String(data.build), `${threads} thread${threads === 1 ? '' : 's'}`, why].filter(Boolean).join(' · ');
     this.element.className = `badge ${threaded ? 'fast' : 'single'}`;
-    this.element.title = String(data.reason ?? '');
+    this.element.title = threaded
+      ? 'WebAssembly SIMD128 with threads: the page is cross-origin isolated, so SharedArrayBuffer is available.'
+      : `WebAssembly SIMD128 on one thread: ${String(data.detail ?? data.reason ?? '')}${data.note ? ` (${data.note})` : ''}. ` +
+        'Threads need the COOP/COEP headers (or the service worker of the static build).';
   }
 }

@@ -45,12 +45,13 @@ export class ReceptiveFieldView {
       this.caption,
       this.table);
     this.imageCanvas.addEventListener('click', (event) => this.pickUnitAt(event));
-    this.state = { image: null, summary: [], layer: null, unit: { row: 0, col: 0 }, map: null };
+    this.state = { image: null, summary: [], layer: null, unit: { row: 0, col: 0 }, map: null, mapNote: 'waiting for the engine' };
   }
 
   /**
    * Any subset of {image: {data: Float32Array(H*W), shape:[H,W]}, summary: [layer summaries],
-   * layer: name, unit: {row, col}, map: {kind:'effectiveReceptiveField', shape:[H,W], data}}.
+   * layer: name, unit: {row, col}, map: {kind:'effectiveReceptiveField', shape:[H,W], data},
+   * mapNote: text shown where the heat map goes while there is none}.
    */
   render(update) {
     Object.assign(this.state, update);
@@ -139,7 +140,7 @@ export class ReceptiveFieldView {
       context.fillStyle = cssVar('--ink-soft', '#555');
       context.font = '13px system-ui, sans-serif';
       context.textAlign = 'center';
-      context.fillText('waiting for the engine', size / 2, size / 2);
+      wrapText(context, String(this.state.mapNote), size / 2, size / 2, size - 24, 17);
     }
     drawRegion(context, f);
   }
@@ -224,4 +225,15 @@ function drawRegion(context, f) {
     context.strokeRect(full.x + 1, full.y + 1, full.w - 2, full.h - 2);
     context.setLineDash([]);
   }
+}
+
+/** Centred text broken into lines of at most maxWidth. */
+function wrapText(context, text, x, y, maxWidth, lineHeight) {
+  const lines = [];
+  for (const word of text.split(' ')) {
+    const last = lines.length ? `${lines[lines.length - 1]} ${word}` : word;
+    if (lines.length && context.measureText(last).width <= maxWidth) lines[lines.length - 1] = last;
+    else lines.push(word);
+  }
+  lines.forEach((line, i) => context.fillText(line, x, y + (i - (lines.length - 1) / 2) * lineHeight));
 }

@@ -1,0 +1,86 @@
+// Builds dist/: the playground as plain static files for any host (GitHub Pages, a course web
+// server, a USB stick behind `python3 -m http.server`). Run after scripts/build.sh all:
+//   node scripts/build-dist.mjs [outDir]      (default dist/)
+// The layout mirrors the repository (web/, bindings/, build/engine/, build/data/), so every
+// relative URL the page, the worker and the loader use works unchanged. dist/index.html sends
+// visitors to web/. The copied web/index.html gets a <meta name="wasmgrad-coi-serviceworker">
+// tag: on hosts that cannot send COOP/COEP headers, web/coi.js then registers
+// web/coi-serviceworker.js to add them (threads), and falls back to the single-thread build
+// (saying so in the badge) when it cannot.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.resolve(root, process.argv[2] ?? 'dist');
+
+const ENGINE_FILES = ['wasmgrad-simd-threads.js', 'wasmgrad-simd-threads.wasm', 'wasmgrad-simd-threads.worker.js',
+  'wasmgrad-simd.js', 'wasmgrad-simd.wasm'];
+
+async function exists(file) {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function copyTree(from, to, keep = () => true) {
+  await fs.mkdir(to, { recursive: true });
+  for (const entry of await fs.readdir(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) await copyTree(source, target, keep);
+    else if (keep(entry.name)) await fs.copyFile(source, target);
+  }
+}
+
+const missing = [];
+for (const name of ENGINE_FILES) if (!(await exists(path.join(root, 'build/engine', name)))) missing.push(`build/engine/${name}`);
+const dataFiles = (await exists(path.join(root, 'build/data')))
+  ? (await fs.readdir(path.join(root, 'build/data'))).filter((f) => f.endsWith('.gz')) : [];
+if (dataFiles.length === 0) missing.push('build/data/*.gz');
+if (missing.length) {
+  console.error(`build-dist: missing ${missing.join(', ')}: run scripts/build.sh all first`);
+  process.exit(1);
+}
+
+await fs.rm(out, { recursive: true, force: true });
+await copyTree(path.join(root, 'web'), path.join(out, 'web'), (name) => !name.endsWith('.md'));
+await copyTree(path.join(root, 'bindings'), path.join(out, 'bindings'), (name) => /\.(js|d\.ts)$/.test(name));
+await fs.mkdir(path.join(out, 'build/engine'), { recursive: true });
+for (const name of ENGINE_FILES) await fs.copyFile(path.join(root, 'build/engine', name), path.join(out, 'build/engine', name));
+await fs.mkdir(path.join(out, 'build/data'), { recursive: true });
+for (const name of dataFiles) await fs.copyFile(path.join(root, 'build/data', name), path.join(out, 'build/data', name));
+
+// Ask for the COOP/COEP service worker in the static build only (the dev server sends the headers).
+const indexFile = path.join(out, 'web/index.html');
+const html = await fs.readFile(indexFile, 'utf8');
+const tag = '<meta name="wasmgrad-coi-serviceworker" content="register">';
+if (!html.includes('<meta charset="utf-8">')) throw new Error('build-dist: web/index.html has no <meta charset="utf-8"> to anchor the tag');
+await fs.writeFile(indexFile, html.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n  ${tag}`));
+
+await fs.writeFile(path.join(out, 'index.html'), `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta http-equiv="refresh" content="0; url=web/">
+  <title>wasmgrad playground</title>
+</head>
+<body><p><a href="web/">Open the wasmgrad playground</a></p></body>
+</html>
+`);
+// Hosts that run Jekyll (GitHub Pages) would otherwise drop files and folders starting with _.
+await fs.writeFile(path.join(out, '.nojekyll'), '');
+
+let bytes = 0, files = 0;
+async function size(dir) {
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) await size(p);
+    else { bytes += (await fs.stat(p)).size; files += 1; }
+  }
+}
+await size(out);
+console.log(`build-dist: ${path.relative(root, out) || out}/ holds ${files} files, ${(bytes / 1e6).toFixed(1)} MB; serve it from any static host`);

@@ -1,0 +1,584 @@
+// The playground's engine thread: a classic dedicated Worker that owns the wasmgrad engine, the
+// data, the model and the trainer. The page never trains; it sends commands and draws what this
+// worker posts (message shapes: web/protocol.md). Training runs in chunks of a few batches sized
+// to take ~75 ms, with a setTimeout(0) between chunks so pause, step and learning-rate messages
+// are handled while training. Every failure is posted as {type: 'error', message}.
+//
+// A classic worker (not type: 'module'): the loader in bindings/wasmgrad.js uses importScripts for
+// the Emscripten factory, which module workers do not have; the ES modules come in by import().
+'use strict';
+
+const CHUNK_TARGET_MS = 75;
+const MAX_FILTERS = 32;        // tiles in the filters view
+const HISTOGRAM_BINS = 40;
+const EXAMPLES_PER_CELL = 24;
+const GALLERY_SIZE = 32;
+const VALIDATION_FRACTION = 0.15;  // for uploaded IDX sets that come without a test part
+
+let api = null;        // {load, ...} from bindings/wasmgrad.js
+let engine = null;
+let state = null;      // the page's state object (web/state.js)
+const data = { name: null, train: null, validation: null, classNames: null };
+let model = null;      // the model being shown and trained
+let trainer = null;    // null until training starts (or after a reset / settings change)
+let trainerSettingsKey = null;
+let running = false;
+let loopActive = false;
+let chunk = 1;         // batches per chunk, adapted to CHUNK_TARGET_MS
+let introspect = null; // the engine's introspection API, once the bindings have it
+let queue = Promise.resolve();
+
+const post = (message, transfer = []) => self.postMessage(message, transfer);
+const postError = (error, context = null) => {
+  const message = error instanceof Error ? error.message : String(error);
+  post({ type: 'error', message, context });
+};
+
+// Messages run one after another (each may await), so a command never sees half of another.
+self.onmessage = (event) => {
+  const message = event.data;
+  if (message?.type === 'pause') {  // not queued: takes effect before the next chunk
+    setRunning(false);
+    return;
+  }
+  queue = queue.then(() => handle(message)).catch((error) => postError(error, message?.type));
+};
+
+async function handle(message) {
+  switch (message.type) {
+    case 'init': return init(message);
+    case 'state': return setState(message.state, message.field);
+    case 'describe': return describe(message.state);
+    case 'start': return start();
+    case 'resume': return resume();
+    case 'step': return singleStep();
+    case 'reset': return reset();
+    case 'predict': return predict(message.pixels);
+    case 'examples': return examples(message.trueClass, message.predictedClass);
+    case 'evaluate': return evaluateValidation();
+    case 'save': return save(message.metadata);
+    case 'load': return loadModelBytes(message.bytes);
+    case 'idx': return loadIdx(message.files);
+    case 'maps': return postMaps(message);
+    default: throw new Error(`engine worker: unknown command "${String(message.type)}"`);
+  }
+}
+
+// ---- engine and data -------------------------------------------------------------------------
+
+async function init({ threads }) {
+  if (self.crossOriginIsolated && threads !== false) await startPthreadsFromBlob();
+  api = await import('../bindings/wasmgrad.js');
+  engine = await api.load(threads === false ? { threads: false } : {});
+  introspect = findIntrospection();
+  // Without isolation a browser has no SharedArrayBuffer: the root cause a lecturer can fix.
+  const isolated = Boolean(self.crossOriginIsolated);
+  const reason = engine.build === 'simd' && !isolated && threads !== false ? 'not cross-origin isolated' : engine.reason;
+  post({ type: 'build', build: engine.build, threads: engine.threads, reason, detail: engine.reason, simdArch: engine.simdArch,
+    crossOriginIsolated: Boolean(self.crossOriginIsolated), introspection: Boolean(introspect) });
+}
+
+/**
+ * Under the static build's service worker (web/coi-serviceworker.js), Chromium fetches the script
+ * of a worker started by a worker (the engine's pthreads) without passing it through the service
+ * worker, so it lacks the COEP header and is blocked. A worker from a blob: URL inherits this
+ * worker's isolation instead: fetch the pthread script once and start pthreads from a blob.
+ */
+async function startPthreadsFromBlob() {
+  const scriptUrl = new URL('../build/engine/wasmgrad-simd-threads.worker.js', self.location.href).href;
+  const response = await fetch(scriptUrl);
+  if (!response.ok) return;  // the loader reports the missing build itself
+  const blobUrl = URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
+  const NativeWorker = self.Worker;
+  self.Worker = class extends NativeWorker {
+    constructor(url, options) {
+      super(String(url) === scriptUrl ? blobUrl : url, options);
+    }
+  };
+}
+
+/** The introspection calls, if this engine build binds them (engine/introspect/); else null. */
+function findIntrospection() {
+  const sample = engine.model({ input: [2], layers: [{ type: 'linear', units: 2 }] });
+  try {
+    const has = (name) => typeof sample[name] === 'function';
+    return has('activations') ? { activations: has('activations'), saliency: has('saliency'),
+      effectiveReceptiveField: has('effectiveReceptiveField'), classImage: has('classImage') } : null;
+  } finally {
+    sample.dispose();
+  }
+}
+
+async function loadDataset(name) {
+  if (name === 'mnist') {
+    const digits = await engine.digits();
+    replaceData('MNIST digits (bundled: 8,000 train, 2,000 test)', digits.train, digits.test);
+  } else if (name === 'fashion-mnist') {
+    throw new Error('Fashion-MNIST is not bundled with the playground: drop its four IDX files ' +
+      '(train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-…) onto the Data panel.');
+  } else {
+    throw new Error(`unknown dataset "${name}"`);
+  }
+}
+
+function replaceData(name, train, validation) {
+  data.train?.dispose();
+  data.validation?.dispose();
+  Object.assign(data, { name, train, validation, classNames: train.classNames });
+  post({ type: 'data', name, train: train.size, validation: validation.size, sampleShape: train.sampleShape,
+    classes: train.numClasses, classNames: train.classNames });
+  const count = Math.min(GALLERY_SIZE, train.size);
+  const images = train.inputs(0, count);
+  const [h, w] = train.sampleShape.slice(-2);
+  post({ type: 'samples', images, labels: Array.from(train.labels().subarray(0, count)), shape: [h, w] }, [images.buffer]);
+}
+
+/** files: [{name, bytes: ArrayBuffer}]: one images + labels pair, or two (train and test/t10k). */
+async function loadIdx(files) {
+  const pairs = pairIdxFiles(files);
+  const make = (pair, label) => engine.idxDataset(new Uint8Array(pair.images.bytes), new Uint8Array(pair.labels.bytes),
+    { name: label }).catch((error) => {
+    throw new Error(`${pair.images.name} + ${pair.labels.name}: ${error.message}`);
+  });
+  const train = await make(pairs.train, 'uploaded-train');
+  let validation;
+  if (pairs.test) {
+    validation = await make(pairs.test, 'uploaded-test');
+  } else {
+    const parts = train.split(VALIDATION_FRACTION, state?.seed ?? 1);
+    train.dispose();
+    replaceData(`${pairs.train.images.name} (${parts.train.size} train, ${parts.validation.size} validation)`,
+      parts.train, parts.validation);
+    return rebuildAfterDataChange();
+  }
+  replaceData(`${pairs.train.images.name} (${train.size} train) + ${pairs.test.images.name} (${validation.size} test)`,
+    train, validation);
+  return rebuildAfterDataChange();
+}
+
+function pairIdxFiles(files) {
+  if (!Array.isArray(files) || files.length === 0) throw new Error('no files given');
+  const kind = (name) => (/labels|idx1/i.test(name) ? 'labels' : /images|idx3/i.test(name) ? 'images' : null);
+  const part = (name) => (/t10k|test/i.test(name) ? 'test' : 'train');
+  const pairs = {};
+  for (const file of files) {
+    const k = kind(file.name);
+    if (!k) throw new Error(`${file.name}: cannot tell images from labels; the name should contain "images" or "labels" (or idx3 / idx1)`);
+    (pairs[part(file.name)] ??= {})[k] = file;
+  }
+  if (!pairs.train && pairs.test) { pairs.train = pairs.test; delete pairs.test; }
+  for (const [name, pair] of Object.entries(pairs)) {
+    if (!pair.images || !pair.labels) {
+      throw new Error(`the ${name} part needs an images file and a labels file; got only ${(pair.images ?? pair.labels).name}`);
+    }
+  }
+  return pairs;
+}
+
+// ---- model from the page's state -------------------------------------------------------------
+
+/** web/state.js layer list -> the engine's spec JSON. */
+function specFromState(s, inputShape) {
+  const layers = s.layers.split('_').map((token) => {
+    const [type, ...args] = token.split('.');
+    const n = args.map(Number);
+    switch (type) {
+      case 'conv': return { type: 'conv2d', filters: n[0], kernel: n[1], stride: n[2], pad: n[3] };
+      case 'maxpool': case 'avgpool': return { type, kernel: n[0], stride: n[1] };
+      case 'linear': return { type: 'linear', units: n[0] };
+      case 'dropout': return { type: 'dropout', rate: Number(args.join('.')) };
+      default: return { type };  // relu, sigmoid, tanh, batchnorm, flatten
+    }
+  });
+  return { input: inputShape, layers, seed: s.seed };
+}
+
+/** The engine's spec -> a web/state.js layer list, or null if a layer has no form there. */
+function layersFromSpec(spec) {
+  const tokens = [];
+  for (const layer of spec.layers) {
+    const k = Array.isArray(layer.kernel) ? (layer.kernel[0] === layer.kernel[1] ? layer.kernel[0] : null) : layer.kernel;
+    switch (layer.type) {
+      case 'conv2d':
+        if (k === null || (layer.dilation ?? 1) !== 1) return null;
+        tokens.push(`conv.${layer.filters}.${k}.${layer.stride}.${layer.pad}`);
+        break;
+      case 'maxpool': case 'avgpool':
+        if (layer.pad) return null;
+        tokens.push(`${layer.type}.${k}.${layer.stride}`);
+        break;
+      case 'linear': case 'dense': tokens.push(`linear.${layer.units}`); break;
+      case 'dropout': tokens.push(`dropout.${layer.rate}`); break;
+      case 'relu': case 'sigmoid': case 'tanh': case 'batchnorm': case 'flatten': tokens.push(layer.type); break;
+      default: return null;
+    }
+  }
+  return tokens.join('_');
+}
+
+/**
+ * The engine's layer summary in web/protocol.md's form. The engine's receptiveField.start is the
+ * centre of unit 0; the protocol's is its top-left input pixel. Vector outputs (flatten, linear)
+ * see the whole input: null there.
+ */
+function protocolSummary(summary) {
+  return summary.map((layer) => {
+    const rf = layer.receptiveField;
+    const spatial = layer.outputShape.length === 3 && rf;
+    return { ...layer,
+      receptiveField: spatial ? { size: rf.size, jump: rf.jump, start: Math.round(rf.start - (rf.size - 1) / 2) } : null };
+  });
+}
+
+const inputShape = () => (data.train ? data.train.sampleShape : [1, 28, 28]);
+const architectureKey = (m) => JSON.stringify({ input: m.spec.input, layers: m.spec.layers });
+
+function trainSettings(s) {
+  const settings = {
+    optimizer: s.optimizer, learningRate: s.learningRate, batchSize: s.batchSize, epochs: s.epochs, seed: s.seed,
+    weightDecay: s.weightDecay, loss: s.loss === 'cross-entropy' ? 'cross_entropy' : s.loss,
+    schedule: { type: s.schedule, totalEpochs: s.epochs, stepSize: Math.max(1, Math.ceil(s.epochs / 3)), gamma: s.schedule === 'exponential' ? 0.7 : 0.1 },
+  };
+  if (s.optimizer === 'momentum' || s.optimizer === 'nesterov') settings.momentum = 0.9;
+  if (s.augmentation.length) {
+    settings.augment = { maxShift: s.augmentation.includes('translate') ? 2 : 0,
+      maxRotation: s.augmentation.includes('rotate') ? 10 : 0, noise: s.augmentation.includes('noise') ? 0.05 : 0 };
+  }
+  return settings;
+}
+
+/** Summary for the model editor, without touching the model being trained. */
+function describe(s) {
+  let preview;
+  try {
+    preview = engine.model(specFromState(s, inputShape()));
+  } catch (error) {
+    post({ type: 'summaryError', message: error.message, layers: s.layers });
+    return;
+  }
+  post({ type: 'summary', summary: protocolSummary(preview.summary), layers: s.layers, preview: true });
+  preview.dispose();
+}
+
+async function setState(next, field) {
+  const previous = state;
+  state = next;
+  if (!engine) return;
+  if (!data.train || previous?.dataset !== next.dataset) {
+    setRunning(false);
+    try {
+      await loadDataset(next.dataset);
+    } catch (error) {
+      postError(error, 'data');
+      if (!data.train) return;
+    }
+    return rebuildAfterDataChange();
+  }
+  if (field === 'learningRate' && trainer) {
+    trainer.learningRate = next.learningRate;  // live, also mid-epoch
+    return;
+  }
+  // A new architecture (or seed) means a new model; other settings rebuild the trainer when the
+  // next run starts (or now, when nothing has been trained yet).
+  let candidate;
+  try {
+    candidate = engine.model(specFromState(next, inputShape()));
+  } catch (error) {
+    post({ type: 'summaryError', message: error.message, layers: next.layers });
+    return;
+  }
+  const newArchitecture = !model || architectureKey(candidate) !== architectureKey(model);
+  if (newArchitecture && running) {  // do not throw away a run in progress: preview only
+    post({ type: 'summary', summary: protocolSummary(candidate.summary), layers: next.layers, preview: true });
+    post({ type: 'notice', message: 'The edited model is built when you press Start or Reset; training continues with the current one.' });
+    candidate.dispose();
+  } else if (newArchitecture || (field === 'seed' && !hasTrained())) {
+    setRunning(false);
+    replaceModel(candidate);
+  } else {
+    candidate.dispose();
+    if (trainer && settingsKey(next) !== trainerSettingsKey) {
+      if (hasTrained()) post({ type: 'notice', message: 'New training settings apply after Reset (or when this run finishes and you press Start).' });
+      else dropTrainer();
+    }
+  }
+}
+
+function rebuildAfterDataChange() {
+  if (!state) return;
+  let candidate;
+  try {
+    candidate = engine.model(specFromState(state, inputShape()));
+  } catch (error) {
+    post({ type: 'summaryError', message: error.message, layers: state.layers });
+    return;
+  }
+  setRunning(false);
+  replaceModel(candidate);
+}
+
+function replaceModel(next, { keepHistory = false } = {}) {
+  dropTrainer();
+  model?.dispose();
+  model = next;
+  if (!keepHistory) post({ type: 'reset' });
+  postModelViews();
+}
+
+function postModelViews() {
+  post({ type: 'summary', summary: protocolSummary(model.summary), layers: state?.layers ?? null });
+  postFilters();
+  postHistograms();
+}
+
+const settingsKey = (s) => JSON.stringify(trainSettings({ ...s, learningRate: 0 }));
+const hasTrained = () => Boolean(trainer && (trainer.epoch > 0 || lastProgress?.batch > 0));
+let lastProgress = null;
+
+function dropTrainer() {
+  trainer?.dispose();
+  trainer = null;
+  trainerSettingsKey = null;
+  lastProgress = null;
+}
+
+function ensureTrainer() {
+  if (!model) throw new Error('no model yet: the data set or the layer list is not valid');
+  if (!data.train) throw new Error('no training data loaded');
+  if (trainer && !trainer.finished) return;
+  if (trainer?.finished) {  // Start after a finished run: train the same model again from its weights
+    dropTrainer();
+  }
+  trainer = engine.trainer(model, trainSettings(state));
+  trainer.setData(data.train, data.validation);
+  trainerSettingsKey = settingsKey(state);
+}
+
+// ---- training loop ---------------------------------------------------------------------------
+
+function setRunning(on) {
+  running = on;
+  post({ type: 'status', status: on ? 'training' : trainer?.finished ? 'finished' : hasTrained() ? 'paused' : 'idle' });
+}
+
+async function start() {
+  // Start: a fresh model with the current settings (Resume continues instead).
+  setRunning(false);
+  const fresh = engine.model(specFromState(state, inputShape()));
+  replaceModel(fresh);
+  ensureTrainer();
+  runLoop();
+}
+
+async function resume() {
+  if (trainer?.finished) {
+    post({ type: 'notice', message: 'This run has finished its epochs: press Start for a new run.' });
+    return;
+  }
+  ensureTrainer();
+  runLoop();
+}
+
+async function reset() {
+  setRunning(false);
+  const fresh = engine.model(specFromState(state, inputShape()));
+  replaceModel(fresh);
+  setRunning(false);
+}
+
+async function singleStep() {
+  setRunning(false);
+  ensureTrainer();
+  trainChunk(1);
+  setRunning(false);
+}
+
+function runLoop() {
+  setRunning(true);
+  if (loopActive) return;
+  loopActive = true;
+  const tick = () => {
+    if (!running) {
+      loopActive = false;
+      return;
+    }
+    try {
+      const started = performance.now();
+      const done = trainChunk(chunk);
+      const elapsed = performance.now() - started;
+      // Aim each chunk at ~75 ms: enough work per message, short enough for pause to feel instant.
+      const ideal = chunk * CHUNK_TARGET_MS / Math.max(elapsed, 1);
+      chunk = Math.max(1, Math.min(500, Math.round(0.5 * chunk + 0.5 * ideal)));
+      if (done) {
+        loopActive = false;
+        setRunning(false);
+        post({ type: 'finished' });
+        return;
+      }
+    } catch (error) {
+      loopActive = false;
+      setRunning(false);
+      postError(error, 'training');
+      return;
+    }
+    // Yield through the message queue so pause / learning-rate messages run between chunks.
+    queue = queue.then(() => new Promise((resolve) => setTimeout(() => { resolve(); tick(); }, 0)));
+  };
+  queue = queue.then(() => new Promise((resolve) => setTimeout(() => { resolve(); tick(); }, 0)));
+}
+
+/** Train up to `batches` batches; posts progress (and epoch results). Returns true when the run is over. */
+function trainChunk(batches) {
+  const progress = trainer.step(batches);
+  if (progress.diverged) throw new Error(progress.message || 'training diverged');
+  lastProgress = progress;
+  const settings = state;
+  const remainingBatches = (settings.epochs - progress.epoch) * progress.batches + (progress.batches - progress.batch);
+  const samplesPerSecond = progress.samplesPerSecond;
+  post({ type: 'progress', epoch: progress.epoch, epochs: settings.epochs, batch: progress.batch, batches: progress.batches,
+    samplesPerSecond, loss: progress.loss, accuracy: progress.accuracy, learningRate: progress.learningRate,
+    lastBatchLoss: progress.lastBatchLoss, gradNorm: progress.gradNorm,
+    etaSeconds: samplesPerSecond > 0 ? remainingBatches * settings.batchSize / samplesPerSecond : NaN });
+  if (!progress.epochDone) return false;
+  const result = trainer.trainEpoch();
+  const v = result.validation;
+  post({ type: 'epochEnd', epoch: result.epoch, trainLoss: result.trainLoss, trainAccuracy: result.trainAccuracy,
+    validationLoss: v ? v.loss : NaN, validationAccuracy: v ? v.accuracy : NaN, seconds: result.seconds,
+    stop: result.stop, stopReason: result.stopReason });
+  if (v) post({ type: 'confusion', classes: v.classes, matrix: v.confusion, classNames: data.classNames }, [v.confusion.buffer]);
+  postFilters();
+  postHistograms();
+  return trainer.finished || result.stop;
+}
+
+// ---- views -----------------------------------------------------------------------------------
+
+/** First-layer filters: a conv layer's kernels, or a linear layer's rows shown as input images. */
+function postFilters() {
+  const first = model.parameters()[0];
+  if (!first) return;
+  const input = model.inputShape;
+  let shape;
+  if (first.shape.length === 4) {
+    shape = first.shape;
+  } else if (first.shape.length === 2 && input.length === 3 && first.shape[1] === input[0] * input[1] * input[2]) {
+    shape = [first.shape[0], input[0], input[1], input[2]];  // each hidden unit's weights as an image
+  } else {
+    post({ type: 'filters', layer: null, shape: null, data: null,
+      note: `the first layer (${first.name}, ${first.shape.join('×')}) has no image-shaped weights` });
+    return;
+  }
+  const count = Math.min(shape[0], MAX_FILTERS);
+  const perFilter = shape[1] * shape[2] * shape[3];
+  const values = first.data.slice(0, count * perFilter);
+  post({ type: 'filters', layer: first.name.split('.')[0], shape: [count, shape[1], shape[2], shape[3]], data: values,
+    total: shape[0] }, [values.buffer]);
+}
+
+/** Weight histograms per layer (gradients need the engine's introspection). */
+function postHistograms() {
+  const list = [];
+  for (const p of model.parameters()) {
+    if (!p.name.endsWith('.weight')) continue;
+    list.push(histogram(p.name.split('.')[0], p.name, 'weight', p.data));
+  }
+  post({ type: 'histograms', list });
+}
+
+function histogram(layer, name, kind, values) {
+  let min = Infinity, max = -Infinity;
+  for (const v of values) { if (v < min) min = v; if (v > max) max = v; }
+  if (!(max > min)) { min -= 0.5; max += 0.5; }
+  const counts = new Array(HISTOGRAM_BINS).fill(0);
+  const scale = HISTOGRAM_BINS / (max - min);
+  for (const v of values) counts[Math.min(HISTOGRAM_BINS - 1, Math.floor((v - min) * scale))] += 1;
+  return { layer, name, kind, min, max, counts };
+}
+
+function predict(pixels) {
+  if (!model) return;
+  const probabilities = model.predict(pixels, 1);
+  post({ type: 'prediction', probabilities }, [probabilities.buffer]);
+  if (introspect?.activations) postActivations(pixels);
+}
+
+function postActivations(pixels) {
+  const list = model.activations(pixels);
+  const transfer = list.map((a) => a.data.buffer);
+  post({ type: 'activations', list }, transfer);
+}
+
+function postMaps({ kind, layer, channel, row, col, pixels, classIndex }) {
+  if (!introspect?.[kind]) {
+    post({ type: 'notice', message: `This engine build has no ${kind} yet.` });
+    return;
+  }
+  const map = kind === 'classImage' ? model.classImage(classIndex) :
+    model[kind](pixels, { layer, channel, row, col });
+  post({ type: 'maps', kind, ...map }, [map.data.buffer]);
+}
+
+function evaluateValidation() {
+  if (!data.validation) return;
+  const withTrainer = trainer ?? engine.trainer(model, trainSettings(state));
+  try {
+    const r = withTrainer.evaluate(data.validation);
+    post({ type: 'evaluation', loss: r.loss, accuracy: r.accuracy, samples: r.samples });
+    post({ type: 'confusion', classes: r.classes, matrix: r.confusion, classNames: data.classNames }, [r.confusion.buffer]);
+  } finally {
+    if (withTrainer !== trainer) withTrainer.dispose();
+  }
+}
+
+/** The validation examples of one confusion-matrix cell. */
+function examples(trueClass, predictedClass) {
+  const set = data.validation;
+  const labels = set.labels();
+  const perSample = set.sampleShape.reduce((a, b) => a * b, 1);
+  const [h, w] = set.sampleShape.slice(-2);
+  const picked = [];
+  const block = 256;
+  for (let start = 0; start < set.size && picked.length < EXAMPLES_PER_CELL; start += block) {
+    const count = Math.min(block, set.size - start);
+    const inputs = set.inputs(start, count);
+    const predicted = model.classify(inputs, count);
+    for (let i = 0; i < count && picked.length < EXAMPLES_PER_CELL; i++) {
+      if (labels[start + i] === trueClass && predicted[i] === predictedClass) {
+        picked.push(inputs.slice(i * perSample, i * perSample + h * w));
+      }
+    }
+  }
+  const images = new Float32Array(picked.length * h * w);
+  picked.forEach((image, i) => images.set(image, i * h * w));
+  const names = data.classNames ?? [];
+  const title = `true ${names[trueClass] ?? trueClass} → predicted ${names[predictedClass] ?? predictedClass}: ` +
+    (picked.length ? `${picked.length} example${picked.length === 1 ? '' : 's'}${picked.length === EXAMPLES_PER_CELL ? ' (first)' : ''}` : 'none');
+  post({ type: 'examples', images, labels: new Array(picked.length).fill(trueClass),
+    predictions: new Array(picked.length).fill(predictedClass), shape: [h, w], title }, [images.buffer]);
+}
+
+// ---- save and load ---------------------------------------------------------------------------
+
+function save(metadata) {
+  if (!model) throw new Error('no model to save');
+  const meta = { ...metadata, layers: state?.layers, dataset: data.name, epoch: trainer?.epoch ?? 0 };
+  const bytes = trainer ? trainer.save(meta) : model.save(meta);
+  const copy = bytes.slice();
+  post({ type: 'saved', bytes: copy.buffer, metadata: meta }, [copy.buffer]);
+}
+
+function loadModelBytes(buffer) {
+  const loaded = engine.loadModel(new Uint8Array(buffer));
+  const expected = inputShape();
+  const got = loaded.inputShape;
+  if (data.train && got.join('x') !== expected.join('x')) {
+    loaded.dispose();
+    throw new Error(`this model expects inputs of shape ${got.join('×')}, but the data set has ${expected.join('×')}`);
+  }
+  setRunning(false);
+  replaceModel(loaded);
+  post({ type: 'modelLoaded', layers: layersFromSpec(loaded.spec), metadata: loaded.metadata,
+    parameters: loaded.parameterCount });
+  if (data.validation) evaluateValidation();
+  setRunning(false);
+}
