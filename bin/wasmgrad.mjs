@@ -48,6 +48,7 @@ const COMMANDS = {
       lr: { type: 'string', default: '1e-3', help: 'learning rate' },
       optimizer: { type: 'string', default: 'adam', help: 'sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw' },
       seed: { type: 'string', default: '1', help: 'random seed (initialisation, shuffling)' },
+      loss: { type: 'string', help: 'cross_entropy (default), mse, hinge, ...' },
       limit: { type: 'string', help: 'train on the first N training samples only' },
       'test-limit': { type: 'string', help: 'evaluate on the first N test samples only' },
       config: { type: 'string', help: 'JSON file with more training settings (weightDecay, schedule, augment, ...); the flags above override it' },
@@ -156,7 +157,8 @@ function parseCommand(argv) {
   try {
     ({ values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false }));
   } catch (error) {
-    throw usageError(`${name}: ${error.message.replace(/\. To specify a positional.*$/s, '')} (see wasmgrad ${name} --help)`);
+    const message = error.message.replace(/\. To specify a positional.*$/s, '').replace(/\s*\n\s*/g, ' ');
+    throw usageError(`${name}: ${message} (see wasmgrad ${name} --help)`);
   }
   if (values.help) return { help: commandHelp(name), exitCode: EXIT.ok };
   return { name, values };
@@ -354,6 +356,7 @@ async function train(values, out) {
   const { dataset: trainSet, source } = await loadSplit(engine, data, 'train', limit);
   const { dataset: testSet } = await loadSplit(engine, data, 'test', testLimit);
   const settings = { ...extra, optimizer: values.optimizer, learningRate, batchSize, epochs, seed };
+  if (values.loss !== undefined) settings.loss = values.loss;
   let trainer;
   try {
     trainer = engine.trainer(model, settings);
