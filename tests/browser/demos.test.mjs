@@ -1,0 +1,148 @@
+// The lecture demos (demos/) as a course site embeds them: a host page that is NOT cross-origin
+// isolated (this test's own server sends no COOP/COEP headers) holds each demo in an iframe
+// (demos/embed.html?name=...) and as a <wasmgrad-demo> element. Each demo must load the real
+// engine (single-thread build), say which build runs, and answer one interaction. Screenshots
+// go to build/screenshots/demo-<name>.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SHOTS = path.join(ROOT, 'build/screenshots');
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml' };
+
+const escapeAttribute = (text) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** A plain static server: no COOP/COEP, like a typical course web site. */
+function plainServer() {
+  const server = http.createServer(async (request, response) => {
+    try {
+      const url = new URL(request.url, 'http://localhost');
+      if (url.pathname === '/favicon.ico') {  // browsers ask for it whatever the page says
+        response.writeHead(204);
+        response.end();
+        return;
+      }
+      if (url.pathname === '/host.html') {  // the "course page": an iframe of one demo
+        const src = url.searchParams.get('src');
+        response.writeHead(200, { 'Content-Type': TYPES['.html'] });
+        response.end(`<!doctype html><meta charset="utf-8"><title>course page</title><h1>Lecture 3</h1>` +
+          `<link rel="icon" href="data:,"><iframe id="frame" src="${escapeAttribute(src)}" width="860" height="900"></iframe>`);
+        return;
+      }
+      if (url.pathname === '/element.html') {  // the "course page" with the custom element snippet
+        const name = url.searchParams.get('name').replace(/[^-\w]/g, '');
+        response.writeHead(200, { 'Content-Type': TYPES['.html'] });
+        response.end(`<!doctype html><meta charset="utf-8"><title>course page</title>` +
+          `<link rel="icon" href="data:,"><script type="module" src="/demos/wasmgrad-demo.js"></script>` +
+          `<div style="width: 700px"><wasmgrad-demo name="${name}" bogus="1"></wasmgrad-demo></div>`);
+        return;
+      }
+      const file = path.resolve(ROOT, `.${decodeURIComponent(url.pathname)}`);
+      if (!file.startsWith(ROOT + path.sep)) throw new Error('outside root');
+      const body = await fs.readFile(file);
+      response.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      response.end(body);
+    } catch {
+      response.writeHead(404, { 'Content-Type': 'text/plain' });
+      response.end('not found');
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+let server, browser, origin;
+before(async () => {
+  server = await plainServer();
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+  await fs.mkdir(SHOTS, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+/** Opens the host page with demos/embed.html?query in an iframe; returns {page, frame, demo, problems}. */
+async function openEmbedded(query) {
+  const page = await browser.newPage({ viewport: { width: 900, height: 960 } });
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()} ${m.location().url}`); });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
+  await page.goto(`${origin}/host.html?src=${encodeURIComponent(`/demos/embed.html?${query}`)}`);
+  assert.equal(await page.evaluate(() => self.crossOriginIsolated), false, 'the host page must not be isolated');
+  const frame = page.frameLocator('#frame');
+  const demo = frame.locator('wasmgrad-demo[data-ready="true"]');
+  await demo.waitFor({ timeout: 60_000 });
+  return { page, frame, demo, problems };
+}
+
+async function badge(demo) {
+  return demo.locator('.badge').textContent();
+}
+
+test('conv: engine arithmetic, stride that does not fit, pooling of the lectures\' example', async () => {
+  const { page, demo, problems } = await openEmbedded('name=conv&size=7&kernel=3&stride=1');
+  assert.match(await badge(demo), /wasmgrad simd \(1 thread/);
+  assert.match(await demo.locator('[data-role=formula]').textContent(), /= 5$/);
+  const pooling = await demo.locator('[data-role=pooling] table').allTextContents();
+  assert.match(pooling[1], /6\s*8\s*3\s*4/);           // max pooling -> [[6,8],[3,4]]
+  assert.match(pooling[2], /3\.25\s*5\.25\s*2\s*2/);  // average pooling -> [[3.25,5.25],[2,2]]
+  // Interaction: the lecture's "stride 3" preset; the formula and the verdict change.
+  await demo.locator('button', { hasText: 'stride 3' }).click();
+  assert.match(await demo.locator('[data-role=formula]').textContent(), /= 2\.333$/);
+  assert.match(await demo.locator('[data-role=fit]').textContent(), /does not fit/);
+  // The lectures' 10 filters 5x5 pad 2 on 3x32x32: 760 parameters, 768,000 multiply-adds.
+  await demo.locator('button', { hasText: '3×32×32' }).click();
+  assert.equal(await demo.locator('[data-role=parameters]').textContent(), '760');
+  assert.equal(await demo.locator('[data-role=macs]').textContent(), '768,000');
+  await demo.locator('button', { hasText: 'pad 1' }).click();
+  await page.screenshot({ path: path.join(SHOTS, 'demo-conv.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a bad attribute value is ignored visibly; an unknown demo name is reported as text', async () => {
+  const { page, demo, problems } = await openEmbedded('name=conv&kernel=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&stride=9');
+  const notes = await demo.locator('.problem').allTextContents();
+  assert.ok(notes.some((n) => /kernel="<img src=x onerror=alert\(1\)>" ignored/.test(n)), notes.join('\n'));
+  assert.ok(notes.some((n) => /stride="9" ignored: must be an integer in \[1, 4\]/.test(n)));
+  assert.equal(await demo.locator('img').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  const page2 = await browser.newPage();
+  await page2.goto(`${origin}/host.html?src=${encodeURIComponent('/demos/embed.html?name=%3Cb%3Enope')}`);
+  const text = page2.frameLocator('#frame').locator('#demo-slot');
+  await text.locator('p').waitFor();
+  assert.match(await text.textContent(), /Unknown demo "<b>nope"/);
+  assert.equal(await text.locator('b').count(), 0);
+  await page2.close();
+});
+
+test('the custom element snippet works on a non-isolated page and takes its container\'s width', async () => {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${origin}/element.html?name=conv`);
+  const demo = page.locator('wasmgrad-demo[data-ready="true"]');
+  await demo.waitFor({ timeout: 60_000 });
+  const box = await demo.boundingBox();
+  assert.ok(Math.abs(box.width - 700) < 2, `width ${box.width}`);
+  assert.match(await demo.locator('.share').getAttribute('href'), /\/demos\/embed\.html\?name=conv$/);
+  await demo.locator('button', { hasText: 'pad 1' }).click();
+  assert.match(await demo.locator('.share').getAttribute('href'), /name=conv&pad=1$/);
+  assert.equal(await demo.getAttribute('pad'), '1');  // state mirrored into the attributes
+  assert.deepEqual(problems, []);
+  await page.close();
+});
