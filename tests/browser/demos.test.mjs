@@ -146,3 +146,30 @@ test('the custom element snippet works on a non-isolated page and takes its cont
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('perceptron: NAND is learned step by step; XOR fails visibly; a hidden layer fixes it', async () => {
+  const { page, demo, problems } = await openEmbedded('name=perceptron&gate=nand');
+  const status = demo.locator('[data-role=status]');
+  const weights = demo.locator('[data-role=weights]');
+  assert.match(await status.textContent(), /after 0 steps/);
+  const before = await weights.textContent();
+  await demo.locator('button[data-action=step]').click();
+  assert.match(await status.textContent(), /after 1 step \(0 epochs\)/);
+  await demo.locator('button[data-action=epochs10]').click();
+  await demo.locator('button[data-action=epochs10]').click();
+  assert.notEqual(await weights.textContent(), before);
+  assert.match(await status.textContent(), /all 4 inputs right/);
+  await page.screenshot({ path: path.join(SHOTS, 'demo-perceptron-nand.png'), fullPage: true });
+
+  await demo.locator('select').selectOption('xor');
+  for (let i = 0; i < 3; i++) await demo.locator('button[data-action=epochs10]').click();
+  assert.match(await status.textContent(), /not linearly separable/);
+  await page.screenshot({ path: path.join(SHOTS, 'demo-perceptron-xor.png'), fullPage: true });
+  await demo.locator('button[data-action=hidden]').click();
+  await page.waitForFunction(() => /hidden layer: all 4 inputs of XOR right/.test(
+    document.querySelector('#frame').contentDocument.querySelector('wasmgrad-demo').shadowRoot.querySelector('[data-role=status]').textContent),
+  null, { timeout: 30_000 });
+  await page.screenshot({ path: path.join(SHOTS, 'demo-perceptron-hidden.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
