@@ -173,3 +173,20 @@ test('perceptron: NAND is learned step by step; XOR fails visibly; a hidden laye
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the gallery lists every demo with its snippets and shows one live', async () => {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${origin}/demos/index.html`);
+  await page.locator('section#lenet').waitFor();
+  assert.equal(await page.locator('section').count(), 8);
+  const snippet = await page.locator('section#conv pre').first().textContent();
+  assert.match(snippet, /<script type="module" src="http:\/\/127\.0\.0\.1:\d+\/demos\/wasmgrad-demo\.js"><\/script>/);
+  assert.match(snippet, /<wasmgrad-demo name="conv" size="7" kernel="3"/);
+  await page.locator('section#conv button').click();
+  await page.locator('section#conv wasmgrad-demo[data-ready="true"]').waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: path.join(SHOTS, 'demo-gallery.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
