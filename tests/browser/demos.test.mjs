@@ -190,3 +190,23 @@ test('the gallery lists every demo with its snippets and shows one live', async 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('optimizers: six engine optimizers race on one surface; a step moves every path', async () => {
+  const { page, demo, problems } = await openEmbedded('name=optimizers&steps=60');
+  const adam = demo.locator('[data-optimizer=adam]');
+  assert.match(await adam.textContent(), /loss –/);
+  await demo.locator('button[data-action=step]').click();
+  assert.match(await demo.locator('[data-role=steps]').textContent(), /step 1 of 60/);
+  assert.match(await adam.textContent(), /loss \d/);
+  await demo.locator('button[data-action=run]').click();
+  await page.waitForFunction(() => /step 60 of 60/.test(document.querySelector('#frame').contentDocument
+    .querySelector('wasmgrad-demo').shadowRoot.querySelector('[data-role=steps]').textContent), null, { timeout: 30_000 });
+  const losses = await demo.locator('[data-optimizer]').allTextContents();
+  assert.equal(losses.length, 6);
+  const momentum = Number(/loss ([\d.e-]+)/.exec(losses[1])[1]);
+  const sgd = Number(/loss ([\d.e-]+)/.exec(losses[0])[1]);
+  assert.ok(momentum < sgd, `momentum (${momentum}) should beat plain SGD (${sgd}) in a ravine`);
+  await page.screenshot({ path: path.join(SHOTS, 'demo-optimizers.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
