@@ -27,6 +27,7 @@ const MODELS = {
 };
 const PEERS = [
   ...Object.keys(NODE_PEERS).map((id) => ({ id, kind: 'node' })),
+  { id: 'wasmgrad-native', kind: 'native', threads: 1 },
   { id: 'torch-1', kind: 'python', threads: 1 },
   { id: 'torch-2', kind: 'python', threads: 2 },
 ];
@@ -133,6 +134,11 @@ function runChild(command, args, timeoutSeconds) {
 
 function runPeer(peer, model, args) {
   const protocol = JSON.stringify(protocolFor(args));
+  if (peer.kind === 'native') {
+    const driver = path.join(ROOT, 'build', 'native', 'wasmgrad_train_bench');
+    if (!fs.existsSync(driver)) return Promise.resolve({ status: 'not-available', framework: 'wasmgrad native', error: `not built: ${driver} (scripts/build.sh native)` });
+    return runChild(driver, [model, String(peer.threads), args.data, protocol], args.timeout);
+  }
   if (peer.kind === 'python') {
     if (!fs.existsSync(PYTHON)) return Promise.resolve({ status: 'not-available', framework: `PyTorch ${peer.threads}`, error: `not installed: no ${PYTHON}` });
     return runChild(PYTHON, [path.join(ROOT, 'bench', 'peers', 'torch_bench.py'), model, String(peer.threads), args.data, protocol], args.timeout);

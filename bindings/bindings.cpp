@@ -74,6 +74,7 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .constructor<const ModelHandle&, std::string>()
       .function("setData", &TrainerHandle::set_data)
       .function("runBatches", &TrainerHandle::run_batches)
+      .function("trainOnBatch", &TrainerHandle::train_on_batch)
       .function("trainEpoch", &TrainerHandle::train_epoch)
       .function("evaluate", &TrainerHandle::evaluate)
       .function("setLearningRate", &TrainerHandle::set_learning_rate)

@@ -310,6 +310,26 @@ val TrainerHandle::run_batches(int max_batches) {
   return guarded([&] { return progress_to_js(trainer_->run_batches(max_batches)); });
 }
 
+val TrainerHandle::train_on_batch(const val& inputs, const val& labels) {
+  return guarded([&] {
+    const int count = labels["length"].as<int>();
+    Tensor batch = batch_from_js(*model_, inputs, count, "Trainer.trainBatch");
+    std::vector<int> classes(count);
+    for (int i = 0; i < count; ++i) {
+      const double label = labels[i].as<double>();
+      WG_CHECK(label == std::floor(label) && label >= 0 && label < 2147483648.0, "Trainer.trainBatch: label ", label,
+               " at index ", i, " is not a class index");
+      classes[i] = static_cast<int>(label);
+    }
+    const StepReport r = trainer_->train_on_batch(batch, classes);
+    val out = val::object();
+    out.set("loss", r.loss);
+    out.set("accuracy", r.accuracy);
+    out.set("diverged", r.diverged);
+    return out;
+  });
+}
+
 val TrainerHandle::train_epoch() {
   return guarded([&] { return epoch_to_js(trainer_->train_epoch()); });
 }

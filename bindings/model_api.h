@@ -91,6 +91,8 @@ class TrainerHandle {
 
   void set_data(const DatasetHandle& train, const DatasetHandle& validation);
   val run_batches(int max_batches);  // progress object
+  // One step on a caller-provided batch: inputs Float32Array, labels Int32Array/array.
+  val train_on_batch(const val& inputs, const val& labels);
   val train_epoch();                 // epoch result object
   val evaluate(const DatasetHandle& data) const;
   void set_learning_rate(double lr);

@@ -1,11 +1,10 @@
 // Which Node peers exist, in table order, and which module/variant runs each.
-// (PyTorch rows are Python children: see bench/run.mjs and bench/peers/torch_bench.py.)
+// (The wasmgrad native row is a C++ child, bench/native_train/train_bench.cpp; PyTorch rows are Python children: see bench/run.mjs and bench/peers/torch_bench.py.)
 const here = (file) => new URL(file, import.meta.url).href;
 
 export const NODE_PEERS = {
   'wasmgrad-wasm-1': { module: here('./wasmgrad.mjs'), variant: { build: 'simd', threads: 1 } },
   'wasmgrad-wasm-2': { module: here('./wasmgrad.mjs'), variant: { build: 'simd-threads', threads: 2 } },
-  'wasmgrad-native': { module: here('./wasmgrad.mjs'), variant: { build: 'native', threads: 1 } },
   'tfjs-wasm': { module: here('./tfjs.mjs'), variant: { backend: 'wasm' } },
   'tfjs-cpu': { module: here('./tfjs.mjs'), variant: { backend: 'cpu' } },
   convnetjs: { module: here('./convnetjs.mjs'), variant: {} },

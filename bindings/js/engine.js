@@ -123,6 +123,8 @@ export class Trainer extends Owned {
   }
   /** Trains up to `batches` more batches of the current epoch; returns progress. */
   step(batches = 1) { return this.handle.runBatches(batches); }
+  /** One step on your own batch (inputs: Float32Array of N samples, labels: N classes): {loss, accuracy, diverged}. */
+  trainBatch(inputs, labels) { return this.handle.trainOnBatch(inputs, labels); }
   /** Finishes the current epoch (or runs a new one) and evaluates on the validation set. */
   trainEpoch() { return this.handle.trainEpoch(); }
   /** Loss, accuracy and confusion matrix (Int32Array, row = true class) on a dataset. */

@@ -128,14 +128,15 @@ void Trainer::start_epoch() {
 }
 
 Trainer::StepResult Trainer::train_step(const Batch& batch) {
-  const int n = batch.size();
+  const int n = batch.inputs.dim(0);
+  const bool classification = batch.targets.defined() == false;
   const std::vector<int>& labels = batch.labels;
   ForwardContext context;
   context.training = true;
   context.rng = &rng_;
   Var outputs = model_.forward(Var(batch.inputs), context);
   Var loss;
-  if (train_.is_classification()) {
+  if (classification) {
     loss = classification_loss(loss_kind_, reshape(outputs, {n, -1}), labels);
   } else {
     Var targets(batch.targets.reshaped(outputs.shape()));
@@ -157,7 +158,7 @@ Trainer::StepResult Trainer::train_step(const Batch& batch) {
   if (finite) optimizer_->step();
 
   int correct = 0;
-  if (train_.is_classification()) {
+  if (classification) {
     const Tensor& out = outputs.value();
     const int classes = static_cast<int>(out.size() / n);
     for (int i = 0; i < n; ++i) {
@@ -166,6 +167,27 @@ Trainer::StepResult Trainer::train_step(const Batch& batch) {
     }
   }
   return {data_loss, correct, finite};
+}
+
+StepReport Trainer::train_on_batch(const Tensor& inputs, const std::vector<int>& labels) {
+  Shape expected = model_.input_shape();
+  WG_CHECK(inputs.rank() == static_cast<int>(expected.size()) + 1 &&
+               Shape(inputs.shape().begin() + 1, inputs.shape().end()) == expected,
+           "train_on_batch: inputs have shape ", shape_str(inputs.shape()), ", the model expects [N, ",
+           shape_str(expected).substr(1));
+  WG_CHECK(static_cast<int>(labels.size()) == inputs.dim(0), "train_on_batch: ", labels.size(), " labels for ",
+           inputs.dim(0), " samples");
+  WG_CHECK(!diverged_, diverged_message_);
+  Batch batch;
+  batch.inputs = inputs;
+  batch.labels = labels;
+  const StepResult step = train_step(batch);
+  if (!step.finite) {
+    diverged_ = true;
+    diverged_message_ = "training diverged: the loss or a gradient became NaN/Inf. The weights are the last good "
+                        "ones (that step was not applied). Try a smaller learning rate or gradient clipping.";
+  }
+  return {step.loss, static_cast<float>(step.correct) / inputs.dim(0), !step.finite};
 }
 
 Progress Trainer::run_batches(int max_batches) {

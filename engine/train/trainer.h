@@ -61,6 +61,12 @@ struct Progress {
   std::string message;             // set when diverged: what happened and what to try
 };
 
+struct StepReport {
+  float loss = 0.0f;
+  float accuracy = 0.0f;
+  bool diverged = false;
+};
+
 struct EpochResult {
   int epoch = 0;
   float train_loss = 0.0f, train_accuracy = 0.0f;
@@ -86,6 +92,10 @@ class Trainer {
   // Trains up to max_batches more batches of the current epoch (starting a new epoch
   // when the previous one ended) and reports progress. Cheap to call repeatedly.
   Progress run_batches(int max_batches);
+  // One optimizer step on a batch the caller provides (inputs [N, ...input shape], class
+  // labels), outside the epoch bookkeeping: for custom loops and benchmarks that feed
+  // their own batches. Classification only.
+  StepReport train_on_batch(const Tensor& inputs, const std::vector<int>& labels);
   // Finishes the current epoch (or runs a whole new one) and evaluates on validation.
   EpochResult train_epoch();
   // Loss, accuracy and confusion matrix of the model on a dataset (no gradient).
