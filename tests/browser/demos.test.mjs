@@ -210,3 +210,25 @@ test('optimizers: six engine optimizers race on one surface; a step moves every 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('approximation: a ReLU layer fits the curve with linear pieces; more units, more pieces', async () => {
+  const { page, demo, problems } = await openEmbedded('name=approximation&curve=abs&hidden=2');
+  const status = demo.locator('[data-role=status]');
+  await page.waitForFunction(() => /epoch 600/.test(document.querySelector('#frame').contentDocument
+    .querySelector('wasmgrad-demo').shadowRoot.querySelector('[data-role=status]').textContent), null, { timeout: 60_000 });
+  const loss = Number(/loss ([\d.e-]+)/.exec(await status.textContent())[1]);
+  assert.ok(loss < 0.01, `|x| with 2 ReLUs should fit well, loss ${loss}`);
+  assert.match(await demo.locator('[data-role=pieces]').textContent(), /2 hidden units: [0-2] kinks?/);
+  // Interaction: more hidden units on sin; the piece count follows the units.
+  await demo.locator('select').selectOption('sin');
+  const range = demo.locator('input[type=range]');
+  await range.fill('24');
+  await range.dispatchEvent('change');
+  await page.waitForFunction(() => /epoch 600/.test(document.querySelector('#frame').contentDocument
+    .querySelector('wasmgrad-demo').shadowRoot.querySelector('[data-role=status]').textContent), null, { timeout: 60_000 });
+  const pieces = Number(/so (\d+) linear/.exec(await demo.locator('[data-role=pieces]').textContent())[1]);
+  assert.ok(pieces >= 4 && pieces <= 25, `24 units on sin: ${pieces} pieces`);
+  await page.screenshot({ path: path.join(SHOTS, 'demo-approximation.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
