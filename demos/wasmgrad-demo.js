@@ -25,7 +25,7 @@ export const DEMOS = {
   lenet: 'LeNet-5 on handwritten digits',
 };
 /** Demos whose module exists (the others are listed in the report as missing). */
-export const AVAILABLE = ['perceptron', 'approximation', 'optimizers', 'conv'];
+export const AVAILABLE = ['perceptron', 'approximation', 'optimizers', 'conv', 'receptive-field'];
 
 const ENGINE_URL = new URL('../build/engine/', import.meta.url);
 const DATA_URL = new URL('../build/data/', import.meta.url);
@@ -40,13 +40,17 @@ export function demoEngine() {
 
 /**
  * Validates one raw value (string or null) against a param spec; returns {value, problem}.
- * Specs: {type: 'int'|'number', min, max, default} | {type: 'enum', values, default} | {type: 'bool', default}.
+ * Specs: {type: 'int'|'number', min, max, default} | {type: 'enum', values, default} | {type: 'bool', default}
+ *   | {type: 'pattern', pattern: RegExp, describe, default}.
  */
 export function parseParam(spec, raw) {
   if (raw === null || raw === undefined || raw === '') return { value: spec.default };
   const text = String(raw).trim();
   if (spec.type === 'enum') {
     return spec.values.includes(text) ? { value: text } : { value: spec.default, problem: `must be one of ${spec.values.join(', ')}` };
+  }
+  if (spec.type === 'pattern') {
+    return spec.pattern.test(text) ? { value: text } : { value: spec.default, problem: `must be ${spec.describe}` };
   }
   if (spec.type === 'bool') {
     if (['true', '1', 'yes', 'on'].includes(text)) return { value: true };

@@ -232,3 +232,17 @@ test('approximation: a ReLU layer fits the curve with linear pieces; more units,
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('receptive field: the engine\'s summary; conv 5 then pool 2 sees 6x6; adding a layer grows it', async () => {
+  const { page, demo, problems } = await openEmbedded('name=receptive-field&layers=c5,p2');
+  const rf = demo.locator('[data-role=rf]');
+  assert.match(await rf.textContent(), /maxpool1: its centre unit sees 6×6 input pixels/);  // P + K - 1 = 6
+  await demo.locator('button[data-action=add-c3]').click();
+  assert.match(await rf.textContent(), /conv2: its centre unit sees 10×10/);               // 6 + (3 - 1) * 2
+  await demo.locator('tr[data-layer=conv1]').click();
+  assert.match(await rf.textContent(), /conv1: its centre unit sees 5×5/);
+  assert.match(await demo.locator('.share').getAttribute('href'), /layers=c5%2Cp2%2Cc3/);
+  await page.screenshot({ path: path.join(SHOTS, 'demo-receptive-field.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
