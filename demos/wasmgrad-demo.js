@@ -25,7 +25,7 @@ export const DEMOS = {
   lenet: 'LeNet-5 on handwritten digits',
 };
 /** Demos whose module exists (the others are listed in the report as missing). */
-export const AVAILABLE = ['perceptron', 'approximation', 'optimizers', 'conv', 'receptive-field'];
+export const AVAILABLE = ['perceptron', 'approximation', 'activations', 'optimizers', 'conv', 'receptive-field'];
 
 const ENGINE_URL = new URL('../build/engine/', import.meta.url);
 const DATA_URL = new URL('../build/data/', import.meta.url);

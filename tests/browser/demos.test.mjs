@@ -246,3 +246,20 @@ test('receptive field: the engine\'s summary; conv 5 then pool 2 sees 6x6; addin
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('activations and losses: engine curves; the lectures\' hinge example; a score slider changes the losses', async () => {
+  const { page, demo, problems } = await openEmbedded('name=activations');
+  assert.match(await demo.locator('[data-role=activation-value]').textContent(), /f\(0\.00\) = 0\.5,\s+f′\(0\.00\) ≈ 0\.25/);
+  assert.equal(await demo.locator('[data-loss=hinge]').textContent(), '2.9');   // cat 3.2, car 5.1, frog -1.7
+  const before = await demo.locator('[data-loss=cross_entropy]').textContent();
+  const s1 = demo.locator('input[aria-label="score s1"]');
+  await s1.fill('0');
+  assert.notEqual(await demo.locator('[data-loss=cross_entropy]').textContent(), before);
+  assert.equal(await demo.locator('[data-loss=hinge]').textContent(), '0');  // margins all met now
+  await demo.locator('select[aria-label=activation]').selectOption('relu');
+  await demo.locator('input[aria-label=x]').fill('2');
+  assert.match(await demo.locator('[data-role=activation-value]').textContent(), /f\(2\.00\) = 2,\s+f′\(2\.00\) ≈ 1/);
+  await page.screenshot({ path: path.join(SHOTS, 'demo-activations.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
