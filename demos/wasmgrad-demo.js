@@ -25,7 +25,7 @@ export const DEMOS = {
   lenet: 'LeNet-5 on handwritten digits',
 };
 /** Demos whose module exists (the others are listed in the report as missing). */
-export const AVAILABLE = ['perceptron', 'approximation', 'activations', 'optimizers', 'conv', 'receptive-field'];
+export const AVAILABLE = ['perceptron', 'approximation', 'activations', 'optimizers', 'conv', 'receptive-field', 'lenet'];
 
 const ENGINE_URL = new URL('../build/engine/', import.meta.url);
 const DATA_URL = new URL('../build/data/', import.meta.url);
@@ -116,7 +116,9 @@ class WasmgradDemo extends HTMLElement {
       return;
     }
     try {
-      const [module, engine] = await Promise.all([import(`./${name}.js`), demoEngine()]);
+      const module = await import(`./${name}.js`);
+      // A demo that runs its own engine in a Worker (module.ownEngine) needs none on the page.
+      const engine = module.ownEngine ? null : await demoEngine();
       this.#module = module;
       const problems = [];
       this.#state = {};
@@ -129,8 +131,10 @@ class WasmgradDemo extends HTMLElement {
       if (module.blurb) header.append(el('p', { class: 'blurb' }, module.blurb));
       for (const problem of problems) header.append(el('p', { class: 'problem' }, problem));
       const link = el('a', { class: 'share', target: '_blank', rel: 'noopener' }, 'link to these settings');
-      const badge = el('span', { class: 'badge', title: engine.reason },
-        `engine: wasmgrad ${engine.build} (${engine.threads} thread${engine.threads === 1 ? '' : 's'}, WebAssembly SIMD)`);
+      const badge = engine
+        ? el('span', { class: 'badge', title: engine.reason },
+          `engine: wasmgrad ${engine.build} (${engine.threads} thread${engine.threads === 1 ? '' : 's'}, WebAssembly SIMD)`)
+        : el('span', { class: 'badge' }, 'engine: wasmgrad in a Web Worker (build shown above)');
       footer.replaceChildren(badge, link);
       const context = {
         engine,

@@ -263,3 +263,27 @@ test('activations and losses: engine curves; the lectures\' hinge example; a sco
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('lenet: trains in a worker; filters change; a drawn digit gets probabilities', async () => {
+  const { page, frame, demo, problems } = await openEmbedded('name=lenet&model=cnn');
+  await demo.locator('button[data-action=train]:not([disabled])').waitFor({ timeout: 60_000 });
+  assert.match(await demo.locator('[data-role=worker-build]').textContent(), /worker engine: wasmgrad simd, 1 thread \((no SharedArrayBuffer|not cross-origin isolated)/);
+  const filtersBefore = await demo.locator('[data-role=filters] canvas').first().evaluate((c) => c.toDataURL());
+  await demo.locator('button[data-action=train]').click();
+  await page.waitForFunction(() => Number(document.querySelector('#frame').contentDocument.querySelector('wasmgrad-demo')
+    .shadowRoot.querySelector('[data-role=status]').dataset.batches ?? 0) >= 30, null, { timeout: 60_000 });
+  await demo.locator('button[data-action=train]').click();  // pause
+  const filtersAfter = await demo.locator('[data-role=filters] canvas').first().evaluate((c) => c.toDataURL());
+  assert.notEqual(filtersAfter, filtersBefore, 'training changes the first-layer filters');
+  // Draw a "1": a vertical stroke in the middle of the pad.
+  const box = await demo.locator('canvas.draw-canvas').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.2);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width / 2, box.y + box.height * (0.2 + 0.06 * i));
+  await page.mouse.up();
+  await demo.locator('[data-role=probabilities][data-best]').waitFor({ timeout: 10_000 });
+  assert.equal(await demo.locator('[data-role=probabilities] .best').count(), 2);
+  await page.screenshot({ path: path.join(SHOTS, 'demo-lenet.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
