@@ -2,7 +2,8 @@
 // it never settles (not linearly separable); one hidden layer trained by the engine fixes it.
 //
 // The engine runs a linear unit with two class scores, the multiclass hinge loss and SGD with
-// learning rate 1 on one sample per step: on a mistake (or a margin below 1) that adds the
+// learning rate 1 on one sample per step (the four inputs in order, each given to
+// trainer.trainBatch): on a mistake (or a margin below 1) that adds the
 // sample to the right class's weights and subtracts it from the other's, which is the
 // perceptron rule w <- w + y x with a margin. (The classic rule, engine/train/perceptron.h,
 // replaces this once it is bound into the JS API.) The decision line is where the two scores tie.
@@ -32,9 +33,11 @@ export function mount(root, { engine, state, setState }) {
   let epochs = 0;
   let regions = null;       // Float32Array(GRID*GRID) of P(class 1) for the hidden-layer net
   let animation = 0;
+  let lastStep = '';
 
   const status = el('p', { class: 'readout', 'data-role': 'status' });
   const weights = el('p', { class: 'readout', 'data-role': 'weights' });
+  const stepText = el('p', { class: 'readout', 'data-role': 'last-step' });
   const view = responsiveCanvas(draw, { aspect: 1, maxWidth: 380, maxHeight: 380, label: 'the four inputs and the decision boundary' });
   const gate = select('gate', [['and', 'AND'], ['or', 'OR'], ['nand', 'NAND'], ['xor', 'XOR']], state.gate, (value) => {
     setState({ gate: value });
@@ -51,11 +54,11 @@ export function mount(root, { engine, state, setState }) {
     el('div', { class: 'panel' }, view),
     el('div', { class: 'panel controls' }, gate,
       el('div', { class: 'buttons' }, stepButton, epochButton, tenButton, resetButton),
-      status, weights,
+      status, stepText, weights,
       el('h3', {}, 'A hidden layer'), hidden, el('div', { class: 'buttons' }, hiddenButton),
       el('p', { class: 'blurb' }, 'Filled dots: output 1; hollow: output 0; red ring: currently wrong. Shading: the side the network calls 1.'),
-      el('p', { class: 'blurb' }, 'Engine: a linear unit with two scores, hinge loss, SGD with learning rate 1, one sample per step: ' +
-        'the perceptron rule w ← w + y·x (with a margin of 1).')),
+      el('p', { class: 'blurb' }, 'Engine: a linear unit with two scores, hinge loss, SGD with learning rate 1, one sample per step ' +
+        '(trainer.trainBatch): the perceptron rule w ← w + y·x, with a margin of 1.')),
   );
 
   function disposeAll() {
@@ -75,6 +78,7 @@ export function mount(root, { engine, state, setState }) {
     mode = 'perceptron';
     updates = 0;
     epochs = 0;
+    lastStep = '';
     regions = null;
     dataset = makeDataset();
     model = engine.model({ input: [2], layers: [{ type: 'linear', units: 2 }], seed: state.seed });
@@ -84,15 +88,22 @@ export function mount(root, { engine, state, setState }) {
     report();
   }
 
+  // Presents the four inputs in order, one per step, each as its own batch (trainer.trainBatch).
   function perceptronSteps(count) {
     if (mode !== 'perceptron') reset();
     for (let i = 0; i < count; i++) {
-      const progress = trainer.step(1);
+      const index = updates % POINTS.length;
+      const x = inputs.subarray(2 * index, 2 * index + 2);
+      const target = TRUTH[state.gate][index];
+      const predicted = model.classify(x, 1)[0];
+      const before = line();
+      trainer.trainBatch(x, new Int32Array([target]));
+      const after = line();
+      const moved = before.w1 !== after.w1 || before.w2 !== after.w2 || before.b !== after.b;
+      lastStep = `sample (${POINTS[index].join(', ')}), target ${target}: predicted ${predicted}` +
+        (predicted !== target ? ' (a mistake): the weights moved' : moved ? ' (right, but inside the margin): the weights moved' : ': no change');
       updates += 1;
-      if (progress.epochDone) {
-        trainer.trainEpoch();
-        epochs += 1;
-      }
+      if (index === POINTS.length - 1) epochs += 1;
     }
     report();
   }
@@ -114,6 +125,7 @@ export function mount(root, { engine, state, setState }) {
     if (mode === 'perceptron') {
       const { w1, w2, b } = line();
       weights.textContent = `w1 = ${short(w1)}, w2 = ${short(w2)}, b = ${short(b)}   (output 1 when w·x + b > 0)`;
+      stepText.textContent = lastStep;
       const where = `after ${updates} step${updates === 1 ? '' : 's'} (${epochs} epoch${epochs === 1 ? '' : 's'})`;
       if (wrong === 0) {
         status.className = 'readout ok';
@@ -124,6 +136,7 @@ export function mount(root, { engine, state, setState }) {
           (state.gate === 'xor' && epochs >= 5 ? ' XOR is not linearly separable: no line can get all four right.' : '');
       }
     } else {
+      stepText.textContent = '';
       weights.textContent = `2 → ${state.hidden} (tanh) → 2, Adam, ${epochs} epochs, loss ${short(lastLoss)}`;
       status.className = `readout ${wrong === 0 ? 'ok' : ''}`;
       status.textContent = wrong === 0 ? `hidden layer: all 4 inputs of ${state.gate.toUpperCase()} right.` : `hidden layer: ${wrong} of 4 wrong so far…`;

@@ -155,6 +155,7 @@ test('perceptron: NAND is learned step by step; XOR fails visibly; a hidden laye
   const before = await weights.textContent();
   await demo.locator('button[data-action=step]').click();
   assert.match(await status.textContent(), /after 1 step \(0 epochs\)/);
+  assert.match(await demo.locator('[data-role=last-step]').textContent(), /^sample \(0, 0\), target 1: predicted [01]/);
   await demo.locator('button[data-action=epochs10]').click();
   await demo.locator('button[data-action=epochs10]').click();
   assert.notEqual(await weights.textContent(), before);
