@@ -1,0 +1,564 @@
+#!/usr/bin/env node
+// The wasmgrad command line: train, evaluate and inspect models headlessly with the same
+// WebAssembly engine the playground runs (threaded build under Node).
+//
+//   wasmgrad train --model mlp --data /usr/share/datasets/fashion-mnist --epochs 3 --out model.bin
+//   wasmgrad eval --model model.bin --data /usr/share/datasets/fashion-mnist
+//   wasmgrad predict --model model.bin --input t10k-images-idx3-ubyte.gz --count 5
+//   wasmgrad info --model lenet5
+//
+// Output: a progress bar and tables when stdout is a terminal; otherwise (or with --json)
+// one JSON object per line per event ({"event":"progress"|"epoch"|"result"|"error", ...})
+// so autograders can parse it. Exit codes: 0 ok, 1 training/evaluation failed,
+// 2 usage error, 3 bad input file or spec (the message names the file and what was wrong).
+import { parseArgs } from 'node:util';
+import { readFile, writeFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gunzipIfNeeded } from '../bindings/js/gzip.js';
+
+const EXIT = { ok: 0, failed: 1, usage: 2, badInput: 3 };
+
+class CliError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+const usageError = (message) => new CliError(EXIT.usage, message);
+const inputError = (message) => new CliError(EXIT.badInput, message);
+
+// ---- commands and their options -------------------------------------------------------
+
+const COMMON = {
+  json: { type: 'boolean', help: 'JSON lines on stdout even on a terminal' },
+  threads: { type: 'string', help: 'kernel threads (default: all cores, at most 4)' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+};
+
+const COMMANDS = {
+  train: {
+    summary: 'train a model on IDX image data and save it',
+    usage: 'wasmgrad train --model <preset|spec.json|model.bin> --data <dir|digits> [options]',
+    options: {
+      model: { type: 'string', help: 'preset (perceptron, mlp, cnn, lenet5), a JSON spec file, or a saved model to continue' },
+      data: { type: 'string', help: 'folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-... (.gz or not), or "digits" for the bundled 10,000 MNIST digits' },
+      epochs: { type: 'string', default: '3', help: 'epochs to train' },
+      batch: { type: 'string', default: '64', help: 'mini-batch size' },
+      lr: { type: 'string', default: '1e-3', help: 'learning rate' },
+      optimizer: { type: 'string', default: 'adam', help: 'sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw' },
+      seed: { type: 'string', default: '1', help: 'random seed (initialisation, shuffling)' },
+      loss: { type: 'string', help: 'cross_entropy (default), mse, hinge, ...' },
+      limit: { type: 'string', help: 'train on the first N training samples only' },
+      'test-limit': { type: 'string', help: 'evaluate on the first N test samples only' },
+      config: { type: 'string', help: 'JSON file with more training settings (weightDecay, schedule, augment, ...); the flags above override it' },
+      out: { type: 'string', help: 'where to save the trained model (default: model.bin)' },
+    },
+  },
+  eval: {
+    summary: 'evaluate a saved model on the test set of an IDX folder',
+    usage: 'wasmgrad eval --model model.bin --data <dir|digits> [--split test|train] [--limit N]',
+    options: {
+      model: { type: 'string', help: 'a model file saved by `wasmgrad train` (or the playground)' },
+      data: { type: 'string', help: 'folder with the IDX files, or "digits"' },
+      split: { type: 'string', default: 'test', help: 'test (t10k-*) or train (train-*)' },
+      limit: { type: 'string', help: 'evaluate on the first N samples only' },
+    },
+  },
+  predict: {
+    summary: 'classify the images of an IDX images file',
+    usage: 'wasmgrad predict --model model.bin --input <idx3 images file> [--count N] [--labels <idx1 file>]',
+    options: {
+      model: { type: 'string', help: 'a saved model file' },
+      input: { type: 'string', help: 'an IDX images file (.gz or not)' },
+      count: { type: 'string', help: 'classify the first N images only (default: all)' },
+      labels: { type: 'string', help: 'an IDX labels file: also report accuracy' },
+    },
+  },
+  info: {
+    summary: 'show a model\'s layers: shapes, parameters, multiply-adds, receptive fields',
+    usage: 'wasmgrad info --model <preset|spec.json|model.bin>',
+    options: {
+      model: { type: 'string', help: 'preset name, JSON spec file (or inline JSON), or saved model file' },
+    },
+  },
+};
+
+function mainHelp() {
+  const lines = ['wasmgrad: train and inspect neural networks with the wasmgrad WebAssembly engine', '',
+    'usage: wasmgrad <command> [options]', '', 'commands:'];
+  for (const [name, command] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(8)} ${command.summary}`);
+  lines.push('', 'wasmgrad <command> --help shows a command\'s options.',
+    'Output is JSON lines when stdout is not a terminal (or with --json).',
+    'Exit codes: 0 ok, 1 training/evaluation failed, 2 usage error, 3 bad input file or spec.');
+  return lines.join('\n');
+}
+
+function commandHelp(name) {
+  const command = COMMANDS[name];
+  const lines = [`wasmgrad ${name}: ${command.summary}`, '', `usage: ${command.usage}`, '', 'options:'];
+  for (const [option, spec] of Object.entries({ ...command.options, ...COMMON })) {
+    const flag = spec.type === 'string' ? `--${option} <value>` : `--${option}`;
+    const def = spec.default !== undefined ? ` (default: ${spec.default})` : '';
+    lines.push(`  ${flag.padEnd(22)} ${spec.help}${def}`);
+  }
+  return lines.join('\n');
+}
+
+// ---- output: human on a terminal, JSON lines otherwise ---------------------------------
+
+class Output {
+  constructor(json) {
+    this.json = json;
+    this.barShown = false;
+  }
+  event(object) {
+    if (this.json) process.stdout.write(JSON.stringify(object, jsonValue) + '\n');
+  }
+  line(text) {
+    if (this.json) return;
+    this.clearBar();
+    process.stdout.write(text + '\n');
+  }
+  bar(fraction, label) {
+    if (this.json) return;
+    const width = 30;
+    const filled = Math.round(Math.max(0, Math.min(1, fraction)) * width);
+    process.stdout.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${label}\x1b[K`);
+    this.barShown = true;
+  }
+  clearBar() {
+    if (this.barShown) process.stdout.write('\r\x1b[K');
+    this.barShown = false;
+  }
+}
+
+// Typed arrays become plain arrays; floats keep 6 significant digits.
+function jsonValue(key, value) {
+  if (ArrayBuffer.isView(value)) return Array.from(value);
+  if (typeof value === 'number' && !Number.isInteger(value)) return Number(value.toPrecision(6));
+  return value;
+}
+
+// ---- argument parsing --------------------------------------------------------------------
+
+function parseCommand(argv) {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    if (topic && !COMMANDS[topic]) throw usageError(`unknown command "${topic}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    return { help: topic ? commandHelp(topic) : mainHelp(), exitCode: name === undefined ? EXIT.usage : EXIT.ok };
+  }
+  const command = COMMANDS[name];
+  if (!command) throw usageError(`unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')}; see wasmgrad --help)`);
+  const options = Object.fromEntries(Object.entries({ ...command.options, ...COMMON })
+    .map(([key, { type, short, default: value }]) => [key, Object.assign({ type }, short && { short }, value !== undefined && { default: value })]));
+  let values;
+  try {
+    ({ values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false }));
+  } catch (error) {
+    const message = error.message.replace(/\. To specify a positional.*$/s, '').replace(/\s*\n\s*/g, ' ');
+    throw usageError(`${name}: ${message} (see wasmgrad ${name} --help)`);
+  }
+  if (values.help) return { help: commandHelp(name), exitCode: EXIT.ok };
+  return { name, values };
+}
+
+function requireOption(values, command, option) {
+  if (values[option] === undefined || values[option] === '') {
+    throw usageError(`${command}: --${option} is required (see wasmgrad ${command} --help)`);
+  }
+  return values[option];
+}
+
+function numberOption(values, command, option, { integer = false, min = -Infinity, max = Infinity } = {}) {
+  const text = values[option];
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  const ok = text.trim() !== '' && Number.isFinite(value) && (!integer || Number.isInteger(value)) && value >= min && value <= max;
+  if (!ok) {
+    const kind = integer ? 'an integer' : 'a number';
+    const range = max === Infinity ? (min === -Infinity ? '' : ` >= ${min}`) : ` in [${min}, ${max}]`;
+    throw usageError(`${command}: --${option} must be ${kind}${range}, got "${text}"`);
+  }
+  return value;
+}
+
+// ---- reading files -------------------------------------------------------------------------
+
+async function readInputFile(path, what) {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw inputError(`${what} ${path}: is a directory, expected a file`);
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const reason = error.code === 'ENOENT' ? 'no such file' : error.code === 'EACCES' ? 'permission denied' : error.message;
+    throw inputError(`${what} ${path}: ${reason}`);
+  }
+}
+
+const IDX_MAGIC = { images: 0x00000803, labels: 0x00000801 };
+
+// Reads an IDX file (gzipped or not) and checks its header, so errors name the file.
+async function readIdx(path, kind) {
+  const raw = await readInputFile(path, `${kind} file`);
+  let bytes;
+  try {
+    bytes = await gunzipIfNeeded(raw, `${kind} file`);
+  } catch (error) {
+    throw inputError(`${kind} file ${path}: corrupt gzip data (${error.message.replace(/^wasmgrad: /, '')})`);
+  }
+  const dims = kind === 'images' ? 3 : 1;
+  const headerBytes = 4 + 4 * dims;
+  if (bytes.length < headerBytes) {
+    throw inputError(`${kind} file ${path}: not an IDX ${kind} file: ${bytes.length} bytes, shorter than the ${headerBytes}-byte header`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = view.getUint32(0);
+  if (magic !== IDX_MAGIC[kind]) {
+    const hex = (n) => '0x' + n.toString(16).padStart(8, '0');
+    throw inputError(`${kind} file ${path}: not an IDX ${kind} file: magic number ${hex(magic)} at byte 0, expected ${hex(IDX_MAGIC[kind])}`);
+  }
+  const shape = Array.from({ length: dims }, (_, i) => view.getUint32(4 + 4 * i));
+  const expected = headerBytes + shape.reduce((a, b) => a * b, 1);
+  if (bytes.length !== expected) {
+    throw inputError(`${kind} file ${path}: corrupt IDX: header says [${shape.join(', ')}] = ${expected} bytes, the file has ${bytes.length}`);
+  }
+  return { bytes, count: shape[0], path };
+}
+
+// An IDX folder's files: standard MNIST names, gzipped or not ("train-images.idx3-ubyte" too).
+function findIdxFile(dir, split, kind) {
+  const stem = `${split === 'test' ? 't10k' : 'train'}-${kind}`;
+  const suffix = kind === 'images' ? 'idx3-ubyte' : 'idx1-ubyte';
+  const candidates = [];
+  for (const separator of ['-', '.']) {
+    for (const gz of ['', '.gz']) candidates.push(`${stem}${separator}${suffix}${gz}`);
+  }
+  for (const name of candidates) {
+    if (existsSync(join(dir, name))) return join(dir, name);
+  }
+  throw inputError(`data folder ${dir}: no ${split} ${kind} file (looked for ${candidates[0]} or ${candidates[0]}.gz)`);
+}
+
+async function loadSplit(engine, data, split, limit) {
+  let dataset;
+  let source;
+  if (data === 'digits') {
+    dataset = (await engine.digits())[split];
+    source = 'bundled digits';
+  } else {
+    const dir = resolve(data);
+    let info;
+    try {
+      info = await stat(dir);
+    } catch {
+      throw inputError(`data folder ${data}: no such directory`);
+    }
+    if (!info.isDirectory()) throw inputError(`data folder ${data}: not a directory (give the folder holding the IDX files, or "digits")`);
+    const images = await readIdx(findIdxFile(dir, split, 'images'), 'images');
+    const labels = await readIdx(findIdxFile(dir, split, 'labels'), 'labels');
+    if (images.count !== labels.count) {
+      throw inputError(`${images.path} has ${images.count} images but ${labels.path} has ${labels.count} labels`);
+    }
+    try {
+      dataset = await engine.idxDataset(images.bytes, labels.bytes, { name: `${split}` });
+    } catch (error) {
+      throw inputError(`${images.path} / ${labels.path}: ${error.message}`);
+    }
+    source = dir;
+  }
+  if (limit !== undefined && limit < dataset.size) {
+    const subset = dataset.subset(Array.from({ length: limit }, (_, i) => i));
+    dataset.dispose();
+    dataset = subset;
+  }
+  return { dataset, source };
+}
+
+// A model from a preset name, a JSON spec file, inline JSON, or a saved model file.
+async function loadModel(engine, reference) {
+  if (engine.presets.includes(reference)) return { model: engine.model(reference), kind: 'preset' };
+  if (reference.trim().startsWith('{')) {
+    try {
+      return { model: engine.model(reference), kind: 'spec' };
+    } catch (error) {
+      throw inputError(`model spec (inline JSON): invalid: ${error.message}`);
+    }
+  }
+  if (!existsSync(reference)) {
+    throw inputError(`model ${reference}: no such file, and not a preset (presets: ${engine.presets.join(', ')})`);
+  }
+  const bytes = await readInputFile(reference, 'model');
+  const looksLikeJson = reference.endsWith('.json') || new TextDecoder().decode(bytes.subarray(0, 64)).trim().startsWith('{');
+  if (looksLikeJson) {
+    const text = new TextDecoder().decode(bytes);
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      throw inputError(`model spec ${reference}: invalid JSON: ${error.message}`);
+    }
+    try {
+      return { model: engine.model(text), kind: 'spec' };
+    } catch (error) {
+      throw inputError(`model spec ${reference}: invalid spec: ${error.message}`);
+    }
+  }
+  try {
+    return { model: engine.loadModel(bytes), kind: 'file' };
+  } catch (error) {
+    throw inputError(`model file ${reference}: not a valid wasmgrad model: ${error.message}`);
+  }
+}
+
+async function loadEngine(values, command) {
+  const threads = numberOption(values, command, 'threads', { integer: true, min: 1, max: 64 });
+  const { load } = await import('../bindings/wasmgrad.js');
+  try {
+    return await load(threads === undefined ? {} : { numThreads: threads });
+  } catch (error) {
+    throw new CliError(EXIT.failed, `could not load the engine: ${error.message}`);
+  }
+}
+
+// ---- the commands --------------------------------------------------------------------------
+
+function percent(x) { return `${(100 * x).toFixed(2)}%`; }
+
+function confusionRows(confusion, classes) {
+  return Array.from({ length: classes }, (_, row) => Array.from(confusion.subarray(row * classes, (row + 1) * classes)));
+}
+
+async function train(values, out) {
+  const modelRef = requireOption(values, 'train', 'model');
+  const data = requireOption(values, 'train', 'data');
+  const epochs = numberOption(values, 'train', 'epochs', { integer: true, min: 1, max: 100000 });
+  const batchSize = numberOption(values, 'train', 'batch', { integer: true, min: 1, max: 1 << 20 });
+  const learningRate = numberOption(values, 'train', 'lr', { min: 0, max: 1000 });
+  const seed = numberOption(values, 'train', 'seed', { integer: true, min: 0, max: 2 ** 32 - 1 });
+  const limit = numberOption(values, 'train', 'limit', { integer: true, min: 1 });
+  const testLimit = numberOption(values, 'train', 'test-limit', { integer: true, min: 1 });
+  const outPath = values.out ?? 'model.bin';
+  let extra = {};
+  if (values.config !== undefined) {
+    const text = new TextDecoder().decode(await readInputFile(values.config, 'training settings'));
+    try {
+      extra = JSON.parse(text);
+    } catch (error) {
+      throw inputError(`training settings ${values.config}: invalid JSON: ${error.message}`);
+    }
+    if (!extra || typeof extra !== 'object' || Array.isArray(extra)) throw inputError(`training settings ${values.config}: must be a JSON object`);
+  }
+
+  const engine = await loadEngine(values, 'train');
+  const { model, kind } = await loadModel(engine, modelRef);
+  const { dataset: trainSet, source } = await loadSplit(engine, data, 'train', limit);
+  const { dataset: testSet } = await loadSplit(engine, data, 'test', testLimit);
+  const settings = { ...extra, optimizer: values.optimizer, learningRate, batchSize, epochs, seed };
+  if (values.loss !== undefined) settings.loss = values.loss;
+  let trainer;
+  try {
+    trainer = engine.trainer(model, settings);
+  } catch (error) {
+    throw usageError(`train: ${error.message}`);
+  }
+  try {
+    trainer.setData(trainSet, testSet);
+  } catch (error) {
+    throw inputError(`model ${modelRef} does not fit the data in ${source}: ${error.message}`);
+  }
+  if (kind === 'file' && model.hasOptimizerState) {
+    try {
+      trainer.restoreOptimizerState(model);
+    } catch { /* a different optimizer: start its state afresh */ }
+  }
+
+  out.event({ event: 'start', command: 'train', build: engine.build, threads: engine.threads, model: modelRef,
+    parameters: model.parameterCount, data: source, trainSamples: trainSet.size, testSamples: testSet.size,
+    settings: { optimizer: values.optimizer, learningRate, batchSize, epochs, seed } });
+  out.line(`wasmgrad ${engine.build} (${engine.threads} thread${engine.threads === 1 ? '' : 's'}): training ${modelRef} ` +
+    `(${model.parameterCount.toLocaleString('en')} parameters) on ${trainSet.size} samples from ${source}`);
+
+  const batchesPerEpoch = Math.ceil(trainSet.size / batchSize);
+  // JSON: about 20 progress lines per epoch; terminal: redraw often.
+  const reportEvery = out.json ? Math.max(1, Math.ceil(batchesPerEpoch / 20)) : Math.max(1, Math.ceil(batchesPerEpoch / 200));
+  const started = Date.now();
+  let history;
+  try {
+    history = await trainer.fit({
+      reportEvery,
+      onProgress: (p) => {
+        out.event({ event: 'progress', epoch: p.epoch, batch: p.batch, batches: p.batches, loss: p.loss,
+          accuracy: p.accuracy, learningRate: p.learningRate, samplesPerSecond: p.samplesPerSecond });
+        out.bar(p.batch / p.batches, `epoch ${p.epoch}/${epochs} batch ${p.batch}/${p.batches} ` +
+          `loss ${p.loss.toFixed(4)} acc ${percent(p.accuracy)} ${Math.round(p.samplesPerSecond)} samples/s`);
+      },
+      onEpoch: (r) => {
+        out.event({ event: 'epoch', epoch: r.epoch, trainLoss: r.trainLoss, trainAccuracy: r.trainAccuracy,
+          testLoss: r.validation.loss, testAccuracy: r.validation.accuracy, seconds: r.seconds,
+          samplesPerSecond: r.samplesPerSecond });
+        out.line(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)} acc ${percent(r.trainAccuracy)} | ` +
+          `test loss ${r.validation.loss.toFixed(4)} acc ${percent(r.validation.accuracy)} | ${r.seconds.toFixed(1)} s`);
+      },
+    });
+  } catch (error) {
+    throw new CliError(EXIT.failed, `training failed: ${error.message}`);
+  }
+  const last = history[history.length - 1];
+  const evaluation = trainer.evaluate(testSet);
+  const metadata = { trainedBy: 'wasmgrad cli', model: modelRef, data: source, epochs: history.length,
+    settings: trainer.config, testAccuracy: evaluation.accuracy, classNames: trainSet.classNames };
+  try {
+    await writeFile(outPath, trainer.save(metadata));
+  } catch (error) {
+    throw new CliError(EXIT.failed, `could not save the model to ${outPath}: ${error.message}`);
+  }
+  out.event({ event: 'result', command: 'train', epochs: history.length, stopReason: last?.stopReason ?? '',
+    trainLoss: last?.trainLoss, trainAccuracy: last?.trainAccuracy, testLoss: evaluation.loss,
+    testAccuracy: evaluation.accuracy, seconds: (Date.now() - started) / 1000, out: resolve(outPath) });
+  out.line(`test accuracy ${percent(evaluation.accuracy)} (loss ${evaluation.loss.toFixed(4)}); saved ${outPath}`);
+  return EXIT.ok;
+}
+
+async function evaluate(values, out) {
+  const modelRef = requireOption(values, 'eval', 'model');
+  const data = requireOption(values, 'eval', 'data');
+  if (!['test', 'train'].includes(values.split)) throw usageError(`eval: --split must be test or train, got "${values.split}"`);
+  const limit = numberOption(values, 'eval', 'limit', { integer: true, min: 1 });
+  const engine = await loadEngine(values, 'eval');
+  const { model } = await loadModel(engine, modelRef);
+  const { dataset, source } = await loadSplit(engine, data, values.split, limit);
+  const loss = model.metadata?.settings?.loss;
+  const trainer = engine.trainer(model, loss ? { loss } : {});
+  let result;
+  try {
+    result = trainer.evaluate(dataset);
+  } catch (error) {
+    const mismatch = /shape|expects/.test(error.message);
+    throw new CliError(mismatch ? EXIT.badInput : EXIT.failed, `evaluating ${modelRef} on ${source}: ${error.message}`);
+  }
+  const confusion = confusionRows(result.confusion, result.classes);
+  const perClass = confusion.map((row, k) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return total ? row[k] / total : null;
+  });
+  out.event({ event: 'result', command: 'eval', model: modelRef, data: source, split: values.split,
+    samples: result.samples, loss: result.loss, accuracy: result.accuracy, perClassAccuracy: perClass, confusion });
+  out.line(`${modelRef} on ${result.samples} ${values.split} samples of ${source}: accuracy ${percent(result.accuracy)}, loss ${result.loss.toFixed(4)}`);
+  const names = dataset.classNames;
+  out.line('class  accuracy');
+  perClass.forEach((a, k) => out.line(`${String(names[k] ?? k).padEnd(6)} ${a === null ? '-' : percent(a)}`));
+  return EXIT.ok;
+}
+
+async function predict(values, out) {
+  const modelRef = requireOption(values, 'predict', 'model');
+  const inputPath = requireOption(values, 'predict', 'input');
+  const count = numberOption(values, 'predict', 'count', { integer: true, min: 1 });
+  const engine = await loadEngine(values, 'predict');
+  const { model } = await loadModel(engine, modelRef);
+  const images = await readIdx(inputPath, 'images');
+  let labels = null;
+  if (values.labels !== undefined) {
+    labels = await readIdx(values.labels, 'labels');
+    if (labels.count !== images.count) {
+      throw inputError(`${images.path} has ${images.count} images but ${labels.path} has ${labels.count} labels`);
+    }
+  }
+  // The engine reads images with their labels; without a labels file, stand-in zero labels
+  // keep its preprocessing identical to training.
+  const labelBytes = labels ? labels.bytes : (() => {
+    const bytes = new Uint8Array(8 + images.count);
+    new DataView(bytes.buffer).setUint32(0, IDX_MAGIC.labels);
+    new DataView(bytes.buffer).setUint32(4, images.count);
+    return bytes;
+  })();
+  let dataset;
+  try {
+    dataset = await engine.idxDataset(images.bytes, labelBytes, { name: 'input' });
+  } catch (error) {
+    throw inputError(`images file ${inputPath}: ${error.message}`);
+  }
+  const n = Math.min(count ?? dataset.size, dataset.size);
+  let probabilities;
+  try {
+    probabilities = model.predict(dataset.inputs(0, n), n);
+  } catch (error) {
+    throw inputError(`model ${modelRef} cannot take the images of ${inputPath}: ${error.message}`);
+  }
+  const classes = probabilities.length / n;
+  const names = model.metadata?.classNames ?? [];
+  const truth = labels ? dataset.labels() : null;
+  let correct = 0;
+  out.line('index  class  probability' + (truth ? '  label' : ''));
+  for (let i = 0; i < n; i++) {
+    const row = probabilities.subarray(i * classes, (i + 1) * classes);
+    let best = 0;
+    for (let k = 1; k < classes; k++) if (row[k] > row[best]) best = k;
+    const event = { event: 'prediction', index: i, class: best, probability: row[best], probabilities: row };
+    if (names[best] !== undefined) event.className = names[best];
+    if (truth) {
+      event.label = truth[i];
+      if (truth[i] === best) correct++;
+    }
+    out.event(event);
+    out.line(`${String(i).padStart(5)}  ${String(names[best] ?? best).padStart(5)}  ${row[best].toFixed(4).padStart(11)}` +
+      (truth ? `  ${String(truth[i]).padStart(5)}` : ''));
+  }
+  const result = { event: 'result', command: 'predict', model: modelRef, input: inputPath, count: n };
+  if (truth) result.accuracy = correct / n;
+  out.event(result);
+  if (truth) out.line(`accuracy ${percent(correct / n)} on ${n} images`);
+  return EXIT.ok;
+}
+
+async function info(values, out) {
+  const modelRef = requireOption(values, 'info', 'model');
+  const engine = await loadEngine(values, 'info');
+  const { model } = await loadModel(engine, modelRef);
+  const layers = model.summary;
+  const totalMultiplyAdds = layers.reduce((a, l) => a + l.multiplyAdds, 0);
+  out.event({ event: 'info', model: modelRef, input: model.inputShape, output: model.outputShape,
+    parameters: model.parameterCount, multiplyAdds: totalMultiplyAdds, layers, metadata: model.metadata });
+  const rows = [['layer', 'type', 'output', 'parameters', 'multiply-adds', 'receptive field', 'detail'],
+    ['input', '', model.inputShape.join('x'), '', '', '1x1', '']];
+  for (const l of layers) {
+    const rf = l.receptiveField ? `${l.receptiveField.size}x${l.receptiveField.size} (jump ${l.receptiveField.jump})` : '';
+    rows.push([l.name, l.type, l.outputShape.join('x'), l.parameters.toLocaleString('en'), l.multiplyAdds.toLocaleString('en'), rf, l.detail]);
+  }
+  rows.push(['total', '', '', model.parameterCount.toLocaleString('en'), totalMultiplyAdds.toLocaleString('en'), '', '']);
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
+  const numeric = new Set([3, 4]);
+  for (const r of rows) {
+    out.line(r.map((cell, c) => numeric.has(c) ? String(cell).padStart(widths[c]) : String(cell).padEnd(widths[c])).join('  ').trimEnd());
+  }
+  return EXIT.ok;
+}
+
+const RUN = { train, eval: evaluate, predict, info };
+
+// ---- main --------------------------------------------------------------------------------
+
+async function main(argv) {
+  let output = new Output(!process.stdout.isTTY || argv.includes('--json'));
+  try {
+    const parsed = parseCommand(argv);
+    if (parsed.help !== undefined) {
+      (parsed.exitCode === EXIT.ok ? process.stdout : process.stderr).write(parsed.help + '\n');
+      return parsed.exitCode;
+    }
+    output = new Output(!process.stdout.isTTY || parsed.values.json === true);
+    return await RUN[parsed.name](parsed.values, output);
+  } catch (error) {
+    output.clearBar();
+    const code = error instanceof CliError ? error.code : EXIT.failed;
+    const message = (error instanceof CliError ? error.message : `unexpected error: ${error?.message ?? error}`)
+      .replace(/^wasmgrad: /, '');
+    output.event({ event: 'error', exitCode: code, message });
+    process.stderr.write(`wasmgrad: ${message}\n`);
+    return code;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

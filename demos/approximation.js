@@ -1,0 +1,153 @@
+// Demo 3: universal approximation. A 1-D network x -> H ReLU units -> y, trained by the engine on
+// one of its toy regression curves, is a linear spline: each hidden unit i bends the output at
+// x = -b_i / w_i (read from model.parameters()). More hidden units, more linear pieces.
+import { el, button, slider, select, responsiveCanvas, short } from './ui.js';
+
+export const blurb = 'One hidden layer of ReLU units is a linear spline: every unit adds one kink at x = −b/w. ' +
+  'More hidden units, more linear pieces, a closer fit.';
+
+export const params = {
+  curve: { type: 'enum', values: ['sin', 'abs', 'step', 'cubic'], default: 'sin' },
+  hidden: { type: 'int', min: 1, max: 64, default: 6 },
+  seed: { type: 'int', min: 1, max: 1000, default: 1 },
+};
+
+const EPOCHS_PER_FRAME = 5;
+const MAX_EPOCHS = 600;
+const CURVE_POINTS = 240;
+
+export function mount(root, { engine, state, setState }) {
+  let dataset = null;
+  let model = null;
+  let trainer = null;
+  let epochs = 0;
+  let lastLoss = NaN;
+  let running = false;
+  let animation = 0;
+  let xs = null;
+  let ts = null;
+  let range = null;
+
+  const view = responsiveCanvas(draw, { aspect: 0.62, maxWidth: 620, maxHeight: 400, label: 'the data, the network\'s output and its kinks' });
+  const status = el('p', { class: 'readout', 'data-role': 'status' });
+  const pieces = el('p', { class: 'readout', 'data-role': 'pieces' });
+  const curve = select('curve', [['sin', 'sin x'], ['abs', '|x|'], ['step', 'step'], ['cubic', 'x³']], state.curve, (value) => {
+    setState({ curve: value });
+    reset(true);
+  });
+  const hidden = slider('hidden units', params.hidden, state.hidden, (value) => setState({ hidden: value }));
+  hidden.input.addEventListener('change', () => reset(true));
+  const runButton = button('Train', () => (running ? pause() : run()), { name: 'run' });
+  const resetButton = button('Reset', () => reset(false), { secondary: true, name: 'reset' });
+
+  root.append(
+    el('div', { class: 'panel' }, view),
+    el('div', { class: 'panel controls' }, curve, hidden, el('div', { class: 'buttons' }, runButton, resetButton), status, pieces,
+      el('p', { class: 'blurb' }, 'Engine: 1 → H (ReLU) → 1, squared error, Adam (lr 0.01), batch 32. ' +
+        'Orange ticks: where a hidden unit switches on or off inside the data range.')),
+  );
+
+  function disposeAll() {
+    pause();
+    trainer?.dispose();
+    model?.dispose();
+    dataset?.dispose();
+    trainer = model = dataset = null;
+  }
+
+  function reset(autoRun) {
+    disposeAll();
+    dataset = engine.toyDataset(state.curve, { n: 200, noise: 0.03, seed: state.seed });
+    xs = dataset.inputs();
+    ts = dataset.targets();
+    range = { xMin: Math.min(...xs), xMax: Math.max(...xs), yMin: Math.min(...ts), yMax: Math.max(...ts) };
+    const spare = 0.25 * (range.yMax - range.yMin);
+    range.yMin -= spare;
+    range.yMax += spare;
+    model = engine.model({ input: [1], layers: [{ type: 'linear', units: state.hidden }, { type: 'relu' }, { type: 'linear', units: 1 }], seed: state.seed });
+    trainer = engine.trainer(model, { optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 100000, loss: 'mse', seed: state.seed });
+    trainer.setData(dataset);
+    epochs = 0;
+    lastLoss = NaN;
+    report();
+    if (autoRun) run();
+  }
+
+  function run() {
+    if (epochs >= MAX_EPOCHS) reset(false);
+    running = true;
+    runButton.textContent = 'Pause';
+    const frame = () => {
+      if (!running) return;
+      for (let i = 0; i < EPOCHS_PER_FRAME; i++) {
+        trainer.step(1000);
+        lastLoss = trainer.trainEpoch().trainLoss;
+        epochs += 1;
+      }
+      report();
+      if (epochs >= MAX_EPOCHS) return pause();
+      animation = requestAnimationFrame(frame);
+    };
+    frame();
+  }
+  function pause() {
+    running = false;
+    cancelAnimationFrame(animation);
+    runButton.textContent = 'Train';
+  }
+
+  /** x positions inside the data range where a hidden unit's input w x + b crosses 0. */
+  function kinks() {
+    const [w1, b1, w2] = model.parameters();
+    const result = [];
+    for (let i = 0; i < state.hidden; i++) {
+      const w = w1.data[i];
+      const b = b1.data[i];
+      if (Math.abs(w) < 1e-12 || Math.abs(w2.data[i]) < 1e-6) continue;  // a unit the output ignores bends nothing
+      const x = -b / w;
+      if (x > range.xMin && x < range.xMax) result.push(x);
+    }
+    return result.sort((a, b) => a - b);
+  }
+
+  function report() {
+    status.textContent = `epoch ${epochs}, training loss ${Number.isFinite(lastLoss) ? short(lastLoss) : '–'}`;
+    const k = kinks();
+    pieces.textContent = `${state.hidden} hidden unit${state.hidden === 1 ? '' : 's'}: ${k.length} kink${k.length === 1 ? '' : 's'} ` +
+      `in the data range, so ${k.length + 1} linear piece${k.length ? 's' : ''}`;
+    view.redraw();
+  }
+
+  function draw(ctx, width, height) {
+    ctx.clearRect(0, 0, width, height);
+    if (!model) return;
+    const toX = (x) => (x - range.xMin) / (range.xMax - range.xMin) * (width - 20) + 10;
+    const toY = (y) => height - 10 - (y - range.yMin) / (range.yMax - range.yMin) * (height - 20);
+    ctx.fillStyle = '#f7f9fc';
+    ctx.fillRect(0, 0, width, height);
+    ctx.strokeStyle = '#c5ccd8';
+    ctx.beginPath();
+    ctx.moveTo(0, toY(0)); ctx.lineTo(width, toY(0));
+    ctx.stroke();
+    ctx.fillStyle = 'rgba(29, 36, 48, 0.35)';
+    for (let i = 0; i < xs.length; i++) ctx.fillRect(toX(xs[i]) - 1.5, toY(ts[i]) - 1.5, 3, 3);
+    // The network's output on a fine grid, from the engine.
+    const grid = Float32Array.from({ length: CURVE_POINTS }, (_, i) => range.xMin + (range.xMax - range.xMin) * i / (CURVE_POINTS - 1));
+    const y = model.outputs(grid, CURVE_POINTS);
+    ctx.strokeStyle = '#2f6fde';
+    ctx.lineWidth = 2.5;
+    ctx.beginPath();
+    grid.forEach((x, i) => (i ? ctx.lineTo(toX(x), toY(y[i])) : ctx.moveTo(toX(x), toY(y[i]))));
+    ctx.stroke();
+    ctx.strokeStyle = '#e08a00';
+    ctx.lineWidth = 2;
+    for (const x of kinks()) {
+      ctx.beginPath();
+      ctx.moveTo(toX(x), height - 2); ctx.lineTo(toX(x), height - 14);
+      ctx.stroke();
+    }
+  }
+
+  reset(true);
+  return { destroy() { disposeAll(); view.disconnect(); } };
+}

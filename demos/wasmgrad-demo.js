@@ -1,0 +1,168 @@
+// <wasmgrad-demo name="conv" kernel="3" ...>: one lecture demo, running the real wasmgrad
+// engine in the page. A lecturer embeds it with one snippet and no build step:
+//
+//   <script type="module" src="https://<host>/demos/wasmgrad-demo.js"></script>
+//   <wasmgrad-demo name="perceptron" gate="nand"></wasmgrad-demo>
+//
+// or as an iframe: demos/embed.html?name=perceptron&gate=nand. Each demo lives in its own module
+// (demos/<name>.js) exporting {title, blurb, params, mount}; its state is a flat object of
+// validated params, read from the element's attributes and written back to them (so a
+// "link to these settings" is always at hand). The engine is the single-thread `simd` build,
+// loaded on the page's main thread: it needs no cross-origin isolation, and these demos are small.
+// Nothing from attributes or URLs is ever inserted as HTML: text goes in through textContent.
+import { load } from '../bindings/wasmgrad.js';
+import { el } from './ui.js';
+
+/** name -> title; the order is the gallery's. */
+export const DEMOS = {
+  perceptron: 'Perceptron: AND, OR, NAND, and why XOR needs a hidden layer',
+  backprop: 'Backpropagation on a computation graph',
+  approximation: 'Universal approximation: a ReLU layer is a linear spline',
+  activations: 'Activations and losses',
+  optimizers: 'Optimizer race on a 2-D loss surface',
+  conv: 'Convolution arithmetic and pooling',
+  'receptive-field': 'Receptive fields of stacked layers',
+  lenet: 'LeNet-5 on handwritten digits',
+};
+/** Demos whose module exists (the others are listed in the report as missing). */
+export const AVAILABLE = ['perceptron', 'approximation', 'activations', 'optimizers', 'conv', 'receptive-field', 'lenet'];
+
+const ENGINE_URL = new URL('../build/engine/', import.meta.url);
+const DATA_URL = new URL('../build/data/', import.meta.url);
+const STYLE_URL = new URL('./demo.css', import.meta.url);
+
+let enginePromise = null;
+/** The engine, loaded once per page (single-thread build on the main thread). */
+export function demoEngine() {
+  enginePromise ??= load({ threads: false, engineUrl: ENGINE_URL, dataUrl: DATA_URL });
+  return enginePromise;
+}
+
+/**
+ * Validates one raw value (string or null) against a param spec; returns {value, problem}.
+ * Specs: {type: 'int'|'number', min, max, default} | {type: 'enum', values, default} | {type: 'bool', default}
+ *   | {type: 'pattern', pattern: RegExp, describe, default}.
+ */
+export function parseParam(spec, raw) {
+  if (raw === null || raw === undefined || raw === '') return { value: spec.default };
+  const text = String(raw).trim();
+  if (spec.type === 'enum') {
+    return spec.values.includes(text) ? { value: text } : { value: spec.default, problem: `must be one of ${spec.values.join(', ')}` };
+  }
+  if (spec.type === 'pattern') {
+    return spec.pattern.test(text) ? { value: text } : { value: spec.default, problem: `must be ${spec.describe}` };
+  }
+  if (spec.type === 'bool') {
+    if (['true', '1', 'yes', 'on'].includes(text)) return { value: true };
+    if (['false', '0', 'no', 'off'].includes(text)) return { value: false };
+    return { value: spec.default, problem: 'must be true or false' };
+  }
+  if (spec.type === 'int' || spec.type === 'number') {
+    const n = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text) ? Number(text) : NaN;
+    const whole = spec.type === 'number' || Number.isInteger(n);
+    if (Number.isFinite(n) && whole && n >= spec.min && n <= spec.max) return { value: n };
+    return { value: spec.default, problem: `must be ${spec.type === 'int' ? 'an integer' : 'a number'} in [${spec.min}, ${spec.max}]` };
+  }
+  return { value: spec.default, problem: 'unknown parameter type' };
+}
+
+/** The embed URL of a demo with the given state (only non-default values are written). */
+export function embedUrl(name, params, state) {
+  const url = new URL('./embed.html', import.meta.url);
+  url.searchParams.set('name', name);
+  for (const [key, spec] of Object.entries(params)) {
+    if (state[key] !== spec.default) url.searchParams.set(key, String(state[key]));
+  }
+  return url.href;
+}
+
+class WasmgradDemo extends HTMLElement {
+  #mounted = null;
+  #module = null;
+  #state = null;
+  #reflecting = false;
+
+  static get observedAttributes() { return ['name']; }
+
+  connectedCallback() {
+    if (this.shadowRoot) return;
+    const root = this.attachShadow({ mode: 'open' });
+    root.append(el('link', { rel: 'stylesheet', href: STYLE_URL.href }));
+    this.frame = el('div', { class: 'demo', part: 'demo' });
+    root.append(this.frame);
+    this.#start();
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (name === 'name' && this.shadowRoot && oldValue !== null && oldValue !== newValue && !this.#reflecting) this.#start();
+  }
+
+  disconnectedCallback() {
+    this.#mounted?.destroy?.();
+    this.#mounted = null;
+  }
+
+  async #start() {
+    this.#mounted?.destroy?.();
+    this.#mounted = null;
+    const name = this.getAttribute('name') ?? '';
+    const header = el('div', { class: 'demo-head' });
+    const body = el('div', { class: 'demo-body' }, el('p', { class: 'loading' }, 'Loading the wasmgrad engine…'));
+    const footer = el('div', { class: 'demo-foot' });
+    this.frame.replaceChildren(header, body, footer);
+    if (!Object.hasOwn(DEMOS, name) || !AVAILABLE.includes(name)) {
+      body.replaceChildren(el('p', { class: 'problem' },
+        `wasmgrad-demo: unknown demo name "${name}". Available: ${AVAILABLE.join(', ')}.`));
+      return;
+    }
+    try {
+      const module = await import(`./${name}.js`);
+      // A demo that runs its own engine in a Worker (module.ownEngine) needs none on the page.
+      const engine = module.ownEngine ? null : await demoEngine();
+      this.#module = module;
+      const problems = [];
+      this.#state = {};
+      for (const [key, spec] of Object.entries(module.params)) {
+        const { value, problem } = parseParam(spec, this.getAttribute(key));
+        this.#state[key] = value;
+        if (problem) problems.push(`${key}="${this.getAttribute(key)}" ignored: ${problem}`);
+      }
+      header.replaceChildren(el('h2', {}, DEMOS[name]));
+      if (module.blurb) header.append(el('p', { class: 'blurb' }, module.blurb));
+      for (const problem of problems) header.append(el('p', { class: 'problem' }, problem));
+      const link = el('a', { class: 'share', target: '_blank', rel: 'noopener' }, 'link to these settings');
+      const badge = engine
+        ? el('span', { class: 'badge', title: engine.reason },
+          `engine: wasmgrad ${engine.build} (${engine.threads} thread${engine.threads === 1 ? '' : 's'}, WebAssembly SIMD)`)
+        : el('span', { class: 'badge' }, 'engine: wasmgrad in a Web Worker (build shown above)');
+      footer.replaceChildren(badge, link);
+      const context = {
+        engine,
+        state: this.#state,
+        /** Updates (validated) state, mirrors it into attributes and the share link. */
+        setState: (partial) => {
+          for (const [key, raw] of Object.entries(partial)) {
+            const spec = module.params[key];
+            if (!spec) continue;
+            const { value } = parseParam(spec, raw);
+            this.#state[key] = value;
+            this.#reflecting = true;
+            this.setAttribute(key, String(value));
+            this.#reflecting = false;
+          }
+          link.href = embedUrl(name, module.params, this.#state);
+        },
+      };
+      link.href = embedUrl(name, module.params, this.#state);
+      body.replaceChildren();
+      this.#mounted = await module.mount(body, context) ?? null;
+      this.dataset.ready = 'true';
+      this.dispatchEvent(new CustomEvent('demo-ready', { bubbles: true }));
+    } catch (error) {
+      body.replaceChildren(el('p', { class: 'problem' }, `This demo could not start: ${error?.message ?? error}`));
+      console.error(error);
+    }
+  }
+}
+
+if (!customElements.get('wasmgrad-demo')) customElements.define('wasmgrad-demo', WasmgradDemo);

@@ -1,0 +1,290 @@
+// The lecture demos (demos/) as a course site embeds them: a host page that is NOT cross-origin
+// isolated (this test's own server sends no COOP/COEP headers) holds each demo in an iframe
+// (demos/embed.html?name=...) and as a <wasmgrad-demo> element. Each demo must load the real
+// engine (single-thread build), say which build runs, and answer one interaction. Screenshots
+// go to build/screenshots/demo-<name>.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SHOTS = path.join(ROOT, 'build/screenshots');
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml' };
+
+const escapeAttribute = (text) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** A plain static server: no COOP/COEP, like a typical course web site. */
+function plainServer() {
+  const server = http.createServer(async (request, response) => {
+    try {
+      const url = new URL(request.url, 'http://localhost');
+      if (url.pathname === '/favicon.ico') {  // browsers ask for it whatever the page says
+        response.writeHead(204);
+        response.end();
+        return;
+      }
+      if (url.pathname === '/host.html') {  // the "course page": an iframe of one demo
+        const src = url.searchParams.get('src');
+        response.writeHead(200, { 'Content-Type': TYPES['.html'] });
+        response.end(`<!doctype html><meta charset="utf-8"><title>course page</title><h1>Lecture 3</h1>` +
+          `<link rel="icon" href="data:,"><iframe id="frame" src="${escapeAttribute(src)}" width="860" height="900"></iframe>`);
+        return;
+      }
+      if (url.pathname === '/element.html') {  // the "course page" with the custom element snippet
+        const name = url.searchParams.get('name').replace(/[^-\w]/g, '');
+        response.writeHead(200, { 'Content-Type': TYPES['.html'] });
+        response.end(`<!doctype html><meta charset="utf-8"><title>course page</title>` +
+          `<link rel="icon" href="data:,"><script type="module" src="/demos/wasmgrad-demo.js"></script>` +
+          `<div style="width: 700px"><wasmgrad-demo name="${name}" bogus="1"></wasmgrad-demo></div>`);
+        return;
+      }
+      const file = path.resolve(ROOT, `.${decodeURIComponent(url.pathname)}`);
+      if (!file.startsWith(ROOT + path.sep)) throw new Error('outside root');
+      const body = await fs.readFile(file);
+      response.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      response.end(body);
+    } catch {
+      response.writeHead(404, { 'Content-Type': 'text/plain' });
+      response.end('not found');
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+let server, browser, origin;
+before(async () => {
+  server = await plainServer();
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+  await fs.mkdir(SHOTS, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+/** Opens the host page with demos/embed.html?query in an iframe; returns {page, frame, demo, problems}. */
+async function openEmbedded(query) {
+  const page = await browser.newPage({ viewport: { width: 900, height: 960 } });
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()} ${m.location().url}`); });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
+  await page.goto(`${origin}/host.html?src=${encodeURIComponent(`/demos/embed.html?${query}`)}`);
+  assert.equal(await page.evaluate(() => self.crossOriginIsolated), false, 'the host page must not be isolated');
+  const frame = page.frameLocator('#frame');
+  const demo = frame.locator('wasmgrad-demo[data-ready="true"]');
+  await demo.waitFor({ timeout: 60_000 });
+  return { page, frame, demo, problems };
+}
+
+async function badge(demo) {
+  return demo.locator('.badge').textContent();
+}
+
+test('conv: engine arithmetic, stride that does not fit, pooling of the lectures\' example', async () => {
+  const { page, demo, problems } = await openEmbedded('name=conv&size=7&kernel=3&stride=1');
+  assert.match(await badge(demo), /wasmgrad simd \(1 thread/);
+  assert.match(await demo.locator('[data-role=formula]').textContent(), /= 5$/);
+  const pooling = await demo.locator('[data-role=pooling] table').allTextContents();
+  assert.match(pooling[1], /6\s*8\s*3\s*4/);           // max pooling -> [[6,8],[3,4]]
+  assert.match(pooling[2], /3\.25\s*5\.25\s*2\s*2/);  // average pooling -> [[3.25,5.25],[2,2]]
+  // Interaction: the lecture's "stride 3" preset; the formula and the verdict change.
+  await demo.locator('button', { hasText: 'stride 3' }).click();
+  assert.match(await demo.locator('[data-role=formula]').textContent(), /= 2\.333$/);
+  assert.match(await demo.locator('[data-role=fit]').textContent(), /does not fit/);
+  // The lectures' 10 filters 5x5 pad 2 on 3x32x32: 760 parameters, 768,000 multiply-adds.
+  await demo.locator('button', { hasText: '3×32×32' }).click();
+  assert.equal(await demo.locator('[data-role=parameters]').textContent(), '760');
+  assert.equal(await demo.locator('[data-role=macs]').textContent(), '768,000');
+  await demo.locator('button', { hasText: 'pad 1' }).click();
+  await page.screenshot({ path: path.join(SHOTS, 'demo-conv.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a bad attribute value is ignored visibly; an unknown demo name is reported as text', async () => {
+  const { page, demo, problems } = await openEmbedded('name=conv&kernel=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&stride=9');
+  const notes = await demo.locator('.problem').allTextContents();
+  assert.ok(notes.some((n) => /kernel="<img src=x onerror=alert\(1\)>" ignored/.test(n)), notes.join('\n'));
+  assert.ok(notes.some((n) => /stride="9" ignored: must be an integer in \[1, 4\]/.test(n)));
+  assert.equal(await demo.locator('img').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  const page2 = await browser.newPage();
+  await page2.goto(`${origin}/host.html?src=${encodeURIComponent('/demos/embed.html?name=%3Cb%3Enope')}`);
+  const text = page2.frameLocator('#frame').locator('#demo-slot');
+  await text.locator('p').waitFor();
+  assert.match(await text.textContent(), /Unknown demo "<b>nope"/);
+  assert.equal(await text.locator('b').count(), 0);
+  await page2.close();
+});
+
+test('the custom element snippet works on a non-isolated page and takes its container\'s width', async () => {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${origin}/element.html?name=conv`);
+  const demo = page.locator('wasmgrad-demo[data-ready="true"]');
+  await demo.waitFor({ timeout: 60_000 });
+  const box = await demo.boundingBox();
+  assert.ok(Math.abs(box.width - 700) < 2, `width ${box.width}`);
+  assert.match(await demo.locator('.share').getAttribute('href'), /\/demos\/embed\.html\?name=conv$/);
+  await demo.locator('button', { hasText: 'pad 1' }).click();
+  assert.match(await demo.locator('.share').getAttribute('href'), /name=conv&pad=1$/);
+  assert.equal(await demo.getAttribute('pad'), '1');  // state mirrored into the attributes
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('perceptron: NAND is learned step by step; XOR fails visibly; a hidden layer fixes it', async () => {
+  const { page, demo, problems } = await openEmbedded('name=perceptron&gate=nand');
+  const status = demo.locator('[data-role=status]');
+  const weights = demo.locator('[data-role=weights]');
+  assert.match(await status.textContent(), /after 0 steps/);
+  const before = await weights.textContent();
+  await demo.locator('button[data-action=step]').click();
+  assert.match(await status.textContent(), /after 1 step \(0 epochs\)/);
+  assert.match(await demo.locator('[data-role=last-step]').textContent(), /^sample \(0, 0\), target 1: predicted [01]/);
+  await demo.locator('button[data-action=epochs10]').click();
+  await demo.locator('button[data-action=epochs10]').click();
+  assert.notEqual(await weights.textContent(), before);
+  assert.match(await status.textContent(), /all 4 inputs right/);
+  await page.screenshot({ path: path.join(SHOTS, 'demo-perceptron-nand.png'), fullPage: true });
+
+  await demo.locator('select').selectOption('xor');
+  for (let i = 0; i < 3; i++) await demo.locator('button[data-action=epochs10]').click();
+  assert.match(await status.textContent(), /not linearly separable/);
+  await page.screenshot({ path: path.join(SHOTS, 'demo-perceptron-xor.png'), fullPage: true });
+  await demo.locator('button[data-action=hidden]').click();
+  await page.waitForFunction(() => /hidden layer: all 4 inputs of XOR right/.test(
+    document.querySelector('#frame').contentDocument.querySelector('wasmgrad-demo').shadowRoot.querySelector('[data-role=status]').textContent),
+  null, { timeout: 30_000 });
+  await page.screenshot({ path: path.join(SHOTS, 'demo-perceptron-hidden.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the gallery lists every demo with its snippets and shows one live', async () => {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${origin}/demos/index.html`);
+  await page.locator('section#lenet').waitFor();
+  assert.equal(await page.locator('section').count(), 8);
+  const snippet = await page.locator('section#conv pre').first().textContent();
+  assert.match(snippet, /<script type="module" src="http:\/\/127\.0\.0\.1:\d+\/demos\/wasmgrad-demo\.js"><\/script>/);
+  assert.match(snippet, /<wasmgrad-demo name="conv" size="7" kernel="3"/);
+  await page.locator('section#conv button').click();
+  await page.locator('section#conv wasmgrad-demo[data-ready="true"]').waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: path.join(SHOTS, 'demo-gallery.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('optimizers: six engine optimizers race on one surface; a step moves every path', async () => {
+  const { page, demo, problems } = await openEmbedded('name=optimizers&steps=60');
+  const adam = demo.locator('[data-optimizer=adam]');
+  assert.match(await adam.textContent(), /loss –/);
+  await demo.locator('button[data-action=step]').click();
+  assert.match(await demo.locator('[data-role=steps]').textContent(), /step 1 of 60/);
+  assert.match(await adam.textContent(), /loss \d/);
+  await demo.locator('button[data-action=run]').click();
+  await page.waitForFunction(() => /step 60 of 60/.test(document.querySelector('#frame').contentDocument
+    .querySelector('wasmgrad-demo').shadowRoot.querySelector('[data-role=steps]').textContent), null, { timeout: 30_000 });
+  const losses = await demo.locator('[data-optimizer]').allTextContents();
+  assert.equal(losses.length, 6);
+  const momentum = Number(/loss ([\d.e-]+)/.exec(losses[1])[1]);
+  const sgd = Number(/loss ([\d.e-]+)/.exec(losses[0])[1]);
+  assert.ok(momentum < sgd, `momentum (${momentum}) should beat plain SGD (${sgd}) in a ravine`);
+  await page.screenshot({ path: path.join(SHOTS, 'demo-optimizers.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('approximation: a ReLU layer fits the curve with linear pieces; more units, more pieces', async () => {
+  const { page, demo, problems } = await openEmbedded('name=approximation&curve=abs&hidden=2');
+  const status = demo.locator('[data-role=status]');
+  await page.waitForFunction(() => /epoch 600/.test(document.querySelector('#frame').contentDocument
+    .querySelector('wasmgrad-demo').shadowRoot.querySelector('[data-role=status]').textContent), null, { timeout: 60_000 });
+  const loss = Number(/loss ([\d.e-]+)/.exec(await status.textContent())[1]);
+  assert.ok(loss < 0.01, `|x| with 2 ReLUs should fit well, loss ${loss}`);
+  assert.match(await demo.locator('[data-role=pieces]').textContent(), /2 hidden units: [0-2] kinks?/);
+  // Interaction: more hidden units on sin; the piece count follows the units.
+  await demo.locator('select').selectOption('sin');
+  const range = demo.locator('input[type=range]');
+  await range.fill('24');
+  await range.dispatchEvent('change');
+  await page.waitForFunction(() => /epoch 600/.test(document.querySelector('#frame').contentDocument
+    .querySelector('wasmgrad-demo').shadowRoot.querySelector('[data-role=status]').textContent), null, { timeout: 60_000 });
+  const pieces = Number(/so (\d+) linear/.exec(await demo.locator('[data-role=pieces]').textContent())[1]);
+  assert.ok(pieces >= 4 && pieces <= 25, `24 units on sin: ${pieces} pieces`);
+  await page.screenshot({ path: path.join(SHOTS, 'demo-approximation.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('receptive field: the engine\'s summary; conv 5 then pool 2 sees 6x6; adding a layer grows it', async () => {
+  const { page, demo, problems } = await openEmbedded('name=receptive-field&layers=c5,p2');
+  const rf = demo.locator('[data-role=rf]');
+  assert.match(await rf.textContent(), /maxpool1: its centre unit sees 6×6 input pixels/);  // P + K - 1 = 6
+  await demo.locator('button[data-action=add-c3]').click();
+  assert.match(await rf.textContent(), /conv2: its centre unit sees 10×10/);               // 6 + (3 - 1) * 2
+  await demo.locator('tr[data-layer=conv1]').click();
+  assert.match(await rf.textContent(), /conv1: its centre unit sees 5×5/);
+  assert.match(await demo.locator('.share').getAttribute('href'), /layers=c5%2Cp2%2Cc3/);
+  await page.screenshot({ path: path.join(SHOTS, 'demo-receptive-field.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('activations and losses: engine curves; the lectures\' hinge example; a score slider changes the losses', async () => {
+  const { page, demo, problems } = await openEmbedded('name=activations');
+  assert.match(await demo.locator('[data-role=activation-value]').textContent(), /f\(0\.00\) = 0\.5,\s+f′\(0\.00\) ≈ 0\.25/);
+  assert.equal(await demo.locator('[data-loss=hinge]').textContent(), '2.9');   // cat 3.2, car 5.1, frog -1.7
+  const before = await demo.locator('[data-loss=cross_entropy]').textContent();
+  const s1 = demo.locator('input[aria-label="score s1"]');
+  await s1.fill('0');
+  assert.notEqual(await demo.locator('[data-loss=cross_entropy]').textContent(), before);
+  assert.equal(await demo.locator('[data-loss=hinge]').textContent(), '0');  // margins all met now
+  await demo.locator('select[aria-label=activation]').selectOption('relu');
+  await demo.locator('input[aria-label=x]').fill('2');
+  assert.match(await demo.locator('[data-role=activation-value]').textContent(), /f\(2\.00\) = 2,\s+f′\(2\.00\) ≈ 1/);
+  await page.screenshot({ path: path.join(SHOTS, 'demo-activations.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('lenet: trains in a worker; filters change; a drawn digit gets probabilities', async () => {
+  const { page, frame, demo, problems } = await openEmbedded('name=lenet&model=cnn');
+  await demo.locator('button[data-action=train]:not([disabled])').waitFor({ timeout: 60_000 });
+  assert.match(await demo.locator('[data-role=worker-build]').textContent(), /worker engine: wasmgrad simd, 1 thread \((no SharedArrayBuffer|not cross-origin isolated)/);
+  const filtersBefore = await demo.locator('[data-role=filters] canvas').first().evaluate((c) => c.toDataURL());
+  await demo.locator('button[data-action=train]').click();
+  await page.waitForFunction(() => Number(document.querySelector('#frame').contentDocument.querySelector('wasmgrad-demo')
+    .shadowRoot.querySelector('[data-role=status]').dataset.batches ?? 0) >= 30, null, { timeout: 60_000 });
+  await demo.locator('button[data-action=train]').click();  // pause
+  const filtersAfter = await demo.locator('[data-role=filters] canvas').first().evaluate((c) => c.toDataURL());
+  assert.notEqual(filtersAfter, filtersBefore, 'training changes the first-layer filters');
+  // Draw a "1": a vertical stroke in the middle of the pad.
+  const box = await demo.locator('canvas.draw-canvas').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.2);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width / 2, box.y + box.height * (0.2 + 0.06 * i));
+  await page.mouse.up();
+  await demo.locator('[data-role=probabilities][data-best]').waitFor({ timeout: 10_000 });
+  assert.equal(await demo.locator('[data-role=probabilities] .best').count(), 2);
+  await page.screenshot({ path: path.join(SHOTS, 'demo-lenet.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
