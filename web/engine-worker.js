@@ -475,8 +475,16 @@ function postFilters() {
     total: shape[0] }, [values.buffer]);
 }
 
-/** Weight histograms per layer (gradients need the engine's introspection). */
+/** Weight and gradient histograms per layer, from the engine (engine/introspect/histograms.h). */
 function postHistograms() {
+  if (typeof model.histograms === 'function') {
+    const list = model.histograms(HISTOGRAM_BINS)
+      .filter((h) => h.name.endsWith('.weight'))
+      .map((h) => ({ layer: h.layerName, name: h.name, kind: h.kind === 'gradient' ? 'gradient' : 'weight',
+        min: h.min, max: h.max, counts: Array.from(h.counts) }));
+    post({ type: 'histograms', list });
+    return;
+  }
   const list = [];
   for (const p of model.parameters()) {
     if (!p.name.endsWith('.weight')) continue;
@@ -514,7 +522,8 @@ function postMaps({ kind, layer, channel, row, col, pixels, classIndex }) {
     return;
   }
   const map = kind === 'classImage' ? model.classImage(classIndex) :
-    model[kind](pixels, { layer, channel, row, col });
+    kind === 'saliency' ? model.saliency(pixels, classIndex ?? -1) :
+      model.effectiveReceptiveField(pixels, { layer, channel, row, col });
   post({ type: 'maps', kind, ...map }, [map.data.buffer]);
 }
 

@@ -59,7 +59,9 @@ TEST(FuzzCorpus, IdxSeedsParseOrGiveErrors) {
   const std::set<std::string> valid = {"fixture_pair", "tiny_pair"};
   const auto all = seeds("idx");
   ASSERT_GE(all.size(), 8u);
-  for (const auto& [name, b] : all) {
+  for (const auto& seed : all) {
+    const auto& name = seed.first;
+    const auto& b = seed.second;
     ASSERT_GE(b.size(), 4u) << name;
     std::size_t images_len = b[0] | b[1] << 8 | b[2] << 16 | std::size_t(b[3]) << 24;
     images_len = std::min(images_len, b.size() - 4);
@@ -73,19 +75,28 @@ TEST(FuzzCorpus, IdxSeedsParseOrGiveErrors) {
 TEST(FuzzCorpus, SpecSeedsBuildModels) {
   const auto all = seeds("spec");
   ASSERT_GE(all.size(), 4u);
-  for (const auto& [name, b] : all) EXPECT_EQ(outcome(name, [&] { Model model(text(b)); }), "") << name;
+  for (const auto& seed : all) {
+    const auto& name = seed.first;
+    const auto& b = seed.second;
+    EXPECT_EQ(outcome(name, [&] { Model model(text(b)); }), "") << name;
+  }
 }
 
 TEST(FuzzCorpus, JsonSeedsParseOrGiveErrors) {
   const std::set<std::string> invalid = {"trailing_comma.json", "lone_surrogate.json"};
-  for (const auto& [name, b] : seeds("json"))
+  for (const auto& seed : seeds("json")) {
+    const auto& name = seed.first;
+    const auto& b = seed.second;
     EXPECT_EQ(outcome(name, [&] { json::parse(text(b)); }), invalid.count(name) ? "error" : "") << name;
+  }
 }
 
 TEST(FuzzCorpus, ModelFileSeedsLoad) {
   const auto all = seeds("model_file");
   ASSERT_GE(all.size(), 3u);
-  for (const auto& [name, b] : all) {
+  for (const auto& seed : all) {
+    const auto& name = seed.first;
+    const auto& b = seed.second;
     // Regression inputs found by fuzzing are named crash-*; they must be refused cleanly.
     const bool regression = name.rfind("crash-", 0) == 0;
     EXPECT_EQ(outcome(name, [&] { load_model(b.data(), b.size()); }), regression ? "error" : "") << name;
