@@ -11,6 +11,8 @@ node --test --test-concurrency=1 tests/browser/ || failed+=(browser)  # playwrig
 scripts/sanitize.sh --gtest_filter='-Training.*' || failed+=(sanitizers)  # ASan + UBSan + LSan, native suite
 scripts/fuzz.sh short || failed+=(fuzz)                                  # libFuzzer, 20 s per parser
 
+suites=7
+echo "suites: $((suites - ${#failed[@]})) passed, ${#failed[@]} failed"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "test: failed suites: ${failed[*]}" >&2
   exit 1
