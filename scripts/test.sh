@@ -11,7 +11,7 @@ node --test --test-concurrency=1 tests/browser/ || failed+=(browser)  # playwrig
 scripts/sanitize.sh --gtest_filter='-Training.*' || failed+=(sanitizers)  # ASan + UBSan + LSan, native suite
 scripts/fuzz.sh short || failed+=(fuzz)                                  # libFuzzer, 20 s per parser
 
-suites=$(grep -c "|| failed+=" "$0")
+suites=5  # the runs above
 echo "suites: $((suites - ${#failed[@]})) passed, ${#failed[@]} failed"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "test: failed suites: ${failed[*]}" >&2
