@@ -11,6 +11,7 @@
 // so a cross-origin isolated page in a browser), `simd` = SIMD128 on one thread.
 
 import { Engine } from './js/engine.js';
+import { isNode } from './js/environment.js';
 
 export { Engine, Model, Trainer, Dataset, Perceptron } from './js/engine.js';
 
@@ -19,8 +20,6 @@ const POOL_SIZE = 4;  // -sPTHREAD_POOL_SIZE: threads beyond the pool cannot sta
 const DEFAULT_ENGINE_URL = new URL('../build/engine/', import.meta.url);
 const DEFAULT_DATA_URL = new URL('../build/data/', import.meta.url);
 
-const isNode = typeof process === 'object' && !!process.versions?.node && typeof importScripts !== 'function' &&
-  typeof window === 'undefined';
 
 const loaders = new Map();  // build name -> Promise<Engine>: each build is instantiated once
 

@@ -4,9 +4,8 @@
 // Node or from a Web Worker.
 import { Owned } from './handle.js';
 import { gunzipIfNeeded } from './gzip.js';
+import { isNode } from './environment.js';
 
-const isNode = typeof process === 'object' && !!process.versions?.node && typeof importScripts !== 'function' &&
-  typeof window === 'undefined';
 
 function toSpecText(spec) {
   if (typeof spec === 'string') return spec;
