@@ -1,7 +1,23 @@
 // demos/embed.html?name=conv&kernel=5: one demo filling an iframe. The URL's parameters become
 // the element's attributes (the element validates them); only names the demo declares are
 // copied, through setAttribute, never as HTML.
+//
+// The page tells its host how tall its content is, whenever that changes, with
+//   parent.postMessage({type: 'wasmgrad-demo:resize', name, height}, '*')
+// so a course page can size the iframe to its content (the gallery shows the few lines of
+// script that do it, RESIZE_SNIPPET in wasmgrad-demo.js). Only a height is sent: nothing private.
 import { DEMOS, AVAILABLE } from './wasmgrad-demo.js';
+
+if (window.parent !== window) {
+  let sent = 0;
+  const report = () => {
+    const height = Math.ceil(document.body.getBoundingClientRect().height);
+    if (height === sent) return;
+    sent = height;
+    window.parent.postMessage({ type: 'wasmgrad-demo:resize', name: new URLSearchParams(location.search).get('name'), height }, '*');
+  };
+  new ResizeObserver(report).observe(document.body);
+}
 
 const query = new URLSearchParams(location.search);
 const name = query.get('name') ?? '';

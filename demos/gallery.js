@@ -1,6 +1,6 @@
 // The gallery (demos/index.html): every demo with its copy-paste snippets and a live preview
 // on request. Snippets are built as text (textContent), with URLs relative to this page.
-import { DEMOS, AVAILABLE } from './wasmgrad-demo.js';
+import { DEMOS, AVAILABLE, EMBED_HEIGHTS, resizeSnippet } from './wasmgrad-demo.js';
 
 const gallery = document.getElementById('gallery');
 const scriptUrl = new URL('./wasmgrad-demo.js', import.meta.url).href;
@@ -10,6 +10,18 @@ const make = (tag, text, className) => {
   if (className) node.className = className;
   return node;
 };
+
+// Once per course page: the script that sizes every demo iframe to its content.
+const resizing = make('section');
+resizing.id = 'iframe-height';
+resizing.append(
+  make('h2', 'Iframes that fit their demo'),
+  make('p', 'An iframe cannot size itself. Each demo page tells its host how tall it is; add these lines once to the ' +
+    'course page and every wasmgrad iframe on it takes its demo\'s height (also when it grows, and in narrow columns). ' +
+    'Without them, the height in each snippet below holds the demo at about 800 px wide.'),
+  make('pre', resizeSnippet(new URL(import.meta.url).origin)),
+);
+gallery.append(resizing);
 
 for (const [name, title] of Object.entries(DEMOS)) {
   const section = make('section');
@@ -27,8 +39,8 @@ for (const [name, title] of Object.entries(DEMOS)) {
   section.append(
     make('p', 'As an element (one script tag per page):'),
     make('pre', `<script type="module" src="${scriptUrl}"></script>\n<wasmgrad-demo name="${name}"${attributes}></wasmgrad-demo>`),
-    make('p', 'As an iframe:'),
-    make('pre', `<iframe src="${embedUrl}" width="100%" height="720" style="border:0"></iframe>`),
+    make('p', 'As an iframe (with the script above, its height follows the demo):'),
+    make('pre', `<iframe src="${embedUrl}"\n  title="${title.replace(/"/g, '&quot;')}"\n  width="100%" height="${EMBED_HEIGHTS[name]}" style="border:0"></iframe>`),
   );
   const actions = make('div', undefined, 'actions');
   const show = make('button', 'Show it here');

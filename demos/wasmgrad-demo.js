@@ -24,8 +24,36 @@ export const DEMOS = {
   'receptive-field': 'Receptive fields of stacked layers',
   lenet: 'LeNet-5 on handwritten digits',
 };
-/** Demos whose module exists (the others are listed in the report as missing). */
-export const AVAILABLE = ['perceptron', 'approximation', 'activations', 'optimizers', 'conv', 'receptive-field', 'lenet'];
+/**
+ * Iframe heights (CSS px) that hold each demo in its default state at 800 px wide (measured),
+ * for a host page without the resize script below. Narrower frames need more (the panels
+ * stack: about twice as much at 360 px), and some states grow (the ReLU graph of backprop).
+ */
+export const EMBED_HEIGHTS = {
+  perceptron: 700, backprop: 800, approximation: 440, activations: 580,
+  optimizers: 580, conv: 890, 'receptive-field': 610, lenet: 700,
+};
+
+/**
+ * The lines a course page adds once to size every wasmgrad iframe to its content: demos/embed.html
+ * posts {type: 'wasmgrad-demo:resize', height} to its parent whenever its height changes. Only
+ * messages from `origin` (where the demos are served) are taken.
+ */
+export function resizeSnippet(origin) {
+  return `<script>
+  // wasmgrad demos: each iframe takes the height of its demo.
+  addEventListener('message', (event) => {
+    if (event.origin !== ${JSON.stringify(origin)} || event.data?.type !== 'wasmgrad-demo:resize') return;
+    const height = Math.min(Number(event.data.height) || 0, 5000);
+    for (const frame of document.querySelectorAll('iframe')) {
+      if (frame.contentWindow === event.source && height > 0) frame.style.height = height + 'px';
+    }
+  });
+</script>`;
+}
+
+/** Demos whose module exists (all of them: the gallery marks any other as not available yet). */
+export const AVAILABLE = Object.keys(DEMOS);
 
 const ENGINE_URL = new URL('../build/engine/', import.meta.url);
 const DATA_URL = new URL('../build/data/', import.meta.url);

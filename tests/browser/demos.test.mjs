@@ -30,9 +30,21 @@ function plainServer() {
       }
       if (url.pathname === '/host.html') {  // the "course page": an iframe of one demo
         const src = url.searchParams.get('src');
+        // ?resize=1: the page also holds the resize script copied from the gallery (pastedScript).
+        const width = Number(url.searchParams.get('width') ?? 860);
+        const height = Number(url.searchParams.get('height') ?? 900);
+        const script = url.searchParams.get('resize') === '1' ? pastedScript : '';
         response.writeHead(200, { 'Content-Type': TYPES['.html'] });
         response.end(`<!doctype html><meta charset="utf-8"><title>course page</title><h1>Lecture 3</h1>` +
-          `<link rel="icon" href="data:,"><iframe id="frame" src="${escapeAttribute(src)}" width="860" height="900"></iframe>`);
+          `<link rel="icon" href="data:,"><iframe id="frame" src="${escapeAttribute(src)}" width="${width}" height="${height}"></iframe>${script}`);
+        return;
+      }
+      if (url.pathname === '/narrow.html') {  // every demo as an element in a 360 px column
+        const names = url.searchParams.get('names').split(',').map((n) => n.replace(/[^-\w]/g, ''));
+        response.writeHead(200, { 'Content-Type': TYPES['.html'] });
+        response.end(`<!doctype html><meta charset="utf-8"><title>narrow column</title><link rel="icon" href="data:,">` +
+          `<script type="module" src="/demos/wasmgrad-demo.js"></script>` +
+          names.map((n) => `<div style="width: 360px; margin-bottom: 12px"><wasmgrad-demo name="${n}"></wasmgrad-demo></div>`).join(''));
         return;
       }
       if (url.pathname === '/element.html') {  // the "course page" with the custom element snippet
@@ -57,6 +69,7 @@ function plainServer() {
 }
 
 let server, browser, origin;
+let pastedScript = '';  // the gallery's iframe-resize snippet, as a lecturer pastes it (set by the sizing test)
 before(async () => {
   server = await plainServer();
   origin = `http://127.0.0.1:${server.address().port}`;
@@ -71,15 +84,15 @@ after(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
-/** Opens the host page with demos/embed.html?query in an iframe; returns {page, frame, demo, problems}. */
-async function openEmbedded(query) {
+/** Opens the host page with demos/embed.html?query in an iframe (or hostUrl); returns {page, frame, demo, problems}. */
+async function openEmbedded(query, hostUrl = null) {
   const page = await browser.newPage({ viewport: { width: 900, height: 960 } });
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()} ${m.location().url}`); });
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
-  await page.goto(`${origin}/host.html?src=${encodeURIComponent(`/demos/embed.html?${query}`)}`);
+  await page.goto(origin + (hostUrl ?? `/host.html?src=${encodeURIComponent(`/demos/embed.html?${query}`)}`));
   assert.equal(await page.evaluate(() => self.crossOriginIsolated), false, 'the host page must not be isolated');
   const frame = page.frameLocator('#frame');
   const demo = frame.locator('wasmgrad-demo[data-ready="true"]');
@@ -147,24 +160,34 @@ test('the custom element snippet works on a non-isolated page and takes its cont
   await page.close();
 });
 
-test('perceptron: NAND is learned step by step; XOR fails visibly; a hidden layer fixes it', async () => {
+test('perceptron: the engine\'s rule learns NAND step by step; XOR fails visibly; a hidden layer fixes it', async () => {
   const { page, demo, problems } = await openEmbedded('name=perceptron&gate=nand');
   const status = demo.locator('[data-role=status]');
   const weights = demo.locator('[data-role=weights]');
   assert.match(await status.textContent(), /after 0 steps/);
-  const before = await weights.textContent();
+  assert.match(await weights.textContent(), /^w1 = 0, w2 = 0, b = 0/);
+  // The engine's perceptron starts at w = 0, b = 0 and sign(0) = -1: (0, 0) -> 1 is a mistake, w += x, b += 1.
   await demo.locator('button[data-action=step]').click();
   assert.match(await status.textContent(), /after 1 step \(0 epochs\)/);
-  assert.match(await demo.locator('[data-role=last-step]').textContent(), /^sample \(0, 0\), target 1: predicted [01]/);
-  await demo.locator('button[data-action=epochs10]').click();
-  await demo.locator('button[data-action=epochs10]').click();
-  assert.notEqual(await weights.textContent(), before);
-  assert.match(await status.textContent(), /all 4 inputs right/);
+  assert.match(await demo.locator('[data-role=last-step]').textContent(),
+    /^sample \(0, 0\), target 1: predicted 0, a mistake: w ← w \+ 1·\(0, 0\), b ← b \+ 1$/);
+  assert.match(await weights.textContent(), /^w1 = 0, w2 = 0, b = 1 /);
+  await demo.locator('button[data-action=step]').click();  // (0, 1) -> 1: right now, no change
+  assert.match(await demo.locator('[data-role=last-step]').textContent(), /target 1: predicted 1, right: no change/);
+  await demo.locator('button[data-action=converge]').click();
+  assert.match(await status.textContent(), /converged: a whole epoch without a mistake, all 4 inputs right/);
+  assert.match(await demo.locator('[data-role=history]').textContent(), /mistakes per epoch: .*, 0$/);
   await page.screenshot({ path: path.join(SHOTS, 'demo-perceptron-nand.png'), fullPage: true });
+  // SEEDS: the lecture's NAND threshold unit w1 = w2 = -0.2, b = 0.3 gets all four right.
+  await demo.locator('button[data-action=lecture]').click();
+  assert.match(await weights.textContent(), /^w1 = -0\.2, w2 = -0\.2, b = 0\.3 /);
+  assert.match(await status.textContent(), /all 4 inputs right/);
 
-  await demo.locator('select').selectOption('xor');
-  for (let i = 0; i < 3; i++) await demo.locator('button[data-action=epochs10]').click();
-  assert.match(await status.textContent(), /not linearly separable/);
+  await demo.locator('select[aria-label=gate]').selectOption('xor');
+  await demo.locator('button[data-action=converge]').click();
+  assert.match(await status.textContent(), /after 80 steps \(20 epochs\): no convergence after 20 epochs.*XOR is not linearly separable/);
+  assert.match(await status.getAttribute('class'), /\bbad\b/);
+  assert.doesNotMatch(await demo.locator('[data-role=history]').textContent(), /\b0\b/);
   await page.screenshot({ path: path.join(SHOTS, 'demo-perceptron-xor.png'), fullPage: true });
   await demo.locator('button[data-action=hidden]').click();
   await page.waitForFunction(() => /hidden layer: all 4 inputs of XOR right/.test(
@@ -175,13 +198,67 @@ test('perceptron: NAND is learned step by step; XOR fails visibly; a hidden laye
   await page.close();
 });
 
+test('backprop: the ReLU example forward, then backward to the gradients, checked by finite differences', async () => {
+  const { page, demo, problems } = await openEmbedded('name=backprop&example=tiny_relu_net');
+  const node = (name) => demo.locator(`g[data-node="${name}"]`);
+  assert.equal(await node('L').locator('[data-role=value]').textContent(), 'value ?');
+  // x = 2, w1 = 0.5, b1 = -0.5, w2 = 3, b2 = 1, t = 4: h = 0.5, y = 2.5, L = 2.25.
+  for (let i = 0; i < 7; i++) await demo.locator('button[data-action=forward]').click();
+  assert.equal(await node('h').locator('[data-role=value]').textContent(), 'value 0.5');
+  assert.equal(await node('L').locator('[data-role=value]').textContent(), 'value 2.25');
+  assert.match(await demo.locator('[data-role=explain]').textContent(), /^L = d\^2\s+with d = -1\.5\s+→\s+L = 2\.25$/);
+  assert.ok(await demo.locator('button[data-action=forward]').isDisabled());
+  assert.equal(await demo.locator('tr[data-input=w1] [data-role=backprop]').textContent(), '?');
+  // Backward: L, d, y, b2, v, w2, h, z, b1, a, x, w1.
+  for (let i = 0; i < 12; i++) await demo.locator('button[data-action=backward]').click();
+  assert.equal(await node('w1').locator('[data-role=grad]').textContent(), '∂L/∂w1 -18');
+  assert.match(await demo.locator('[data-role=explain]').textContent(), /^∂L\/∂w1 = ∂L\/∂a · x = \(-9\) · 2 = -18$/);
+  assert.equal(await node('t').locator('[data-role=grad]').textContent(), 'constant');
+  const expected = { x: -4.5, w1: -18, b1: -9, w2: -1.5, b2: -3 };
+  for (const [name, grad] of Object.entries(expected)) {
+    const row = demo.locator(`tr[data-input=${name}]`);
+    assert.equal(Number(await row.locator('[data-role=backprop]').textContent()), grad, name);
+    assert.ok(Math.abs(Number(await row.locator('[data-role=numerical]').textContent()) - grad) < 1e-2 * Math.abs(grad), name);
+    assert.match(await row.locator('[data-role=verdict]').textContent(), /✓$/, name);
+  }
+  assert.match(await demo.locator('.share').getAttribute('href'), /name=backprop&example=tiny_relu_net&step=19$/);
+  await page.screenshot({ path: path.join(SHOTS, 'demo-backprop-relu.png'), fullPage: true });
+
+  // The lectures' J = cos(sin(x^2) + 3x^2) at x = 1: t feeds two nodes, its gradient sums both paths.
+  await demo.locator('select[aria-label=example]').selectOption('cos_sin_square');
+  const x = demo.locator('input[data-input=x]');
+  await x.fill('1');
+  await x.dispatchEvent('change');
+  await demo.locator('button[data-action=all]').click();
+  assert.equal(await node('J').locator('[data-role=value]').textContent(), `value ${Number(Math.cos(Math.sin(1) + 3).toPrecision(4))}`);
+  await demo.locator('button[data-action=undo]').click();  // back one step, to dJ/dt (the last is dJ/dx)
+  assert.match(await demo.locator('[data-role=explain]').textContent(), /^∂J\/∂t = ∂J\/∂u1 · cos t \+ ∂J\/∂u2 · 3 = .* \(t feeds 2 nodes/);
+  const dJdx = -Math.sin(Math.sin(1) + 3) * (Math.cos(1) + 3) * 2;
+  assert.ok(Math.abs(Number(await demo.locator('tr[data-input=x] [data-role=numerical]').textContent()) - dJdx) < 1e-3);
+  // A bad input is refused with a message naming it; the graph keeps the last good value.
+  await x.fill('99');
+  await x.dispatchEvent('change');
+  assert.match(await demo.locator('[data-role=problem]').textContent(), /x = "99" ignored: must be a number in \[-10, 10\]; x stays 1/);
+  assert.match(await demo.locator('.share').getAttribute('href'), /x=1&step=10$/);
+  await page.screenshot({ path: path.join(SHOTS, 'demo-backprop-cos.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('the gallery lists every demo with its snippets and shows one live', async () => {
   const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(`${origin}/demos/index.html`);
   await page.locator('section#lenet').waitFor();
-  assert.equal(await page.locator('section').count(), 8);
+  const ids = await page.locator('section').evaluateAll((sections) => sections.map((s) => s.id));
+  assert.deepEqual(ids, ['iframe-height', 'perceptron', 'backprop', 'approximation', 'activations', 'optimizers', 'conv',
+    'receptive-field', 'lenet']);
+  assert.equal(await page.locator('.missing').count(), 0, 'every demo is available');
+  assert.match(await page.locator('section#backprop pre').first().textContent(), /<wasmgrad-demo name="backprop" example="cos_sin_square" x="2"/);
+  assert.match(await page.locator('section#backprop pre').nth(1).textContent(),
+    /<iframe src="http:\/\/127\.0\.0\.1:\d+\/demos\/embed\.html\?name=backprop"\n  title="Backpropagation on a computation graph"\n  width="100%" height="800"/);
+  assert.match(await page.locator('section#iframe-height pre').textContent(), /^<script>[\s\S]*wasmgrad-demo:resize[\s\S]*<\/script>$/);
   const snippet = await page.locator('section#conv pre').first().textContent();
   assert.match(snippet, /<script type="module" src="http:\/\/127\.0\.0\.1:\d+\/demos\/wasmgrad-demo\.js"><\/script>/);
   assert.match(snippet, /<wasmgrad-demo name="conv" size="7" kernel="3"/);
@@ -285,6 +362,58 @@ test('lenet: trains in a worker; filters change; a drawn digit gets probabilitie
   await demo.locator('[data-role=probabilities][data-best]').waitFor({ timeout: 10_000 });
   assert.equal(await demo.locator('[data-role=probabilities] .best').count(), 2);
   await page.screenshot({ path: path.join(SHOTS, 'demo-lenet.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('sized to the container: every demo fits a 360 px column', async () => {
+  const names = ['perceptron', 'backprop', 'approximation', 'activations', 'optimizers', 'conv', 'receptive-field', 'lenet'];
+  const page = await browser.newPage({ viewport: { width: 480, height: 900 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${origin}/narrow.html?names=${names.join(',')}`);
+  await page.waitForFunction((n) => document.querySelectorAll('wasmgrad-demo[data-ready="true"]').length === n, names.length,
+    { timeout: 60_000 });
+  const overflows = await page.evaluate(() => [...document.querySelectorAll('wasmgrad-demo')].flatMap((demo) => {
+    const box = demo.getBoundingClientRect();
+    const wide = [...demo.shadowRoot.querySelectorAll('*')].filter((n) => n.getBoundingClientRect().right > box.right + 0.5);
+    return [`${demo.getAttribute('name')} ${box.width}px`, ...wide.map((n) => `${demo.getAttribute('name')}: <${n.tagName}> sticks out`)];
+  }));
+  assert.deepEqual(overflows, names.map((n) => `${n} 360px`));
+  await page.screenshot({ path: path.join(SHOTS, 'demos-360px.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('an iframe takes its demo\'s height with the script pasted from the gallery, also at 360 px', async () => {
+  const gallery = await browser.newPage();
+  await gallery.goto(`${origin}/demos/index.html`);
+  pastedScript = await gallery.locator('section#iframe-height pre').textContent();
+  await gallery.close();
+  const src = '/demos/embed.html?name=backprop&example=tiny_relu_net';
+  const { page, frame, demo, problems } = await openEmbedded(null,
+    `/host.html?resize=1&width=360&height=150&src=${encodeURIComponent(src)}`);
+  const sizes = () => page.evaluate(() => {
+    const iframe = document.querySelector('#frame');
+    const inner = iframe.contentDocument;
+    return { frame: iframe.clientHeight, content: Math.ceil(inner.body.getBoundingClientRect().height),
+      scrollWidth: inner.documentElement.scrollWidth, clientWidth: inner.documentElement.clientWidth };
+  });
+  await page.waitForFunction(() => document.querySelector('#frame').clientHeight > 150);
+  let size = await sizes();
+  assert.ok(size.content > 900, `the ReLU graph stacks tall at 360 px: ${size.content}`);
+  assert.equal(size.frame, size.content);
+  assert.ok(size.scrollWidth <= size.clientWidth, `no sideways scrolling: ${size.scrollWidth} > ${size.clientWidth}`);
+  // The content grows (the explanation of the last backward step is long): the frame follows.
+  await demo.locator('button[data-action=all]').click();
+  await page.waitForFunction(async () => {
+    const iframe = document.querySelector('#frame');
+    return iframe.clientHeight === Math.ceil(iframe.contentDocument.body.getBoundingClientRect().height);
+  });
+  size = await sizes();
+  assert.equal(size.frame, size.content);
+  assert.ok(await frame.locator('body').isVisible());
+  await page.screenshot({ path: path.join(SHOTS, 'demo-backprop-iframe-360px.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
 });
