@@ -7,8 +7,13 @@
 //   wasmgrad predict --model model.bin --input t10k-images-idx3-ubyte.gz --count 5
 //   wasmgrad info --model lenet5
 //
+// A data folder with train-* files but no t10k-* files is not an error: train holds out 10%
+// of the training set (seeded) for validation and says so; eval --split validation finds the
+// same samples again. Class names: --classes, else Fashion-MNIST's when the data path contains
+// "fashion", else the names saved in the model file, else 0..9 (CLASS_NAMES_RULE).
+//
 // Output: a progress bar and tables when stdout is a terminal; otherwise (or with --json)
-// one JSON object per line per event ({"event":"progress"|"epoch"|"result"|"error", ...})
+// one JSON object per line per event ({"event":"start"|"note"|"progress"|"epoch"|"result"|"error", ...})
 // so autograders can parse it. Exit codes: 0 ok, 1 training/evaluation failed,
 // 2 usage error, 3 bad input file or spec (the message names the file and what was wrong).
 import { parseArgs } from 'node:util';
@@ -18,6 +23,14 @@ import { join, resolve } from 'node:path';
 import { gunzipIfNeeded } from '../bindings/js/gzip.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, badInput: 3 };
+
+/** Share of the training set held out for validation when the folder has no test (t10k-*) files. */
+const HOLD_OUT = 0.1;
+
+// Fashion-MNIST's classes, in label order (Zalando's fashion-mnist README).
+const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+const CLASS_NAMES_RULE = 'class names: "fashion" (Fashion-MNIST\'s T-shirt/top ... Ankle boot), "digits" (0-9) or a ' +
+  'comma-separated list; default: Fashion-MNIST\'s when the data path contains "fashion", else those saved in the model file, else 0-9';
 
 class CliError extends Error {
   constructor(code, message) {
@@ -42,7 +55,8 @@ const COMMANDS = {
     usage: 'wasmgrad train --model <preset|spec.json|model.bin> --data <dir|digits> [options]',
     options: {
       model: { type: 'string', help: 'preset (perceptron, mlp, cnn, lenet5), a JSON spec file, or a saved model to continue' },
-      data: { type: 'string', help: 'folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-... (.gz or not), or "digits" for the bundled 10,000 MNIST digits' },
+      data: { type: 'string', help: 'folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-... (.gz or not), or "digits" for the bundled 10,000 MNIST digits; ' +
+        `without t10k-* files, ${100 * HOLD_OUT}% of the training set (seeded by --seed) is held out for validation and reported in place of the test set` },
       epochs: { type: 'string', default: '3', help: 'epochs to train' },
       batch: { type: 'string', default: '64', help: 'mini-batch size' },
       lr: { type: 'string', default: '1e-3', help: 'learning rate' },
@@ -50,19 +64,22 @@ const COMMANDS = {
       seed: { type: 'string', default: '1', help: 'random seed (initialisation, shuffling)' },
       loss: { type: 'string', help: 'cross_entropy (default), mse, hinge, ...' },
       limit: { type: 'string', help: 'train on the first N training samples only' },
-      'test-limit': { type: 'string', help: 'evaluate on the first N test samples only' },
+      'test-limit': { type: 'string', help: 'evaluate on the first N test (or held-out validation) samples only' },
       config: { type: 'string', help: 'JSON file with more training settings (weightDecay, schedule, augment, ...); the flags above override it' },
       out: { type: 'string', help: 'where to save the trained model (default: model.bin)' },
+      classes: { type: 'string', help: `${CLASS_NAMES_RULE}; saved in the model file` },
     },
   },
   eval: {
     summary: 'evaluate a saved model on the test set of an IDX folder',
-    usage: 'wasmgrad eval --model model.bin --data <dir|digits> [--split test|train] [--limit N]',
+    usage: 'wasmgrad eval --model model.bin --data <dir|digits> [--split test|train|validation] [--limit N]',
     options: {
       model: { type: 'string', help: 'a model file saved by `wasmgrad train` (or the playground)' },
       data: { type: 'string', help: 'folder with the IDX files, or "digits"' },
-      split: { type: 'string', default: 'test', help: 'test (t10k-*) or train (train-*)' },
+      split: { type: 'string', default: 'test', help: 'test (t10k-*), train (train-*), or validation: the part of train-* that ' +
+        '`wasmgrad train` held out when the folder had no test files (same seed, from the model file)' },
       limit: { type: 'string', help: 'evaluate on the first N samples only' },
+      classes: { type: 'string', help: CLASS_NAMES_RULE },
     },
   },
   predict: {
@@ -73,6 +90,7 @@ const COMMANDS = {
       input: { type: 'string', help: 'an IDX images file (.gz or not)' },
       count: { type: 'string', help: 'classify the first N images only (default: all)' },
       labels: { type: 'string', help: 'an IDX labels file: also report accuracy' },
+      classes: { type: 'string', help: CLASS_NAMES_RULE.replace('the data path', 'the --input path') },
     },
   },
   info: {
@@ -90,7 +108,9 @@ function mainHelp() {
   for (const [name, command] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(8)} ${command.summary}`);
   lines.push('', 'wasmgrad <command> --help shows a command\'s options.',
     'Output is JSON lines when stdout is not a terminal (or with --json).',
-    'Exit codes: 0 ok, 1 training/evaluation failed, 2 usage error, 3 bad input file or spec.');
+    'Exit codes: 0 ok, 1 training/evaluation failed, 2 usage error, 3 bad input file or spec.',
+    `A data folder without test (t10k-*) files: train holds out ${100 * HOLD_OUT}% of train-* for validation and says so.`,
+    'Class names (Fashion-MNIST\'s, digits, or your own): see --classes.');
   return lines.join('\n');
 }
 
@@ -229,17 +249,100 @@ async function readIdx(path, kind) {
 }
 
 // An IDX folder's files: standard MNIST names, gzipped or not ("train-images.idx3-ubyte" too).
-function findIdxFile(dir, split, kind) {
+function idxCandidates(split, kind) {
   const stem = `${split === 'test' ? 't10k' : 'train'}-${kind}`;
   const suffix = kind === 'images' ? 'idx3-ubyte' : 'idx1-ubyte';
   const candidates = [];
   for (const separator of ['-', '.']) {
     for (const gz of ['', '.gz']) candidates.push(`${stem}${separator}${suffix}${gz}`);
   }
-  for (const name of candidates) {
-    if (existsSync(join(dir, name))) return join(dir, name);
+  return candidates;
+}
+
+/** The path of a split's images or labels file in `dir`, or null. */
+function existingIdxFile(dir, split, kind) {
+  const name = idxCandidates(split, kind).find((candidate) => existsSync(join(dir, candidate)));
+  return name === undefined ? null : join(dir, name);
+}
+
+function findIdxFile(dir, split, kind) {
+  const found = existingIdxFile(dir, split, kind);
+  if (found) return found;
+  const candidates = idxCandidates(split, kind);
+  const onlyTrain = split === 'test' && existingIdxFile(dir, 'train', kind) !== null;
+  throw inputError(`data folder ${dir}: no ${split} ${kind} file (looked for ${candidates[0]} or ${candidates[0]}.gz)` +
+    (onlyTrain ? '; it has only train files: evaluate with --split validation (the part train held out) or --split train' : ''));
+}
+
+/** True when `dir` has neither a test images nor a test labels file (train holds out a validation set). */
+function hasNoTestFiles(data) {
+  if (data === 'digits') return false;
+  const dir = resolve(data);
+  return existingIdxFile(dir, 'test', 'images') === null && existingIdxFile(dir, 'test', 'labels') === null;
+}
+
+function limitTo(dataset, limit) {
+  if (limit === undefined || limit >= dataset.size) return dataset;
+  const subset = dataset.subset(Array.from({ length: limit }, (_, i) => i));
+  dataset.dispose();
+  return subset;
+}
+
+/**
+ * The engine's seeded train/validation split (Dataset.split: HOLD_OUT of it for validation),
+ * taking at most `limit` / `validationLimit` samples of each part. Dataset.split copies both
+ * parts, and 60,000 images three times do not fit the engine's 512 MB, so the split is made
+ * on a one-number-per-sample dataset of indices (the permutation depends only on the sample
+ * count and the seed) and only the samples kept are copied out of `dataset`.
+ */
+function holdOut(engine, dataset, seed, { limit, validationLimit } = {}) {
+  const n = dataset.size;
+  const indices = engine.arrayDataset(Float32Array.from({ length: n }, (_, i) => i), [1], new Int32Array(n),
+    { classes: 1, name: 'indices' });
+  let parts;
+  try {
+    parts = indices.split(HOLD_OUT, seed);
+  } catch (error) {
+    throw inputError(`cannot hold out ${100 * HOLD_OUT}% of ${n} training samples for validation: ${error.message}`);
+  } finally {
+    indices.dispose();
   }
-  throw inputError(`data folder ${dir}: no ${split} ${kind} file (looked for ${candidates[0]} or ${candidates[0]}.gz)`);
+  const take = (part, count) => {
+    const kept = count === 0 ? null : part.inputs(0, Math.min(count ?? part.size, part.size));
+    part.dispose();
+    return kept && dataset.subset(kept);
+  };
+  return { train: take(parts.train, limit), validation: take(parts.validation, validationLimit) };
+}
+
+/** The names --classes gives (undefined without it); a usage error for an empty name. */
+function classesOption(values, command) {
+  const option = values.classes;
+  if (option === undefined) return undefined;
+  const names = option === 'fashion' ? FASHION_CLASSES
+    : option === 'digits' ? Array.from({ length: 10 }, (_, k) => String(k))
+      : option.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw usageError(`${command}: --classes has an empty name in "${option}"`);
+  return names;
+}
+
+/**
+ * Class names by the documented rule: --classes, else Fashion-MNIST's when `path` contains
+ * "fashion", else `saved` (from the model file), else 0..classes-1.
+ */
+function classNames(values, command, path, saved, classes) {
+  const given = classesOption(values, command);
+  const fromPath = given === undefined && typeof path === 'string' && /fashion/i.test(path);
+  if (given === undefined && !fromPath) {
+    if (Array.isArray(saved) && saved.length === classes) return saved.map(String);
+    return Array.from({ length: classes }, (_, k) => String(k));
+  }
+  const names = given ?? FASHION_CLASSES;
+  if (names.length !== classes) {
+    const what = given ? `--classes gives ${names.length} names` : `the path "${path}" says Fashion-MNIST (${names.length} classes)`;
+    throw usageError(`${command}: ${what} but there are ${classes} classes${given ? '' : '; set them with --classes'}`);
+  }
+  return names;
 }
 
 async function loadSplit(engine, data, split, limit) {
@@ -269,12 +372,7 @@ async function loadSplit(engine, data, split, limit) {
     }
     source = dir;
   }
-  if (limit !== undefined && limit < dataset.size) {
-    const subset = dataset.subset(Array.from({ length: limit }, (_, i) => i));
-    dataset.dispose();
-    dataset = subset;
-  }
-  return { dataset, source };
+  return { dataset: limitTo(dataset, limit), source };
 }
 
 // A model from a preset name, a JSON spec file, inline JSON, or a saved model file.
@@ -340,6 +438,7 @@ async function train(values, out) {
   const limit = numberOption(values, 'train', 'limit', { integer: true, min: 1 });
   const testLimit = numberOption(values, 'train', 'test-limit', { integer: true, min: 1 });
   const outPath = values.out ?? 'model.bin';
+  classesOption(values, 'train');
   let extra = {};
   if (values.config !== undefined) {
     const text = new TextDecoder().decode(await readInputFile(values.config, 'training settings'));
@@ -353,8 +452,21 @@ async function train(values, out) {
 
   const engine = await loadEngine(values, 'train');
   const { model, kind } = await loadModel(engine, modelRef);
-  const { dataset: trainSet, source } = await loadSplit(engine, data, 'train', limit);
-  const { dataset: testSet } = await loadSplit(engine, data, 'test', testLimit);
+  const loaded = await loadSplit(engine, data, 'train');
+  const { source } = loaded;
+  let trainSet = loaded.dataset;
+  const heldOut = hasNoTestFiles(data);
+  let testSet;
+  if (heldOut) {
+    const full = trainSet;
+    ({ train: trainSet, validation: testSet } = holdOut(engine, full, seed, { limit, validationLimit: testLimit }));
+    full.dispose();
+  } else {
+    trainSet = limitTo(trainSet, limit);
+    ({ dataset: testSet } = await loadSplit(engine, data, 'test', testLimit));
+  }
+  const evaluatedOn = heldOut ? 'validation' : 'test';
+  const names = classNames(values, 'train', data, kind === 'file' ? model.metadata?.classNames : null, trainSet.numClasses);
   const settings = { ...extra, optimizer: values.optimizer, learningRate, batchSize, epochs, seed };
   if (values.loss !== undefined) settings.loss = values.loss;
   let trainer;
@@ -374,11 +486,19 @@ async function train(values, out) {
     } catch { /* a different optimizer: start its state afresh */ }
   }
 
+  // test* fields hold the held-out validation set when the folder has no test files (evaluatedOn says which).
   out.event({ event: 'start', command: 'train', build: engine.build, threads: engine.threads, model: modelRef,
-    parameters: model.parameterCount, data: source, trainSamples: trainSet.size, testSamples: testSet.size,
+    parameters: model.parameterCount, data: source, trainSamples: trainSet.size, testSamples: testSet.size, evaluatedOn,
+    ...(heldOut && { heldOut: { fraction: HOLD_OUT, seed } }), classNames: names,
     settings: { optimizer: values.optimizer, learningRate, batchSize, epochs, seed } });
   out.line(`wasmgrad ${engine.build} (${engine.threads} thread${engine.threads === 1 ? '' : 's'}): training ${modelRef} ` +
     `(${model.parameterCount.toLocaleString('en')} parameters) on ${trainSet.size} samples from ${source}`);
+  if (heldOut) {
+    const note = `no test (t10k-*) files in ${source}: held out ${100 * HOLD_OUT}% of the training set (seed ${seed}) for validation; ` +
+      `reporting ${testSet.size} validation samples instead of a test set (wasmgrad eval --split validation finds them again)`;
+    out.event({ event: 'note', message: note });
+    out.line(note);
+  }
 
   const batchesPerEpoch = Math.ceil(trainSet.size / batchSize);
   // JSON: about 20 progress lines per epoch; terminal: redraw often.
@@ -396,10 +516,10 @@ async function train(values, out) {
       },
       onEpoch: (r) => {
         out.event({ event: 'epoch', epoch: r.epoch, trainLoss: r.trainLoss, trainAccuracy: r.trainAccuracy,
-          testLoss: r.validation.loss, testAccuracy: r.validation.accuracy, seconds: r.seconds,
+          testLoss: r.validation.loss, testAccuracy: r.validation.accuracy, evaluatedOn, seconds: r.seconds,
           samplesPerSecond: r.samplesPerSecond });
         out.line(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)} acc ${percent(r.trainAccuracy)} | ` +
-          `test loss ${r.validation.loss.toFixed(4)} acc ${percent(r.validation.accuracy)} | ${r.seconds.toFixed(1)} s`);
+          `${evaluatedOn} loss ${r.validation.loss.toFixed(4)} acc ${percent(r.validation.accuracy)} | ${r.seconds.toFixed(1)} s`);
       },
     });
   } catch (error) {
@@ -408,7 +528,8 @@ async function train(values, out) {
   const last = history[history.length - 1];
   const evaluation = trainer.evaluate(testSet);
   const metadata = { trainedBy: 'wasmgrad cli', model: modelRef, data: source, epochs: history.length,
-    settings: trainer.config, testAccuracy: evaluation.accuracy, classNames: trainSet.classNames };
+    settings: trainer.config, testAccuracy: evaluation.accuracy, evaluatedOn, classNames: names,
+    ...(heldOut && { heldOut: { fraction: HOLD_OUT, seed } }) };
   try {
     await writeFile(outPath, trainer.save(metadata));
   } catch (error) {
@@ -416,19 +537,38 @@ async function train(values, out) {
   }
   out.event({ event: 'result', command: 'train', epochs: history.length, stopReason: last?.stopReason ?? '',
     trainLoss: last?.trainLoss, trainAccuracy: last?.trainAccuracy, testLoss: evaluation.loss,
-    testAccuracy: evaluation.accuracy, seconds: (Date.now() - started) / 1000, out: resolve(outPath) });
-  out.line(`test accuracy ${percent(evaluation.accuracy)} (loss ${evaluation.loss.toFixed(4)}); saved ${outPath}`);
+    testAccuracy: evaluation.accuracy, evaluatedOn, seconds: (Date.now() - started) / 1000, out: resolve(outPath) });
+  out.line(`${evaluatedOn} accuracy ${percent(evaluation.accuracy)} (loss ${evaluation.loss.toFixed(4)}); saved ${outPath}`);
   return EXIT.ok;
 }
 
 async function evaluate(values, out) {
   const modelRef = requireOption(values, 'eval', 'model');
   const data = requireOption(values, 'eval', 'data');
-  if (!['test', 'train'].includes(values.split)) throw usageError(`eval: --split must be test or train, got "${values.split}"`);
+  if (!['test', 'train', 'validation'].includes(values.split)) {
+    throw usageError(`eval: --split must be test, train or validation, got "${values.split}"`);
+  }
   const limit = numberOption(values, 'eval', 'limit', { integer: true, min: 1 });
+  classesOption(values, 'eval');
   const engine = await loadEngine(values, 'eval');
   const { model } = await loadModel(engine, modelRef);
-  const { dataset, source } = await loadSplit(engine, data, values.split, limit);
+  let dataset;
+  let source;
+  if (values.split === 'validation') {
+    // The samples `wasmgrad train` held out: the same seeded split of the same training set.
+    const heldOut = model.metadata?.heldOut;
+    if (!heldOut) {
+      throw usageError(`eval: --split validation: ${modelRef} was not trained with a held-out validation set ` +
+        '(its data folder had test files); use --split test');
+    }
+    const full = await loadSplit(engine, data, 'train');
+    source = full.source;
+    const parts = holdOut(engine, full.dataset, heldOut.seed, { limit: 0, validationLimit: limit });
+    full.dataset.dispose();
+    dataset = parts.validation;
+  } else {
+    ({ dataset, source } = await loadSplit(engine, data, values.split, limit));
+  }
   const loss = model.metadata?.settings?.loss;
   const trainer = engine.trainer(model, loss ? { loss } : {});
   let result;
@@ -443,12 +583,13 @@ async function evaluate(values, out) {
     const total = row.reduce((a, b) => a + b, 0);
     return total ? row[k] / total : null;
   });
+  const names = classNames(values, 'eval', data, model.metadata?.classNames, result.classes);
   out.event({ event: 'result', command: 'eval', model: modelRef, data: source, split: values.split,
-    samples: result.samples, loss: result.loss, accuracy: result.accuracy, perClassAccuracy: perClass, confusion });
+    samples: result.samples, loss: result.loss, accuracy: result.accuracy, classNames: names, perClassAccuracy: perClass, confusion });
   out.line(`${modelRef} on ${result.samples} ${values.split} samples of ${source}: accuracy ${percent(result.accuracy)}, loss ${result.loss.toFixed(4)}`);
-  const names = dataset.classNames;
-  out.line('class  accuracy');
-  perClass.forEach((a, k) => out.line(`${String(names[k] ?? k).padEnd(6)} ${a === null ? '-' : percent(a)}`));
+  const width = Math.max(5, ...names.map((name) => name.length));
+  out.line(`${'class'.padEnd(width)}  accuracy`);
+  perClass.forEach((a, k) => out.line(`${names[k].padEnd(width)}  ${a === null ? '-' : percent(a)}`));
   return EXIT.ok;
 }
 
@@ -456,6 +597,7 @@ async function predict(values, out) {
   const modelRef = requireOption(values, 'predict', 'model');
   const inputPath = requireOption(values, 'predict', 'input');
   const count = numberOption(values, 'predict', 'count', { integer: true, min: 1 });
+  classesOption(values, 'predict');
   const engine = await loadEngine(values, 'predict');
   const { model } = await loadModel(engine, modelRef);
   const images = await readIdx(inputPath, 'images');
@@ -488,23 +630,24 @@ async function predict(values, out) {
     throw inputError(`model ${modelRef} cannot take the images of ${inputPath}: ${error.message}`);
   }
   const classes = probabilities.length / n;
-  const names = model.metadata?.classNames ?? [];
+  const names = classNames(values, 'predict', inputPath, model.metadata?.classNames, classes);
+  const width = Math.max(5, ...names.map((name) => name.length));
   const truth = labels ? dataset.labels() : null;
   let correct = 0;
-  out.line('index  class  probability' + (truth ? '  label' : ''));
+  out.line(`index  ${'class'.padStart(width)}  probability` + (truth ? `  ${'label'.padStart(width)}` : ''));
   for (let i = 0; i < n; i++) {
     const row = probabilities.subarray(i * classes, (i + 1) * classes);
     let best = 0;
     for (let k = 1; k < classes; k++) if (row[k] > row[best]) best = k;
-    const event = { event: 'prediction', index: i, class: best, probability: row[best], probabilities: row };
-    if (names[best] !== undefined) event.className = names[best];
+    const event = { event: 'prediction', index: i, class: best, className: names[best], probability: row[best], probabilities: row };
     if (truth) {
       event.label = truth[i];
+      event.labelName = names[truth[i]] ?? String(truth[i]);
       if (truth[i] === best) correct++;
     }
     out.event(event);
-    out.line(`${String(i).padStart(5)}  ${String(names[best] ?? best).padStart(5)}  ${row[best].toFixed(4).padStart(11)}` +
-      (truth ? `  ${String(truth[i]).padStart(5)}` : ''));
+    out.line(`${String(i).padStart(5)}  ${names[best].padStart(width)}  ${row[best].toFixed(4).padStart(11)}` +
+      (truth ? `  ${event.labelName.padStart(width)}` : ''));
   }
   const result = { event: 'result', command: 'predict', model: modelRef, input: inputPath, count: n };
   if (truth) result.accuracy = correct / n;

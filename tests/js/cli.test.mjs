@@ -5,13 +5,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile, readFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../bin/wasmgrad.mjs', import.meta.url));
 const FASHION = '/usr/share/datasets/fashion-mnist';
+const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+const DIGIT_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 /** Runs the CLI; resolves {code, stdout, stderr, events} (events = parsed JSON lines). */
 function run(args, { timeout = 120_000, json = true } = {}) {
@@ -48,6 +50,15 @@ test('--help for the tool and each command; no command is a usage error', async 
   const none = await run([], { json: false });
   assert.equal(none.code, 2);
   assert.match(none.stderr, /usage: wasmgrad <command>/);
+  // The documented rules: a folder without test files, and where class names come from.
+  assert.match(top.stdout, /without test \(t10k-\*\) files: train holds out 10% of train-\* for validation/);
+  const train = await run(['train', '--help'], { json: false });
+  assert.match(train.stdout, /without t10k-\* files, 10% of the training set \(seeded by --seed\) is held out for validation/);
+  for (const command of ['train', 'eval', 'predict']) {
+    const help = await run([command, '--help'], { json: false });
+    assert.match(help.stdout, /--classes <value> +class names: "fashion" \(Fashion-MNIST's T-shirt\/top ... Ankle boot\).*default: Fashion-MNIST's when the (data|--input) path contains "fashion", else those saved in the model file, else 0-9/, command);
+  }
+  assert.match((await run(['eval', '--help'], { json: false })).stdout, /--split <value> +test \(t10k-\*\), train \(train-\*\), or validation/);
 });
 
 const usageCases = [
@@ -109,6 +120,9 @@ test('train, eval and predict on Fashion-MNIST; JSON lines parse', {
   const start = trained.events[0];
   assert.equal(start.trainSamples, 3000);
   assert.equal(start.testSamples, 1000);
+  assert.equal(start.evaluatedOn, 'test');
+  assert.equal(start.heldOut, undefined);
+  assert.deepEqual(start.classNames, FASHION_CLASSES);
   const result = trained.events.at(-1);
   assert.ok(result.testAccuracy > 0.6, `1 epoch on 3000 samples should beat 60% on Fashion-MNIST, got ${result.testAccuracy}`);
   assert.ok(Number.isFinite(result.testLoss));
@@ -120,6 +134,7 @@ test('train, eval and predict on Fashion-MNIST; JSON lines parse', {
   assert.equal(evaluation.event, 'result');
   assert.equal(evaluation.samples, 1000);
   assert.ok(Math.abs(evaluation.accuracy - result.testAccuracy) < 1e-6, 'eval of the saved model = the accuracy at save time');
+  assert.deepEqual(evaluation.classNames, FASHION_CLASSES);
   assert.equal(evaluation.confusion.length, 10);
   assert.equal(evaluation.confusion.flat().reduce((a, b) => a + b, 0), 1000);
 
@@ -130,12 +145,97 @@ test('train, eval and predict on Fashion-MNIST; JSON lines parse', {
   assert.equal(predictions.length, 20);
   for (const p of predictions) {
     assert.ok(p.class >= 0 && p.class < 10);
+    assert.equal(p.className, FASHION_CLASSES[p.class]);  // the --input path contains "fashion"
+    assert.equal(p.labelName, FASHION_CLASSES[p.label]);
     assert.equal(p.probabilities.length, 10);
     assert.ok(Math.abs(p.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-3);
   }
   const summary = predicted.events.at(-1);
   assert.equal(summary.count, 20);
   assert.equal(summary.accuracy, predictions.filter((p) => p.class === p.label).length / 20);
+});
+
+// A folder with only the training files (as some course handouts ship it): training holds out a
+// seeded 10% for validation and says so; eval --split validation evaluates exactly those samples.
+test('a data folder without test files: train holds out a validation split; eval finds it again', {
+  skip: haveFashion ? false : `${FASHION} does not exist (apt-get install dataset-fashion-mnist)`,
+}, async () => {
+  const only = join(dir, 'fashion-train-only');
+  await mkdir(only, { recursive: true });
+  for (const file of ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz']) await symlink(join(FASHION, file), join(only, file));
+  const model = join(dir, 'held-out.bin');
+  const trained = await run(['train', '--model', 'mlp', '--data', only, '--epochs', '1', '--limit', '2000', '--test-limit', '600',
+    '--seed', '3', '--out', model]);
+  assert.equal(trained.code, 0, trained.stderr);
+  const [start, note] = trained.events;
+  assert.equal(start.evaluatedOn, 'validation');
+  assert.deepEqual(start.heldOut, { fraction: 0.1, seed: 3 });
+  assert.equal(start.trainSamples, 2000);
+  assert.equal(start.testSamples, 600);
+  assert.deepEqual(start.classNames, FASHION_CLASSES);  // the path contains "fashion"
+  assert.equal(note.event, 'note');
+  assert.match(note.message, /no test \(t10k-\*\) files in .*fashion-train-only: held out 10% of the training set \(seed 3\) for validation/);
+  assert.equal(trained.events.find((e) => e.event === 'epoch').evaluatedOn, 'validation');
+  const result = trained.events.at(-1);
+  assert.equal(result.evaluatedOn, 'validation');
+  assert.ok(result.testAccuracy > 0.5, `validation accuracy ${result.testAccuracy}`);
+
+  // The same 600 held-out samples (seed from the model file): the same accuracy.
+  const again = await run(['eval', '--model', model, '--data', only, '--split', 'validation', '--limit', '600']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.events.at(-1).samples, 600);
+  assert.ok(Math.abs(again.events.at(-1).accuracy - result.testAccuracy) < 1e-6, 'eval --split validation = the accuracy train reported');
+  // --split test there: a bad-input error that says what to do instead.
+  const noTest = await run(['eval', '--model', model, '--data', only]);
+  assert.equal(noTest.code, 3);
+  assert.match(noTest.stderr, /no test images file .*; it has only train files: evaluate with --split validation/);
+  // --split validation of a model that held nothing out: a usage error.
+  const plain = await run(['train', '--model', 'perceptron', '--data', 'digits', '--epochs', '1', '--limit', '64', '--test-limit', '64',
+    '--out', join(dir, 'digits-perceptron.bin')]);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.deepEqual(plain.events[0].classNames, DIGIT_CLASSES);
+  const wrongSplit = await run(['eval', '--model', join(dir, 'digits-perceptron.bin'), '--data', only, '--split', 'validation']);
+  assert.equal(wrongSplit.code, 2);
+  assert.match(wrongSplit.stderr, /was not trained with a held-out validation set/);
+});
+
+// Class names: --classes, else Fashion-MNIST's for a path containing "fashion", else the model file's, else 0-9.
+test('class names: the path rule, the names saved in the model file, --classes', {
+  skip: haveFashion ? false : `${FASHION} does not exist (apt-get install dataset-fashion-mnist)`,
+}, async () => {
+  const neutral = join(dir, 'clothes');  // Fashion-MNIST under a name that does not say so
+  await mkdir(neutral, { recursive: true });
+  for (const file of ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) await symlink(join(FASHION, file), join(neutral, file));
+  const digitsModel = join(dir, 'digits-mlp.bin');
+  const trained = await run(['train', '--model', 'mlp', '--data', 'digits', '--epochs', '1', '--limit', '500', '--test-limit', '100',
+    '--out', digitsModel]);
+  assert.equal(trained.code, 0, trained.stderr);
+  const images = join(neutral, 't10k-images-idx3-ubyte.gz');
+  const cases = [
+    { args: ['--model', digitsModel, '--input', images], names: DIGIT_CLASSES },
+    { args: ['--model', digitsModel, '--input', images, '--classes', 'fashion'], names: FASHION_CLASSES },
+    { args: ['--model', digitsModel, '--input', join(FASHION, 't10k-images-idx3-ubyte.gz')], names: FASHION_CLASSES },
+    { args: ['--model', digitsModel, '--input', images, '--classes', 'a,b,c,d,e,f,g,h,i,j'], names: 'abcdefghij'.split('') },
+  ];
+  for (const { args, names } of cases) {
+    const predicted = await run(['predict', ...args, '--count', '5']);
+    assert.equal(predicted.code, 0, predicted.stderr);
+    for (const p of predicted.events.filter((e) => e.event === 'prediction')) assert.equal(p.className, names[p.class], args.join(' '));
+  }
+  // Names saved by train (here: --classes at training time) come back in eval and predict.
+  const named = join(dir, 'named.bin');
+  const namedRun = await run(['train', '--model', 'mlp', '--data', 'digits', '--epochs', '1', '--limit', '200', '--test-limit', '50',
+    '--classes', 'zero,one,two,three,four,five,six,seven,eight,nine', '--out', named]);
+  assert.equal(namedRun.code, 0, namedRun.stderr);
+  const evaluated = await run(['eval', '--model', named, '--data', neutral, '--limit', '100']);
+  assert.equal(evaluated.code, 0, evaluated.stderr);
+  assert.deepEqual(evaluated.events.at(-1).classNames.slice(0, 3), ['zero', 'one', 'two']);
+  const wrongCount = await run(['predict', '--model', digitsModel, '--input', images, '--classes', 'cat,dog']);
+  assert.equal(wrongCount.code, 2);
+  assert.match(wrongCount.stderr, /--classes gives 2 names but there are 10 classes/);
+  const empty = await run(['eval', '--model', digitsModel, '--data', neutral, '--classes', 'a,,c']);
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /--classes has an empty name in "a,,c"/);
 });
 
 test('train on the bundled digits, then continue training from the saved file', async () => {
