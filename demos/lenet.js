@@ -22,8 +22,19 @@ const BINDINGS_URL = new URL('../bindings/wasmgrad.js', import.meta.url);
 const ENGINE_URL = new URL('../build/engine/', import.meta.url);
 const DATA_URL = new URL('../build/data/', import.meta.url);
 
+/**
+ * The demo's Worker. A page may not start a Worker from a script of another origin (a course
+ * site embedding the element from where the demos are hosted), but a same-origin blob Worker
+ * may importScripts one: the worker script uses only absolute URLs it is sent, so it runs the same.
+ */
+function startWorker(url) {
+  if (url.origin === location.origin) return new Worker(url);
+  const trampoline = new Blob([`importScripts(${JSON.stringify(url.href)});`], { type: 'text/javascript' });
+  return new Worker(URL.createObjectURL(trampoline));
+}
+
 export function mount(root, { state, setState }) {
-  const worker = new Worker(WORKER_URL);
+  const worker = startWorker(WORKER_URL);
   let training = false;
   let pixels = null;
 

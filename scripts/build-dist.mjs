@@ -1,7 +1,7 @@
-// Builds dist/: the playground as plain static files for any host (GitHub Pages, a course web
+// Builds dist/: the playground and the lecture demos as plain static files for any host (GitHub Pages, a course web
 // server, a USB stick behind `python3 -m http.server`). Run after scripts/build.sh all:
 //   node scripts/build-dist.mjs [outDir]      (default dist/)
-// The layout mirrors the repository (web/, bindings/, build/engine/, build/data/), so every
+// The layout mirrors the repository (web/, demos/, bindings/, build/engine/, build/data/), so every
 // relative URL the page, the worker and the loader use works unchanged. dist/index.html sends
 // visitors to web/. The copied web/index.html gets a <meta name="wasmgrad-coi-serviceworker">
 // tag: on hosts that cannot send COOP/COEP headers, web/coi.js then registers
@@ -49,6 +49,8 @@ if (missing.length) {
 await fs.rm(out, { recursive: true, force: true });
 await copyTree(path.join(root, 'web'), path.join(out, 'web'), (name) => !name.endsWith('.md'));
 await copyTree(path.join(root, 'bindings'), path.join(out, 'bindings'), (name) => /\.(js|d\.ts)$/.test(name));
+// The lecture demos (demos/index.html is their gallery): they import web/views/ and bindings/.
+await copyTree(path.join(root, 'demos'), path.join(out, 'demos'), (name) => /\.(js|css|html)$/.test(name));
 await fs.mkdir(path.join(out, 'build/engine'), { recursive: true });
 for (const name of ENGINE_FILES) await fs.copyFile(path.join(root, 'build/engine', name), path.join(out, 'build/engine', name));
 await fs.mkdir(path.join(out, 'build/data'), { recursive: true });
@@ -68,7 +70,7 @@ await fs.writeFile(path.join(out, 'index.html'), `<!doctype html>
   <meta http-equiv="refresh" content="0; url=web/">
   <title>wasmgrad playground</title>
 </head>
-<body><p><a href="web/">Open the wasmgrad playground</a></p></body>
+<body><p><a href="web/">Open the wasmgrad playground</a> · <a href="demos/">the lecture demos</a></p></body>
 </html>
 `);
 // Hosts that run Jekyll (GitHub Pages) would otherwise drop files and folders starting with _.

@@ -18,7 +18,7 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
 
 const escapeAttribute = (text) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-/** A plain static server: no COOP/COEP, like a typical course web site. */
+/** A plain static server: no COOP/COEP, like a typical course web site (or where the demos are hosted). */
 function plainServer() {
   const server = http.createServer(async (request, response) => {
     try {
@@ -58,7 +58,9 @@ function plainServer() {
       const file = path.resolve(ROOT, `.${decodeURIComponent(url.pathname)}`);
       if (!file.startsWith(ROOT + path.sep)) throw new Error('outside root');
       const body = await fs.readFile(file);
-      response.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      // Access-Control-Allow-Origin as static hosts like GitHub Pages send it: a course site on
+      // another origin may then load the element's module scripts (see the cross-origin test).
+      response.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Access-Control-Allow-Origin': '*' });
       response.end(body);
     } catch {
       response.writeHead(404, { 'Content-Type': 'text/plain' });
@@ -416,4 +418,33 @@ test('an iframe takes its demo\'s height with the script pasted from the gallery
   await page.screenshot({ path: path.join(SHOTS, 'demo-backprop-iframe-360px.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('the element on a course site of another origin: every demo starts, LeNet\'s worker included', async () => {
+  // The course page is served from a second server (another origin); the demos from the first.
+  const names = ['perceptron', 'backprop', 'lenet'];
+  const course = http.createServer((request, response) => {
+    response.writeHead(200, { 'Content-Type': TYPES['.html'] });
+    response.end(`<!doctype html><meta charset="utf-8"><title>course site</title><link rel="icon" href="data:,">` +
+      `<script type="module" src="${origin}/demos/wasmgrad-demo.js"></script>` +
+      names.map((n) => `<div style="width: 700px"><wasmgrad-demo name="${n}"></wasmgrad-demo></div>`).join(''));
+  });
+  await new Promise((resolve) => course.listen(0, '127.0.0.2', resolve));
+  const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  try {
+    await page.goto(`http://127.0.0.2:${course.address().port}/`);
+    assert.notEqual(new URL(page.url()).origin, origin);
+    await page.waitForFunction((n) => document.querySelectorAll('wasmgrad-demo[data-ready="true"]').length === n, names.length,
+      { timeout: 60_000 });
+    await page.locator('wasmgrad-demo[name=lenet] button[data-action=train]:not([disabled])').waitFor({ timeout: 60_000 });
+    await page.locator('wasmgrad-demo[name=backprop] button[data-action=forward]').click();
+    assert.match(await page.locator('wasmgrad-demo[name=backprop] [data-role=explain]').textContent(), /^t = x\^2\s+with x = 2\s+→\s+t = 4$/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+    await new Promise((resolve) => course.close(resolve));
+  }
 });
