@@ -142,7 +142,7 @@ export function mount(root, { engine, state, setState }) {
       el('p', { class: 'blurb' }, 'Backprop: the engine\'s gradient, shown once the backward pass reaches it. ' +
         'Numerical: (f(v + ε) − f(v − ε)) / 2ε, both values from the engine; ✓ when they agree to 1%. The lecture\'s ε = 1e-6 ' +
         'assumes double precision; the engine computes in float32 (about 7 digits), so at 1e-6 rounding dominates and the ' +
-        'two differ by about 1 %: try it. At a ReLU kink (z = 0) the two disagree: the function has no derivative there.')),
+        'two differ by about 1%: try it. At a ReLU kink (z = 0) the two disagree: the function has no derivative there.')),
   );
 
   // Vertical (top to bottom) when the demo is too narrow to show the columns side by side at
