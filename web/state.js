@@ -217,11 +217,19 @@ export function validateState(input) {
   const state = defaultState();
   const errors = [];
   if (input === null || typeof input !== 'object') return { state, errors };
+  const given = new Set();
   for (const field of Object.keys(SCHEMA)) {
     if (!Object.hasOwn(input, field)) continue;
     const checked = validateField(field, input[field]);
     if (checked.error) errors.push({ field, message: checked.error });
-    else state[field] = checked.value;
+    else {
+      state[field] = checked.value;
+      given.add(field);
+    }
+  }
+  // Settings a link leaves out (or gets wrong) default to what suits its kind of data.
+  for (const [field, value] of Object.entries(KIND_SETTINGS[dataKind(state.dataset)])) {
+    if (!given.has(field)) state[field] = value;
   }
   // A preset fixes the layer list; only 'custom' keeps its own. A preset for the other kind of
   // data (an image CNN on 2-D points) gives way to that kind's default.

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   SCHEMA, DEFAULTS, PRESETS, POINT_PRESETS, DATASETS, defaultState, parseHash, serializeState, validateState, parseLayers,
-  formatLayers, presetLayers, presetsFor, dataKind,
+  formatLayers, presetLayers, presetsFor, dataKind, KIND_SETTINGS,
 } from '../../web/state.js';
 
 test('defaults satisfy their own schema', () => {
@@ -133,9 +133,15 @@ test('a preset for the other kind of data falls back to that kind\'s default, vi
   assert.deepEqual(asked.errors, [{ field: 'model', message: 'lenet5 is not a model for 2-D points' }]);
   assert.equal(asked.state.model, 'mlp-2d');
   assert.equal(asked.state.layers, 'linear.24_tanh_linear.24_tanh_linear.2');
-  const unasked = parseHash('data=circles');  // the default model is an image CNN: replaced without a word
-  assert.deepEqual(unasked.errors, []);
+  const unasked = parseHash('data=circles&lr=-1');  // the default model is an image CNN: replaced without a word
+  assert.deepEqual(unasked.errors.map((e) => e.field), ['learningRate']);
   assert.equal(unasked.state.model, 'mlp-2d');
+  // Settings the link leaves out (or gets wrong) are the ones for 2-D points.
+  assert.deepEqual([unasked.state.epochs, unasked.state.learningRate, unasked.state.batchSize], [100, 0.03, 16]);
+  assert.equal(parseHash('data=circles&epochs=7').state.epochs, 7);
+  // For images those are the schema's defaults.
+  const { epochs, learningRate, batchSize } = DEFAULTS;
+  assert.deepEqual(KIND_SETTINGS.image, { epochs, learningRate, batchSize });
   const back = parseHash('data=mnist&model=hidden-4');
   assert.equal(back.state.model, 'small-cnn');
   assert.match(back.errors[0].message, /hidden-4 is not a model for images/);
