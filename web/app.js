@@ -6,7 +6,7 @@
 // `?engine=off` in the address leaves the worker out (the view tests render data themselves).
 import { ui } from './ui.js';
 import { LayerEditor } from './views/layer-editor.js';
-import { PRESETS } from './state.js';
+import { presetsFor, presetLayers, dataKind, KIND_SETTINGS } from './state.js';
 import { el } from './views/dom.js';
 import { enableIsolationIfNeeded } from './coi.js';
 
@@ -80,12 +80,25 @@ const handlers = {
   },
   data(m) {
     app.classNames = m.classNames?.length ? m.classNames : null;
-    byId('data-status').textContent = `${m.name}: ${m.classes} classes, samples ${m.sampleShape.join('×')}.`;
+    app.firstSample = null;
+    byId('data-status').textContent = m.kind === 'points'
+      ? `${m.name}: ${m.classes} classes, each point has ${m.sampleShape.join('×')} inputs.`
+      : `${m.name}: ${m.classes} classes, samples ${m.sampleShape.join('×')}.`;
+    const names = app.classNames ?? Array.from({ length: m.classes }, (_, k) => String(k));
+    views.saliency.setClassNames(names);
+    views.classImages.setClassNames(names);
+    views.classImages.reset();
   },
+  points(m) { views.boundary.setPoints(m); },
+  boundary(m) { views.boundary.render(m); },
+  highlight(m) { views.boundary.highlight(m); },
   samples(m) {
     views.gallery.render(m);
     app.firstSample = { data: m.images.slice(0, m.shape[0] * m.shape[1]), shape: m.shape };
-    if (!app.lastDigit) views.receptiveField.render({ image: app.firstSample });
+    if (!app.lastDigit) {
+      views.receptiveField.render({ image: app.firstSample });
+      requestSaliency();
+    }
   },
   summary(m) {
     editor.setSummary(m.summary);
@@ -109,11 +122,19 @@ const handlers = {
     app.epochs = [];
     views.curves.render({ epochCount: ui.state.epochs });
     views.progress.render(null);
+    views.classImages.reset();
+    views.boundary.highlight(null);
+    // A new model: the last run's confusion matrix and its examples no longer describe it.
+    byId('confusion-view').replaceChildren(el('p', { class: 'view-note' }, 'Available after the first epoch.'));
+    byId('confusion-examples').replaceChildren();
     if (app.lastDigit) send({ type: 'predict', pixels: app.lastDigit.slice() });
+    requestSaliency();
   },
   status(m) {
+    const stopped = app.status === 'training' && m.status !== 'training';
     app.status = m.status;
     updateButtons();
+    if (stopped) requestSaliency();  // the weights changed since the last map
   },
   progress(m) {
     app.log.push(m);
@@ -124,6 +145,7 @@ const handlers = {
     app.epochs.push(m);
     views.curves.addEpoch(m);
     if (app.lastDigit) send({ type: 'predict', pixels: app.lastDigit.slice() });
+    if (ui.dataKind === 'image') requestSaliency();
   },
   finished() {
     const last = app.epochs[app.epochs.length - 1];
@@ -133,6 +155,7 @@ const handlers = {
   confusion(m) { views.confusion.render({ ...m, classNames: app.classNames ?? undefined }); },
   examples(m) { views.confusionExamples.render(m); },
   filters(m) {
+    showFilterChoices(m.choices ?? [], m.layerIndex);
     if (!m.data) {
       byId('filters-view').replaceChildren(el('p', { class: 'view-note' }, `No filters to show: ${m.note}.`));
       return;
@@ -142,14 +165,19 @@ const handlers = {
   histograms(m) { views.histograms.render(m.list); },
   activations(m) { views.activations.render(m.list); },
   prediction(m) { views.probabilities.render(m); },
-  maps(m) { if (m.kind === 'effectiveReceptiveField') views.receptiveField.render({ map: { shape: m.shape, data: m.data } }); },
+  maps(m) {
+    if (m.kind === 'effectiveReceptiveField') views.receptiveField.render({ map: { shape: m.shape, data: m.data } });
+    else if (m.kind === 'saliency') views.saliency.render({ map: m });
+    else if (m.kind === 'classImage') views.classImages.render(m);
+  },
+  classImagesStart(m) { views.classImages.start(m.total, m.steps); },
   evaluation(m) {
     showMessage(`Model evaluated on the validation set: accuracy ${(m.accuracy * 100).toFixed(1)}%, loss ${m.loss.toFixed(3)} (${m.samples} samples).`, 'notice');
   },
   saved(m) { onSaved(m); },
   modelLoaded(m) {
     if (m.layers) {
-      const preset = Object.entries(PRESETS).find(([, layers]) => layers === m.layers)?.[0];
+      const preset = presetsFor(ui.state.dataset).find((name) => presetLayers(name, ui.state.dataset) === m.layers);
       if (preset) ui.set('model', preset);
       else {
         ui.set('model', 'custom');
@@ -160,7 +188,8 @@ const handlers = {
   },
   notice(m) { showMessage(m.message, 'notice'); },
   error(m) {
-    const where = { data: 'Data', idx: 'IDX files', load: 'Loading the model', training: 'Training', predict: 'Prediction' }[m.context];
+    const where = { data: 'Data', idx: 'IDX files', load: 'Loading the model', training: 'Training', predict: 'Prediction',
+      start: 'Start', reset: 'Reset', classImage: 'Class image', maps: 'Saliency or receptive field' }[m.context];
     showMessage(where ? `${where}: ${m.message}` : m.message);
     if (m.context === 'idx') byId('data-status').textContent = `Not loaded: ${m.message}`;
   },
@@ -236,17 +265,43 @@ function requestReceptiveField() {
     row: app.rf.unit.row, col: app.rf.unit.col, pixels: image.slice() });
 }
 
+/** Saliency of the drawn digit (or the first training example) for the class the view asks for. */
+function requestSaliency() {
+  const image = app.lastDigit ? { data: app.lastDigit, shape: [28, 28] } : app.firstSample;
+  if (!image || !app.build?.introspection || ui.dataKind !== 'image') return;
+  views.saliency.render({ image, source: app.lastDigit ? 'drawn digit' : 'first training example' });
+  send({ type: 'maps', kind: 'saliency', classIndex: views.saliency.classIndex, pixels: image.data.slice() });
+}
+
+/** The filter view's layer menu: the layers whose weights are images, as the worker lists them. */
+function showFilterChoices(choices, chosen) {
+  const select = byId('filters-layer');
+  const options = choices.map((c) => el('option', { value: String(c.layer) },
+    `${c.name}${c.kind === 'linear' ? ' (units as images)' : ''}`));
+  if (options.length === 0) options.push(el('option', { value: '' }, 'none'));
+  select.replaceChildren(...options);
+  select.disabled = choices.length < 2;
+  if (chosen !== undefined) select.value = String(chosen);
+}
+
 function bindViews() {
+  byId('filters-layer').addEventListener('input', (event) => {
+    send({ type: 'filterLayer', layer: event.target.value === '' ? null : Number(event.target.value) });
+  });
+  document.addEventListener('saliencyclass', () => requestSaliency());
+  document.addEventListener('classimages', () => send({ type: 'classImages' }));
   document.addEventListener('digit', (event) => {
     const { pixels, empty } = event.detail;
     app.lastDigit = empty ? null : pixels;
     if (empty) {
       views.probabilities.render(null);
       if (app.firstSample) views.receptiveField.render({ image: app.firstSample });
+      requestSaliency();
       return;
     }
     views.receptiveField.render({ image: { data: pixels, shape: [28, 28] } });
     send({ type: 'predict', pixels: pixels.slice() });
+    requestSaliency();
     if (app.build && !app.build.introspection && !app.noActivationsShown) {
       app.noActivationsShown = true;
       byId('activations-view').replaceChildren(el('p', { class: 'view-note' },
@@ -404,7 +459,18 @@ function exportLog() {
 
 // ---- start -------------------------------------------------------------------------------------
 
+let shownKind = ui.dataKind;
 ui.onStateChange((state, field) => {
+  const kind = dataKind(state.dataset);
+  if (kind !== shownKind) {
+    shownKind = kind;
+    const { epochs, learningRate, batchSize } = KIND_SETTINGS[kind];
+    if (field === 'dataset') {
+      const modelName = byId('model').selectedOptions[0]?.textContent ?? state.model;
+      showMessage(`${kind === 'points' ? '2-D points' : 'Images'}: model "${modelName}", and settings that suit this data: ` +
+        `${epochs} epochs, learning rate ${learningRate}, batch size ${batchSize}.`, 'notice');
+    }
+  }
   editor.render(state.layers);
   if (field === 'epochs' && app.status === 'idle') views.curves.render({ epochCount: state.epochs });
   send({ type: 'state', state, field });

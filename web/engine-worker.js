@@ -2,13 +2,24 @@
 // data, the model and the trainer. The page never trains; it sends commands and draws what this
 // worker posts (message shapes: web/protocol.md). Training runs in chunks of a few batches sized
 // to take ~75 ms, with a setTimeout(0) between chunks so pause, step and learning-rate messages
-// are handled while training. Every failure is posted as {type: 'error', message}.
+// are handled while training. 2-D point sets train in a fraction of a second, so there a chunk is
+// one epoch and chunks are paced POINTS_TICK_MS apart: the decision boundary forms visibly.
+// Views that cost more than a progress line (boundary grid, histograms, filters, confusion) are
+// posted at most every LIVE_MS / VIEWS_MS / IMAGE_VIEWS_MS while training, and always when a run
+// stops.
+// Every failure is posted as {type: 'error', message}.
 //
 // A classic worker (not type: 'module'): the loader in bindings/wasmgrad.js uses importScripts for
 // the Emscripten factory, which module workers do not have; the ES modules come in by import().
 'use strict';
 
 const CHUNK_TARGET_MS = 75;
+const POINTS_TICK_MS = 25;     // 2-D points: at most one epoch per tick, ~40 epochs a second
+const LIVE_MS = 120;           // decision boundary while training
+const VIEWS_MS = 400;          // histograms, filters, confusion matrix while training 2-D points
+const IMAGE_VIEWS_MS = 2000;   // histograms and filters within a long image epoch (CNNs: ~15 s)
+const BOUNDARY_RESOLUTION = 80;  // grid cells per side of the decision-boundary image
+const CLASS_IMAGE_STEPS = 100;
 const MAX_FILTERS = 32;        // tiles in the filters view
 const HISTOGRAM_BINS = 40;
 const EXAMPLES_PER_CELL = 24;
@@ -17,8 +28,12 @@ const VALIDATION_FRACTION = 0.15;  // for uploaded IDX sets that come without a 
 
 let api = null;        // {load, ...} from bindings/wasmgrad.js
 let engine = null;
+let stateModule = null;  // web/state.js (dataset kinds)
 let state = null;      // the page's state object (web/state.js)
-const data = { name: null, train: null, validation: null, classNames: null };
+// key: what the data were made from (dataKey); grid: the decision-boundary inputs for 2-D points.
+const data = { key: null, kind: 'image', name: null, train: null, validation: null, classNames: null, grid: null };
+let filterLayer = null;  // layer index the filters view asks for; null = the first with filters
+const live = { boundary: 0, views: 0, confusion: null };  // last post times; the latest unposted confusion
 let model = null;      // the model being shown and trained
 let trainer = null;    // null until training starts (or after a reset / settings change)
 let trainerSettingsKey = null;
@@ -60,6 +75,10 @@ async function handle(message) {
     case 'load': return loadModelBytes(message.bytes);
     case 'idx': return loadIdx(message.files);
     case 'maps': return postMaps(message);
+    case 'classImages': return classImages(message.steps ?? CLASS_IMAGE_STEPS);
+    case 'filterLayer':
+      filterLayer = Number.isInteger(message.layer) ? message.layer : null;
+      return model && postFilters();
     default: throw new Error(`engine worker: unknown command "${String(message.type)}"`);
   }
 }
@@ -69,6 +88,7 @@ async function handle(message) {
 async function init({ threads }) {
   if (self.crossOriginIsolated && threads !== false) await startPthreadsFromBlob();
   api = await import('../bindings/wasmgrad.js');
+  stateModule = await import('./state.js');
   engine = await api.load(threads === false ? { threads: false } : {});
   introspect = findIntrospection();
   // Without isolation a browser has no SharedArrayBuffer: the root cause a lecturer can fix.
@@ -109,8 +129,23 @@ function findIntrospection() {
   }
 }
 
-async function loadDataset(name) {
-  if (name === 'mnist') {
+const isPoints = () => data.kind === 'points';
+/** What the data are made from: a toy set's name, size, noise and seed; an image set's name. */
+const dataKey = (s) => (stateModule.dataKind(s.dataset) === 'points'
+  ? JSON.stringify([s.dataset, s.toySamples, s.toyNoise, s.seed]) : s.dataset);
+
+async function loadDataset(s) {
+  const name = s.dataset;
+  data.key = dataKey(s);
+  if (stateModule.dataKind(name) === 'points') {
+    // Validation: a quarter as many points from the same distribution with another seed.
+    const options = { n: s.toySamples, noise: s.toyNoise, seed: s.seed };
+    const train = engine.toyDataset(name, options);
+    const validation = engine.toyDataset(name, { ...options, n: Math.max(20, Math.round(s.toySamples / 4)),
+      seed: (s.seed + 1_000_003) % 2_147_483_648 });
+    replaceData(`${name} (${train.size} training and ${validation.size} validation points, noise ${s.toyNoise})`,
+      train, validation, 'points');
+  } else if (name === 'mnist') {
     const digits = await engine.digits();
     replaceData('MNIST digits (bundled: 8,000 train, 2,000 test)', digits.train, digits.test);
   } else if (name === 'fashion-mnist') {
@@ -121,12 +156,16 @@ async function loadDataset(name) {
   }
 }
 
-function replaceData(name, train, validation) {
+function replaceData(name, train, validation, kind = 'image') {
   data.train?.dispose();
   data.validation?.dispose();
-  Object.assign(data, { name, train, validation, classNames: train.classNames });
-  post({ type: 'data', name, train: train.size, validation: validation.size, sampleShape: train.sampleShape,
+  Object.assign(data, { name, train, validation, classNames: train.classNames, kind, grid: null });
+  post({ type: 'data', name, kind, train: train.size, validation: validation.size, sampleShape: train.sampleShape,
     classes: train.numClasses, classNames: train.classNames });
+  if (kind === 'points') {
+    postPoints();
+    return;
+  }
   const count = Math.min(GALLERY_SIZE, train.size);
   const images = train.inputs(0, count);
   const [h, w] = train.sampleShape.slice(-2);
@@ -136,6 +175,7 @@ function replaceData(name, train, validation) {
 /** files: [{name, bytes: ArrayBuffer}]: one images + labels pair, or two (train and test/t10k). */
 async function loadIdx(files) {
   const pairs = pairIdxFiles(files);
+  data.key = null;  // uploaded: a later change of the dataset menu loads that set again
   const make = (pair, label) => engine.idxDataset(new Uint8Array(pair.images.bytes), new Uint8Array(pair.labels.bytes),
     { name: label }).catch((error) => {
     throw new Error(`${pair.images.name} + ${pair.labels.name}: ${error.message}`);
@@ -218,15 +258,19 @@ function layersFromSpec(spec) {
 
 /**
  * The engine's layer summary in web/protocol.md's form. The engine's receptiveField.start is the
- * centre of unit 0; the protocol's is its top-left input pixel. Vector outputs (flatten, linear)
- * see the whole input: null there.
+ * centre of unit 0 (engine/nn/layer.h: 0.5 for a 2x2 pool); the protocol's `start` is the top-left
+ * input pixel unit 0 sees, the edge of the region the page outlines: start = centre - (size - 1) / 2,
+ * an integer (an even size has a half-pixel centre). The same conversion as the engine's
+ * theoretical_receptive_field (engine/introspect/saliency.h). Vector outputs (flatten, linear) see
+ * the whole input: null there.
  */
 function protocolSummary(summary) {
   return summary.map((layer) => {
     const rf = layer.receptiveField;
     const spatial = layer.outputShape.length === 3 && rf;
     return { ...layer,
-      receptiveField: spatial ? { size: rf.size, jump: rf.jump, start: Math.round(rf.start - (rf.size - 1) / 2) } : null };
+      receptiveField: spatial
+        ? { size: rf.size, jump: rf.jump, start: Math.round(rf.start - (rf.size - 1) / 2) } : null };
   });
 }
 
@@ -240,18 +284,35 @@ function trainSettings(s) {
     schedule: { type: s.schedule, totalEpochs: s.epochs, stepSize: Math.max(1, Math.ceil(s.epochs / 3)), gamma: s.schedule === 'exponential' ? 0.7 : 0.1 },
   };
   if (s.optimizer === 'momentum' || s.optimizer === 'nesterov') settings.momentum = 0.9;
-  if (s.augmentation.length) {
+  if (s.augmentation.length && !isPoints()) {  // shifts and rotations are for images
     settings.augment = { maxShift: s.augmentation.includes('translate') ? 2 : 0,
       maxRotation: s.augmentation.includes('rotate') ? 10 : 0, noise: s.augmentation.includes('noise') ? 0.05 : 0 };
   }
   return settings;
 }
 
+/**
+ * The engine numbers layers from 0 in its errors ("... at layer 2 (conv2d)"); the page numbers
+ * them from 1 (layer table, editor rows, web/state.js's parse errors). One place translates.
+ */
+function oneBasedLayers(message) {
+  return String(message).replace(/\blayer (\d+)\b/g, (_, index) => `layer ${Number(index) + 1}`);
+}
+
+/** engine.model for the page's state; an invalid spec throws with the page's layer numbers. */
+function buildModel(s) {
+  try {
+    return engine.model(specFromState(s, inputShape()));
+  } catch (error) {
+    throw new Error(oneBasedLayers(error.message));
+  }
+}
+
 /** Summary for the model editor, without touching the model being trained. */
 function describe(s) {
   let preview;
   try {
-    preview = engine.model(specFromState(s, inputShape()));
+    preview = buildModel(s);
   } catch (error) {
     post({ type: 'summaryError', message: error.message, layers: s.layers });
     return;
@@ -264,10 +325,10 @@ async function setState(next, field) {
   const previous = state;
   state = next;
   if (!engine) return;
-  if (!data.train || previous?.dataset !== next.dataset) {
+  if (!data.train || (dataKey(next) !== data.key && (data.key !== null || previous?.dataset !== next.dataset))) {
     setRunning(false);
     try {
-      await loadDataset(next.dataset);
+      await loadDataset(next);
     } catch (error) {
       postError(error, 'data');
       if (!data.train) return;
@@ -282,7 +343,7 @@ async function setState(next, field) {
   // next run starts (or now, when nothing has been trained yet).
   let candidate;
   try {
-    candidate = engine.model(specFromState(next, inputShape()));
+    candidate = buildModel(next);
   } catch (error) {
     post({ type: 'summaryError', message: error.message, layers: next.layers });
     return;
@@ -308,7 +369,7 @@ function rebuildAfterDataChange() {
   if (!state) return;
   let candidate;
   try {
-    candidate = engine.model(specFromState(state, inputShape()));
+    candidate = buildModel(state);
   } catch (error) {
     post({ type: 'summaryError', message: error.message, layers: state.layers });
     return;
@@ -321,25 +382,30 @@ function replaceModel(next, { keepHistory = false } = {}) {
   dropTrainer();
   model?.dispose();
   model = next;
+  live.confusion = null;
   if (!keepHistory) post({ type: 'reset' });
   postModelViews();
 }
 
 function postModelViews() {
   post({ type: 'summary', summary: protocolSummary(model.summary), layers: state?.layers ?? null });
+  live.views = performance.now();
   postFilters();
   postHistograms();
+  if (isPoints()) postBoundary();
 }
 
 const settingsKey = (s) => JSON.stringify(trainSettings({ ...s, learningRate: 0 }));
 const hasTrained = () => Boolean(trainer && (trainer.epoch > 0 || lastProgress?.batch > 0));
 let lastProgress = null;
+let lastEpochEnd = null;
 
 function dropTrainer() {
   trainer?.dispose();
   trainer = null;
   trainerSettingsKey = null;
   lastProgress = null;
+  lastEpochEnd = null;
 }
 
 function ensureTrainer() {
@@ -364,8 +430,7 @@ function setRunning(on) {
 async function start() {
   // Start: a fresh model with the current settings (Resume continues instead).
   setRunning(false);
-  const fresh = engine.model(specFromState(state, inputShape()));
-  replaceModel(fresh);
+  replaceModel(buildModel(state));
   ensureTrainer();
   runLoop();
 }
@@ -381,8 +446,7 @@ async function resume() {
 
 async function reset() {
   setRunning(false);
-  const fresh = engine.model(specFromState(state, inputShape()));
-  replaceModel(fresh);
+  replaceModel(buildModel(state));
   setRunning(false);
 }
 
@@ -390,6 +454,7 @@ async function singleStep() {
   setRunning(false);
   ensureTrainer();
   trainChunk(1);
+  postLiveViews(true);
   setRunning(false);
 }
 
@@ -397,18 +462,28 @@ function runLoop() {
   setRunning(true);
   if (loopActive) return;
   loopActive = true;
+  const next = (delay) => {
+    queue = queue.then(() => new Promise((resolve) => setTimeout(() => { resolve(); tick(); }, delay)));
+  };
   const tick = () => {
-    if (!running) {
+    if (!running) {  // paused: show where training stopped
       loopActive = false;
+      if (model && trainer) postLiveViews(true);
       return;
     }
+    let wait = 0;
     try {
       const started = performance.now();
-      const done = trainChunk(chunk);
+      // 2-D points: one whole epoch per tick (the trainer stops at the epoch's end).
+      const done = trainChunk(isPoints() ? 1_000_000 : chunk);
       const elapsed = performance.now() - started;
-      // Aim each chunk at ~75 ms: enough work per message, short enough for pause to feel instant.
-      const ideal = chunk * CHUNK_TARGET_MS / Math.max(elapsed, 1);
-      chunk = Math.max(1, Math.min(500, Math.round(0.5 * chunk + 0.5 * ideal)));
+      if (isPoints()) {
+        wait = Math.max(0, POINTS_TICK_MS - elapsed);
+      } else {
+        // Aim each chunk at ~75 ms: enough work per message, short enough for pause to feel instant.
+        const ideal = chunk * CHUNK_TARGET_MS / Math.max(elapsed, 1);
+        chunk = Math.max(1, Math.min(500, Math.round(0.5 * chunk + 0.5 * ideal)));
+      }
       if (done) {
         loopActive = false;
         setRunning(false);
@@ -422,9 +497,9 @@ function runLoop() {
       return;
     }
     // Yield through the message queue so pause / learning-rate messages run between chunks.
-    queue = queue.then(() => new Promise((resolve) => setTimeout(() => { resolve(); tick(); }, 0)));
+    next(wait);
   };
-  queue = queue.then(() => new Promise((resolve) => setTimeout(() => { resolve(); tick(); }, 0)));
+  next(0);
 }
 
 /** Train up to `batches` batches; posts progress (and epoch results). Returns true when the run is over. */
@@ -439,40 +514,88 @@ function trainChunk(batches) {
     samplesPerSecond, loss: progress.loss, accuracy: progress.accuracy, learningRate: progress.learningRate,
     lastBatchLoss: progress.lastBatchLoss, gradNorm: progress.gradNorm,
     etaSeconds: samplesPerSecond > 0 ? remainingBatches * settings.batchSize / samplesPerSecond : NaN });
-  if (!progress.epochDone) return false;
+  if (!progress.epochDone) {
+    postLiveViews(false);
+    return false;
+  }
   const result = trainer.trainEpoch();
+  lastEpochEnd = result;
   const v = result.validation;
   post({ type: 'epochEnd', epoch: result.epoch, trainLoss: result.trainLoss, trainAccuracy: result.trainAccuracy,
     validationLoss: v ? v.loss : NaN, validationAccuracy: v ? v.accuracy : NaN, seconds: result.seconds,
     stop: result.stop, stopReason: result.stopReason });
-  if (v) post({ type: 'confusion', classes: v.classes, matrix: v.confusion, classNames: data.classNames }, [v.confusion.buffer]);
+  if (v) live.confusion = { classes: v.classes, matrix: v.confusion };
+  const over = trainer.finished || result.stop;
+  // Images: an epoch takes seconds, so every epoch end refreshes the views. Points: throttled.
+  postLiveViews(over || !isPoints());
+  return over;
+}
+
+/**
+ * The views that cost more than a progress line: the decision boundary (2-D points) at most every
+ * LIVE_MS, histograms, filters and the latest confusion matrix at most every VIEWS_MS (2-D points)
+ * or IMAGE_VIEWS_MS (within an image epoch); `force` posts them all now (a run stopped, a step,
+ * an image epoch's end).
+ */
+function postLiveViews(force) {
+  const now = performance.now();
+  if (isPoints() && (force || now - live.boundary >= LIVE_MS)) postBoundary();
+  if (!force && now - live.views < (isPoints() ? VIEWS_MS : IMAGE_VIEWS_MS)) return;
+  live.views = now;
+  if (live.confusion) {
+    const { classes, matrix } = live.confusion;
+    live.confusion = null;
+    post({ type: 'confusion', classes, matrix, classNames: data.classNames }, [matrix.buffer]);
+  }
   postFilters();
   postHistograms();
-  return trainer.finished || result.stop;
 }
 
 // ---- views -----------------------------------------------------------------------------------
 
-/** First-layer filters: a conv layer's kernels, or a linear layer's rows shown as input images. */
-function postFilters() {
-  const first = model.parameters()[0];
-  if (!first) return;
+/**
+ * Layers whose weights can be drawn as images: every conv layer ([K, C, KH, KW], C = the input
+ * channels of that layer), and a linear layer that sees the input image itself (only flatten or
+ * dropout before it: each unit's weights as an image of the input's shape).
+ */
+function filterChoices() {
   const input = model.inputShape;
-  let shape;
-  if (first.shape.length === 4) {
-    shape = first.shape;
-  } else if (first.shape.length === 2 && input.length === 3 && first.shape[1] === input[0] * input[1] * input[2]) {
-    shape = [first.shape[0], input[0], input[1], input[2]];  // each hidden unit's weights as an image
-  } else {
-    post({ type: 'filters', layer: null, shape: null, data: null,
-      note: `the first layer (${first.name}, ${first.shape.join('×')}) has no image-shaped weights` });
+  if (input.length !== 3) return [];
+  const choices = [];
+  let onImage = true;  // the layer's input is still the raw image, perhaps flattened
+  model.summary.forEach((layer, index) => {
+    if (layer.type === 'conv2d') choices.push({ layer: index, name: layer.name, kind: 'conv' });
+    else if ((layer.type === 'linear' || layer.type === 'dense') && onImage) choices.push({ layer: index, name: layer.name, kind: 'linear' });
+    if (layer.type !== 'flatten' && layer.type !== 'dropout') onImage = false;
+  });
+  return choices;
+}
+
+/** The filters of the chosen layer (web/protocol.md `filters`), with the layers one can choose. */
+function postFilters() {
+  const choices = filterChoices();
+  const chosen = choices.find((c) => c.layer === filterLayer) ?? choices[0];
+  if (!chosen) {
+    post({ type: 'filters', layer: null, shape: null, data: null, choices,
+      note: isPoints() ? 'the inputs are 2-D points, not images' : 'no layer of this model has image-shaped weights' });
     return;
+  }
+  let shape;
+  let weights;
+  if (chosen.kind === 'conv' && introspect) {
+    const f = model.filters(chosen.layer);
+    shape = f.shape;
+    weights = f.data;
+  } else {
+    const parameter = model.parameters().find((p) => p.name === `${chosen.name}.weight`);
+    weights = parameter.data;
+    shape = chosen.kind === 'conv' ? parameter.shape : [parameter.shape[0], ...model.inputShape];
   }
   const count = Math.min(shape[0], MAX_FILTERS);
   const perFilter = shape[1] * shape[2] * shape[3];
-  const values = first.data.slice(0, count * perFilter);
-  post({ type: 'filters', layer: first.name.split('.')[0], shape: [count, shape[1], shape[2], shape[3]], data: values,
-    total: shape[0] }, [values.buffer]);
+  const values = weights.slice(0, count * perFilter);
+  post({ type: 'filters', layer: chosen.name, layerIndex: chosen.layer, shape: [count, shape[1], shape[2], shape[3]],
+    data: values, total: shape[0], choices }, [values.buffer]);
 }
 
 /** Weight and gradient histograms per layer, from the engine (engine/introspect/histograms.h). */
@@ -503,8 +626,62 @@ function histogram(layer, name, kind, values) {
   return { layer, name, kind, min, max, counts };
 }
 
+// ---- 2-D points: the data and the decision boundary ---------------------------------------------
+
+/**
+ * The training points, and the square region of the plane the boundary covers: the points'
+ * bounding box grown by 15% around its centre, equal scale on both axes (circles stay round).
+ */
+function postPoints() {
+  const x = data.train.inputs(0, data.train.size);
+  let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
+  for (let i = 0; i < x.length; i += 2) {
+    xMin = Math.min(xMin, x[i]); xMax = Math.max(xMax, x[i]);
+    yMin = Math.min(yMin, x[i + 1]); yMax = Math.max(yMax, x[i + 1]);
+  }
+  const half = Math.max(xMax - xMin, yMax - yMin, 1e-3) * 0.575;
+  const cx = (xMin + xMax) / 2, cy = (yMin + yMax) / 2;
+  const extent = { xMin: cx - half, xMax: cx + half, yMin: cy - half, yMax: cy + half };
+  // Cell centres, row 0 at the top (yMax): the order the view paints them in.
+  const g = BOUNDARY_RESOLUTION;
+  const inputs = new Float32Array(2 * g * g);
+  for (let r = 0; r < g; r++) {
+    for (let c = 0; c < g; c++) {
+      inputs[2 * (r * g + c)] = extent.xMin + ((c + 0.5) / g) * (extent.xMax - extent.xMin);
+      inputs[2 * (r * g + c) + 1] = extent.yMax - ((r + 0.5) / g) * (extent.yMax - extent.yMin);
+    }
+  }
+  data.grid = { extent, inputs };
+  const labels = data.train.labels();
+  post({ type: 'points', x, labels, classes: data.train.numClasses, classNames: data.classNames, extent, name: data.name },
+    [x.buffer, labels.buffer]);
+}
+
+/** The model's class and its probability at every grid cell (web/protocol.md `boundary`). */
+function postBoundary() {
+  live.boundary = performance.now();
+  if (!model || !data.grid || model.inputShape.join() !== '2') return;
+  const cells = BOUNDARY_RESOLUTION * BOUNDARY_RESOLUTION;
+  const probabilities = model.predict(data.grid.inputs, cells);
+  const classes = probabilities.length / cells;
+  const predicted = new Uint8Array(cells);
+  const confidence = new Float32Array(cells);
+  for (let i = 0; i < cells; i++) {
+    let best = 0;
+    for (let k = 1; k < classes; k++) if (probabilities[i * classes + k] > probabilities[i * classes + best]) best = k;
+    predicted[i] = best;
+    confidence[i] = probabilities[i * classes + best];
+  }
+  post({ type: 'boundary', extent: data.grid.extent, resolution: BOUNDARY_RESOLUTION, predicted, confidence, classes,
+    epoch: lastEpochEnd?.epoch ?? 0, batch: lastProgress?.batch ?? 0,
+    accuracy: lastEpochEnd ? lastEpochEnd.trainAccuracy : lastProgress ? lastProgress.accuracy : NaN },
+  [predicted.buffer, confidence.buffer]);
+}
+
+// ---- seeing inside an image model --------------------------------------------------------------
+
 function predict(pixels) {
-  if (!model) return;
+  if (!model || isPoints()) return;
   const probabilities = model.predict(pixels, 1);
   post({ type: 'prediction', probabilities }, [probabilities.buffer]);
   if (introspect?.activations) postActivations(pixels);
@@ -521,10 +698,33 @@ function postMaps({ kind, layer, channel, row, col, pixels, classIndex }) {
     post({ type: 'notice', message: `This engine build has no ${kind} yet.` });
     return;
   }
-  const map = kind === 'classImage' ? model.classImage(classIndex) :
+  if (!model || isPoints()) return;
+  const map = kind === 'classImage' ? { ...model.classImage(classIndex, { steps: CLASS_IMAGE_STEPS }), classIndex } :
     kind === 'saliency' ? model.saliency(pixels, classIndex ?? -1) :
       model.effectiveReceptiveField(pixels, { layer, channel, row, col });
   post({ type: 'maps', kind, ...map }, [map.data.buffer]);
+}
+
+/**
+ * "What does class k look like" for every class, one class per queued task, so pause, steps and
+ * other requests interleave and the page fills the tiles in as they come.
+ */
+function classImages(steps) {
+  if (!introspect?.classImage) {
+    post({ type: 'notice', message: 'This engine build has no class images yet.' });
+    return;
+  }
+  if (!model || isPoints() || model.inputShape.length !== 3) return;
+  const target = model;
+  const classes = model.outputShape[0];
+  post({ type: 'classImagesStart', total: classes, steps });
+  for (let k = 0; k < classes; k++) {
+    queue = queue.then(() => {
+      if (model !== target) return;  // replaced meanwhile: its images would describe another model
+      const image = model.classImage(k, { steps });
+      post({ type: 'maps', kind: 'classImage', classIndex: k, ...image }, [image.data.buffer]);
+    }).catch((error) => postError(error, 'classImage'));
+  }
 }
 
 function evaluateValidation() {
@@ -539,11 +739,25 @@ function evaluateValidation() {
   }
 }
 
-/** The validation examples of one confusion-matrix cell. */
+/** The validation examples of one confusion-matrix cell (for 2-D points: the points, to ring). */
 function examples(trueClass, predictedClass) {
   const set = data.validation;
   const labels = set.labels();
   const perSample = set.sampleShape.reduce((a, b) => a * b, 1);
+  const names = data.classNames ?? [];
+  const cell = `true ${names[trueClass] ?? trueClass} → predicted ${names[predictedClass] ?? predictedClass}`;
+  if (isPoints()) {
+    const inputs = set.inputs(0, set.size);
+    const predicted = model.classify(inputs, set.size);
+    const picked = [];
+    for (let i = 0; i < set.size; i++) {
+      if (labels[i] === trueClass && predicted[i] === predictedClass) picked.push(inputs[2 * i], inputs[2 * i + 1]);
+    }
+    const x = Float32Array.from(picked);
+    const count = x.length / 2;
+    post({ type: 'highlight', x, title: `${cell}: ${count ? `${count} validation point${count === 1 ? '' : 's'}` : 'none'}` }, [x.buffer]);
+    return;
+  }
   const [h, w] = set.sampleShape.slice(-2);
   const picked = [];
   const block = 256;
@@ -559,8 +773,7 @@ function examples(trueClass, predictedClass) {
   }
   const images = new Float32Array(picked.length * h * w);
   picked.forEach((image, i) => images.set(image, i * h * w));
-  const names = data.classNames ?? [];
-  const title = `true ${names[trueClass] ?? trueClass} → predicted ${names[predictedClass] ?? predictedClass}: ` +
+  const title = `${cell}: ` +
     (picked.length ? `${picked.length} example${picked.length === 1 ? '' : 's'}${picked.length === EXAMPLES_PER_CELL ? ' (first)' : ''}` : 'none');
   post({ type: 'examples', images, labels: new Array(picked.length).fill(trueClass),
     predictions: new Array(picked.length).fill(predictedClass), shape: [h, w], title }, [images.buffer]);

@@ -30,7 +30,25 @@ export const LAYER_TYPES = Object.freeze({
 
 const MAX_LAYERS = 24;
 
-/** Named architectures; 'custom' means the layer list in state.layers. */
+/**
+ * The data sets: images (28x28 digits or clothes, 10 classes) or 2-D points from the engine's toy
+ * sets (engine/data/toy.h; inputs [2], `classes` labels). The kind decides which presets and
+ * which views make sense.
+ */
+export const DATASETS = Object.freeze({
+  mnist: { kind: 'image', classes: 10 },
+  'fashion-mnist': { kind: 'image', classes: 10 },
+  xor: { kind: 'points', classes: 2 },
+  circles: { kind: 'points', classes: 2 },
+  moons: { kind: 'points', classes: 2 },
+  spirals: { kind: 'points', classes: 2 },
+  blobs: { kind: 'points', classes: 3 },
+});
+
+/** 'image' or 'points' for a dataset name of the schema. */
+export const dataKind = (dataset) => (DATASETS[dataset]?.kind === 'points' ? 'points' : 'image');
+
+/** Named architectures for image data; 'custom' means the layer list in state.layers. */
 export const PRESETS = Object.freeze({
   // LeNet-5 as the lectures tabulate it (SEEDS.md).
   lenet5: 'conv.20.5.1.2_relu_maxpool.2.2_conv.50.5.1.2_relu_maxpool.2.2_flatten_linear.500_relu_linear.10',
@@ -39,14 +57,53 @@ export const PRESETS = Object.freeze({
   linear: 'flatten_linear.10',
 });
 
+/** Named architectures for 2-D points: MLPs with 2 inputs and one output per class. */
+export const POINT_PRESETS = Object.freeze({
+  'mlp-2d': (classes) => `linear.24_tanh_linear.24_tanh_linear.${classes}`,
+  // The lecture's point: XOR is not linearly separable, one hidden layer solves it.
+  'hidden-4': (classes) => `linear.4_tanh_linear.${classes}`,
+  linear: (classes) => `linear.${classes}`,  // softmax regression: a straight boundary
+});
+
+/** The preset a kind of data starts with. */
+export const DEFAULT_MODEL = Object.freeze({ image: 'small-cnn', points: 'mlp-2d' });
+
+/**
+ * Training settings that suit each kind of data, applied (with the kind's default model) when the
+ * form switches kind: 2-D sets have a few hundred points, so many short epochs and a larger step.
+ */
+export const KIND_SETTINGS = Object.freeze({
+  image: Object.freeze({ epochs: 3, learningRate: 0.001, batchSize: 32 }),
+  points: Object.freeze({ epochs: 100, learningRate: 0.03, batchSize: 16 }),
+});
+
+/** The layer list of a preset for a dataset, or null when the preset is not for that kind of data. */
+export function presetLayers(model, dataset) {
+  if (dataKind(dataset) === 'points') {
+    return Object.hasOwn(POINT_PRESETS, model) ? POINT_PRESETS[model](DATASETS[dataset].classes) : null;
+  }
+  return Object.hasOwn(PRESETS, model) ? PRESETS[model] : null;
+}
+
+/** Preset names that fit a dataset's kind (the model menu shows only these, plus 'custom'). */
+export function presetsFor(dataset) {
+  return Object.keys(dataKind(dataset) === 'points' ? POINT_PRESETS : PRESETS);
+}
+
 /**
  * One entry per state field. `key` is the short name used in the URL hash.
  * Types: 'enum' (one of `values`), 'int' / 'number' (within [min, max]), 'flags' (subset of
  * `values`, comma separated in the URL), 'layers' (layer list, see parseLayers).
  */
 export const SCHEMA = Object.freeze({
-  dataset: { key: 'data', type: 'enum', values: ['mnist', 'fashion-mnist'], default: 'mnist' },
-  model: { key: 'model', type: 'enum', values: [...Object.keys(PRESETS), 'custom'], default: 'small-cnn' },
+  dataset: { key: 'data', type: 'enum', values: Object.keys(DATASETS), default: 'mnist' },
+  // 2-D point sets only: gaussian jitter (std, in input units) and the number of training points.
+  toyNoise: { key: 'noise', type: 'number', min: 0, max: 2, default: 0.1 },
+  toySamples: { key: 'n', type: 'int', min: 20, max: 5000, default: 400 },
+  model: {
+    key: 'model', type: 'enum', values: [...new Set([...Object.keys(PRESETS), ...Object.keys(POINT_PRESETS)]), 'custom'],
+    default: 'small-cnn',
+  },
   layers: { key: 'layers', type: 'layers', default: PRESETS['small-cnn'] },
   optimizer: {
     key: 'opt', type: 'enum', values: ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'], default: 'adam',
@@ -63,8 +120,8 @@ export const SCHEMA = Object.freeze({
   hidden: {
     key: 'hide',
     type: 'flags',
-    values: ['dataset', 'model', 'layers', 'optimizer', 'learningRate', 'schedule', 'batchSize', 'weightDecay',
-      'loss', 'epochs', 'seed', 'augmentation'],
+    values: ['dataset', 'toyNoise', 'toySamples', 'model', 'layers', 'optimizer', 'learningRate', 'schedule', 'batchSize',
+      'weightDecay', 'loss', 'epochs', 'seed', 'augmentation'],
     default: [],
   },
 });
@@ -160,14 +217,34 @@ export function validateState(input) {
   const state = defaultState();
   const errors = [];
   if (input === null || typeof input !== 'object') return { state, errors };
+  const given = new Set();
   for (const field of Object.keys(SCHEMA)) {
     if (!Object.hasOwn(input, field)) continue;
     const checked = validateField(field, input[field]);
     if (checked.error) errors.push({ field, message: checked.error });
-    else state[field] = checked.value;
+    else {
+      state[field] = checked.value;
+      given.add(field);
+    }
   }
-  // A preset fixes the layer list; only 'custom' keeps its own.
-  if (state.model !== 'custom') state.layers = PRESETS[state.model];
+  // Settings a link leaves out (or gets wrong) default to what suits its kind of data.
+  for (const [field, value] of Object.entries(KIND_SETTINGS[dataKind(state.dataset)])) {
+    if (!given.has(field)) state[field] = value;
+  }
+  // A preset fixes the layer list; only 'custom' keeps its own. A preset for the other kind of
+  // data (an image CNN on 2-D points) gives way to that kind's default.
+  if (state.model !== 'custom') {
+    let layers = presetLayers(state.model, state.dataset);
+    if (!layers) {
+      const kind = dataKind(state.dataset);
+      if (Object.hasOwn(input, 'model')) {
+        errors.push({ field: 'model', message: `${state.model} is not a model for ${kind === 'points' ? '2-D points' : 'images'}` });
+      }
+      state.model = DEFAULT_MODEL[kind];
+      layers = presetLayers(state.model, state.dataset);
+    }
+    state.layers = layers;
+  }
   return { state, errors };
 }
 

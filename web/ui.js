@@ -2,7 +2,8 @@
 // the URL hash in step, and exposes it all as `ui` for app.js (which owns the worker and enables
 // the engine-driven buttons marked data-engine). Nothing here pretends to train.
 import {
-  SCHEMA, PRESETS, defaultState, parseHash, serializeState, validateField, parseLayers,
+  SCHEMA, defaultState, parseHash, serializeState, validateField, parseLayers, presetLayers, dataKind,
+  KIND_SETTINGS, DEFAULT_MODEL,
 } from './state.js';
 import { CurvesView } from './views/curves.js';
 import { FiltersView } from './views/filters.js';
@@ -16,12 +17,15 @@ import { ProbabilitiesView } from './views/probabilities.js';
 import { ProgressView } from './views/progress.js';
 import { GalleryView } from './views/gallery.js';
 import { BuildBadge } from './views/build-badge.js';
+import { DecisionBoundaryView } from './views/decision-boundary.js';
+import { SaliencyView } from './views/saliency.js';
+import { ClassImagesView } from './views/class-images.js';
 
 const byId = (id) => document.getElementById(id);
 
 // Form controls per state field (numbers and selects by id; checkbox groups by name).
 const CONTROL_IDS = {
-  dataset: 'dataset', model: 'model', layers: 'layers', optimizer: 'optimizer', learningRate: 'learning-rate',
+  dataset: 'dataset', toyNoise: 'toy-noise', toySamples: 'toy-samples', model: 'model', layers: 'layers', optimizer: 'optimizer', learningRate: 'learning-rate',
   schedule: 'schedule', batchSize: 'batch-size', weightDecay: 'weight-decay', loss: 'loss', epochs: 'epochs', seed: 'seed',
 };
 
@@ -43,7 +47,13 @@ export const ui = {
     confusionExamples: new GalleryView(byId('confusion-examples'), { tileSize: 44 }),
     histograms: new HistogramView(byId('histogram-view')),
     gallery: new GalleryView(byId('gallery-view')),
+    boundary: new DecisionBoundaryView(byId('boundary-view')),
+    saliency: new SaliencyView(byId('saliency-view')),
+    classImages: new ClassImagesView(byId('class-images-view')),
   },
+
+  /** 'image' or 'points': the kind of the current dataset (decides which views show). */
+  get dataKind() { return dataKind(ui.state.dataset); },
 
   /** fn(state, changedField) after every valid change (form or URL). Returns an unsubscribe function. */
   onStateChange(fn) {
@@ -91,8 +101,18 @@ function writeForm(state) {
     }
   }
   for (const box of document.querySelectorAll('input[name="augmentation"]')) box.checked = state.augmentation.includes(box.value);
-  for (const group of document.querySelectorAll('[data-control]')) {
-    group.hidden = state.hidden.includes(group.dataset.control);
+  // Controls a link hides, and everything that is for the other kind of data (image views for
+  // 2-D points, the decision boundary for images; presets of the other kind in the model menu).
+  const kind = dataKind(state.dataset);
+  document.body.dataset.dataKind = kind;
+  for (const node of document.querySelectorAll('[data-control], [data-kind]')) {
+    const wrongKind = node.dataset.kind !== undefined && node.dataset.kind !== kind;
+    if (node.tagName === 'OPTION') {
+      node.hidden = wrongKind;
+      node.disabled = wrongKind;
+    } else {
+      node.hidden = wrongKind || state.hidden.includes(node.dataset.control);
+    }
   }
 }
 
@@ -137,8 +157,15 @@ function bindForm() {
         return;
       }
       control.removeAttribute('title');
-      const next = { ...ui.state, [field]: checked.value };
-      if (field === 'model' && checked.value !== 'custom') next.layers = PRESETS[checked.value];
+      let next = { ...ui.state, [field]: checked.value };
+      if (field === 'model' && checked.value !== 'custom') next.layers = presetLayers(checked.value, next.dataset);
+      // Another kind of data: its default model (a list made for images does not take points) and
+      // settings that suit it.
+      if (field === 'dataset' && dataKind(checked.value) !== dataKind(ui.state.dataset)) {
+        const kind = dataKind(checked.value);
+        next = { ...next, ...KIND_SETTINGS[kind], model: DEFAULT_MODEL[kind] };
+        next.layers = presetLayers(next.model, next.dataset);
+      }
       applyState(next, field);
     });
   }

@@ -2,7 +2,10 @@
 // which build runs with and without cross-origin isolation, training the MLP preset to >= 90% on
 // the bundled test split while the page stays responsive, the draw pad's live prediction, the
 // receptive-field view, the model editor's engine errors, saving / restoring / loading a model,
-// and IDX uploads (plain, gzipped, corrupt). Needs scripts/build.sh all (build/engine, build/data).
+// IDX uploads (plain, gzipped, corrupt), 2-D point sets with their decision boundary, what a
+// trained CNN shows (saliency, class images, effective receptive field, histograms, deeper
+// filters) and the summary table at phone and projector width. Needs scripts/build.sh all
+// (build/engine, build/data).
 // Screenshots go to build/screenshots/playground-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,6 +56,31 @@ const messages = (page) => page.$$eval('#app-messages .message', (nodes) => node
 
 async function waitForStatus(page, status, timeout = 60_000) {
   await page.waitForFunction((s) => window.wasmgradApp.status === s, status, { timeout });
+}
+
+/** What a canvas holds: {width, height, distinct: number of distinct colours, painted: non-white share}. */
+function canvasStats(page, selector, index = 0) {
+  return page.$$eval(selector, (canvases, i) => {
+    const c = canvases[i];
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set();
+    let painted = 0;
+    for (let p = 0; p < data.length; p += 4) {
+      colours.add((data[p] << 16) | (data[p + 1] << 8) | data[p + 2]);
+      if (data[p + 3] > 0 && (data[p] < 245 || data[p + 1] < 245 || data[p + 2] < 245)) painted += 1;
+    }
+    return { width: c.width, height: c.height, distinct: colours.size, painted: painted / (data.length / 4) };
+  }, index);
+}
+
+/** Counts the worker's messages by type from now on (window.seenMessages). */
+async function countMessages(page) {
+  await page.evaluate(() => {
+    window.seenMessages = {};
+    window.wasmgradApp.worker.addEventListener('message', (event) => {
+      window.seenMessages[event.data.type] = (window.seenMessages[event.data.type] ?? 0) + 1;
+    });
+  });
 }
 
 test('with COOP/COEP the threaded build runs, and the badge says so', async () => {
@@ -144,6 +172,9 @@ test('receptive fields: picking a layer and a unit of the small CNN outlines its
   // The engine's summary reaches the view in the protocol's geometry (top-left start).
   const rows = await page.$$eval('#receptive-field-view tbody tr', (trs) => trs.map((tr) => tr.textContent));
   assert.deepEqual(rows.slice(0, 3), ['conv18×28×285×51-2', 'relu18×28×285×51-2', 'maxpool18×14×146×62-2']);
+  // The table says which convention "start" follows (the engine's own summary gives the centre).
+  assert.equal(await page.textContent('#receptive-field-view thead th:last-child'), 'Start (top-left)');
+  assert.match(await page.textContent('#receptive-field-view caption'), /Start is the top-left input pixel that unit \(0, 0\) sees.*centre is start \+ \(size − 1\)\/2/);
   await page.click('#receptive-field-view tbody tr:nth-child(6) button');  // maxpool2: 16x16, jump 4
   const canvas = await page.$('#receptive-field-view canvas.rf-canvas');
   await canvas.scrollIntoViewIfNeeded();
@@ -169,6 +200,9 @@ test('the model editor shows per-layer shapes and the engine error for an invali
   await page.waitForFunction(() => !document.querySelector('#layer-table-view .inline-error').hidden);
   const error = await page.textContent('#layer-table-view .inline-error');
   assert.match(error, /larger than .*input 9x9/, error);
+  // The engine counts layers from 0; the page from 1, like the editor's rows and the layer table.
+  assert.match(error, /at layer 3 \(conv2d\)/, error);
+  assert.deepEqual(await page.$$eval('#layer-editor li.has-error .layer-index', (n) => n.map((x) => x.textContent)), ['3']);
   assert.equal(await page.textContent('#layer-editor .inline-error'), error);
   assert.match(await page.evaluate(() => location.hash), /model=custom/);
   await page.screenshot({ path: path.join(SHOTS, 'playground-editor-error.png'), clip: { x: 0, y: 0, width: 1400, height: 900 } });
@@ -178,6 +212,8 @@ test('the model editor shows per-layer shapes and the engine error for an invali
   await kernel.press('Tab');
   await page.waitForFunction(() => document.querySelector('#layer-table-view .inline-error').hidden);
   assert.match((await facts())[2], /^conv2 → 8×5×5 · 1,608 params/);
+  assert.equal(await page.$$eval('#layer-editor li.has-error', (n) => n.length), 0);
+  assert.deepEqual(await page.$$eval('#layer-table-view tbody td.index', (n) => n.map((x) => x.textContent)), ['1', '2', '3', '4', '5']);
   assert.match(await page.evaluate(() => location.hash), /layers=conv\.8\.11\.1\.0_maxpool\.2\.2_conv\.8\.5\.1\.0_flatten_linear\.10/);
   // Remove the flatten (linear flattens by itself), add a relu, move it up.
   await page.click('#layer-editor button[aria-label="Remove layer 4"]');
@@ -187,7 +223,7 @@ test('the model editor shows per-layer shapes and the engine error for an invali
   await page.click('#layer-editor .layer-editor-add button');  // goes before the classifier
   await page.waitForFunction(() => document.querySelectorAll('#layer-table-view tbody tr').length === 5);
   for (const n of [4, 3]) await page.click(`#layer-editor button[aria-label="Move up layer ${n}"]`);
-  await page.waitForFunction(() => document.querySelectorAll('#layer-table-view tbody th')[1].textContent === 'relu1');
+  await page.waitForFunction(() => document.querySelectorAll('#layer-table-view tbody th .layer-name')[1].textContent === 'relu1');
   assert.match(await page.evaluate(() => location.hash), /layers=conv\.8\.11\.1\.0_relu_maxpool\.2\.2_conv\.8\.5\.1\.0_linear\.10/);
   assert.deepEqual(problems, []);
   await page.close();
@@ -302,5 +338,178 @@ test('the static dist/ build gets threads on a host without headers, through its
   } finally {
     await context.close();
     await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+/** Share of a canvas's pixels whose hue leans to the orange class 0 and to the blue class 1. */
+function classShares(page, selector) {
+  return page.$eval(selector, (c) => {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let orange = 0, blue = 0;
+    for (let p = 0; p < data.length; p += 4) {
+      if (data[p] > data[p + 2] + 40) orange += 1;
+      else if (data[p + 2] > data[p] + 40) blue += 1;
+    }
+    const n = data.length / 4;
+    return { orange: orange / n, blue: blue / n };
+  });
+}
+
+test('2-D points: XOR trains to a visible decision boundary; image views step aside', async () => {
+  const { page, problems } = await open();
+  // Choosing a 2-D set in the form: an MLP with 2 inputs and 2 outputs, settings for small data.
+  await page.selectOption('#dataset', 'xor');
+  await page.waitForFunction(() => /xor \(400 training and 100 validation points, noise 0.1\)/.test(document.querySelector('#data-status').textContent));
+  assert.equal(await page.inputValue('#model'), 'mlp-2d');
+  assert.deepEqual([await page.inputValue('#epochs'), await page.textContent('#learning-rate-value'), await page.inputValue('#batch-size')],
+    ['100', '0.03', '16']);
+  assert.match(await page.evaluate(() => location.hash), /data=xor&noise=0\.1&n=400&model=mlp-2d/);
+  assert.match(await page.textContent('#app-messages'), /2-D points: model "MLP, two hidden layers of 24 \(tanh\)"/);
+  assert.equal(await page.isVisible('#boundary-panel'), true);
+  for (const hidden of ['#draw-pad-view', '#filters-view', '#activations-view', '#receptive-field-view', '#saliency-view',
+    '#gallery-view', '#idx-files', 'input[name=augmentation]']) {
+    assert.equal(await page.isVisible(hidden), false, `${hidden} shows for 2-D points`);
+  }
+  // Image presets are not offered for points.
+  const offered = await page.$$eval('#model option', (options) => options.filter((o) => !o.disabled).map((o) => o.value));
+  assert.deepEqual(offered, ['mlp-2d', 'hidden-4', 'linear', 'custom']);
+
+  // The lecture's XOR net: one hidden layer.
+  await page.selectOption('#model', 'hidden-4');
+  await page.fill('#epochs', '60');
+  await page.press('#epochs', 'Tab');
+  await page.waitForFunction(() => /^Total \(3 layers\)22/.test(document.querySelector('#layer-table-view tfoot').textContent));  // (2*4+4) + (4*2+2)
+  await page.waitForSelector('#boundary-view canvas');
+  await countMessages(page);
+  await page.click('#start');
+  await waitForStatus(page, 'finished', 60_000);
+  const epochs = await page.evaluate(() => window.wasmgradApp.epochs);
+  assert.equal(epochs.length, 60);
+  assert.ok(epochs.at(-1).trainAccuracy > 0.9, `XOR train accuracy ${epochs.at(-1).trainAccuracy}`);
+  const boundaries = await page.evaluate(() => window.seenMessages.boundary);
+  assert.ok(boundaries >= 5, `the boundary updated ${boundaries} times during the run`);
+  const stats = await canvasStats(page, '#boundary-view canvas');
+  assert.ok(stats.width >= 200 && stats.distinct > 50, JSON.stringify(stats));
+  const shares = await classShares(page, '#boundary-view canvas');
+  assert.ok(shares.orange > 0.2 && shares.blue > 0.2, `both classes hold a region: ${JSON.stringify(shares)}`);
+  assert.match(await page.textContent('#boundary-view .view-caption'), /After epoch 60: training accuracy (9\d|100)\.\d%/);
+  await (await page.$('#boundary-panel')).screenshot({ path: path.join(SHOTS, 'playground-xor-boundary.png') });
+
+  // A confusion cell rings its validation points on the boundary.
+  await page.click('#confusion-view button.cell.diagonal');
+  await page.waitForFunction(() => /Ringed: true 0 → predicted 0: \d+ validation points/.test(document.querySelector('#boundary-view').textContent));
+
+  // Softmax regression cannot separate XOR (at most 3 of the 4 corners): the lecture's point.
+  await page.selectOption('#model', 'linear');
+  await page.fill('#epochs', '20');
+  await page.press('#epochs', 'Tab');
+  await page.waitForFunction(() => /^Total \(1 layers\)6/.test(document.querySelector('#layer-table-view tfoot').textContent));
+  await page.click('#start');
+  await waitForStatus(page, 'finished', 60_000);
+  const linear = await page.evaluate(() => window.wasmgradApp.epochs.at(-1).trainAccuracy);
+  assert.ok(linear < 0.8, `a linear model on XOR reached ${linear}`);
+
+  // The link keeps the set, its noise and size; a new size makes new points.
+  await page.fill('#toy-samples', '200');
+  await page.press('#toy-samples', 'Tab');
+  await page.waitForFunction(() => /xor \(200 training and 50 validation points/.test(document.querySelector('#data-status').textContent));
+  const hash = await page.evaluate(() => location.hash);
+  assert.match(hash, /data=xor&noise=0\.1&n=200&model=linear/);
+  const second = await open({ hash });
+  assert.deepEqual([await second.page.inputValue('#dataset'), await second.page.inputValue('#toy-noise'),
+    await second.page.inputValue('#toy-samples'), await second.page.inputValue('#model')], ['xor', '0.1', '200', 'linear']);
+  assert.match(await second.page.textContent('#layer-table-view tbody'), /linear · 2 -> 2/);
+  // An image preset in a link with 2-D data is refused visibly, and the points' default is used.
+  const third = await open({ hash: '#data=spirals&model=lenet5' });
+  assert.match(await third.page.textContent('#state-errors'), /model \(lenet5 is not a model for 2-D points\)/);
+  assert.equal(await third.page.inputValue('#model'), 'mlp-2d');
+  assert.deepEqual([...problems, ...second.problems, ...third.problems], []);
+  await Promise.all([page.close(), second.page.close(), third.page.close()]);
+});
+
+test('a trained CNN shows saliency, class images, its effective receptive field, histograms and deeper filters', async () => {
+  const { page, problems } = await open({ hash: '#model=small-cnn&epochs=1' });
+  // Filters: a menu of the conv layers, first layer by default.
+  await page.waitForFunction(() => document.querySelectorAll('#filters-layer option').length === 2);
+  assert.deepEqual(await page.$$eval('#filters-layer option', (o) => o.map((x) => x.textContent)), ['conv1', 'conv2']);
+  assert.match(await page.textContent('#filters-view .view-caption'), /^conv1 · 8 filters of 1×5×5/);
+  await page.click('#start');
+  await waitForStatus(page, 'finished', 120_000);
+  const accuracy = await page.evaluate(() => window.wasmgradApp.epochs[0].validationAccuracy);
+  assert.ok(accuracy > 0.8, `small CNN after one epoch: ${accuracy}`);
+
+  // Saliency of the first training example for its predicted class.
+  await page.waitForFunction(() => /^Saliency of the first training example for class \d \(predicted\)/.test(document.querySelector('#saliency-view .view-caption').textContent));
+  const saliency = await canvasStats(page, '#saliency-view canvas', 1);
+  assert.deepEqual([saliency.width, saliency.height], [28, 28]);
+  assert.ok(saliency.distinct > 20 && saliency.painted > 0.05, JSON.stringify(saliency));
+  // Another class: the map is recomputed for it.
+  await page.selectOption('#saliency-class', '3');
+  await page.waitForFunction(() => /for class 3, score/.test(document.querySelector('#saliency-view .view-caption').textContent));
+
+  // "What does class k look like": ten images by gradient ascent.
+  await page.click('#class-images');
+  await page.waitForFunction(() => /reflect the weights/.test(document.querySelector('#class-images-view').textContent), null, { timeout: 60_000 });
+  const tiles = await page.$$eval('#class-images-view canvas', (c) => c.length);
+  assert.equal(tiles, 10);
+  for (let k = 0; k < 10; k++) {
+    const image = await canvasStats(page, '#class-images-view canvas', k);
+    assert.ok(image.distinct > 10 && image.painted > 0.05, `class ${k}: ${JSON.stringify(image)}`);
+  }
+  const scores = await page.$$eval('#class-images-view li span', (s) => s.map((x) => Number(x.textContent.split(' · ')[1])));
+  assert.ok(scores.every((v) => v > 0), `class scores after ascent ${scores}`);
+
+  // Effective receptive field of the selected unit, and the weight and gradient histograms.
+  await page.waitForFunction(() => /heat map/.test(document.querySelectorAll('#receptive-field-view canvas')[1].getAttribute('aria-label')));
+  const erf = await canvasStats(page, '#receptive-field-view canvas', 1);
+  assert.ok(erf.distinct > 20, JSON.stringify(erf));
+  const kinds = await page.$$eval('#histogram-view figcaption', (f) => f.map((x) => x.textContent));
+  for (const name of ['conv1.weight', 'conv2.weight', 'linear1.weight']) {
+    assert.ok(kinds.includes(`${name} · weights`) && kinds.includes(`${name} · gradients`), kinds.join(', '));
+  }
+
+  // Deeper filters: conv2's 16 filters over conv1's 8 channels, averaged or one tile per channel.
+  await page.selectOption('#filters-layer', { label: 'conv2' });
+  await page.waitForFunction(() => /^conv2 · 16 filters of 8×5×5\. Each tile is the mean over the 8 input channels/.test(document.querySelector('#filters-view .view-caption').textContent));
+  assert.equal(await page.$$eval('#filters-view canvas', (c) => c.length), 16);
+  await page.selectOption('#filters-mode', 'channels');
+  assert.equal(await page.$$eval('#filters-view .tile-row', (r) => r.length), 16);
+  assert.equal(await page.$$eval('#filters-view canvas', (c) => c.length), 16 * 8);
+  await page.locator('#insight-panel').screenshot({ path: path.join(SHOTS, 'playground-saliency-class-images.png') });
+  await page.locator('#filters-view').screenshot({ path: path.join(SHOTS, 'playground-filters-conv2.png') });
+  // The choice survives a reset (the worker keeps posting conv2); old class images go.
+  await page.click('#reset');
+  await page.waitForFunction(() => /^conv2 ·/.test(document.querySelector('#filters-view .view-caption').textContent) &&
+    document.querySelectorAll('#class-images-view canvas').length === 0);
+  await page.screenshot({ path: path.join(SHOTS, 'playground-cnn-insight.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the filter menu offers deeper layers of LeNet-5 and the MLP\'s units as images', async () => {
+  const { page, problems } = await open({ hash: '#model=lenet5' });
+  await page.waitForFunction(() => document.querySelectorAll('#filters-layer option').length === 2);
+  await page.selectOption('#filters-layer', { label: 'conv2' });
+  await page.waitForFunction(() => /^conv2 · first 32 of 50 filters of 20×5×5/.test(document.querySelector('#filters-view .view-caption').textContent));
+  assert.equal(await page.$$eval('#filters-view canvas', (c) => c.length), 32);
+  await page.selectOption('#model', 'mlp');
+  await page.waitForFunction(() => /^linear1 · first 32 of 128 filters of 1×28×28/.test(document.querySelector('#filters-view .view-caption').textContent));
+  assert.deepEqual(await page.$$eval('#filters-layer option', (o) => o.map((x) => x.textContent)), ['linear1 (units as images)']);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the layer summary fits a phone (390 px) and a projector (1920 px) without scrolling', async () => {
+  for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['projector', { width: 1920, height: 1080 }]]) {
+    const { page, problems } = await open({ hash: '#model=lenet5', viewport });
+    const overflow = await page.$$eval('.table-scroll', (nodes) => nodes.map((n) => n.scrollWidth - n.clientWidth));
+    assert.deepEqual(overflow, overflow.map(() => 0), `${name}: tables wider than their box by ${overflow} px`);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), viewport.width, `${name}: the page scrolls sideways`);
+    const first = await page.$$eval('#layer-table-view tbody tr:first-child > *', (cells) => cells.map((c) => c.textContent));
+    assert.deepEqual(first, ['1', 'conv1conv2d · 20 filters 5x5, stride 1, pad 2', '20×28×28', '520', '392,000']);
+    await page.locator('#layer-table-view').screenshot({ path: path.join(SHOTS, `playground-summary-${name}.png`) });
+    await page.locator('#receptive-field-view').screenshot({ path: path.join(SHOTS, `playground-rf-table-${name}.png`) });
+    assert.deepEqual(problems, []);
+    await page.close();
   }
 });

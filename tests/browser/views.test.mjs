@@ -123,6 +123,20 @@ async function renderAll(page) {
     v.receptiveField.render({ image: { data: image, shape: [28, 28] }, summary, layer: 'conv2', unit: { row: 1, col: 1 } });
     v.receptiveField.render({ map: { kind: 'effectiveReceptiveField', shape: [28, 28], data: erf } });
 
+    // Saliency of the ring for class 0: strongest on the stroke. Class images: a blurred ring per class.
+    const saliency = Float32Array.from(image, (p, i) => p * (0.5 + 0.5 * Math.abs(Math.sin(i))));
+    v.saliency.render({ image: { data: image, shape: [28, 28] }, source: 'drawn digit' });
+    v.saliency.render({ map: { shape: [28, 28], data: saliency, classIndex: 0, score: 6.5 } });
+    v.classImages.start(10, 100);
+    for (let k = 0; k < 10; k++) {
+      const data = new Float32Array(784);
+      for (let i = 0; i < 784; i++) {
+        const y = Math.floor(i / 28), x = i % 28;
+        data[i] = Math.max(0, 1 - Math.abs(Math.hypot(x - 14, (y - 14) * (1 + k / 10)) - 3 - k / 2) / 2.5);
+      }
+      v.classImages.render({ classIndex: k, shape: [1, 28, 28], data, scores: [0, 5 + k] });
+    }
+
     const matrix = new Int32Array(100);
     for (let t = 0; t < 10; t++) for (let p = 0; p < 10; p++) {
       matrix[t * 10 + p] = t === p ? 900 + Math.floor(80 * random()) : (random() < 0.3 ? Math.floor(25 * random()) : 0);
@@ -193,6 +207,9 @@ test('every view renders realistic data (desktop and phone screenshots)', async 
     assert.equal(await page.$$eval('#probabilities-view .prob-row.top', (r) => r.length), 1);
     assert.match(await page.textContent('#progress-view'), /Epoch 4\/5 · batch 18\/50.*4,123 samples\/s · 1:35 left/);
     assert.equal(await page.$$eval('#gallery-view canvas', (c) => c.length), 16);
+    assert.match(await page.textContent('#saliency-view .view-caption'), /^Saliency of the drawn digit for class 0 \(predicted\), score 6\.50/);
+    assert.equal(await page.$$eval('#class-images-view canvas', (c) => c.length), 10);
+    assert.match(await page.textContent('#class-images-view'), /9 · 14\.0/);
     assert.equal(await page.$$eval('#confusion-examples li.wrong', (c) => c.length), 3);
     // canvases are not blank
     const blank = await page.$$eval('#curves-view canvas', (canvases) => canvases.filter((c) => {
@@ -306,4 +323,58 @@ test('markup in the URL is rejected, never injected', async () => {
   assert.doesNotMatch(decodeURIComponent(await page.evaluate(() => location.hash)), /[<>]/);
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('the decision-boundary view paints the predicted classes under the points; 2-D data hides the image views', async () => {
+  for (const [name, viewport] of [['desktop', { width: 1400, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+    const { page, problems } = await open(viewport, '#data=circles');
+    assert.equal(await page.isVisible('#boundary-panel'), true);
+    for (const id of ['#draw-pad-view', '#filters-view', '#activations-view', '#insight-panel', '#receptive-field-view', '#gallery-view']) {
+      assert.equal(await page.isVisible(id), false, `${name}: ${id} shows for 2-D points`);
+    }
+    const result = await page.evaluate(async () => {
+      const { ui } = await import('/web/ui.js');
+      // Two rings of points (class 0 inside) and a model that predicts "inside radius 0.75".
+      const n = 200;
+      const x = new Float32Array(2 * n);
+      const labels = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const r = i % 2 === 0 ? 0.5 : 1, a = (i * 2.399) % (2 * Math.PI);
+        x[2 * i] = r * Math.cos(a);
+        x[2 * i + 1] = r * Math.sin(a);
+        labels[i] = i % 2;
+      }
+      const extent = { xMin: -1.2, xMax: 1.2, yMin: -1.2, yMax: 1.2 };
+      ui.views.boundary.setPoints({ x, labels, classes: 2, classNames: ['inner', 'outer'], extent, name: 'circles' });
+      const g = 40;
+      const predicted = new Uint8Array(g * g);
+      const confidence = new Float32Array(g * g);
+      for (let r = 0; r < g; r++) for (let c = 0; c < g; c++) {
+        const px = -1.2 + ((c + 0.5) / g) * 2.4, py = 1.2 - ((r + 0.5) / g) * 2.4;
+        const d = Math.hypot(px, py) - 0.75;
+        predicted[r * g + c] = d < 0 ? 0 : 1;
+        confidence[r * g + c] = 0.5 + 0.5 * Math.tanh(Math.abs(d) * 6);
+      }
+      ui.views.boundary.render({ extent, resolution: g, predicted, confidence, classes: 2, epoch: 12, batch: 25, accuracy: 0.975 });
+      ui.views.boundary.highlight({ x: x.subarray(0, 4), title: 'true inner → predicted outer: 2 validation points' });
+      const canvas = document.querySelector('#boundary-view canvas');
+      const context = canvas.getContext('2d');
+      const at = (fx, fy) => Array.from(context.getImageData(Math.floor(fx * canvas.width), Math.floor(fy * canvas.height), 1, 1).data);
+      return { centre: at(0.5, 0.45), corner: at(0.04, 0.96), label: canvas.getAttribute('aria-label'),
+        caption: document.querySelector('#boundary-view .view-caption').textContent,
+        legend: [...document.querySelectorAll('#boundary-view .boundary-legend li')].map((li) => li.textContent),
+        ringed: document.querySelector('#boundary-view .view-note').textContent };
+    });
+    const [r0, , b0] = result.centre;
+    const [r1, , b1] = result.corner;
+    assert.ok(r0 > b0 + 40, `inside the circle: orange (class inner), got ${result.centre}`);
+    assert.ok(b1 > r1 + 40, `the corner: blue (class outer), got ${result.corner}`);
+    assert.match(result.label, /inner \d+%, outer \d+%/);
+    assert.equal(result.caption, 'After epoch 12: training accuracy 97.5%.');
+    assert.deepEqual(result.legend, ['inner (100 points)', 'outer (100 points)']);
+    assert.equal(result.ringed, 'Ringed: true inner → predicted outer: 2 validation points');
+    await page.locator('#boundary-panel').screenshot({ path: path.join(SHOTS, `boundary-view-${name}.png`) });
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
 });

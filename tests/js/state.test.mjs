@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  SCHEMA, DEFAULTS, PRESETS, defaultState, parseHash, serializeState, validateState, parseLayers, formatLayers,
+  SCHEMA, DEFAULTS, PRESETS, POINT_PRESETS, DATASETS, defaultState, parseHash, serializeState, validateState, parseLayers,
+  formatLayers, presetLayers, presetsFor, dataKind, KIND_SETTINGS,
 } from '../../web/state.js';
 
 test('defaults satisfy their own schema', () => {
@@ -53,6 +54,11 @@ const rejected = [
   ['batch=-1', 'batchSize'],
   ['batch=', 'batchSize'],
   ['epochs=1000', 'epochs'],
+  ['noise=-0.1', 'toyNoise'],
+  ['noise=3', 'toyNoise'],
+  ['n=10', 'toySamples'],
+  ['n=400.5', 'toySamples'],
+  ['data=blobs:99', 'dataset'],
   ['data=<script>', 'dataset'],
   ['data=constructor', 'dataset'],
   ['opt=__proto__', 'optimizer'],
@@ -97,4 +103,49 @@ test('layer lists parse and format symmetrically', () => {
   assert.match(parseLayers('conv.20.5').error, /expected 4 parameters, got 2/);
   assert.match(parseLayers('linear.0').error, /units: 0 outside/);
   assert.match(parseLayers('').error, /empty/);
+});
+
+test('2-D point sets: their noise and size round-trip, and presets are MLPs with 2 inputs and one output per class', () => {
+  const { state, errors } = parseHash('data=spirals&noise=0.25&n=600&model=mlp-2d');
+  assert.deepEqual(errors, []);
+  assert.deepEqual([state.dataset, state.toyNoise, state.toySamples], ['spirals', 0.25, 600]);
+  assert.equal(state.layers, 'linear.24_tanh_linear.24_tanh_linear.2');
+  assert.deepEqual(parseHash(serializeState(state)).state, state);
+  assert.equal(presetLayers('hidden-4', 'blobs'), 'linear.4_tanh_linear.3');  // three blobs, three outputs
+  assert.equal(presetLayers('linear', 'xor'), 'linear.2');
+  assert.equal(presetLayers('linear', 'mnist'), 'flatten_linear.10');
+  assert.equal(presetLayers('small-cnn', 'circles'), null);
+  assert.deepEqual(presetsFor('moons'), Object.keys(POINT_PRESETS));
+  assert.deepEqual(presetsFor('fashion-mnist'), Object.keys(PRESETS));
+  for (const [name, info] of Object.entries(DATASETS)) {
+    assert.equal(dataKind(name), info.kind);
+    for (const model of presetsFor(name)) {
+      const { layers, error } = parseLayers(presetLayers(model, name));
+      assert.equal(error, null);
+      assert.equal(layers.at(-1).units, info.classes, `${model} on ${name}`);
+      if (info.kind === 'points') assert.equal(layers[0].type, 'linear', `${model} on ${name} takes the 2 inputs directly`);
+    }
+  }
+});
+
+test('a preset for the other kind of data falls back to that kind\'s default, visibly only when the link asked for it', () => {
+  const asked = parseHash('data=xor&model=lenet5');
+  assert.deepEqual(asked.errors, [{ field: 'model', message: 'lenet5 is not a model for 2-D points' }]);
+  assert.equal(asked.state.model, 'mlp-2d');
+  assert.equal(asked.state.layers, 'linear.24_tanh_linear.24_tanh_linear.2');
+  const unasked = parseHash('data=circles&lr=-1');  // the default model is an image CNN: replaced without a word
+  assert.deepEqual(unasked.errors.map((e) => e.field), ['learningRate']);
+  assert.equal(unasked.state.model, 'mlp-2d');
+  // Settings the link leaves out (or gets wrong) are the ones for 2-D points.
+  assert.deepEqual([unasked.state.epochs, unasked.state.learningRate, unasked.state.batchSize], [100, 0.03, 16]);
+  assert.equal(parseHash('data=circles&epochs=7').state.epochs, 7);
+  // For images those are the schema's defaults.
+  const { epochs, learningRate, batchSize } = DEFAULTS;
+  assert.deepEqual(KIND_SETTINGS.image, { epochs, learningRate, batchSize });
+  const back = parseHash('data=mnist&model=hidden-4');
+  assert.equal(back.state.model, 'small-cnn');
+  assert.match(back.errors[0].message, /hidden-4 is not a model for images/);
+  // A custom list stays whatever the data: the engine says why a conv layer cannot take points.
+  const custom = parseHash('data=xor&model=custom&layers=conv.8.5.1.2_relu_flatten_linear.2');
+  assert.equal(custom.state.layers, 'conv.8.5.1.2_relu_flatten_linear.2');
 });

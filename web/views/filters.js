@@ -23,7 +23,11 @@ export class FiltersView {
     if (this.last) this.render(this.last);
   }
 
-  /** data: {layer, shape:[K, C, KH, KW], data: Float32Array(K*C*KH*KW)} */
+  /**
+   * data: {layer, shape:[K, C, KH, KW], data: Float32Array(K*C*KH*KW), total?: filters in the layer
+   * (K may be the first few)}. For a deeper conv layer the C input channels are the previous
+   * layer's output channels, not colours.
+   */
   render(filters) {
     this.last = filters;
     const [count, channels, height, width] = filters.shape;
@@ -58,11 +62,13 @@ export class FiltersView {
     const note = channels > 1
       ? (perChannel
         ? `One row per filter, one tile per input channel${channels > MAX_CHANNELS ? ` (first ${MAX_CHANNELS} of ${channels})` : ''}.`
-        : `Each tile is the mean over the ${channels} input channels.`)
+        : `Each tile is the mean over the ${channels} input channels (pick "one tile per channel" to see them apart).`)
       : 'Each tile is one filter.';
+    const total = filters.total ?? count;
+    const shown = total > count ? `first ${count} of ${total} filters` : `${count} filters`;
     this.container.replaceChildren(
       el('p', { class: 'view-caption' },
-        el('strong', {}, String(filters.layer)), ` · ${count} filters of ${channels}×${height}×${width}. ${note} `,
+        el('strong', {}, String(filters.layer)), ` · ${shown} of ${channels}×${height}×${width}. ${note} `,
         colourKey()),
       grid);
   }

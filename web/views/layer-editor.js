@@ -2,6 +2,8 @@
 // its output shape, parameters and multiply-adds; buttons move a layer up or down or remove it, and
 // a row at the end adds one. Every edit calls onChange(layerListText) in web/state.js's layer
 // format; the engine's answer comes back through setSummary (or setError for an invalid model).
+// Rows are numbered from 1, as in the layer table and in error messages ("... at layer 3 (conv2d)"):
+// the row an error names is marked.
 import { el, formatInteger } from './dom.js';
 import { LAYER_TYPES, parseLayers, formatLayers } from '../state.js';
 
@@ -42,6 +44,7 @@ export class LayerEditor {
   /** The engine's summary for the current list (index i describes row i). */
   setSummary(summary) {
     this.summary = summary;
+    this.errorRow = null;
     this.error.hidden = true;
     this.draw();
   }
@@ -49,6 +52,8 @@ export class LayerEditor {
   setError(message) {
     this.error.hidden = !message;
     this.error.textContent = message ?? '';
+    const named = /\blayer (\d+)\b/.exec(message ?? '');
+    this.errorRow = named ? Number(named[1]) - 1 : null;
     this.summary = null;
     this.draw();
   }
@@ -104,8 +109,10 @@ export class LayerEditor {
     const facts = info
       ? `${info.name} → ${info.outputShape.join('×')} · ${formatInteger(info.parameters)} params · ${formatInteger(info.multiplyAdds)} MACs`
       : '';
-    return el('li', { class: 'layer-editor-row' },
-      el('div', { class: 'layer-editor-line' }, typeSelect, ...fields,
+    const faulty = index === this.errorRow;
+    return el('li', { class: `layer-editor-row${faulty ? ' has-error' : ''}`, 'aria-invalid': faulty ? 'true' : null },
+      el('div', { class: 'layer-editor-line' }, el('span', { class: 'layer-index', 'aria-hidden': 'true' }, String(index + 1)),
+        typeSelect, ...fields,
         el('span', { class: 'layer-editor-buttons' }, move(-1, 'Move up', '↑'), move(1, 'Move down', '↓'), removeButton)),
       el('div', { class: 'layer-editor-facts' }, facts));
   }

@@ -7,6 +7,8 @@
 // region reaches into zero padding. Unit (row, col) therefore sees rows start + row*jump ...
 // start + row*jump + size - 1 (same for columns). The input itself is {size 1, jump 1, start 0};
 // a conv or pool with kernel K, stride S, padding P maps {r, j, s} to {r + (K-1)j, jS, s - Pj}.
+// (The engine's own summary gives the centre of unit 0 instead; the worker converts, and the
+// table's caption states the convention: web/protocol.md.)
 //
 // The view draws the input image with the exact region outlined (the part inside the image solid
 // and shaded, the part over padding dashed over a hatched border), the effective receptive field
@@ -68,7 +70,7 @@ export class ReceptiveFieldView {
 
   drawTable() {
     const head = el('thead', {}, el('tr', {},
-      ...['Layer', 'Output', 'RF size', 'Jump', 'Start'].map((h, i) => el('th', { scope: 'col', class: i >= 2 ? 'num' : null }, h))));
+      ...['Layer', 'Output', 'RF size', 'Jump', 'Start (top-left)'].map((h, i) => el('th', { scope: 'col', class: i >= 2 ? 'num' : null }, h))));
     const body = el('tbody');
     for (const layer of this.state.summary.filter((l) => l.receptiveField)) {
       const rf = layer.receptiveField;
@@ -84,7 +86,10 @@ export class ReceptiveFieldView {
         el('td', { class: 'num' }, formatInteger(rf.jump)),
         el('td', { class: 'num' }, formatInteger(rf.start))));
     }
-    this.table.replaceChildren(el('caption', {}, 'Receptive field per layer (input pixels)'), head, body);
+    this.table.replaceChildren(el('caption', {},
+      'Receptive field per layer, in input pixels. Start is the top-left input pixel that unit (0, 0) sees ',
+      '(negative: the region reaches into the zero padding); unit (row, col) sees rows start + row·jump to ',
+      'start + row·jump + size − 1, columns likewise. Its centre is start + (size − 1)/2.'), head, body);
   }
 
   /** Geometry shared by both canvases: the image plus enough border to show the padding part. */
@@ -124,9 +129,14 @@ export class ReceptiveFieldView {
     const context = prepareCanvas(this.mapCanvas, size, size);
     paintBorder(context, f, size);
     const map = this.state.map;
-    if (map && map.shape[0] === f.height && map.shape[1] === f.width) {
-      let peak = 0;
-      for (const v of map.data) peak = Math.max(peak, Math.abs(v));
+    let peak = 0;
+    if (map) for (const v of map.data) peak = Math.max(peak, Math.abs(v));
+    let note = this.state.mapNote;
+    if (map && peak === 0) {
+      // A unit behind a ReLU that is off for this input: no input pixel changes it.
+      note = 'All zero: this unit is off for this input (a ReLU passes no gradient). Pick another unit or input.';
+    }
+    if (map && peak > 0 && map.shape[0] === f.height && map.shape[1] === f.width) {
       for (let y = 0; y < f.height; y++) {
         for (let x = 0; x < f.width; x++) {
           context.fillStyle = rgb(sequential(Math.abs(map.data[y * f.width + x]) / (peak || 1)));
@@ -140,7 +150,9 @@ export class ReceptiveFieldView {
       context.fillStyle = cssVar('--ink-soft', '#555');
       context.font = '13px system-ui, sans-serif';
       context.textAlign = 'center';
-      wrapText(context, String(this.state.mapNote), size / 2, size / 2, size - 24, 17);
+      wrapText(context, String(note), size / 2, size / 2, size - 24, 17);
+      this.mapCanvas.setAttribute('aria-label', map && peak === 0 ? 'Effective receptive field heat map: all zero for this input'
+        : 'Effective receptive field: no data yet');
     }
     drawRegion(context, f);
   }
