@@ -100,6 +100,24 @@ void add_into(float* dst, const float* src, int n) {
   for (; i < n; ++i) dst[i] += src[i];
 }
 
+// Short row copies and fills (an im2col row is OW floats, 28 or 14 for MNIST): inline vector
+// loops, because a memcpy/memset call per row (memory.copy/fill in WASM) costs more than the
+// copy itself at these lengths.
+inline void copy_floats(float* dst, const float* src, int n) {
+  using batch = xsimd::batch<float>;
+  constexpr int kW = static_cast<int>(batch::size);
+  int i = 0;
+  for (; i + kW <= n; i += kW) batch::load_unaligned(src + i).store_unaligned(dst + i);
+  for (; i < n; ++i) dst[i] = src[i];
+}
+inline void zero_floats(float* dst, int n) {
+  using batch = xsimd::batch<float>;
+  constexpr int kW = static_cast<int>(batch::size);
+  int i = 0;
+  for (; i + kW <= n; i += kW) batch(0.0f).store_unaligned(dst + i);
+  for (; i < n; ++i) dst[i] = 0.0f;
+}
+
 // col [C*KH*KW, OH*OW] <- x_n [C,H,W]; out-of-image taps are 0.
 void im2col(float* col, const float* x_n, const ConvGeometry& g) {
   const int OH = g.out_height, OW = g.out_width, H = g.in_height, W = g.in_width;
@@ -113,15 +131,15 @@ void im2col(float* col, const float* x_n, const ConvGeometry& g) {
           const int iy = oy * g.stride - g.pad + ky * g.dilation;
           float* dst = row + oy * OW;
           if (iy < 0 || iy >= H) {
-            std::fill(dst, dst + OW, 0.0f);
+            zero_floats(dst, OW);
             continue;
           }
           const float* src = plane + iy * W;
           if (g.stride == 1) {  // the common case: padding on the sides, one copy in between
             const InImageColumns in = in_image_columns(x0, OW, W);
-            std::fill(dst, dst + in.lo, 0.0f);
-            std::memcpy(dst + in.lo, src + x0 + in.lo, sizeof(float) * (in.hi - in.lo));
-            std::fill(dst + in.hi, dst + OW, 0.0f);
+            zero_floats(dst, in.lo);
+            copy_floats(dst + in.lo, src + x0 + in.lo, in.hi - in.lo);
+            zero_floats(dst + in.hi, OW - in.hi);
             continue;
           }
           for (int ox = 0; ox < OW; ++ox) {
@@ -180,18 +198,25 @@ constexpr int kWeightGradItemsPerBlock = 4;
 
 // ---- forward: out [N,K,OH,OW], x [N,C,H,W], weight [K,C*KH*KW], bias [K] or null
 
-void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g) {
+std::int64_t conv2d_cols_size(const ConvGeometry& g) {
+  return is_pointwise(g) ? 0 : g.batch * col_rows(g) * out_pixels(g);
+}
+
+void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g,
+                    float* keep_cols) {
   const std::int64_t rows = col_rows(g), P = out_pixels(g), K = g.out_channels;
   const bool pointwise = is_pointwise(g);
+  if (pointwise) keep_cols = nullptr;
   parallel_for(0, g.batch, 1, [&](std::int64_t lo, std::int64_t hi) {
-    Scratch col(pointwise ? 0 : static_cast<std::size_t>(rows * P));
+    Scratch col(pointwise || keep_cols ? 0 : static_cast<std::size_t>(rows * P));
     for (std::int64_t n = lo; n < hi; ++n) {
       const float* x_n = x + n * g.in_channels * in_pixels(g);
       float* out_n = out + n * K * P;
       const float* cols = x_n;
       if (!pointwise) {
-        im2col(col.data, x_n, g);
-        cols = col.data;
+        float* unfolded = keep_cols ? keep_cols + n * rows * P : col.data;
+        im2col(unfolded, x_n, g);
+        cols = unfolded;
       }
       sgemm(false, false, K, P, rows, 1.0f, weight, rows, cols, P, 0.0f, out_n, P);
       if (bias)
@@ -226,14 +251,15 @@ void conv2d_backward_input(float* grad_x, const float* grad_out, const float* we
 // so the GEMM packs the small grad_out_n (K x P) instead of transposing the whole col_n,
 // and reads col_n in place.
 
-void conv2d_backward_weight(float* grad_weight, const float* grad_out, const float* x, const ConvGeometry& g) {
+void conv2d_backward_weight(float* grad_weight, const float* grad_out, const float* x, const ConvGeometry& g,
+                            const float* kept_cols) {
   const std::int64_t rows = col_rows(g), P = out_pixels(g), K = g.out_channels;
   const bool pointwise = is_pointwise(g);
   const std::int64_t blocks = (g.batch + kWeightGradItemsPerBlock - 1) / kWeightGradItemsPerBlock;
   const std::int64_t partial_size = K * rows;
   Scratch partials(static_cast<std::size_t>(blocks * partial_size));  // each [rows, K]
   parallel_for(0, blocks, 1, [&](std::int64_t lo, std::int64_t hi) {
-    Scratch col(pointwise ? 0 : static_cast<std::size_t>(rows * P));
+    Scratch col(pointwise || kept_cols ? 0 : static_cast<std::size_t>(rows * P));
     for (std::int64_t b = lo; b < hi; ++b) {
       float* partial = partials.data + b * partial_size;
       const std::int64_t first = b * kWeightGradItemsPerBlock;
@@ -241,7 +267,9 @@ void conv2d_backward_weight(float* grad_weight, const float* grad_out, const flo
       for (std::int64_t n = first; n < last; ++n) {
         const float* x_n = x + n * g.in_channels * in_pixels(g);
         const float* cols = x_n;
-        if (!pointwise) {
+        if (!pointwise && kept_cols) {
+          cols = kept_cols + n * rows * P;
+        } else if (!pointwise) {
           im2col(col.data, x_n, g);
           cols = col.data;
         }
@@ -325,15 +353,22 @@ Var conv2d(const Var& x, const Var& weight, const Var& bias, const Conv2dOptions
     WG_CHECK(bias.shape() == Shape{g.out_channels}, "conv2d: bias must be [", g.out_channels, "] for weight ",
              shape_str(weight.shape()), ", got ", shape_str(bias.shape()));
   Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_height, g.out_width});
+  // Training keeps the unfolded input for the weight gradient (it would be unfolded again
+  // otherwise), unless that would take more memory than it is worth.
+  constexpr std::int64_t kMaxKeptColsFloats = std::int64_t(16) << 20;  // 64 MB
+  const std::int64_t cols_size = conv2d_cols_size(g);
+  const bool keep = grad_enabled() && weight.requires_grad() && cols_size > 0 && cols_size <= kMaxKeptColsFloats;
+  Tensor cols = keep ? Tensor::empty({static_cast<int>(cols_size)}) : Tensor();
   conv2d_forward(out.data(), x.value().data(), weight.value().data(),
-                 bias.defined() ? bias.value().data() : nullptr, g);
+                 bias.defined() ? bias.value().data() : nullptr, g, keep ? cols.data() : nullptr);
   std::vector<Var> inputs{x, weight};
   if (bias.defined()) inputs.push_back(bias);
   const Tensor x_value = x.value(), w_value = weight.value();
   const bool has_bias = bias.defined();
-  return make_result("conv2d", out, inputs, [g, x_value, w_value, has_bias](Node& self) {
+  return make_result("conv2d", out, inputs, [g, x_value, w_value, has_bias, cols, keep](Node& self) {
     if (Tensor* gx = self.input_grad(0)) conv2d_backward_input(gx->data(), self.grad.data(), w_value.data(), g);
-    if (Tensor* gw = self.input_grad(1)) conv2d_backward_weight(gw->data(), self.grad.data(), x_value.data(), g);
+    if (Tensor* gw = self.input_grad(1))
+      conv2d_backward_weight(gw->data(), self.grad.data(), x_value.data(), g, keep ? cols.data() : nullptr);
     if (has_bias)
       if (Tensor* gb = self.input_grad(2)) conv2d_backward_bias(gb->data(), self.grad.data(), g);
   });
