@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 #include <xsimd/xsimd.hpp>
 
 #include "core/buffer_pool.h"
@@ -118,8 +119,56 @@ inline void zero_floats(float* dst, int n) {
   for (; i < n; ++i) dst[i] = 0.0f;
 }
 
+// im2col for stride 1 (any pad, any dilation), the case of every model in the lectures.
+// The image is first copied into a zero-bordered plane [C, H+2p, W+2p] (plus a vector of
+// slack), so every row of col is OH straight copies of OW floats with no bounds checks; each
+// copy is whole vectors, spilling past OW into the next output row's segment, which is
+// written right after (segments whose spill would leave this row of col are copied exactly).
+void im2col_stride1(float* col, const float* x_n, const ConvGeometry& g) {
+  using batch = xsimd::batch<float>;
+  constexpr int kW = static_cast<int>(batch::size);
+  const int OH = g.out_height, OW = g.out_width, H = g.in_height, W = g.in_width, p = g.pad, d = g.dilation;
+  const int Hp = H + 2 * p, Wp = W + 2 * p;
+  const std::int64_t plane = static_cast<std::int64_t>(Hp) * Wp;
+  thread_local std::vector<float> padded;  // grows to the largest layer once, then reused
+  padded.resize(static_cast<std::size_t>(g.in_channels * plane + kW));
+  float* pad_data = padded.data();
+  for (int c = 0; c < g.in_channels; ++c) {
+    float* dst = pad_data + c * plane;
+    const float* src = x_n + c * in_pixels(g);
+    zero_floats(dst, p * Wp);
+    for (int y = 0; y < H; ++y) {
+      float* row = dst + static_cast<std::int64_t>(y + p) * Wp;
+      zero_floats(row, p);
+      copy_floats(row + p, src + static_cast<std::int64_t>(y) * W, W);
+      zero_floats(row + p + W, p);
+    }
+    zero_floats(dst + static_cast<std::int64_t>(H + p) * Wp, p * Wp);
+  }
+  zero_floats(pad_data + g.in_channels * plane, kW);
+
+  const int vectors = (OW + kW - 1) / kW;
+  for (int c = 0; c < g.in_channels; ++c)
+    for (int ky = 0; ky < g.kernel_height; ++ky)
+      for (int kx = 0; kx < g.kernel_width; ++kx) {
+        float* row = col + ((static_cast<std::int64_t>(c) * g.kernel_height + ky) * g.kernel_width + kx) * OH * OW;
+        const float* src = pad_data + c * plane + static_cast<std::int64_t>(ky * d) * Wp + kx * d;
+        int oy = 0;
+        for (; oy < OH - 1 && oy * OW + vectors * kW <= (OH - 1) * OW; ++oy) {
+          const float* s_row = src + static_cast<std::int64_t>(oy) * Wp;
+          float* d_row = row + oy * OW;
+          for (int v = 0; v < vectors; ++v) batch::load_unaligned(s_row + v * kW).store_unaligned(d_row + v * kW);
+        }
+        for (; oy < OH; ++oy) copy_floats(row + oy * OW, src + static_cast<std::int64_t>(oy) * Wp, OW);
+      }
+}
+
 // col [C*KH*KW, OH*OW] <- x_n [C,H,W]; out-of-image taps are 0.
 void im2col(float* col, const float* x_n, const ConvGeometry& g) {
+  if (g.stride == 1) {
+    im2col_stride1(col, x_n, g);
+    return;
+  }
   const int OH = g.out_height, OW = g.out_width, H = g.in_height, W = g.in_width;
   for (int c = 0; c < g.in_channels; ++c)
     for (int ky = 0; ky < g.kernel_height; ++ky)
