@@ -111,10 +111,10 @@ inline void copy_floats(float* dst, const float* src, int n) {
   for (; i + kW <= n; i += kW) batch::load_unaligned(src + i).store_unaligned(dst + i);
   for (; i < n; ++i) dst[i] = src[i];
 }
-inline void zero_floats(float* dst, int n) {
+inline void zero_floats(float* dst, std::int64_t n) {
   using batch = xsimd::batch<float>;
   constexpr int kW = static_cast<int>(batch::size);
-  int i = 0;
+  std::int64_t i = 0;
   for (; i + kW <= n; i += kW) batch(0.0f).store_unaligned(dst + i);
   for (; i < n; ++i) dst[i] = 0.0f;
 }
@@ -199,8 +199,36 @@ void im2col(float* col, const float* x_n, const ConvGeometry& g) {
       }
 }
 
+// col2im for stride 1: the taps are summed into a zero-bordered plane [C, H+2p, W+2p] with
+// straight vector adds (a border tap lands in the border and is dropped with it), then the
+// interior is added to grad_x_n. Same order of additions per pixel as the general loop.
+void col2im_add_stride1(float* grad_x_n, const float* col, const ConvGeometry& g) {
+  const int OH = g.out_height, OW = g.out_width, H = g.in_height, W = g.in_width, p = g.pad, d = g.dilation;
+  const int Hp = H + 2 * p, Wp = W + 2 * p;
+  const std::int64_t plane = static_cast<std::int64_t>(Hp) * Wp;
+  thread_local std::vector<float> padded;  // grows to the largest layer once, then reused
+  padded.resize(static_cast<std::size_t>(g.in_channels * plane));
+  float* pad_data = padded.data();
+  zero_floats(pad_data, g.in_channels * plane);
+  for (int c = 0; c < g.in_channels; ++c)
+    for (int ky = 0; ky < g.kernel_height; ++ky)
+      for (int kx = 0; kx < g.kernel_width; ++kx) {
+        const float* row =
+            col + ((static_cast<std::int64_t>(c) * g.kernel_height + ky) * g.kernel_width + kx) * OH * OW;
+        float* dst = pad_data + c * plane + static_cast<std::int64_t>(ky * d) * Wp + kx * d;
+        for (int oy = 0; oy < OH; ++oy) add_into(dst + static_cast<std::int64_t>(oy) * Wp, row + oy * OW, OW);
+      }
+  for (int c = 0; c < g.in_channels; ++c)
+    for (int y = 0; y < H; ++y)
+      add_into(grad_x_n + (static_cast<std::int64_t>(c) * H + y) * W, pad_data + c * plane + (y + p) * Wp + p, W);
+}
+
 // grad_x_n [C,H,W] += fold(col [C*KH*KW, OH*OW]); taps outside the image are dropped.
 void col2im_add(float* grad_x_n, const float* col, const ConvGeometry& g) {
+  if (g.stride == 1) {
+    col2im_add_stride1(grad_x_n, col, g);
+    return;
+  }
   const int OH = g.out_height, OW = g.out_width, H = g.in_height, W = g.in_width;
   for (int c = 0; c < g.in_channels; ++c)
     for (int ky = 0; ky < g.kernel_height; ++ky)
