@@ -19,18 +19,11 @@ ConvGeometry conv_geometry(const Shape& x_shape, const Shape& weight_shape, cons
 
 // Fast kernels: im2col + sgemm per batch item, threaded over items; bit-identical for any thread count.
 // out [N,K,OH,OW] = x [N,C,H,W] (*) weight [K,C,KH,KW] + bias [K] (bias may be null). Overwrites out.
-// keep_cols, when not null, receives every item's unfolded input [N, C*KH*KW, OH*OW] (conv2d_cols_size
-// floats) for conv2d_backward_weight to reuse instead of unfolding again.
-void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g,
-                    float* keep_cols = nullptr);
-// Floats of the unfolded input of the whole batch (0 for a 1x1 convolution, which needs no unfolding).
-std::int64_t conv2d_cols_size(const ConvGeometry& g);
+void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g);
 // grad_x [N,C,H,W] += d(out)/d(x)^T grad_out [N,K,OH,OW]
 void conv2d_backward_input(float* grad_x, const float* grad_out, const float* weight, const ConvGeometry& g);
-// grad_weight [K,C,KH,KW] += sum over the batch (fixed-size item blocks, summed in a fixed order).
-// cols: the forward's keep_cols for this x, or null to unfold x again.
-void conv2d_backward_weight(float* grad_weight, const float* grad_out, const float* x, const ConvGeometry& g,
-                            const float* cols = nullptr);
+// grad_weight [K,C,KH,KW] += sum over the batch (fixed-size item blocks, summed in a fixed order)
+void conv2d_backward_weight(float* grad_weight, const float* grad_out, const float* x, const ConvGeometry& g);
 // grad_bias [K] += sum over N, OH, OW of grad_out
 void conv2d_backward_bias(float* grad_bias, const float* grad_out, const ConvGeometry& g);
 
