@@ -80,7 +80,8 @@ class ThreadPool {
   }
 
  private:
-  // Spins until ready() or about kSpinSeconds pass; returns ready().
+  // Spins until ready() or about kSpinSeconds pass; returns ready(). Yields between
+  // rounds, so that on a busy machine the thread being waited for can get the core.
   template <class Ready>
   static bool spin_until(const Ready& ready) {
     constexpr double kSpinSeconds = 200e-6;
@@ -91,6 +92,7 @@ class ThreadPool {
       for (int i = 0; i < 256; ++i)
         if (ready()) return true;
       if (std::chrono::steady_clock::now() >= deadline) return ready();
+      std::this_thread::yield();
     }
   }
 
