@@ -17,6 +17,7 @@ import { digitsPresent } from './lib/data.mjs';
 import { DEFAULT_PROTOCOL, median } from './lib/protocol.mjs';
 import { NODE_PEERS } from './peers/registry.mjs';
 import { runKernelBenchmarks, formatKernelTable } from './lib/kernels.mjs';
+import { BROWSER_VARIANTS, runBrowserRow } from './lib/browser.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3'; // Debian's python3-torch; the pyenv python3 on PATH cannot see it
@@ -27,6 +28,7 @@ const MODELS = {
 };
 const PEERS = [
   ...Object.keys(NODE_PEERS).map((id) => ({ id, kind: 'node' })),
+  ...Object.keys(BROWSER_VARIANTS).map((id) => ({ id, kind: 'browser' })),
   { id: 'wasmgrad-native', kind: 'native', threads: 1 },
   { id: 'torch-1', kind: 'python', threads: 1 },
   { id: 'torch-2', kind: 'python', threads: 2 },
@@ -139,6 +141,7 @@ function runPeer(peer, model, args) {
     if (!fs.existsSync(driver)) return Promise.resolve({ status: 'not-available', framework: 'wasmgrad native', error: `not built: ${driver} (scripts/build.sh native)` });
     return runChild(driver, [model, String(peer.threads), args.data, protocol], args.timeout);
   }
+  if (peer.kind === 'browser') return runBrowserRow(ROOT, peer.id, model, protocolFor(args), args.timeout);
   if (peer.kind === 'python') {
     if (!fs.existsSync(PYTHON)) return Promise.resolve({ status: 'not-available', framework: `PyTorch ${peer.threads}`, error: `not installed: no ${PYTHON}` });
     return runChild(PYTHON, [path.join(ROOT, 'bench', 'peers', 'torch_bench.py'), model, String(peer.threads), args.data, protocol], args.timeout);

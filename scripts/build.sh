@@ -4,13 +4,14 @@
 #   scripts/build.sh wasm     build/wasm-threads   (emcc, SIMD128 + pthreads: the `simd-threads` module)
 #                             build/wasm-simd      (emcc, SIMD128, one thread: the `simd` module)
 #   scripts/build.sh all      both (default)
+#   scripts/build.sh wasm-bench  build/wasm-bench (the WASM SGEMM benchmark `npm run bench` reports)
 # The modules are copied to build/engine/, where bindings/wasmgrad.js loads them from.
 # Configures each tree once; later runs are incremental ninja builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 target=${1:-all}
-case "$target" in native|wasm|all) ;; *) echo "usage: scripts/build.sh native|wasm|all" >&2; exit 2 ;; esac
+case "$target" in native|wasm|all|wasm-bench) ;; *) echo "usage: scripts/build.sh native|wasm|all|wasm-bench" >&2; exit 2 ;; esac
 jobs=${WASMGRAD_JOBS:-2}
 export NODE_PATH=/usr/share/nodejs  # emcc's optimizer needs Debian's node modules (TOOLCHAIN.md trap 1)
 
@@ -30,6 +31,12 @@ timed() {  # timed LABEL COMMAND...: runs the command, prints how long it took
 }
 
 mkdir -p build
+if [ "$target" = wasm-bench ]; then
+  configure build/wasm-bench emcmake cmake -DWASMGRAD_THREADS=OFF -DWASMGRAD_BENCHMARKS=OFF -DWASMGRAD_TESTS=OFF \
+    -DWASMGRAD_WASM_BENCH=ON
+  timed wasm-bench ninja -C build/wasm-bench -j"$jobs" --quiet wasmgrad_wasm_bench
+  exit 0
+fi
 # Emscripten's outputs are CommonJS scripts; without this the repo's "type": "module" would
 # make Node load them as ES modules (TOOLCHAIN.md trap 5).
 [ -f build/package.json ] || echo '{ "type": "commonjs" }' > build/package.json

@@ -75,7 +75,7 @@ export function runKernelBenchmarks(root, { quick = false } = {}) {
       out.native = { binary: NATIVE, error: e.message };
     }
   } else {
-    out.native = { skipped: `${NATIVE} not built (cmake -S . -B build/native -G Ninja && ninja -C build/native wasmgrad_bench)` };
+    out.native = { skipped: `${NATIVE} not built (scripts/setup.sh bench installs Google Benchmark; then scripts/build.sh native)` };
   }
   const wasm = path.join(root, WASM);
   if (fs.existsSync(wasm)) {
@@ -83,7 +83,7 @@ export function runKernelBenchmarks(root, { quick = false } = {}) {
     if (r.status === 0) out.wasm = { script: WASM, rows: parseWasmBenchText(r.stdout) };
     else out.wasm = { script: WASM, error: `exit ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').at(-1)}` };
   } else {
-    out.wasm = { skipped: `${WASM} not built (emcmake cmake -S . -B build/wasm-bench -DWASMGRAD_WASM_BENCH=ON -DWASMGRAD_THREADS=OFF && ninja -C build/wasm-bench wasmgrad_wasm_bench)` };
+    out.wasm = { skipped: `${WASM} not built (scripts/build.sh wasm-bench)` };
   }
   return out;
 }

@@ -48,6 +48,9 @@ BENCHMARK(BM_Sgemm)
     ->Args({128, 64, 784, 0, 0, 1})
     ->Args({8, 784, 25, 0, 0, 1})     // conv 1->8, 5x5, 28x28 via im2col
     ->Args({16, 196, 200, 0, 0, 1})   // conv 8->16, 5x5, 14x14 via im2col
+    ->Args({25, 8, 784, 0, 1, 1})     // conv 1->8 weight gradient: col dY^T
+    ->Args({200, 16, 196, 0, 1, 1})   // conv 8->16 weight gradient
+    ->Args({200, 196, 16, 1, 0, 1})   // conv 8->16 input gradient: W^T dY
     ->Args({256, 256, 256, 0, 0, 1})
     ->Args({512, 512, 512, 0, 0, 1});
 // Two threads: wall-clock rate (CPU time of the calling thread alone would flatter it).

@@ -2,16 +2,16 @@
 // as every other peer: the benchmark hands it the same batches (trainer.trainBatch) and asks
 // for predictions (model.classify). Variants: { build: 'simd', threads: 1 } (WASM, one thread),
 // { build: 'simd-threads', threads: 2 } (WASM, two threads). The native row is
-// bench/peers/wasmgrad-native.mjs (a C++ driver).
+// bench/native_train/train_bench.cpp (a C++ driver); the Chromium rows are bench/browser/.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createWasmgradTrainer } from './wasmgrad-trainer.mjs';
+
+export { PRESETS } from './wasmgrad-trainer.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const API = path.join(ROOT, 'bindings', 'wasmgrad.js');
-
-// The benchmark's model names -> wasmgrad presets (same layers as the other peers build).
-export const PRESETS = { mlp: 'mlp', cnn: 'cnn', lenet: 'lenet5' };
 
 async function loadEngine(build, threads) {
   const api = await import(pathToFileURL(API).href);
@@ -36,22 +36,7 @@ export default function makePeer({ build, threads = 1 }) {
     },
 
     async createTrainer({ model, learningRate }) {
-      const engine = await loadEngine(build, threads);
-      const net = engine.model(PRESETS[model]);
-      const trainer = engine.trainer(net, { optimizer: 'adam', learningRate, loss: 'cross_entropy', seed: 1 });
-      return {
-        trainBatch(images, labels) {
-          const r = trainer.trainBatch(images, labels);
-          if (r.diverged) throw new Error('wasmgrad: training diverged');
-        },
-        predict(images, count) {
-          return net.classify(images, count);
-        },
-        dispose() {
-          trainer.dispose();
-          net.dispose();
-        },
-      };
+      return createWasmgradTrainer(await loadEngine(build, threads), { model, learningRate });
     },
   };
 }

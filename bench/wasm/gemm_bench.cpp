@@ -62,6 +62,9 @@ int main() {
       {128, 64, 784, false, false, ""},
       {8, 784, 25, false, false, "conv 1->8 5x5 on 28x28 (im2col)"},
       {16, 196, 200, false, false, "conv 8->16 5x5 on 14x14 (im2col)"},
+      {25, 8, 784, false, true, "conv 1->8 weight gradient col dY^T"},
+      {200, 16, 196, false, true, "conv 8->16 weight gradient col dY^T"},
+      {200, 196, 16, true, false, "conv 8->16 input gradient W^T dY"},
       {256, 256, 256, false, false, "square"},
       {512, 512, 512, false, false, "square"},
   };

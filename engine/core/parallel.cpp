@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -24,6 +25,11 @@ constexpr int kMaxThreads = 8;
 // worker), so a nested parallel_for runs inline instead of waiting for the busy pool.
 thread_local bool t_inside_parallel = false;
 
+// Hand-off between the caller and the workers. A training step issues hundreds of
+// parallel_for calls a few microseconds apart, and waking a sleeping thread through a
+// futex costs tens of microseconds (more in WASM, where it is Atomics.wait/notify on a
+// worker): so both sides first spin on atomics for a short while and only then sleep on
+// the condition variables. The spin bound keeps an idle engine from burning a core.
 class ThreadPool {
  public:
   ~ThreadPool() {
@@ -41,11 +47,7 @@ class ThreadPool {
     threads = std::clamp(threads, 1, kMaxThreads);
     while (static_cast<int>(workers_.size()) < threads - 1) {
       const int index = static_cast<int>(workers_.size()) + 1;
-      std::uint64_t start_generation;
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        start_generation = generation_;  // a new worker joins from the next run on
-      }
+      const std::uint64_t start_generation = generation_.load();  // a new worker joins from the next run on
       workers_.emplace_back([this, index, start_generation] { worker_loop(index, start_generation); });
     }
     threads_ = threads;
@@ -53,24 +55,47 @@ class ThreadPool {
 
   void run(std::int64_t begin, std::int64_t end, int chunks,
            const std::function<void(std::int64_t, std::int64_t)>& body) {
-    std::unique_lock<std::mutex> lock(mutex_);
     body_ = &body;
     begin_ = begin;
     end_ = end;
     chunks_ = chunks;
-    pending_ = chunks - 1;
     error_ = nullptr;
-    ++generation_;
-    lock.unlock();
-    wake_.notify_all();
+    // Every worker acknowledges every run, even one with no chunk for it: so no worker can
+    // still be reading this run's fields when the caller starts writing the next run's.
+    pending_.store(static_cast<int>(workers_.size()));
+    generation_.fetch_add(1);  // publishes the fields above to workers that see the new generation
+    if (sleeping_workers_.load() > 0) {
+      std::lock_guard<std::mutex> lock(mutex_);  // a worker between its check and its wait holds it
+      wake_.notify_all();
+    }
     run_chunk(0);
-    lock.lock();
-    done_.wait(lock, [this] { return pending_ == 0; });
+    if (!spin_until([this] { return pending_.load() == 0; })) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      caller_sleeping_.store(true);
+      done_.wait(lock, [this] { return pending_.load() == 0; });
+      caller_sleeping_.store(false);
+    }
     body_ = nullptr;
     if (error_) std::rethrow_exception(error_);
   }
 
  private:
+  // Spins until ready() or about kSpinSeconds pass; returns ready(). Yields between
+  // rounds, so that on a busy machine the thread being waited for can get the core.
+  template <class Ready>
+  static bool spin_until(const Ready& ready) {
+    constexpr double kSpinSeconds = 200e-6;
+    for (int i = 0; i < 64; ++i)
+      if (ready()) return true;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(kSpinSeconds);
+    for (;;) {
+      for (int i = 0; i < 256; ++i)
+        if (ready()) return true;
+      if (std::chrono::steady_clock::now() >= deadline) return ready();
+      std::this_thread::yield();
+    }
+  }
+
   void run_chunk(int index) {
     const std::int64_t n = end_ - begin_;
     const std::int64_t lo = begin_ + n * index / chunks_;
@@ -85,28 +110,38 @@ class ThreadPool {
 
   void worker_loop(int index, std::uint64_t seen) {
     t_inside_parallel = true;  // workers only ever run chunks: nested calls must run inline
-    std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
-      wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-      if (stopping_) return;
-      seen = generation_;
-      if (index >= chunks_) continue;
-      lock.unlock();
-      run_chunk(index);
-      lock.lock();
-      if (--pending_ == 0) done_.notify_one();
+      auto has_news = [&] { return stopping_.load() || generation_.load() != seen; };
+      if (!spin_until(has_news)) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        sleeping_workers_.fetch_add(1);
+        wake_.wait(lock, has_news);
+        sleeping_workers_.fetch_sub(1);
+      }
+      if (stopping_.load()) return;
+      seen = generation_.load();
+      if (index < chunks_) run_chunk(index);
+      if (pending_.fetch_sub(1) == 1 && caller_sleeping_.load()) {
+        std::lock_guard<std::mutex> lock(mutex_);  // the caller between its check and its wait holds it
+        done_.notify_one();
+      }
     }
   }
 
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_, done_;
+  // Written by the caller before the generation_ increment that publishes them (all
+  // atomics here are sequentially consistent, which also orders the sleep checks).
   const std::function<void(std::int64_t, std::int64_t)>* body_ = nullptr;
   std::int64_t begin_ = 0, end_ = 0;
-  int chunks_ = 1, pending_ = 0, threads_ = 1;
-  std::uint64_t generation_ = 0;
-  bool stopping_ = false;
+  int chunks_ = 1, threads_ = 1;
   std::exception_ptr error_;
+  std::atomic<std::uint64_t> generation_{0};
+  std::atomic<int> pending_{0};
+  std::atomic<int> sleeping_workers_{0};
+  std::atomic<bool> caller_sleeping_{false};
+  std::atomic<bool> stopping_{false};
 };
 
 ThreadPool& pool() {

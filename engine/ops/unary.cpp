@@ -103,6 +103,28 @@ Var exp(const Var& x) {
   return pointwise("exp", x, [](float v) { return std::exp(v); }, [](float, float y) { return y; });
 }
 
+namespace {
+
+// relu / leaky_relu backward: gx[i] += x[i] > 0 ? g[i] : slope * g[i]. A select, not a
+// multiply by the 0/1 derivative, so a non-finite upstream gradient where the unit is off
+// stays 0 (as PyTorch's threshold_backward does); vectorised because it runs over every
+// activation of every convolution.
+void relu_backward(float* gx, const float* g, const float* x, std::int64_t n, float slope) {
+  parallel_for(0, n, 1 << 15, [&](std::int64_t lo, std::int64_t hi) {
+    const batch zero(0.0f), s(slope);
+    std::int64_t i = lo;
+    for (; i + kLanes <= hi; i += kLanes) {
+      const batch gv = batch::load_unaligned(g + i);
+      const batch off = slope == 0.0f ? zero : gv * s;
+      (batch::load_unaligned(gx + i) + xsimd::select(batch::load_unaligned(x + i) > zero, gv, off))
+          .store_unaligned(gx + i);
+    }
+    for (; i < hi; ++i) gx[i] += x[i] > 0.0f ? g[i] : (slope == 0.0f ? 0.0f : slope * g[i]);
+  });
+}
+
+}  // namespace
+
 Var log(const Var& x) {
   return pointwise("log", x, [](float v) { return std::log(v); }, [](float v, float) { return 1.0f / v; });
 }
@@ -121,8 +143,7 @@ Var relu(const Var& x) {
   // The subgradient at 0 is taken as 0 (as PyTorch does).
   return make_result("relu", out, {x}, [in](Node& self) {
     if (Tensor* gx = self.input_grad(0))
-      pointwise_backward(gx->data(), self.grad.data(), in.data(), in.data(), in.size(),
-                         [](float v, float) { return v > 0.0f ? 1.0f : 0.0f; });
+      relu_backward(gx->data(), self.grad.data(), in.data(), in.size(), 0.0f);
   });
 }
 
@@ -134,8 +155,7 @@ Var leaky_relu(const Var& x, float negative_slope) {
   leaky_relu_forward(out.data(), in.data(), in.size(), negative_slope);
   return make_result("leaky_relu", out, {x}, [in, negative_slope](Node& self) {
     if (Tensor* gx = self.input_grad(0))
-      pointwise_backward(gx->data(), self.grad.data(), in.data(), in.data(), in.size(),
-                         [negative_slope](float v, float) { return v > 0.0f ? 1.0f : negative_slope; });
+      relu_backward(gx->data(), self.grad.data(), in.data(), in.size(), negative_slope);
   });
 }
 

@@ -3,10 +3,19 @@
 // lambda written once: rule(p, g, state...) receives xsimd::batch<float> values in the
 // main loop and floats in the tail; p and state are references it updates. Use
 // `using std::sqrt; sqrt(x)` inside so both instantiations find their sqrt.
+//
+// Large parameters are split across threads in blocks of kBlock elements (a multiple of
+// every SIMD width), so only the parameter's last elements ever take the scalar tail:
+// the same elements get the same instructions whatever the thread count.
 #pragma once
+#include <algorithm>
+#include <array>
 #include <cstdint>
+#include <utility>
 
 #include <xsimd/xsimd.hpp>
+
+#include "core/parallel.h"
 
 // GCC 12 warns inside its own avx512fintrin.h (_mm512_sqrt_ps starts from an
 // undefined register); the warning is reported where the intrinsic is inlined, i.e.
@@ -17,46 +26,40 @@
 
 namespace wg::optim_detail {
 
+constexpr std::int64_t kBlock = 4096;         // elements per thread task unit
+constexpr std::int64_t kMinBlocksPerTask = 4;  // below 2 x 16k elements, one thread does it all
+
+// rule(p, g, s...) over elements [0, n) of p, g and every state array in s (I indexes s).
+template <std::size_t... I, class Rule, class... State>
+void apply_rule(std::index_sequence<I...>, std::int64_t n, Rule rule, float* p, const float* g, State*... s) {
+  using Batch = xsimd::batch<float>;
+  constexpr std::int64_t width = Batch::size;
+  const std::int64_t blocks = (n + kBlock - 1) / kBlock;
+  parallel_for(0, blocks, kMinBlocksPerTask, [&](std::int64_t first, std::int64_t last) {
+    const std::int64_t begin = first * kBlock, end = std::min(n, last * kBlock);
+    std::int64_t i = begin;
+    for (; i + width <= end; i += width) {
+      Batch pv = Batch::load_unaligned(p + i);
+      std::array<Batch, sizeof...(State)> sv{Batch::load_unaligned(s + i)...};
+      rule(pv, Batch::load_unaligned(g + i), sv[I]...);
+      pv.store_unaligned(p + i);
+      (sv[I].store_unaligned(s + i), ...);
+    }
+    for (; i < end; ++i) rule(p[i], g[i], s[i]...);
+  });
+}
+
 template <class Rule>
 void for_each_element(std::int64_t n, float* p, const float* g, Rule rule) {
-  using Batch = xsimd::batch<float>;
-  constexpr std::int64_t width = Batch::size;
-  std::int64_t i = 0;
-  for (; i + width <= n; i += width) {
-    Batch pv = Batch::load_unaligned(p + i);
-    rule(pv, Batch::load_unaligned(g + i));
-    pv.store_unaligned(p + i);
-  }
-  for (; i < n; ++i) rule(p[i], g[i]);
+  apply_rule(std::index_sequence<>{}, n, rule, p, g);
 }
-
 template <class Rule>
 void for_each_element(std::int64_t n, float* p, const float* g, float* s0, Rule rule) {
-  using Batch = xsimd::batch<float>;
-  constexpr std::int64_t width = Batch::size;
-  std::int64_t i = 0;
-  for (; i + width <= n; i += width) {
-    Batch pv = Batch::load_unaligned(p + i), s0v = Batch::load_unaligned(s0 + i);
-    rule(pv, Batch::load_unaligned(g + i), s0v);
-    pv.store_unaligned(p + i);
-    s0v.store_unaligned(s0 + i);
-  }
-  for (; i < n; ++i) rule(p[i], g[i], s0[i]);
+  apply_rule(std::index_sequence<0>{}, n, rule, p, g, s0);
 }
-
 template <class Rule>
 void for_each_element(std::int64_t n, float* p, const float* g, float* s0, float* s1, Rule rule) {
-  using Batch = xsimd::batch<float>;
-  constexpr std::int64_t width = Batch::size;
-  std::int64_t i = 0;
-  for (; i + width <= n; i += width) {
-    Batch pv = Batch::load_unaligned(p + i), s0v = Batch::load_unaligned(s0 + i), s1v = Batch::load_unaligned(s1 + i);
-    rule(pv, Batch::load_unaligned(g + i), s0v, s1v);
-    pv.store_unaligned(p + i);
-    s0v.store_unaligned(s0 + i);
-    s1v.store_unaligned(s1 + i);
-  }
-  for (; i < n; ++i) rule(p[i], g[i], s0[i], s1[i]);
+  apply_rule(std::index_sequence<0, 1>{}, n, rule, p, g, s0, s1);
 }
 
 }  // namespace wg::optim_detail

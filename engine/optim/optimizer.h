@@ -61,8 +61,11 @@ class Optimizer {
   float learning_rate() const { return config_.learning_rate; }
   void set_learning_rate(float lr);  // e.g. from scheduled_learning_rate; must be finite and >= 0
   long steps() const { return steps_; }
-  // Global L2 norm of all gradients measured by the last step() before any clipping.
+  // Global L2 norm of all gradients in the last step() (before any clipping).
   float last_grad_norm() const { return last_grad_norm_; }
+  // Measures that norm now (inf or NaN when a gradient is not finite, which is how the
+  // trainer detects divergence); the next step() reuses it instead of measuring again.
+  double measure_grad_norm();
   virtual std::string type() const = 0;
   const OptimizerConfig& config() const { return config_; }
   const std::vector<ParameterRef>& parameters() const { return params_; }
@@ -104,6 +107,8 @@ class Optimizer {
   std::vector<long> param_steps_;
   long steps_ = 0;
   float last_grad_norm_ = 0;
+  double measured_norm_ = 0;    // from measure_grad_norm(), valid while norm_is_current_
+  bool norm_is_current_ = false;  // cleared by step() and zero_grad()
 };
 
 // Validates the config (unknown type lists the valid ones; each bad field is named)

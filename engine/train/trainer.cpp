@@ -148,13 +148,9 @@ Trainer::StepResult Trainer::train_step(const Batch& batch) {
 
   optimizer_->zero_grad();
   backward(loss);
-  double grad_sq = 0.0;
-  for (const ParameterRef& p : optimizer_->parameters()) {
-    const Tensor& g = p.var.grad();
-    if (!g.defined()) continue;
-    for (std::int64_t i = 0; i < g.size(); ++i) grad_sq += static_cast<double>(g[i]) * g[i];
-  }
-  const bool finite = std::isfinite(loss.item()) && std::isfinite(grad_sq);
+  // The norm is also what the optimizer clips by; it measures it once for both.
+  const double grad_norm = optimizer_->measure_grad_norm();
+  const bool finite = std::isfinite(loss.item()) && std::isfinite(grad_norm);
   if (finite) optimizer_->step();
 
   int correct = 0;

@@ -36,6 +36,36 @@ TEST(Pool2d, MaxGradientGoesToFirstArgmaxOnTies) {
   expect_tensor_near(x.grad(), Tensor::from({1, 1, 2, 2}, {1, 0, 0, 0}), 0.0f);
 }
 
+// The 2x2 fast path (four windows per SIMD step, then a scalar tail) against a direct scan,
+// on small integers (many ties) and widths that exercise both parts; odd sizes drop the last
+// row/column as PyTorch does.
+TEST(Pool2d, Max2x2MatchesDirectScanWithTies) {
+  for (int width : {2, 3, 8, 9, 14, 28, 30}) {
+    SCOPED_TRACE(width);
+    const int height = 6, channels = 3, OH = height / 2, OW = width / 2;
+    Tensor values = Tensor::empty({2, channels, height, width});
+    for (std::int64_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>((i * 7919) % 5);
+    Var x(values, true);
+    Var y = max_pool2d(x, {2, 2, 0});
+    backward(sum(y));
+    Tensor expected_grad = Tensor::zeros(values.shape());
+    for (int plane = 0; plane < 2 * channels; ++plane)
+      for (int oy = 0; oy < OH; ++oy)
+        for (int ox = 0; ox < OW; ++ox) {
+          const std::int64_t base = static_cast<std::int64_t>(plane) * height * width;
+          std::int64_t best = base + (2 * oy) * width + 2 * ox;
+          for (int dy = 0; dy < 2; ++dy)
+            for (int dx = 0; dx < 2; ++dx) {
+              const std::int64_t i = base + (2 * oy + dy) * width + 2 * ox + dx;
+              if (values[i] > values[best]) best = i;
+            }
+          ASSERT_EQ(y.value()[(static_cast<std::int64_t>(plane) * OH + oy) * OW + ox], values[best]);
+          expected_grad[best] += 1.0f;
+        }
+    expect_tensor_near(x.grad(), expected_grad, 0.0f);
+  }
+}
+
 TEST(Pool2d, L2GradientIsFiniteAtZero) {
   Var x(Tensor::zeros({1, 1, 2, 2}), true);
   backward(l2_pool2d(x, {2, 2, 0}));

@@ -10,6 +10,7 @@
 
 #include "core/buffer_pool.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "fixtures.h"
 #include "gradcheck.h"
 
@@ -123,6 +124,36 @@ TEST(Optimizer, SimdBodyMatchesScalarTail) {
     }
     for (int i = 0; i < 37; ++i) EXPECT_NEAR(whole.value()[i], pieces[i].var.value()[0], 1e-6f) << "element " << i;
   }
+}
+
+// A parameter large enough to be split across threads (blocks of 4096 elements, plus a
+// ragged end): 1, 2 and 4 threads give the same bits for every optimizer.
+TEST(Optimizer, BitIdenticalForAnyThreadCount) {
+  const int saved_threads = num_threads();
+  for (const std::string& type : optimizer_types()) {
+    SCOPED_TRACE(type);
+    OptimizerConfig config;
+    config.type = type;
+    config.learning_rate = 0.01f;
+    config.weight_decay = 0.001f;
+    const int size = 100003;
+    const Tensor start = random_tensor({size}, 5), grads = random_tensor({size}, 6);
+    std::vector<Tensor> results;
+    for (int threads : {1, 2, 4}) {
+      set_num_threads(threads);
+      Var p = Var::parameter(start.clone(), "p");
+      auto opt = make_optimizer(config, {{"p", p}});
+      for (int step = 0; step < 3; ++step) {
+        set_grad(p, grads.to_vector());
+        opt->step();
+      }
+      results.push_back(p.value().clone());
+    }
+    for (std::size_t r = 1; r < results.size(); ++r)
+      for (int i = 0; i < size; ++i)
+        ASSERT_EQ(results[0][i], results[r][i]) << "element " << i << ", run " << r;
+  }
+  set_num_threads(saved_threads);
 }
 
 TEST(Optimizer, ParametersWithoutGradientAreSkipped) {

@@ -1,0 +1,53 @@
+// The Chromium benchmark's engine thread: loads wasmgrad as the playground does (threaded build
+// when the page is cross-origin isolated, else the single-thread SIMD build), fetches the bundled
+// digits and runs the same measurement protocol as the Node peers (bench/lib/protocol.mjs) on the
+// same trainer adapter (bench/peers/wasmgrad-trainer.mjs). A classic worker: the engine loader
+// uses importScripts; the ES modules come in by import().
+'use strict';
+
+const post = (message) => self.postMessage(message);
+const log = (message) => post({ type: 'log', message });
+
+async function fetchIdx(parseIdx, name) {
+  const response = await fetch(`../../build/data/${name}`);
+  if (!response.ok) throw new Error(`${name}: HTTP ${response.status} (run scripts/build.sh first)`);
+  const stream = response.body.pipeThrough(new DecompressionStream('gzip'));
+  return parseIdx(new Uint8Array(await new Response(stream).arrayBuffer()), name);
+}
+
+async function loadDigits() {
+  const { DIGIT_FILES, parseIdx, toSplit } = await import('../lib/idx.mjs');
+  const split = async (images, labels) => toSplit(await fetchIdx(parseIdx, images), await fetchIdx(parseIdx, labels), images);
+  return {
+    train: await split(DIGIT_FILES.trainImages, DIGIT_FILES.trainLabels),
+    test: await split(DIGIT_FILES.testImages, DIGIT_FILES.testLabels),
+  };
+}
+
+async function run({ model, threads, protocol }) {
+  const { load } = await import('../../bindings/wasmgrad.js');
+  const { runProtocol } = await import('../lib/protocol.mjs');
+  const { createWasmgradTrainer } = await import('../peers/wasmgrad-trainer.mjs');
+  const engine = await load({ numThreads: threads });
+  engine.setThreads(Math.min(threads, engine.maxThreads));
+  const info = {
+    framework: `wasmgrad Chromium ${engine.build} ${engine.threads} thread${engine.threads > 1 ? 's' : ''}`,
+    build: engine.build,
+    threads: engine.threads,
+    reason: engine.reason,
+    crossOriginIsolated: self.crossOriginIsolated === true,
+    userAgent: navigator.userAgent,
+  };
+  log(`${info.framework} (${info.reason}); loading digits`);
+  const data = await loadDigits();
+  const peer = { createTrainer: (options) => createWasmgradTrainer(engine, options) };
+  const result = await runProtocol(peer, { model, threads, data, log, ...protocol });
+  return { status: 'ok', ...info, ...result };
+}
+
+self.onmessage = ({ data }) => {
+  run(data).then(
+    (result) => post({ type: 'result', result }),
+    (error) => post({ type: 'result', result: { status: 'error', error: String(error?.message ?? error).split('\n')[0] } }),
+  );
+};
