@@ -105,9 +105,10 @@ async function startPthreadsFromBlob() {
   };
 }
 
+/** The engine's heap (buffer pool, malloc, heap top) and the size of its WebAssembly memory. */
 function memoryStats() {
   try {
-    return engine ? engine.memoryStats() : null;
+    return engine ? { ...engine.memoryStats(), wasmBytes: engine.module.HEAP8.length } : null;
   } catch {
     return null;  // an aborted engine
   }
