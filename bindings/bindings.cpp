@@ -27,6 +27,7 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
   function("numThreads", &num_threads);
   function("setNumThreads", &set_num_threads);
   function("memoryStats", &memory_stats);
+  function("trimMemory", &trim_memory);
 
   class_<TensorHandle>("Tensor")
       .class_function("fromArray", &TensorHandle::from_array)

@@ -40,6 +40,10 @@ int set_num_threads(int threads) {
   });
 }
 
+void trim_memory() {
+  guarded([] { trim_buffer_pool(); });
+}
+
 MemoryStats memory_stats() {
   return guarded([] {
     const BufferPoolStats s = buffer_pool_stats();

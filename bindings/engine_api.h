@@ -36,6 +36,9 @@ struct MemoryStats {
   double heap_top_bytes;
 };
 MemoryStats memory_stats();
+// Returns the buffer pool's cached buffers to malloc. The pool recycles by exact size, so each
+// new architecture adds sizes it keeps; the playground trims when it replaces a model.
+void trim_memory();
 
 // A tensor owned by JavaScript. Embind gives the JS object a delete(); until then the
 // tensor's storage stays alive, so view() can hand out a zero-copy Float32Array.

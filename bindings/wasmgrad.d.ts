@@ -180,6 +180,8 @@ export interface Engine {
   setThreads(n: number): number;
   readonly Tensor: TensorClass;
   memoryStats(): MemoryStats;
+  /** Frees the engine's cache of recycled buffers (kept per size; a new model shape adds sizes). */
+  trimMemory(): void;
   /** The raw Embind module, for bindings this layer does not wrap yet. */
   readonly module: any;
 

@@ -338,6 +338,7 @@ function replaceModel(next, { keepHistory = false } = {}) {
   dropTrainer();
   restored = false;
   model?.dispose();
+  engine.trimMemory?.();  // the old model's buffers: the engine would keep them per size, for good
   model = next;
   if (!keepHistory) post({ type: 'reset' });
   postModelViews();

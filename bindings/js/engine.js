@@ -210,6 +210,8 @@ export class Engine {
   /** Sets how many threads kernels use (clamped to [1, maxThreads]); returns the count in effect. */
   setThreads(n) { return this.#module.setNumThreads(Math.max(1, Math.min(n, this.maxThreads))); }
   memoryStats() { return this.#module.memoryStats(); }
+  /** Frees the engine's cache of recycled buffers (kept per size; a new model shape adds sizes). */
+  trimMemory() { this.#module.trimMemory(); }
   /** The raw Embind module, for what this layer does not wrap. */
   get module() { return this.#module; }
 
