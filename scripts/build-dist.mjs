@@ -75,6 +75,7 @@ await fs.writeFile(path.join(out, 'index.html'), `<!doctype html>
   <meta charset="utf-8">
   ${CSP_TAG}
   <meta http-equiv="refresh" content="0; url=web/">
+  <link rel="icon" href="web/favicon.svg" type="image/svg+xml">
   <title>wasmgrad playground</title>
 </head>
 <body><p><a href="web/">Open the wasmgrad playground</a></p></body>
