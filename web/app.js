@@ -11,7 +11,7 @@ import { el } from './views/dom.js';
 import { enableIsolationIfNeeded } from './coi.js';
 import { WorkerSupervisor, settingsFromCheckpoint } from './worker-supervisor.js';
 import { CrashBanner } from './views/crash-banner.js';
-import { AUTOSAVE_KEY, getValidCheckpoint, putCheckpoint } from './checkpoint-store.js';
+import { AUTOSAVE_KEY, SAVED_KEY, getValidCheckpoint, putCheckpoint } from './checkpoint-store.js';
 
 const byId = (id) => document.getElementById(id);
 const views = ui.views;
@@ -91,7 +91,7 @@ function startWorker() {
     return;
   }
   app.worker = worker;
-  supervisor.attach(worker);  // messages, errors, heartbeat and autosave: see the block below
+  supervisor.attach(worker);  // messages, errors, heartbeat and autosave: the supervisor block above
   send({ type: 'init', threads: new URLSearchParams(location.search).get('threads') === '0' ? false : undefined });
   send({ type: 'state', state: ui.state, field: null });
 }
@@ -365,19 +365,6 @@ async function storeModel(record) {
   }
 }
 
-async function storedModel() {
-  const db = await openStore();
-  try {
-    return await new Promise((resolve, reject) => {
-      const request = db.transaction(STORE.objects).objectStore(STORE.objects).get(STORE.key);
-      request.onsuccess = () => resolve(request.result ?? null);
-      request.onerror = () => reject(request.error);
-    });
-  } finally {
-    db.close();
-  }
-}
-
 function modelFileName() {
   const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
   return `wasmgrad-${ui.state.model}-${stamp}.wgm`;
@@ -398,7 +385,7 @@ async function offerRestore() {
   let record;
   try {
     // The newer of the model the user saved and the autosave of training (web/worker-supervisor.js).
-    const [saved, autosave] = await Promise.all([storedModel(), getValidCheckpoint(AUTOSAVE_KEY).catch(() => null)]);
+    const [saved, autosave] = await Promise.all([getValidCheckpoint(SAVED_KEY), getValidCheckpoint(AUTOSAVE_KEY)]);
     const time = (r) => (r ? new Date(r.savedAt).getTime() || 0 : -1);
     record = time(autosave) > time(saved) ? { ...autosave, autosave: true } : saved;
   } catch {
