@@ -19,12 +19,15 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
   value_object<MemoryStats>("MemoryStats")
       .field("liveBytes", &MemoryStats::live_bytes)
       .field("cachedBytes", &MemoryStats::cached_bytes)
-      .field("systemAllocations", &MemoryStats::system_allocations);
+      .field("systemAllocations", &MemoryStats::system_allocations)
+      .field("mallocBytes", &MemoryStats::malloc_bytes)
+      .field("heapTopBytes", &MemoryStats::heap_top_bytes);
 
   function("buildInfo", &build_info);
   function("numThreads", &num_threads);
   function("setNumThreads", &set_num_threads);
   function("memoryStats", &memory_stats);
+  function("trimMemory", &trim_memory);
 
   class_<TensorHandle>("Tensor")
       .class_function("fromArray", &TensorHandle::from_array)
@@ -54,7 +57,7 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .function("subset", &DatasetHandle::subset);
 
   class_<ModelHandle>("Model")
-      .constructor<std::string>()
+      .class_function("create", &ModelHandle::create)
       .class_function("load", &ModelHandle::load)
       .class_function("presetSpec", &ModelHandle::preset_spec)
       .class_function("presetNames", &ModelHandle::preset_names)
@@ -72,7 +75,7 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .function("hasOptimizerState", &ModelHandle::has_optimizer_state);
 
   class_<TrainerHandle>("Trainer")
-      .constructor<const ModelHandle&, std::string>()
+      .class_function("create", &TrainerHandle::create)
       .function("setData", &TrainerHandle::set_data)
       .function("runBatches", &TrainerHandle::run_batches)
       .function("trainOnBatch", &TrainerHandle::train_on_batch)
@@ -99,7 +102,7 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
   function("workedExampleNames", &worked_example_names);
 
   class_<PerceptronHandle>("Perceptron")
-      .constructor<int, double>()
+      .class_function("create", &PerceptronHandle::create)
       .function("predict", &PerceptronHandle::predict)
       .function("learn", &PerceptronHandle::learn)
       .function("weights", &PerceptronHandle::weights)

@@ -4,8 +4,11 @@
 #include "js_interop.h"
 
 #include <emscripten/emscripten.h>
+#include <malloc.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <cstdint>
 #include <exception>
 #include <utility>
 #include <vector>
@@ -37,10 +40,16 @@ int set_num_threads(int threads) {
   });
 }
 
+void trim_memory() {
+  guarded([] { trim_buffer_pool(); });
+}
+
 MemoryStats memory_stats() {
   return guarded([] {
     const BufferPoolStats s = buffer_pool_stats();
-    return MemoryStats{double(s.live_bytes), double(s.cached_bytes), double(s.system_allocations)};
+    const struct mallinfo heap = mallinfo();
+    return MemoryStats{double(s.live_bytes), double(s.cached_bytes), double(s.system_allocations),
+                       double(heap.uordblks), double(reinterpret_cast<std::uintptr_t>(sbrk(0)))};
   });
 }
 

@@ -25,12 +25,20 @@ BuildInfo build_info();
 int num_threads();
 int set_num_threads(int threads);  // clamped to [1, max_threads]; returns the count now in effect
 
-struct MemoryStats {  // the engine's buffer pool (see core/buffer_pool.h)
+struct MemoryStats {
+  // The engine's buffer pool (see core/buffer_pool.h).
   double live_bytes;
   double cached_bytes;
   double system_allocations;
+  // The whole C++ heap, for leak checks (bench/soak.mjs, tests/js/leak.test.mjs): bytes malloc
+  // has handed out and not got back, and the top of the heap (sbrk(0)), which never shrinks.
+  double malloc_bytes;
+  double heap_top_bytes;
 };
 MemoryStats memory_stats();
+// Returns the buffer pool's cached buffers to malloc. The pool recycles by exact size, so each
+// new architecture adds sizes it keeps; the playground trims when it replaces a model.
+void trim_memory();
 
 // A tensor owned by JavaScript. Embind gives the JS object a delete(); until then the
 // tensor's storage stays alive, so view() can hand out a zero-copy Float32Array.

@@ -209,8 +209,9 @@ val worked_example_names() {
   });
 }
 
-PerceptronHandle::PerceptronHandle(int features, double learning_rate)
-    : perceptron_(guarded([&] { return Perceptron(features, static_cast<float>(learning_rate)); })) {}
+PerceptronHandle PerceptronHandle::create(int features, double learning_rate) {
+  return guarded([&] { return PerceptronHandle(Perceptron(features, static_cast<float>(learning_rate))); });
+}
 
 int PerceptronHandle::predict(const val& x) const {
   return guarded([&] {

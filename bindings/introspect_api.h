@@ -5,6 +5,7 @@
 #include <emscripten/val.h>
 
 #include <string>
+#include <utility>
 
 #include "model_api.h"
 #include "train/perceptron.h"
@@ -32,7 +33,8 @@ val worked_example_names();
 // The perceptron learning rule (train/perceptron.h) for the perceptron demo.
 class PerceptronHandle {
  public:
-  PerceptronHandle(int features, double learning_rate);
+  // A factory, not a constructor: see ModelHandle::create.
+  static PerceptronHandle create(int features, double learning_rate);
   int predict(const val& x) const;          // +1 or -1
   bool learn(const val& x, int label);      // true when it was a mistake (weights moved)
   val weights() const;                      // Float32Array copy
@@ -40,6 +42,7 @@ class PerceptronHandle {
   void set_weights(const val& weights, double bias);
 
  private:
+  explicit PerceptronHandle(Perceptron perceptron) : perceptron_(std::move(perceptron)) {}
   Perceptron perceptron_;
 };
 

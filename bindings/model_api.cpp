@@ -192,11 +192,12 @@ DatasetHandle DatasetHandle::subset(const val& indices) const {
 
 // ---- ModelHandle
 
-ModelHandle::ModelHandle(const std::string& spec_or_preset)
-    : model_(guarded([&] {
-        const bool is_spec = spec_or_preset.find('{') != std::string::npos;
-        return std::make_shared<Model>(is_spec ? spec_or_preset : wg::preset_spec(spec_or_preset));
-      })) {}
+ModelHandle ModelHandle::create(const std::string& spec_or_preset) {
+  return guarded([&] {
+    const bool is_spec = spec_or_preset.find('{') != std::string::npos;
+    return ModelHandle(std::make_shared<Model>(is_spec ? spec_or_preset : wg::preset_spec(spec_or_preset)));
+  });
+}
 
 ModelHandle::ModelHandle(LoadedModel loaded)
     : model_(std::move(loaded.model)), metadata_(std::move(loaded.metadata_json)),
@@ -297,10 +298,13 @@ val ModelHandle::save(const std::string& metadata_json) const {
 
 // ---- TrainerHandle
 
-TrainerHandle::TrainerHandle(const ModelHandle& model, const std::string& config_json)
-    : model_(model.model()), trainer_(guarded([&] {
-        return std::make_unique<Trainer>(*model_, train_config_from_json(config_json.empty() ? "{}" : config_json));
-      })) {}
+TrainerHandle TrainerHandle::create(const ModelHandle& model, const std::string& config_json) {
+  return guarded([&] {
+    std::shared_ptr<Model> shared = model.model();
+    auto trainer = std::make_unique<Trainer>(*shared, train_config_from_json(config_json.empty() ? "{}" : config_json));
+    return TrainerHandle(std::move(shared), std::move(trainer));
+  });
+}
 
 void TrainerHandle::set_data(const DatasetHandle& train, const DatasetHandle& validation) {
   guarded([&] { trainer_->set_data(train.dataset(), validation.dataset()); });

@@ -53,7 +53,11 @@ class DatasetHandle {
 class ModelHandle {
  public:
   // A JSON spec ({"input": [...], "layers": [...]}) or a preset name ("mlp", "cnn", ...).
-  explicit ModelHandle(const std::string& spec_or_preset);
+  // Factories, not constructors: Embind allocates a constructed object before the constructor
+  // runs, and a JS Error thrown from inside it skips that allocation's cleanup (a leak per bad
+  // spec). A factory builds everything inside guarded() and returns by value, so a failure
+  // unwinds as a C++ exception first and leaves nothing behind.
+  static ModelHandle create(const std::string& spec_or_preset);
   static ModelHandle load(const val& bytes);  // a saved model file (Uint8Array)
   static std::string preset_spec(const std::string& name);
   static val preset_names();
@@ -78,6 +82,7 @@ class ModelHandle {
   const NamedTensors& optimizer_state() const { return optimizer_state_; }
 
  private:
+  explicit ModelHandle(std::shared_ptr<Model> model) : model_(std::move(model)) {}
   explicit ModelHandle(LoadedModel loaded);
   std::shared_ptr<Model> model_;
   std::string metadata_;
@@ -87,7 +92,9 @@ class ModelHandle {
 class TrainerHandle {
  public:
   // config_json: training settings (train/config_json.h); "" or "{}" for defaults.
-  TrainerHandle(const ModelHandle& model, const std::string& config_json);
+  // A factory for the reason given at ModelHandle::create; here a throwing constructor also
+  // kept a reference to the model, so a bad config leaked the whole model (threads build).
+  static TrainerHandle create(const ModelHandle& model, const std::string& config_json);
 
   void set_data(const DatasetHandle& train, const DatasetHandle& validation);
   val run_batches(int max_batches);  // progress object
@@ -106,6 +113,8 @@ class TrainerHandle {
   void restore_optimizer_state(const ModelHandle& loaded);
 
  private:
+  TrainerHandle(std::shared_ptr<Model> model, std::unique_ptr<Trainer> trainer)
+      : model_(std::move(model)), trainer_(std::move(trainer)) {}
   std::shared_ptr<Model> model_;  // shared: deleting the JS model handle first is safe
   std::unique_ptr<Trainer> trainer_;
 };

@@ -41,9 +41,14 @@ export interface BuildInfo {
 }
 
 export interface MemoryStats {
+  /** Tensor storage in use, and kept for reuse, by the engine's buffer pool. */
   liveBytes: number;
   cachedBytes: number;
   systemAllocations: number;
+  /** Bytes the C++ heap has handed out and not got back (malloc), for leak checks. */
+  mallocBytes: number;
+  /** The top of the C++ heap (sbrk(0)); it never shrinks. */
+  heapTopBytes: number;
 }
 
 /** Engine objects own WebAssembly memory: dispose() frees it (a finalizer frees forgotten ones). */
@@ -175,6 +180,8 @@ export interface Engine {
   setThreads(n: number): number;
   readonly Tensor: TensorClass;
   memoryStats(): MemoryStats;
+  /** Frees the engine's cache of recycled buffers (kept per size; a new model shape adds sizes). */
+  trimMemory(): void;
   /** The raw Embind module, for bindings this layer does not wrap yet. */
   readonly module: any;
 

@@ -7,9 +7,13 @@
 // tag: on hosts that cannot send COOP/COEP headers, web/coi.js then registers
 // web/coi-serviceworker.js to add them (threads), and falls back to the single-thread build
 // (saying so in the badge) when it cannot.
+// Every page also gets the project's Content-Security-Policy (scripts/serve.mjs) as a
+// <meta http-equiv> tag, since a static host may send no headers, and a _headers file gives it,
+// and COOP/COEP, to hosts that read one (Netlify, Cloudflare Pages).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CSP } from './serve.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.resolve(root, process.argv[2] ?? 'dist');
@@ -56,18 +60,24 @@ for (const name of ENGINE_FILES) await fs.copyFile(path.join(root, 'build/engine
 await fs.mkdir(path.join(out, 'build/data'), { recursive: true });
 for (const name of dataFiles) await fs.copyFile(path.join(root, 'build/data', name), path.join(out, 'build/data', name));
 
+// The policy goes first in <head>: a <meta> policy governs only what comes after it.
+const CSP_TAG = `<meta http-equiv="Content-Security-Policy" content="${CSP}">`;
+async function addHeadTags(file, tags) {
+  const html = await fs.readFile(file, 'utf8');
+  if (!html.includes('<meta charset="utf-8">')) throw new Error(`build-dist: ${file} has no <meta charset="utf-8"> to anchor the tags`);
+  if (/<script(?![^>]*\ssrc=)[^>]*>/i.test(html)) throw new Error(`build-dist: ${file} has an inline <script>, which the CSP blocks`);
+  await fs.writeFile(file, html.replace('<meta charset="utf-8">', ['<meta charset="utf-8">', ...tags].join('\n  ')));
+}
 // Ask for the COOP/COEP service worker in the static build only (the dev server sends the headers).
-const indexFile = path.join(out, 'web/index.html');
-const html = await fs.readFile(indexFile, 'utf8');
-const tag = '<meta name="wasmgrad-coi-serviceworker" content="register">';
-if (!html.includes('<meta charset="utf-8">')) throw new Error('build-dist: web/index.html has no <meta charset="utf-8"> to anchor the tag');
-await fs.writeFile(indexFile, html.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n  ${tag}`));
+await addHeadTags(path.join(out, 'web/index.html'), [CSP_TAG, '<meta name="wasmgrad-coi-serviceworker" content="register">']);
 
 await fs.writeFile(path.join(out, 'index.html'), `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
+  ${CSP_TAG}
   <meta http-equiv="refresh" content="0; url=web/">
+  <link rel="icon" href="web/favicon.svg" type="image/svg+xml">
   <title>wasmgrad playground</title>
 </head>
 <body><p><a href="web/">Open the wasmgrad playground</a> · <a href="demos/">the lecture demos</a></p></body>
@@ -75,6 +85,12 @@ await fs.writeFile(path.join(out, 'index.html'), `<!doctype html>
 `);
 // Hosts that run Jekyll (GitHub Pages) would otherwise drop files and folders starting with _.
 await fs.writeFile(path.join(out, '.nojekyll'), '');
+await fs.writeFile(path.join(out, '_headers'), `/*
+  Content-Security-Policy: ${CSP}
+  Cross-Origin-Opener-Policy: same-origin
+  Cross-Origin-Embedder-Policy: require-corp
+  X-Content-Type-Options: nosniff
+`);
 
 let bytes = 0, files = 0;
 async function size(dir) {

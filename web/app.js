@@ -9,6 +9,9 @@ import { LayerEditor } from './views/layer-editor.js';
 import { presetsFor, presetLayers, dataKind, KIND_SETTINGS } from './state.js';
 import { el } from './views/dom.js';
 import { enableIsolationIfNeeded } from './coi.js';
+import { WorkerSupervisor, settingsFromCheckpoint } from './worker-supervisor.js';
+import { CrashBanner } from './views/crash-banner.js';
+import { AUTOSAVE_KEY, SAVED_KEY, getValidCheckpoint, putCheckpoint } from './checkpoint-store.js';
 
 const byId = (id) => document.getElementById(id);
 const views = ui.views;
@@ -27,6 +30,37 @@ const app = {
   rf: { layer: null, unit: { row: 0, col: 0 } },
 };
 window.wasmgradApp = app;  // for the browser tests and the curious in the console
+
+// ---- crash detection, autosave and restart (web/worker-supervisor.js) -------------------------
+
+const crashBanner = new CrashBanner(document.querySelector('.workspace'), { onRestart: restartEngine });
+const supervisor = new WorkerSupervisor({
+  onMessage: (message) => onWorkerMessage(message),
+  onProblem(problem) {
+    crashBanner.show(problem);
+    ui.setEngineReady(false, 'the engine stopped: restart it');
+    if (problem.kind === 'error' && !app.build) views.badge.element.textContent = 'engine failed to load';
+  },
+  onRecovered() {
+    crashBanner.hide();
+    if (app.build) {
+      ui.setEngineReady(true);
+      updateButtons();
+    }
+  },
+  start: () => startWorker(),
+  getState: () => ui.state,
+  store: { put: (record) => putCheckpoint(AUTOSAVE_KEY, record), get: () => getValidCheckpoint(AUTOSAVE_KEY) },
+});
+app.supervisor = supervisor;
+
+async function restartEngine() {
+  crashBanner.hide();
+  app.build = null;
+  app.status = 'idle';
+  const checkpoint = await supervisor.restart();
+  showMessage(checkpoint ? 'Engine restarted from the last autosave.' : 'Engine restarted with a fresh model.', 'notice');
+}
 
 // ---- messages on the page ----------------------------------------------------------------------
 
@@ -57,13 +91,7 @@ function startWorker() {
     return;
   }
   app.worker = worker;
-  worker.onmessage = (event) => onWorkerMessage(event.data);
-  worker.onerror = (event) => {
-    event.preventDefault();
-    showMessage(`Engine worker failed: ${event.message || 'the script could not be loaded'}`);
-    ui.views.badge.element.textContent = 'engine failed to load';
-  };
-  worker.onmessageerror = () => showMessage('A message from the engine could not be read.');
+  supervisor.attach(worker);  // messages, errors, heartbeat and autosave: the supervisor block above
   send({ type: 'init', threads: new URLSearchParams(location.search).get('threads') === '0' ? false : undefined });
   send({ type: 'state', state: ui.state, field: null });
 }
@@ -184,7 +212,8 @@ const handlers = {
         ui.set('layers', m.layers);
       }
     }
-    showMessage(`Model loaded: ${m.parameters.toLocaleString('en')} parameters${m.metadata?.epoch ? `, trained for ${m.metadata.epoch} epoch(s)` : ''}.`, 'notice');
+    const epochs = Number.isInteger(m.metadata?.epoch) && m.metadata.epoch > 0 ? m.metadata.epoch : 0;  // file data: checked
+    showMessage(`Model ${m.restored ? 'restored' : 'loaded'}: ${m.parameters.toLocaleString('en')} parameters${epochs ? `, trained for ${epochs} epoch(s)` : ''}.`, 'notice');
   },
   notice(m) { showMessage(m.message, 'notice'); },
   error(m) {
@@ -391,19 +420,6 @@ async function storeModel(record) {
   }
 }
 
-async function storedModel() {
-  const db = await openStore();
-  try {
-    return await new Promise((resolve, reject) => {
-      const request = db.transaction(STORE.objects).objectStore(STORE.objects).get(STORE.key);
-      request.onsuccess = () => resolve(request.result ?? null);
-      request.onerror = () => reject(request.error);
-    });
-  } finally {
-    db.close();
-  }
-}
-
 function modelFileName() {
   const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
   return `wasmgrad-${ui.state.model}-${stamp}.wgm`;
@@ -423,7 +439,10 @@ async function onSaved({ bytes, metadata }) {
 async function offerRestore() {
   let record;
   try {
-    record = await storedModel();
+    // The newer of the model the user saved and the autosave of training (web/worker-supervisor.js).
+    const [saved, autosave] = await Promise.all([getValidCheckpoint(SAVED_KEY), getValidCheckpoint(AUTOSAVE_KEY)]);
+    const time = (r) => (r ? new Date(r.savedAt).getTime() || 0 : -1);
+    record = time(autosave) > time(saved) ? { ...autosave, autosave: true } : saved;
   } catch {
     return;  // no IndexedDB (private mode): nothing to offer
   }
@@ -432,12 +451,15 @@ async function offerRestore() {
   const restore = el('button', { type: 'button', class: 'button primary small', id: 'restore-model' }, 'Restore it');
   const dismiss = el('button', { type: 'button', class: 'button secondary small' }, 'Not now');
   const when = new Date(record.savedAt);
-  banner.replaceChildren(el('span', {}, `A model you saved ${Number.isNaN(when.getTime()) ? '' : `on ${when.toLocaleString()} `}is kept in this browser (${record.name}).`),
-    restore, dismiss);
+  const on = Number.isNaN(when.getTime()) ? '' : `on ${when.toLocaleString()} `;
+  banner.replaceChildren(el('span', {}, record.autosave
+    ? `Training autosaved ${on}is kept in this browser (model and settings).`
+    : `A model you saved ${on}is kept in this browser (${record.name}).`), restore, dismiss);
   banner.hidden = false;
   restore.addEventListener('click', () => {
+    for (const [field, value] of settingsFromCheckpoint(record.state, ui.state)) ui.set(field, value);
     const bytes = record.bytes.slice(0);
-    send({ type: 'load', bytes }, [bytes]);
+    send({ type: 'load', bytes, restore: Boolean(record.autosave) }, [bytes]);
     banner.hidden = true;
   });
   dismiss.addEventListener('click', () => { banner.hidden = true; });

@@ -46,7 +46,10 @@ let queue = Promise.resolve();
 const post = (message, transfer = []) => self.postMessage(message, transfer);
 const postError = (error, context = null) => {
   const message = error instanceof Error ? error.message : String(error);
-  post({ type: 'error', message, context });
+  // A trap or abort (out of memory, out-of-bounds access) leaves the engine's memory in an unknown
+  // state: fatal tells web/worker-supervisor.js to offer a restart from the last checkpoint.
+  const fatal = typeof WebAssembly === 'object' && error instanceof WebAssembly.RuntimeError;
+  post({ type: 'error', message, context, fatal });
 };
 
 // Messages run one after another (each may await), so a command never sees half of another.
@@ -54,6 +57,10 @@ self.onmessage = (event) => {
   const message = event.data;
   if (message?.type === 'pause') {  // not queued: takes effect before the next chunk
     setRunning(false);
+    return;
+  }
+  if (message?.type === 'ping') {  // the supervisor's heartbeat: answered between chunks, not queued
+    post({ type: 'pong', id: message.id, memory: memoryStats() });
     return;
   }
   queue = queue.then(() => handle(message)).catch((error) => postError(error, message?.type));
@@ -72,7 +79,8 @@ async function handle(message) {
     case 'examples': return examples(message.trueClass, message.predictedClass);
     case 'evaluate': return evaluateValidation();
     case 'save': return save(message.metadata);
-    case 'load': return loadModelBytes(message.bytes);
+    case 'checkpoint': return save(message.metadata, 'checkpoint');
+    case 'load': return loadModelBytes(message.bytes, message.restore);
     case 'idx': return loadIdx(message.files);
     case 'maps': return postMaps(message);
     case 'classImages': return classImages(message.steps ?? CLASS_IMAGE_STEPS);
@@ -115,6 +123,15 @@ async function startPthreadsFromBlob() {
       super(String(url) === scriptUrl ? blobUrl : url, options);
     }
   };
+}
+
+/** The engine's heap (buffer pool, malloc, heap top) and the size of its WebAssembly memory. */
+function memoryStats() {
+  try {
+    return engine ? { ...engine.memoryStats(), wasmBytes: engine.module.HEAP8.length } : null;
+  } catch {
+    return null;  // an aborted engine
+  }
 }
 
 /** The introspection calls, if this engine build binds them (engine/introspect/); else null. */
@@ -380,7 +397,9 @@ function rebuildAfterDataChange() {
 
 function replaceModel(next, { keepHistory = false } = {}) {
   dropTrainer();
+  restored = false;
   model?.dispose();
+  engine.trimMemory?.();  // the old model's buffers: the engine would keep them per size, for good
   model = next;
   live.confusion = null;
   if (!keepHistory) post({ type: 'reset' });
@@ -399,6 +418,7 @@ const settingsKey = (s) => JSON.stringify(trainSettings({ ...s, learningRate: 0 
 const hasTrained = () => Boolean(trainer && (trainer.epoch > 0 || lastProgress?.batch > 0));
 let lastProgress = null;
 let lastEpochEnd = null;
+let restored = false;  // the model came from a checkpoint with optimizer state: Resume continues it
 
 function dropTrainer() {
   trainer?.dispose();
@@ -418,13 +438,21 @@ function ensureTrainer() {
   trainer = engine.trainer(model, trainSettings(state));
   trainer.setData(data.train, data.validation);
   trainerSettingsKey = settingsKey(state);
+  if (restored && model.hasOptimizerState) {
+    try {
+      trainer.restoreOptimizerState(model);
+    } catch (error) {
+      post({ type: 'notice', message: `Continuing with fresh optimizer state: ${error.message}` });
+    }
+  }
+  restored = false;
 }
 
 // ---- training loop ---------------------------------------------------------------------------
 
 function setRunning(on) {
   running = on;
-  post({ type: 'status', status: on ? 'training' : trainer?.finished ? 'finished' : hasTrained() ? 'paused' : 'idle' });
+  post({ type: 'status', status: on ? 'training' : trainer?.finished ? 'finished' : hasTrained() || restored ? 'paused' : 'idle' });
 }
 
 async function start() {
@@ -781,15 +809,21 @@ function examples(trueClass, predictedClass) {
 
 // ---- save and load ---------------------------------------------------------------------------
 
-function save(metadata) {
-  if (!model) throw new Error('no model to save');
-  const meta = { ...metadata, layers: state?.layers, dataset: data.name, epoch: trainer?.epoch ?? 0 };
+/** reply: 'saved' (the user's Save) or 'checkpoint' (the supervisor's autosave). */
+function save(metadata, reply = 'saved') {
+  if (!model) {
+    if (reply === 'checkpoint') return post({ type: 'checkpoint', bytes: null });
+    throw new Error('no model to save');
+  }
+  const position = lastProgress ? { epoch: lastProgress.epoch, batch: lastProgress.batch } : null;
+  const meta = { ...metadata, layers: state?.layers, dataset: data.name, epoch: trainer?.epoch ?? 0, position };
   const bytes = trainer ? trainer.save(meta) : model.save(meta);
   const copy = bytes.slice();
-  post({ type: 'saved', bytes: copy.buffer, metadata: meta }, [copy.buffer]);
+  post({ type: reply, bytes: copy.buffer, metadata: meta }, [copy.buffer]);
 }
 
-function loadModelBytes(buffer) {
+/** restore: a checkpoint after a restart (web/worker-supervisor.js): Resume continues it. */
+function loadModelBytes(buffer, restore = false) {
   const loaded = engine.loadModel(new Uint8Array(buffer));
   const expected = inputShape();
   const got = loaded.inputShape;
@@ -799,8 +833,9 @@ function loadModelBytes(buffer) {
   }
   setRunning(false);
   replaceModel(loaded);
+  restored = Boolean(restore);
   post({ type: 'modelLoaded', layers: layersFromSpec(loaded.spec), metadata: loaded.metadata,
-    parameters: loaded.parameterCount });
+    parameters: loaded.parameterCount, restored });
   if (data.validation) evaluateValidation();
   setRunning(false);
 }

@@ -210,6 +210,8 @@ export class Engine {
   /** Sets how many threads kernels use (clamped to [1, maxThreads]); returns the count in effect. */
   setThreads(n) { return this.#module.setNumThreads(Math.max(1, Math.min(n, this.maxThreads))); }
   memoryStats() { return this.#module.memoryStats(); }
+  /** Frees the engine's cache of recycled buffers (kept per size; a new model shape adds sizes). */
+  trimMemory() { this.#module.trimMemory(); }
   /** The raw Embind module, for what this layer does not wrap. */
   get module() { return this.#module; }
 
@@ -218,7 +220,7 @@ export class Engine {
   get toyDatasets() { return this.#module.Dataset.toyNames(); }
 
   /** A model from a preset name ('mlp', 'cnn', 'lenet5', 'perceptron'), a spec object or JSON. */
-  model(spec) { return new Model(new this.#module.Model(toSpecText(spec)), this.#module); }
+  model(spec) { return new Model(this.#module.Model.create(toSpecText(spec)), this.#module); }
   /** A model from a saved file (Uint8Array); `.metadata` holds what was saved with it. */
   loadModel(bytes) {
     const handle = this.#module.Model.load(toBytes(bytes, 'a model file'));
@@ -227,7 +229,7 @@ export class Engine {
   /** A trainer for `model` with settings like {optimizer: 'adam', learningRate: 1e-3, batchSize: 64, epochs: 10}. */
   trainer(model, settings = {}) {
     if (!(model instanceof Model)) throw new TypeError('wasmgrad: trainer() needs a Model from engine.model()');
-    return new Trainer(new this.#module.Trainer(model.handle, JSON.stringify(settings)), model);
+    return new Trainer(this.#module.Trainer.create(model.handle, JSON.stringify(settings)), model);
   }
 
   /** A dataset from IDX image and label files (Uint8Array, gzipped or not). */
@@ -245,7 +247,7 @@ export class Engine {
     return new Dataset(this.#module.Dataset.fromArrays(inputs, sampleShape, labelsOrTargets, classes, name));
   }
   /** A perceptron with `features` inputs (zero weights) and learning rate `learningRate`. */
-  perceptron(features, learningRate = 1) { return new Perceptron(new this.#module.Perceptron(features, learningRate)); }
+  perceptron(features, learningRate = 1) { return new Perceptron(this.#module.Perceptron.create(features, learningRate)); }
   /** A lecture's worked example with forward values and gradients on each node:
    *  'cos_sin_square' [x] (J = cos(sin(x^2) + 3x^2)), 'tiny_relu_net' [x, w1, b1, w2, b2, t]. */
   workedExample(name, inputs) { return JSON.parse(this.#module.workedExample(name, Array.from(inputs))); }

@@ -1,11 +1,23 @@
 #include "train/perceptron.h"
 
+#include <cmath>
+
 #include "core/error.h"
 
 namespace wg {
 
-Perceptron::Perceptron(int features, float rate) : weights(features, 0.0f), learning_rate(rate) {
-  WG_CHECK(features >= 1, "perceptron: needs at least one input feature, got ", features);
+namespace {
+// Checked before the weights are allocated: std::vector(-1) would throw a bare length_error.
+int checked_features(int features) {
+  constexpr int kMaxFeatures = 1 << 24;
+  WG_CHECK(features >= 1 && features <= kMaxFeatures, "perceptron: the number of input features must be between 1 and ",
+           kMaxFeatures, ", got ", features);
+  return features;
+}
+}  // namespace
+
+Perceptron::Perceptron(int features, float rate) : weights(checked_features(features), 0.0f), learning_rate(rate) {
+  WG_CHECK(std::isfinite(rate) && rate > 0.0f, "perceptron: the learning rate must be a positive number, got ", rate);
 }
 
 int Perceptron::predict(const float* x) const {

@@ -5,6 +5,7 @@ import http from 'node:http';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CSP } from '../../scripts/serve.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TYPES = {
@@ -15,15 +16,16 @@ const TYPES = {
 
 /**
  * Serve `root` (default: the repository) on 127.0.0.1. isolated: send COOP/COEP (threads) or not
- * (a host without the headers: the single-thread build runs). The CSP allows WebAssembly
- * ('wasm-unsafe-eval') and Embind's generated functions ('unsafe-eval'), nothing inline.
+ * (a host without the headers: the single-thread build runs). csp: send the project's
+ * Content-Security-Policy (scripts/serve.mjs: WebAssembly yes, eval and inline script no), or
+ * not (a static host that sends none: dist/ then relies on its <meta> policy).
  */
-export function startServer(port = 0, { isolated = true, root = ROOT } = {}) {
+export function startServer(port = 0, { isolated = true, root = ROOT, csp = true } = {}) {
   const base = path.resolve(root);
   const server = http.createServer(async (request, response) => {
     const headers = {
       ...(isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {}),
-      'Content-Security-Policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; worker-src 'self' blob:",
+      ...(csp ? { 'Content-Security-Policy': CSP } : {}),
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-store',
     };

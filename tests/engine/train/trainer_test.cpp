@@ -44,6 +44,16 @@ TEST(Perceptron, NeverConvergesOnXor) {
   EXPECT_GT(mistakes.back(), 0);
 }
 
+TEST(Perceptron, RefusesBadSizesAndRatesWithAMessage) {
+  using testing::expect_error_mentions;
+  for (int features : {0, -1, -2147483647, (1 << 24) + 1}) {
+    expect_error_mentions([&] { Perceptron p(features); }, {"perceptron", "input features", std::to_string(features)});
+  }
+  for (float rate : {0.0f, -1.0f, NAN, INFINITY}) {
+    expect_error_mentions([&] { Perceptron p(2, rate); }, {"perceptron", "learning rate"});
+  }
+}
+
 TrainConfig adam(float lr, int batch, int epochs) {
   TrainConfig c;
   c.optimizer.type = "adam";
