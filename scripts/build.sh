@@ -4,7 +4,9 @@
 #   scripts/build.sh wasm     build/wasm-threads   (emcc, SIMD128 + pthreads: the `simd-threads` module)
 #                             build/wasm-simd      (emcc, SIMD128, one thread: the `simd` module)
 #   scripts/build.sh all      both (default)
-#   scripts/build.sh wasm-bench  build/wasm-bench (the WASM SGEMM benchmark `npm run bench` reports)
+#   scripts/build.sh wasm-bench  the SGEMM benchmarks `npm run bench` reports: build/wasm-bench, and
+#                             build/native's Google Benchmark target (re-configured, in case
+#                             libbenchmark-dev was installed after build/native was first configured)
 # The modules are copied to build/engine/, where bindings/wasmgrad.js loads them from.
 # Configures each tree once; later runs are incremental ninja builds.
 set -euo pipefail
@@ -35,6 +37,10 @@ if [ "$target" = wasm-bench ]; then
   configure build/wasm-bench emcmake cmake -DWASMGRAD_THREADS=OFF -DWASMGRAD_BENCHMARKS=OFF -DWASMGRAD_TESTS=OFF \
     -DWASMGRAD_WASM_BENCH=ON
   timed wasm-bench ninja -C build/wasm-bench -j"$jobs" --quiet wasmgrad_wasm_bench
+  if [ -f build/native/build.ninja ]; then
+    cmake -DWASMGRAD_BENCHMARKS=ON build/native >build/native.configure.log 2>&1 || { cat build/native.configure.log >&2; exit 1; }
+    ninja -C build/native -j"$jobs" --quiet
+  fi
   exit 0
 fi
 # Emscripten's outputs are CommonJS scripts; without this the repo's "type": "module" would
