@@ -6,7 +6,8 @@
 // threads = 1 loads the single-threaded `simd` build; more loads `simd-threads` with that
 // many threads. Warms up with 5 batches, then times chunks of t.step(batchesPerChunk) and
 // prints the median (and min/max) samples per second. Needs scripts/build.sh first.
-// WASMGRAD_ENGINE_DIR=path/to/build/engine measures another build (e.g. main's, for a baseline).
+// WASMGRAD_ENGINE_DIR=path/to/build/engine measures another build (e.g. main's, for a baseline);
+// WASMGRAD_THREADS_BUILD=1 measures threads = 1 on the simd-threads build (its per-thread cost).
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { load } from '../bindings/wasmgrad.js';
@@ -17,7 +18,8 @@ const batchSize = 64;
 
 
 const engineUrl = process.env.WASMGRAD_ENGINE_DIR ? pathToFileURL(process.env.WASMGRAD_ENGINE_DIR + '/') : undefined;
-const engine = await load(threads === 1 ? { threads: false, engineUrl } : { numThreads: threads, engineUrl });
+const forceThreadsBuild = process.env.WASMGRAD_THREADS_BUILD === '1';
+const engine = await load(threads === 1 && !forceThreadsBuild ? { threads: false, engineUrl } : { numThreads: threads, engineUrl });
 const { train } = await engine.digits();
 
 let net = engine.model(model);

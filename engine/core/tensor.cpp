@@ -6,6 +6,7 @@
 
 #include "core/buffer_pool.h"
 #include "core/error.h"
+#include "core/parallel.h"
 
 namespace wg {
 
@@ -104,7 +105,13 @@ Tensor Tensor::clone() const {
   return t;
 }
 
-void Tensor::fill(float value) { std::fill(data(), data() + size_, value); }
+// Large fills (a batch's activation gradients are megabytes) are split over the threads:
+// in a threaded step a serial fill leaves the other threads idle long enough to fall asleep.
+void Tensor::fill(float value) {
+  float* values = data();
+  parallel_for(0, size_, std::int64_t(1) << 16,
+               [&](std::int64_t lo, std::int64_t hi) { std::fill(values + lo, values + hi, value); });
+}
 
 void Tensor::copy_from(const Tensor& other) {
   WG_CHECK(other.size_ == size_, "copy: sizes differ, ", shape_str(other.shape_), " into ", shape_str(shape_));

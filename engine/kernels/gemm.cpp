@@ -87,17 +87,18 @@ struct ASliver {
   std::ptrdiff_t k_stride;
 };
 
-// C[0:rows, 0:cols] (row stride ldc) <- the kMR x kNR product of an A sliver (kMR x kc)
-// and a B sliver (kc x kNR, consecutive k b_stride floats apart, 16-byte aligned rows
-// not required).
-void micro_kernel(int kc, const ASliver& a, const float* __restrict b, std::ptrdiff_t b_stride, float* c, int ldc,
-                  int rows, int cols, WriteBack wb) {
-  batch acc0[kMR], acc1[kMR];
-#pragma GCC unroll 16
-  for (int r = 0; r < kMR; ++r) {
-    acc0[r] = batch(0.0f);
-    acc1[r] = batch(0.0f);
-  }
+// A gathered A operand: A[r, k] = rows[r][k_offset[k]]. A convolution's receptive fields
+// read straight from the (padded) image, without unfolding them first.
+struct GatheredASliver {
+  const float* rows[kMR];
+  const int* k_offset;
+};
+
+// Multiply-accumulates a kMR x kc sliver of A and a kc x kNR sliver of B (consecutive k
+// b_stride floats apart, 16-byte aligned rows not required) into acc0 (columns 0..kW-1)
+// and acc1 (columns kW..2kW-1).
+inline void accumulate(int kc, const ASliver& a, const float* __restrict b, std::ptrdiff_t b_stride, batch* acc0,
+                       batch* acc1) {
   const float* a_rows[kMR];
 #pragma GCC unroll 16
   for (int r = 0; r < kMR; ++r) a_rows[r] = a.rows[r];
@@ -114,9 +115,51 @@ void micro_kernel(int kc, const ASliver& a, const float* __restrict b, std::ptrd
     }
     b += b_stride;
   }
+}
+
+inline void accumulate(int kc, const GatheredASliver& a, const float* __restrict b, std::ptrdiff_t b_stride,
+                       batch* acc0, batch* acc1) {
+  const float* a_rows[kMR];
+#pragma GCC unroll 16
+  for (int r = 0; r < kMR; ++r) a_rows[r] = a.rows[r];
+  const int* k_offset = a.k_offset;
+  for (int k = 0; k < kc; ++k) {
+    const batch b0 = batch::load_unaligned(b);
+    const batch b1 = batch::load_unaligned(b + kW);
+    const int offset = k_offset[k];
+#pragma GCC unroll 16
+    for (int r = 0; r < kMR; ++r) {
+      const batch ar(a_rows[r][offset]);
+      acc0[r] = xsimd::fma(ar, b0, acc0[r]);
+      acc1[r] = xsimd::fma(ar, b1, acc1[r]);
+    }
+    b += b_stride;
+  }
+}
+
+// How a finished tile lands in C: the first K block applies beta (beta == 0 never
+// reads C), later K blocks add on top.
+inline void combine_into(float& out, float product, const WriteBack& wb) {
+  if (!wb.first_k_block || wb.beta == 1.0f) out = product + out;
+  else if (wb.beta != 0.0f) out = product + wb.beta * out;
+  else out = product;
+}
+
+// C[0:rows, 0:cols] (row stride ldc) <- the kMR x kNR product of an A sliver (kMR x kc)
+// and a B sliver. With transposed_c the tile lands transposed: C[j, i] instead of C[i, j].
+template <class A>
+void micro_kernel(int kc, const A& a, const float* __restrict b, std::ptrdiff_t b_stride, float* c, int ldc,
+                  int rows, int cols, WriteBack wb, bool transposed_c = false) {
+  batch acc0[kMR], acc1[kMR];
+#pragma GCC unroll 16
+  for (int r = 0; r < kMR; ++r) {
+    acc0[r] = batch(0.0f);
+    acc1[r] = batch(0.0f);
+  }
+  accumulate(kc, a, b, b_stride, acc0, acc1);
 
   const batch alpha(wb.alpha), beta(wb.beta);
-  if (rows == kMR && cols == kNR) {
+  if (rows == kMR && cols == kNR && !transposed_c) {
 #pragma GCC unroll 16
     for (int r = 0; r < kMR; ++r) {
       float* cr = c + static_cast<std::int64_t>(r) * ldc;
@@ -133,21 +176,45 @@ void micro_kernel(int kc, const ASliver& a, const float* __restrict b, std::ptrd
     }
     return;
   }
-  // Edge tile: spill the accumulators and write only the valid part of C.
+  if constexpr (kW == 4 && kMR == 4) {
+    if (rows == kMR && cols == kNR && transposed_c) {
+      // Two 4x4 transposes (acc0: columns 0-3, acc1: columns 4-7): each column of the tile
+      // becomes one vector of kMR consecutive rows, stored as a row of C^T.
+      using dbatch = xsimd::batch<double>;
+      auto transpose_store = [&](const batch* acc, int col0) {
+        const batch t0 = xsimd::zip_lo(acc[0], acc[1]), t1 = xsimd::zip_hi(acc[0], acc[1]);
+        const batch t2 = xsimd::zip_lo(acc[2], acc[3]), t3 = xsimd::zip_hi(acc[2], acc[3]);
+        const auto d0 = xsimd::bitwise_cast<dbatch>(t0), d1 = xsimd::bitwise_cast<dbatch>(t1);
+        const auto d2 = xsimd::bitwise_cast<dbatch>(t2), d3 = xsimd::bitwise_cast<dbatch>(t3);
+        const batch columns[4] = {xsimd::bitwise_cast<batch>(xsimd::zip_lo(d0, d2)),
+                                  xsimd::bitwise_cast<batch>(xsimd::zip_hi(d0, d2)),
+                                  xsimd::bitwise_cast<batch>(xsimd::zip_lo(d1, d3)),
+                                  xsimd::bitwise_cast<batch>(xsimd::zip_hi(d1, d3))};
+        for (int j = 0; j < 4; ++j) {
+          float* cj = c + static_cast<std::int64_t>(col0 + j) * ldc;
+          batch v = columns[j] * alpha;
+          if (!wb.first_k_block || wb.beta == 1.0f) v = v + batch::load_unaligned(cj);
+          else if (wb.beta != 0.0f) v = v + beta * batch::load_unaligned(cj);
+          v.store_unaligned(cj);
+        }
+      };
+      transpose_store(acc0, 0);
+      transpose_store(acc1, kW);
+      return;
+    }
+  }
+  // Edge tile (or a transposed store on wide ISAs): spill the accumulators and write only
+  // the valid part of C.
   alignas(64) float tile[kMR * kNR];
   for (int r = 0; r < kMR; ++r) {
     acc0[r].store_aligned(tile + r * kNR);
     acc1[r].store_aligned(tile + r * kNR + kW);
   }
-  for (int r = 0; r < rows; ++r) {
-    float* cr = c + static_cast<std::int64_t>(r) * ldc;
+  for (int r = 0; r < rows; ++r)
     for (int j = 0; j < cols; ++j) {
-      const float v = tile[r * kNR + j] * wb.alpha;
-      if (!wb.first_k_block || wb.beta == 1.0f) cr[j] = v + cr[j];
-      else if (wb.beta != 0.0f) cr[j] = v + wb.beta * cr[j];
-      else cr[j] = v;
+      float& out = transposed_c ? c[static_cast<std::int64_t>(j) * ldc + r] : c[static_cast<std::int64_t>(r) * ldc + j];
+      combine_into(out, tile[r * kNR + j] * wb.alpha, wb);
     }
-  }
 }
 
 void scale_c(int M, int N, float beta, float* C, int ldc) {
@@ -165,20 +232,12 @@ constexpr int kMaxRowsForUnpackedB = 4 * kMR;
 // costs more than it saves.
 constexpr std::int64_t kMinParallelWork = std::int64_t(1) << 18;
 
-}  // namespace
-
-void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda, const float* B,
-           int ldb, float beta, float* C, int ldc) {
-  if (M <= 0 || N <= 0) return;
-  if (K <= 0 || alpha == 0.0f) {
-    scale_c(M, N, beta, C, ldc);
-    return;
-  }
-
-  // Packing B costs one copy of it per K block and pays off when each sliver then
-  // serves many A slivers; for a few rows of A it is cheaper to read B in place
-  // (row-major op(B) only; a ragged last sliver is still packed, zero-padded).
-  const bool b_in_place = !trans_b && M <= kMaxRowsForUnpackedB;
+// The blocked loop nest shared by both entry points. a_sliver(i, rows, pc) returns the
+// A operand of rows [i, i + rows) from depth pc on; B is read in place when b_in_place
+// (row-major op(B), see below), else packed.
+template <class MakeASliver>
+void blocked_gemm(int M, int N, int K, float alpha, bool trans_b, const float* B, int ldb, float beta, float* C,
+                  int ldc, bool b_in_place, bool transposed_c, const MakeASliver& a_sliver) {
   const int kc_max = std::min(K, kKC);
   const int nc_max = std::min(round_up(N, kNR), kNC);
   const std::size_t b_floats = static_cast<std::size_t>(nc_max) * kc_max;
@@ -217,15 +276,9 @@ void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const f
             const std::ptrdiff_t b_stride = direct ? ldb : kNR;
             for (int i = i0; i < i1; i += kMR) {
               const int rows = std::min(kMR, M - i);
-              ASliver a;
-              a.k_stride = trans_a ? lda : 1;
-              for (int r = 0; r < kMR; ++r) {
-                const int row = i + (r < rows ? r : 0);
-                a.rows[r] = trans_a ? A + static_cast<std::int64_t>(pc) * lda + row
-                                    : A + static_cast<std::int64_t>(row) * lda + pc;
-              }
-              micro_kernel(kc, a, b_sliver, b_stride, C + static_cast<std::int64_t>(i) * ldc + jc + j, ldc, rows,
-                           cols, wb);
+              float* c = transposed_c ? C + static_cast<std::int64_t>(jc + j) * ldc + i
+                                      : C + static_cast<std::int64_t>(i) * ldc + jc + j;
+              micro_kernel(kc, a_sliver(i, rows, pc), b_sliver, b_stride, c, ldc, rows, cols, wb, transposed_c);
             }
           }
         }
@@ -234,6 +287,54 @@ void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const f
   }
 
   release_buffer(b_packed, b_floats);
+}
+
+}  // namespace
+
+void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda, const float* B,
+           int ldb, float beta, float* C, int ldc) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha == 0.0f) {
+    scale_c(M, N, beta, C, ldc);
+    return;
+  }
+  // Packing B costs one copy of it per K block and pays off when each sliver then
+  // serves many A slivers; for a few rows of A it is cheaper to read B in place
+  // (row-major op(B) only; a ragged last sliver is still packed, zero-padded).
+  const bool b_in_place = !trans_b && M <= kMaxRowsForUnpackedB;
+  blocked_gemm(M, N, K, alpha, trans_b, B, ldb, beta, C, ldc, b_in_place, false, [&](int i, int rows, int pc) {
+    ASliver a;
+    a.k_stride = trans_a ? lda : 1;
+    for (int r = 0; r < kMR; ++r) {
+      const int row = i + (r < rows ? r : 0);
+      a.rows[r] = trans_a ? A + static_cast<std::int64_t>(pc) * lda + row : A + static_cast<std::int64_t>(row) * lda + pc;
+    }
+    return a;
+  });
+}
+
+void sgemm_gathered_a(int M, int N, int K, const float* base, const int* row_offset, const int* k_offset,
+                      bool trans_b, const float* B, int ldb, float beta, float* C, int ldc, bool transposed_c) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (transposed_c) {
+      for (int j = 0; j < N; ++j)
+        for (int i = 0; i < M; ++i) {
+          float& out = C[static_cast<std::int64_t>(j) * ldc + i];
+          out = beta == 0.0f ? 0.0f : beta * out;
+        }
+    } else {
+      scale_c(M, N, beta, C, ldc);
+    }
+    return;
+  }
+  // Row-major op(B) is read in place: here B is a small weight matrix every tile reuses.
+  blocked_gemm(M, N, K, 1.0f, trans_b, B, ldb, beta, C, ldc, !trans_b, transposed_c, [&](int i, int rows, int pc) {
+    GatheredASliver a;
+    a.k_offset = k_offset + pc;
+    for (int r = 0; r < kMR; ++r) a.rows[r] = base + row_offset[i + (r < rows ? r : 0)];
+    return a;
+  });
 }
 
 }  // namespace wg

@@ -1,12 +1,15 @@
 // 2-D convolution (cross-correlation, like PyTorch) with stride, zero padding and dilation.
 //
-// Fast path: per batch item, im2col unfolds the receptive fields into a matrix
-//   col [C*KH*KW, OH*OW]
-// so the convolution becomes one GEMM, out_n [K, OH*OW] = weight [K, C*KH*KW] * col.
-// The backward passes are the two transposed GEMMs (col2im folds the input gradient
-// back). Threads split over batch items (independent outputs); the weight gradient,
-// a sum over the batch, is accumulated in blocks of a FIXED number of items whose
-// partials are then added in block order, so 1, 2 and 4 threads give identical bits.
+// Fast path, per batch item: the image is copied into a zero-bordered plane, and the
+// unfolded matrix of receptive fields
+//   col [C*KH*KW, OH*OW],  col[t, q] = padded[tap_offset[t] + pixel_offset[q]]
+// is never built: the GEMMs read it through those two offset tables (sgemm_gathered_a).
+//   forward        out_n [K, OH*OW] = (col^T [OH*OW, C*KH*KW] * weight^T)^T
+//   weight grad    grad_weight^T [C*KH*KW, K] += col * grad_out_n^T
+//   input grad     dcol = weight^T grad_out_n, folded back into the image (col2im)
+// Threads split over batch items (independent outputs); the weight gradient, a sum over
+// the batch, is accumulated in blocks of a FIXED number of items whose partials are then
+// added in block order, so 1, 2 and 4 threads give identical bits.
 // The naive direct loops at the end are the oracle the tests compare against.
 #include "ops/conv2d.h"
 
@@ -101,7 +104,7 @@ void add_into(float* dst, const float* src, int n) {
   for (; i < n; ++i) dst[i] += src[i];
 }
 
-// Short row copies and fills (an im2col row is OW floats, 28 or 14 for MNIST): inline vector
+// Short row copies and fills (an image row is 28 or 14 floats for MNIST): inline vector
 // loops, because a memcpy/memset call per row (memory.copy/fill in WASM) costs more than the
 // copy itself at these lengths.
 inline void copy_floats(float* dst, const float* src, int n) {
@@ -119,84 +122,48 @@ inline void zero_floats(float* dst, std::int64_t n) {
   for (; i < n; ++i) dst[i] = 0.0f;
 }
 
-// im2col for stride 1 (any pad, any dilation), the case of every model in the lectures.
-// The image is first copied into a zero-bordered plane [C, H+2p, W+2p] (plus a vector of
-// slack), so every row of col is OH straight copies of OW floats with no bounds checks; each
-// copy is whole vectors, spilling past OW into the next output row's segment, which is
-// written right after (segments whose spill would leave this row of col are copied exactly).
-void im2col_stride1(float* col, const float* x_n, const ConvGeometry& g) {
-  using batch = xsimd::batch<float>;
-  constexpr int kW = static_cast<int>(batch::size);
-  const int OH = g.out_height, OW = g.out_width, H = g.in_height, W = g.in_width, p = g.pad, d = g.dilation;
-  const int Hp = H + 2 * p, Wp = W + 2 * p;
-  const std::int64_t plane = static_cast<std::int64_t>(Hp) * Wp;
-  thread_local std::vector<float> padded;  // grows to the largest layer once, then reused
-  padded.resize(static_cast<std::size_t>(g.in_channels * plane + kW));
-  float* pad_data = padded.data();
+std::int64_t padded_plane(const ConvGeometry& g) {
+  return static_cast<std::int64_t>(g.in_height + 2 * g.pad) * (g.in_width + 2 * g.pad);
+}
+std::int64_t padded_floats(const ConvGeometry& g) { return g.in_channels * padded_plane(g); }
+
+// dst [C, H+2p, W+2p] <- x_n [C, H, W] with a zero border of width p.
+void copy_padded(float* dst, const float* x_n, const ConvGeometry& g) {
+  const int H = g.in_height, W = g.in_width, p = g.pad, Wp = W + 2 * p;
+  const std::int64_t plane = padded_plane(g);
   for (int c = 0; c < g.in_channels; ++c) {
-    float* dst = pad_data + c * plane;
+    float* d = dst + c * plane;
     const float* src = x_n + c * in_pixels(g);
-    zero_floats(dst, p * Wp);
+    zero_floats(d, static_cast<std::int64_t>(p) * Wp);
     for (int y = 0; y < H; ++y) {
-      float* row = dst + static_cast<std::int64_t>(y + p) * Wp;
+      float* row = d + static_cast<std::int64_t>(y + p) * Wp;
       zero_floats(row, p);
       copy_floats(row + p, src + static_cast<std::int64_t>(y) * W, W);
       zero_floats(row + p + W, p);
     }
-    zero_floats(dst + static_cast<std::int64_t>(H + p) * Wp, p * Wp);
+    zero_floats(d + static_cast<std::int64_t>(H + p) * Wp, static_cast<std::int64_t>(p) * Wp);
   }
-  zero_floats(pad_data + g.in_channels * plane, kW);
-
-  const int vectors = (OW + kW - 1) / kW;
-  for (int c = 0; c < g.in_channels; ++c)
-    for (int ky = 0; ky < g.kernel_height; ++ky)
-      for (int kx = 0; kx < g.kernel_width; ++kx) {
-        float* row = col + ((static_cast<std::int64_t>(c) * g.kernel_height + ky) * g.kernel_width + kx) * OH * OW;
-        const float* src = pad_data + c * plane + static_cast<std::int64_t>(ky * d) * Wp + kx * d;
-        int oy = 0;
-        for (; oy < OH - 1 && oy * OW + vectors * kW <= (OH - 1) * OW; ++oy) {
-          const float* s_row = src + static_cast<std::int64_t>(oy) * Wp;
-          float* d_row = row + oy * OW;
-          for (int v = 0; v < vectors; ++v) batch::load_unaligned(s_row + v * kW).store_unaligned(d_row + v * kW);
-        }
-        for (; oy < OH; ++oy) copy_floats(row + oy * OW, src + static_cast<std::int64_t>(oy) * Wp, OW);
-      }
 }
 
-// col [C*KH*KW, OH*OW] <- x_n [C,H,W]; out-of-image taps are 0.
-void im2col(float* col, const float* x_n, const ConvGeometry& g) {
-  if (g.stride == 1) {
-    im2col_stride1(col, x_n, g);
-    return;
-  }
-  const int OH = g.out_height, OW = g.out_width, H = g.in_height, W = g.in_width;
+// Offsets into the padded image that stand for col: col[t, q] = padded[tap[t] + pixel[q]].
+struct ColOffsets {
+  std::vector<int> tap;    // [C*KH*KW]: tap (c, ky, kx) relative to a window's top-left corner
+  std::vector<int> pixel;  // [OH*OW]: top-left corner of output pixel (oy, ox)'s window
+};
+ColOffsets col_offsets(const ConvGeometry& g) {
+  const int Wp = g.in_width + 2 * g.pad;
+  WG_CHECK(padded_floats(g) < (std::int64_t(1) << 31), "conv2d: input of ", g.in_channels, " x ", g.in_height,
+           " x ", g.in_width, " (padded) is too large for one batch item");
+  ColOffsets o;
+  o.tap.reserve(static_cast<std::size_t>(col_rows(g)));
   for (int c = 0; c < g.in_channels; ++c)
     for (int ky = 0; ky < g.kernel_height; ++ky)
-      for (int kx = 0; kx < g.kernel_width; ++kx) {
-        float* row = col + ((static_cast<std::int64_t>(c) * g.kernel_height + ky) * g.kernel_width + kx) * OH * OW;
-        const float* plane = x_n + c * in_pixels(g);
-        const int x0 = kx * g.dilation - g.pad;
-        for (int oy = 0; oy < OH; ++oy) {
-          const int iy = oy * g.stride - g.pad + ky * g.dilation;
-          float* dst = row + oy * OW;
-          if (iy < 0 || iy >= H) {
-            zero_floats(dst, OW);
-            continue;
-          }
-          const float* src = plane + iy * W;
-          if (g.stride == 1) {  // the common case: padding on the sides, one copy in between
-            const InImageColumns in = in_image_columns(x0, OW, W);
-            zero_floats(dst, in.lo);
-            copy_floats(dst + in.lo, src + x0 + in.lo, in.hi - in.lo);
-            zero_floats(dst + in.hi, OW - in.hi);
-            continue;
-          }
-          for (int ox = 0; ox < OW; ++ox) {
-            const int ix = ox * g.stride + x0;
-            dst[ox] = (ix >= 0 && ix < W) ? src[ix] : 0.0f;
-          }
-        }
-      }
+      for (int kx = 0; kx < g.kernel_width; ++kx)
+        o.tap.push_back(static_cast<int>(c * padded_plane(g) + ky * g.dilation * Wp + kx * g.dilation));
+  o.pixel.reserve(static_cast<std::size_t>(out_pixels(g)));
+  for (int oy = 0; oy < g.out_height; ++oy)
+    for (int ox = 0; ox < g.out_width; ++ox) o.pixel.push_back(oy * g.stride * Wp + ox * g.stride);
+  return o;
 }
 
 // col2im for stride 1: the taps are summed into a zero-bordered plane [C, H+2p, W+2p] with
@@ -277,23 +244,42 @@ constexpr int kWeightGradItemsPerBlock = 4;
 
 void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g) {
   const std::int64_t rows = col_rows(g), P = out_pixels(g), K = g.out_channels;
-  const bool pointwise = is_pointwise(g);
-  parallel_for(0, g.batch, 1, [&](std::int64_t lo, std::int64_t hi) {
-    Scratch col(pointwise ? 0 : static_cast<std::size_t>(rows * P));
-    for (std::int64_t n = lo; n < hi; ++n) {
-      const float* x_n = x + n * g.in_channels * in_pixels(g);
-      float* out_n = out + n * K * P;
-      const float* cols = x_n;
-      if (!pointwise) {
-        im2col(col.data, x_n, g);
-        cols = col.data;
+  if (is_pointwise(g)) {  // the image already is col
+    parallel_for(0, g.batch, 1, [&](std::int64_t lo, std::int64_t hi) {
+      for (std::int64_t n = lo; n < hi; ++n)
+        sgemm(false, false, K, P, rows, 1.0f, weight, rows, x + n * g.in_channels * in_pixels(g), P, 0.0f,
+              out + n * K * P, P);
+    });
+  } else {
+    // out_n^T [P, K] = col^T [P, rows] * weight^T [rows, K]: the gathered operand is col^T
+    // (pixel offsets for its rows, tap offsets along k), stored transposed straight into out_n.
+    const ColOffsets offsets = col_offsets(g);
+    Scratch weight_t(static_cast<std::size_t>(rows * K));  // weight^T, read in place by the GEMM
+    for (std::int64_t k = 0; k < K; ++k)
+      for (std::int64_t r = 0; r < rows; ++r) weight_t.data[r * K + k] = weight[k * rows + r];
+    parallel_for(0, g.batch, 1, [&](std::int64_t lo, std::int64_t hi) {
+      Scratch padded(static_cast<std::size_t>(padded_floats(g)));
+      for (std::int64_t n = lo; n < hi; ++n) {
+        copy_padded(padded.data, x + n * g.in_channels * in_pixels(g), g);
+        sgemm_gathered_a(static_cast<int>(P), static_cast<int>(K), static_cast<int>(rows), padded.data,
+                         offsets.pixel.data(), offsets.tap.data(), false, weight_t.data, static_cast<int>(K), 0.0f,
+                         out + n * K * P, static_cast<int>(P), true);
       }
-      sgemm(false, false, K, P, rows, 1.0f, weight, rows, cols, P, 0.0f, out_n, P);
-      if (bias)
-        for (std::int64_t k = 0; k < K; ++k)
-          for (std::int64_t p = 0; p < P; ++p) out_n[k * P + p] += bias[k];
-    }
-  });
+    });
+  }
+  if (bias) {
+    using batch = xsimd::batch<float>;
+    constexpr int kW = static_cast<int>(batch::size);
+    parallel_for(0, g.batch * K, 4, [&](std::int64_t lo, std::int64_t hi) {
+      for (std::int64_t plane = lo; plane < hi; ++plane) {
+        float* o = out + plane * P;
+        const float b = bias[plane % K];
+        std::int64_t p = 0;
+        for (; p + kW <= P; p += kW) (batch::load_unaligned(o + p) + batch(b)).store_unaligned(o + p);
+        for (; p < P; ++p) o[p] += b;
+      }
+    });
+  }
 }
 
 // ---- backward input: dcol [C*KH*KW, OH*OW] = weight^T grad_out_n, folded into grad_x_n
@@ -318,30 +304,34 @@ void conv2d_backward_input(float* grad_x, const float* grad_out, const float* we
 
 // ---- backward weight: grad_weight [K, C*KH*KW] += sum_n grad_out_n [K,P] * col_n^T [P, C*KH*KW]
 // Computed transposed, grad_weight^T [C*KH*KW, K] = sum_n col_n [C*KH*KW, P] * grad_out_n^T [P, K]:
-// so the GEMM packs the small grad_out_n (K x P) instead of transposing the whole col_n,
-// and reads col_n in place.
+// col_n is the gathered operand (tap offsets for its rows, pixel offsets along k), and the
+// GEMM packs the small grad_out_n.
 
 void conv2d_backward_weight(float* grad_weight, const float* grad_out, const float* x, const ConvGeometry& g) {
   const std::int64_t rows = col_rows(g), P = out_pixels(g), K = g.out_channels;
   const bool pointwise = is_pointwise(g);
   const std::int64_t blocks = (g.batch + kWeightGradItemsPerBlock - 1) / kWeightGradItemsPerBlock;
   const std::int64_t partial_size = K * rows;
+  const ColOffsets offsets = pointwise ? ColOffsets{} : col_offsets(g);
   Scratch partials(static_cast<std::size_t>(blocks * partial_size));  // each [rows, K]
   parallel_for(0, blocks, 1, [&](std::int64_t lo, std::int64_t hi) {
-    Scratch col(pointwise ? 0 : static_cast<std::size_t>(rows * P));
+    Scratch padded(pointwise ? 0 : static_cast<std::size_t>(padded_floats(g)));
     for (std::int64_t b = lo; b < hi; ++b) {
       float* partial = partials.data + b * partial_size;
       const std::int64_t first = b * kWeightGradItemsPerBlock;
       const std::int64_t last = std::min<std::int64_t>(first + kWeightGradItemsPerBlock, g.batch);
       for (std::int64_t n = first; n < last; ++n) {
         const float* x_n = x + n * g.in_channels * in_pixels(g);
-        const float* cols = x_n;
-        if (!pointwise) {
-          im2col(col.data, x_n, g);
-          cols = col.data;
+        const float* gy_n = grad_out + n * K * P;
+        const float beta = n == first ? 0.0f : 1.0f;
+        if (pointwise) {
+          sgemm(false, true, rows, K, P, 1.0f, x_n, P, gy_n, P, beta, partial, K);
+          continue;
         }
-        sgemm(false, true, rows, K, P, 1.0f, cols, P, grad_out + n * K * P, P, n == first ? 0.0f : 1.0f, partial,
-              K);
+        copy_padded(padded.data, x_n, g);
+        sgemm_gathered_a(static_cast<int>(rows), static_cast<int>(K), static_cast<int>(P), padded.data,
+                         offsets.tap.data(), offsets.pixel.data(), true, gy_n, static_cast<int>(P), beta, partial,
+                         static_cast<int>(K), false);
       }
     }
   });
@@ -357,16 +347,25 @@ void conv2d_backward_weight(float* grad_weight, const float* grad_out, const flo
   });
 }
 
+// grad_bias[k] += sum over n, p of grad_out[n, k, p]. Split over channels (each sum is one
+// thread's), vector lanes summed in a fixed order: the bits do not depend on the thread count.
 void conv2d_backward_bias(float* grad_bias, const float* grad_out, const ConvGeometry& g) {
+  using batch = xsimd::batch<float>;
+  constexpr int kW = static_cast<int>(batch::size);
   const std::int64_t P = out_pixels(g), K = g.out_channels;
-  for (std::int64_t k = 0; k < K; ++k) {
-    float total = 0.0f;
-    for (std::int64_t n = 0; n < g.batch; ++n) {
-      const float* gy = grad_out + (n * K + k) * P;
-      for (std::int64_t p = 0; p < P; ++p) total += gy[p];
+  parallel_for(0, K, 1, [&](std::int64_t lo, std::int64_t hi) {
+    for (std::int64_t k = lo; k < hi; ++k) {
+      batch lanes(0.0f);
+      float tail = 0.0f;
+      for (std::int64_t n = 0; n < g.batch; ++n) {
+        const float* gy = grad_out + (n * K + k) * P;
+        std::int64_t p = 0;
+        for (; p + kW <= P; p += kW) lanes += batch::load_unaligned(gy + p);
+        for (; p < P; ++p) tail += gy[p];
+      }
+      grad_bias[k] += xsimd::hadd(lanes) + tail;
     }
-    grad_bias[k] += total;
-  }
+  });
 }
 
 // ---- reference: direct loops over every output and tap (slow, obviously correct)
