@@ -127,22 +127,25 @@ std::int64_t padded_plane(const ConvGeometry& g) {
 }
 std::int64_t padded_floats(const ConvGeometry& g) { return g.in_channels * padded_plane(g); }
 
-// dst [C, H+2p, W+2p] <- x_n [C, H, W] with a zero border of width p.
-void copy_padded(float* dst, const float* x_n, const ConvGeometry& g) {
-  const int H = g.in_height, W = g.in_width, p = g.pad, Wp = W + 2 * p;
-  const std::int64_t plane = padded_plane(g);
-  for (int c = 0; c < g.in_channels; ++c) {
+// dst [C, H+2*pad_h, W+2*pad_w] <- src [C, H, W] with a zero border.
+void copy_padded(float* dst, const float* src, int channels, int H, int W, int pad_h, int pad_w) {
+  const int Wp = W + 2 * pad_w;
+  const std::int64_t plane = static_cast<std::int64_t>(H + 2 * pad_h) * Wp;
+  for (int c = 0; c < channels; ++c) {
     float* d = dst + c * plane;
-    const float* src = x_n + c * in_pixels(g);
-    zero_floats(d, static_cast<std::int64_t>(p) * Wp);
+    const float* s = src + static_cast<std::int64_t>(c) * H * W;
+    zero_floats(d, static_cast<std::int64_t>(pad_h) * Wp);
     for (int y = 0; y < H; ++y) {
-      float* row = d + static_cast<std::int64_t>(y + p) * Wp;
-      zero_floats(row, p);
-      copy_floats(row + p, src + static_cast<std::int64_t>(y) * W, W);
-      zero_floats(row + p + W, p);
+      float* row = d + static_cast<std::int64_t>(y + pad_h) * Wp;
+      zero_floats(row, pad_w);
+      copy_floats(row + pad_w, s + static_cast<std::int64_t>(y) * W, W);
+      zero_floats(row + pad_w + W, pad_w);
     }
-    zero_floats(d + static_cast<std::int64_t>(H + p) * Wp, static_cast<std::int64_t>(p) * Wp);
+    zero_floats(d + static_cast<std::int64_t>(H + pad_h) * Wp, static_cast<std::int64_t>(pad_h) * Wp);
   }
+}
+void copy_padded(float* dst, const float* x_n, const ConvGeometry& g) {
+  copy_padded(dst, x_n, g.in_channels, g.in_height, g.in_width, g.pad, g.pad);
 }
 
 // Offsets into the padded image that stand for col: col[t, q] = padded[tap[t] + pixel[q]].
@@ -284,9 +287,75 @@ void conv2d_forward(float* out, const float* x, const float* weight, const float
 
 // ---- backward input: dcol [C*KH*KW, OH*OW] = weight^T grad_out_n, folded into grad_x_n
 
+namespace {
+
+// The input gradient of a stride-1 convolution is a full convolution of grad_out with the
+// flipped kernel: grad_x_n [C, H*W] += sum over (k, ky, kx) of
+//   weight[k, c, ky, kx] * grad_out_pad[k, y + d*(KH-1-ky), x + d*(KW-1-kx)]
+// where grad_out_pad is grad_out_n with a zero border of d*(K-1) - pad. That border must
+// not be negative (pad <= d*(K-1), true of every "same" and "valid" convolution).
+struct TransposedConv {
+  int pad_h, pad_w;  // border of grad_out_pad
+  int height, width;  // of grad_out_pad
+};
+bool transposed_conv_applies(const ConvGeometry& g) {
+  return g.stride == 1 && g.pad <= g.dilation * (g.kernel_height - 1) && g.pad <= g.dilation * (g.kernel_width - 1);
+}
+TransposedConv transposed_conv(const ConvGeometry& g) {
+  TransposedConv t;
+  t.pad_h = g.dilation * (g.kernel_height - 1) - g.pad;
+  t.pad_w = g.dilation * (g.kernel_width - 1) - g.pad;
+  t.height = g.out_height + 2 * t.pad_h;
+  t.width = g.out_width + 2 * t.pad_w;
+  return t;
+}
+
+// grad_x_n^T [H*W, C] += grad_out_pad gathered [H*W, K*KH*KW] * weight rearranged [K*KH*KW, C],
+// stored transposed into grad_x_n [C, H*W].
+void backward_input_transposed_conv(float* grad_x, const float* grad_out, const float* weight, const ConvGeometry& g) {
+  const TransposedConv t = transposed_conv(g);
+  const std::int64_t K = g.out_channels, C = g.in_channels, KH = g.kernel_height, KW = g.kernel_width;
+  const std::int64_t taps = K * KH * KW, P = out_pixels(g), plane = static_cast<std::int64_t>(t.height) * t.width;
+  WG_CHECK(K * plane < (std::int64_t(1) << 31), "conv2d: output gradient of ", K, " x ", g.out_height, " x ",
+           g.out_width, " is too large for one batch item");
+  // tap (k, ky, kx) of input pixel (y, x) reads grad_out_pad[k, y + d*(KH-1-ky), x + d*(KW-1-kx)].
+  std::vector<int> tap_offset, pixel_offset;
+  tap_offset.reserve(static_cast<std::size_t>(taps));
+  for (std::int64_t k = 0; k < K; ++k)
+    for (std::int64_t ky = 0; ky < KH; ++ky)
+      for (std::int64_t kx = 0; kx < KW; ++kx)
+        tap_offset.push_back(static_cast<int>(k * plane + g.dilation * (KH - 1 - ky) * t.width +
+                                              g.dilation * (KW - 1 - kx)));
+  pixel_offset.reserve(static_cast<std::size_t>(in_pixels(g)));
+  for (int y = 0; y < g.in_height; ++y)
+    for (int x = 0; x < g.in_width; ++x) pixel_offset.push_back(y * t.width + x);
+  Scratch taps_by_channel(static_cast<std::size_t>(taps * C));  // [(k, ky, kx), c] = weight[k, c, ky, kx]
+  for (std::int64_t k = 0; k < K; ++k)
+    for (std::int64_t c = 0; c < C; ++c)
+      for (std::int64_t i = 0; i < KH * KW; ++i)
+        taps_by_channel.data[(k * KH * KW + i) * C + c] = weight[(k * C + c) * KH * KW + i];
+  parallel_for(0, g.batch, 1, [&](std::int64_t lo, std::int64_t hi) {
+    Scratch padded(static_cast<std::size_t>(K * plane));
+    for (std::int64_t n = lo; n < hi; ++n) {
+      copy_padded(padded.data, grad_out + n * K * P, static_cast<int>(K), g.out_height, g.out_width, t.pad_h, t.pad_w);
+      sgemm_gathered_a(static_cast<int>(in_pixels(g)), static_cast<int>(C), static_cast<int>(taps), padded.data,
+                       pixel_offset.data(), tap_offset.data(), false, taps_by_channel.data, static_cast<int>(C), 1.0f,
+                       grad_x + n * C * in_pixels(g), static_cast<int>(in_pixels(g)), true);
+    }
+  });
+}
+
+}  // namespace
+
+// Stride 1 (every model in the lectures): a transposed convolution through the gathered
+// GEMM, no unfolded matrix. Otherwise dcol = weight^T grad_out_n, folded back with col2im.
 void conv2d_backward_input(float* grad_x, const float* grad_out, const float* weight, const ConvGeometry& g) {
   const std::int64_t rows = col_rows(g), P = out_pixels(g), K = g.out_channels;
   const bool pointwise = is_pointwise(g);
+  if (!pointwise && transposed_conv_applies(g)) {
+    backward_input_transposed_conv(grad_x, grad_out, weight, g);
+    return;
+  }
   parallel_for(0, g.batch, 1, [&](std::int64_t lo, std::int64_t hi) {
     Scratch dcol(pointwise ? 0 : static_cast<std::size_t>(rows * P));
     for (std::int64_t n = lo; n < hi; ++n) {

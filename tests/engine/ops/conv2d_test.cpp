@@ -92,7 +92,10 @@ TEST(Conv2d, GradientsMatchFiniteDifferences) {
 
 TEST(Conv2d, FastKernelsMatchReference) {
   const ConvCase extra[] = {{{3, 5, 13, 11}, {7, 5, 5, 3}, {2, 1, 1}, true},
-                            {{2, 3, 16, 16}, {8, 3, 3, 3}, {1, 1, 1}, true}};
+                            {{2, 3, 16, 16}, {8, 3, 3, 3}, {1, 1, 1}, true},
+                            {{3, 8, 14, 14}, {16, 8, 5, 5}, {1, 2, 1}, true},  // the CNN preset's conv2
+                            {{2, 3, 6, 6}, {4, 3, 3, 3}, {1, 3, 1}, true},      // pad > kernel-1: col2im input gradient
+                            {{2, 2, 5, 4}, {3, 2, 1, 1}, {1, 1, 1}, true}};     // 1x1 with pad: not pointwise
   std::vector<ConvCase> cases(std::begin(kConvCases), std::end(kConvCases));
   cases.insert(cases.end(), std::begin(extra), std::end(extra));
   std::uint64_t seed = 100;
