@@ -21,6 +21,10 @@ constexpr int kMaxThreads = 4;  // = PTHREAD_POOL_SIZE: more would wait for the 
 constexpr int kMaxThreads = 8;
 #endif
 
+// Chunks per thread: enough that a slowed thread's share moves to the others, few enough
+// that per-chunk setup (scratch buffers) stays negligible.
+constexpr int kChunksPerThread = 4;
+
 // True on a thread that is running a parallel_for chunk (the caller and every pool
 // worker), so a nested parallel_for runs inline instead of waiting for the busy pool.
 thread_local bool t_inside_parallel = false;
@@ -46,9 +50,8 @@ class ThreadPool {
   void resize(int threads) {
     threads = std::clamp(threads, 1, kMaxThreads);
     while (static_cast<int>(workers_.size()) < threads - 1) {
-      const int index = static_cast<int>(workers_.size()) + 1;
       const std::uint64_t start_generation = generation_.load();  // a new worker joins from the next run on
-      workers_.emplace_back([this, index, start_generation] { worker_loop(index, start_generation); });
+      workers_.emplace_back([this, start_generation] { worker_loop(start_generation); });
     }
     threads_ = threads;
   }
@@ -63,12 +66,13 @@ class ThreadPool {
     // Every worker acknowledges every run, even one with no chunk for it: so no worker can
     // still be reading this run's fields when the caller starts writing the next run's.
     pending_.store(static_cast<int>(workers_.size()));
+    next_chunk_.store(0);
     generation_.fetch_add(1);  // publishes the fields above to workers that see the new generation
     if (sleeping_workers_.load() > 0) {
       std::lock_guard<std::mutex> lock(mutex_);  // a worker between its check and its wait holds it
       wake_.notify_all();
     }
-    run_chunk(0);
+    run_chunks();
     if (!spin_until([this] { return pending_.load() == 0; })) {
       std::unique_lock<std::mutex> lock(mutex_);
       caller_sleeping_.store(true);
@@ -96,6 +100,11 @@ class ThreadPool {
     }
   }
 
+  // Takes chunks from the shared counter until none is left.
+  void run_chunks() {
+    for (int index = next_chunk_.fetch_add(1); index < chunks_; index = next_chunk_.fetch_add(1)) run_chunk(index);
+  }
+
   void run_chunk(int index) {
     const std::int64_t n = end_ - begin_;
     const std::int64_t lo = begin_ + n * index / chunks_;
@@ -108,7 +117,7 @@ class ThreadPool {
     }
   }
 
-  void worker_loop(int index, std::uint64_t seen) {
+  void worker_loop(std::uint64_t seen) {
     t_inside_parallel = true;  // workers only ever run chunks: nested calls must run inline
     for (;;) {
       auto has_news = [&] { return stopping_.load() || generation_.load() != seen; };
@@ -120,7 +129,7 @@ class ThreadPool {
       }
       if (stopping_.load()) return;
       seen = generation_.load();
-      if (index < chunks_) run_chunk(index);
+      run_chunks();
       if (pending_.fetch_sub(1) == 1 && caller_sleeping_.load()) {
         std::lock_guard<std::mutex> lock(mutex_);  // the caller between its check and its wait holds it
         done_.notify_one();
@@ -139,6 +148,7 @@ class ThreadPool {
   std::exception_ptr error_;
   std::atomic<std::uint64_t> generation_{0};
   std::atomic<int> pending_{0};
+  std::atomic<int> next_chunk_{0};
   std::atomic<int> sleeping_workers_{0};
   std::atomic<bool> caller_sleeping_{false};
   std::atomic<bool> stopping_{false};
@@ -164,15 +174,14 @@ void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t min_chunk,
   const std::int64_t n = end - begin;
   const int threads = pool().threads();
   const std::int64_t by_size = n / std::max<std::int64_t>(min_chunk, 1);
-  const int chunks = static_cast<int>(std::min<std::int64_t>(threads, by_size));
-  if (chunks <= 1 || t_inside_parallel) {
+  if (std::min<std::int64_t>(threads, by_size) <= 1 || t_inside_parallel) {
     body(begin, end);
     return;
   }
   std::lock_guard<std::mutex> serial(g_run_mutex);
   t_inside_parallel = true;
   try {
-    pool().run(begin, end, chunks, body);
+    pool().run(begin, end, static_cast<int>(std::min<std::int64_t>(threads * kChunksPerThread, by_size)), body);
   } catch (...) {
     t_inside_parallel = false;
     throw;

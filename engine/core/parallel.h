@@ -1,6 +1,8 @@
 // A persistent thread pool (std::thread natively, pthreads in the threaded WASM build,
 // nothing in the single-threaded build). parallel_for splits [begin, end) into
-// contiguous chunks, one per thread; the caller runs the first chunk.
+// contiguous chunks, a few per thread, which the caller and the workers take in turn
+// from a shared counter: a thread that is slowed down (another process on its core, a
+// late wake-up) takes fewer chunks instead of holding everyone up at the end.
 //
 // Determinism rule for every kernel: split only over independent outputs (rows,
 // batch items, channels) and never change the order of a reduction with the thread
@@ -19,8 +21,10 @@ void set_num_threads(int threads);
 int max_threads();
 bool threads_supported();
 
-// Runs body(chunk_begin, chunk_end) over [begin, end). Ranges smaller than
-// 2 * min_chunk run inline on the caller. Not re-entrant: a nested call runs inline.
+// Runs body(chunk_begin, chunk_end) over [begin, end), each chunk at least min_chunk long.
+// Ranges smaller than 2 * min_chunk run inline on the caller. Which thread runs which
+// chunk, and how many chunks there are, varies: results must not depend on either.
+// Not re-entrant: a nested call runs inline.
 void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t min_chunk,
                   const std::function<void(std::int64_t, std::int64_t)>& body);
 
