@@ -29,6 +29,8 @@ export function parseGoogleBenchmarkJson(text) {
     .map((b) => {
       const a = parseArgsFromName(b.name);
       const isPeak = b.name.startsWith('BM_PeakFlops');
+      const isConv = b.name.startsWith('BM_ConvPass');
+      if (isConv) return { name: b.name, kind: 'conv', threads: 1, gflops: b['GFLOP/s'] / 1e9, label: b.label };
       return {
         name: b.name,
         kind: isPeak ? 'peak' : 'sgemm',
@@ -40,8 +42,8 @@ export function parseGoogleBenchmarkJson(text) {
     });
 }
 
-// Lines like " 64   128   784  0  0     12.3   40.1%  MLP layer 1 forward (batch 64)" and
-// "arch sse4.1, peak (...): 30.8 GFLOP/s".
+// Lines like " 64   128   784  0  0     12.3   40.1%  MLP layer 1 forward (batch 64)",
+// "conv     21.0   67.1%  conv 8->16 5x5 14x14 forward" and "arch sse4.1, peak (...): 30.8 GFLOP/s".
 export function parseWasmBenchText(text) {
   const rows = [];
   let peak = null, arch = null;
@@ -50,6 +52,11 @@ export function parseWasmBenchText(text) {
     if (p) {
       arch = p[1];
       peak = Number(p[2]);
+      continue;
+    }
+    const c = /^conv\s+([\d.]+)\s+([\d.]+)%\s+(.*)$/.exec(line);
+    if (c) {
+      rows.push({ kind: 'conv', threads: 1, gflops: +c[1], percentOfPeak: +c[2], label: c[3].trim() });
       continue;
     }
     const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+([01])\s+([01])\s+([\d.]+)\s+([\d.]+)%\s*(.*)$/.exec(line);
@@ -66,7 +73,7 @@ export function runKernelBenchmarks(root, { quick = false } = {}) {
   const out = {};
   const native = path.join(root, NATIVE);
   if (fs.existsSync(native)) {
-    const args = ['--benchmark_format=json', '--benchmark_filter=Sgemm|Peak', `--benchmark_min_time=${quick ? 0.02 : 0.2}`];
+    const args = ['--benchmark_format=json', '--benchmark_filter=Sgemm|ConvPass|Peak', `--benchmark_min_time=${quick ? 0.02 : 0.2}`];
     const r = spawnSync(native, args, { encoding: 'utf8', timeout: 180_000, maxBuffer: 64 << 20 });
     try {
       if (r.status !== 0) throw new Error(`exit ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').at(-1)}`);
@@ -90,7 +97,11 @@ export function runKernelBenchmarks(root, { quick = false } = {}) {
 
 export function formatKernelTable(kernels) {
   if (kernels.skipped) return `GEMM kernels: skipped (${kernels.skipped})`;
-  const key = (r) => (r.kind === 'peak' ? 'peak (FMA/mul+add chains)' : `${r.M}x${r.N}x${r.K}${r.transA ? ' tA' : ''}${r.transB ? ' tB' : ''} t${r.threads}`);
+  const key = (r) => {
+    if (r.kind === 'peak') return 'peak (FMA/mul+add chains)';
+    if (r.kind === 'conv') return `${r.label} (batch 64) t${r.threads}`;
+    return `${r.M}x${r.N}x${r.K}${r.transA ? ' tA' : ''}${r.transB ? ' tB' : ''} t${r.threads}`;
+  };
   const shapes = new Map();
   for (const side of ['native', 'wasm']) {
     for (const r of kernels[side]?.rows ?? []) {
@@ -99,7 +110,7 @@ export function formatKernelTable(kernels) {
       shapes.get(k)[side] = r.gflops;
     }
   }
-  const lines = ['GEMM kernels, GFLOP/s (M x N x K, tA/tB transposed, tN threads; higher is better)'];
+  const lines = ['GEMM kernels and the CNN\'s convolution passes, GFLOP/s (M x N x K, tA/tB transposed, tN threads; higher is better)'];
   for (const side of ['native', 'wasm']) {
     const s = kernels[side];
     if (s?.skipped) lines.push(`  ${side}: skipped: ${s.skipped}`);

@@ -1,11 +1,13 @@
 // Native SGEMM throughput (GFLOP/s counter) on the shapes the engine multiplies and on
 // squares, and the single-core peak of the same xsimd arch (BM_PeakFlops) so a GEMM
 // figure reads as a fraction of what the core can do.
-//   build/native/wasmgrad_bench --benchmark_filter='Gemm|Peak'
+//   build/native/wasmgrad_bench --benchmark_filter='Gemm|Conv|Peak'
 #include <benchmark/benchmark.h>
 
+#include <iterator>
 #include <vector>
 
+#include "../conv_passes.h"
 #include "../peak_flops.h"
 #include "core/parallel.h"
 #include "core/random.h"
@@ -46,11 +48,6 @@ BENCHMARK(BM_Sgemm)
     ->Args({64, 784, 128, 0, 1, 1})   // layer 1 input gradient: dY W^T
     ->Args({784, 128, 64, 1, 0, 1})   // layer 1 weight gradient: X^T dY
     ->Args({128, 64, 784, 0, 0, 1})
-    ->Args({8, 784, 25, 0, 0, 1})     // conv 1->8, 5x5, 28x28 via im2col
-    ->Args({16, 196, 200, 0, 0, 1})   // conv 8->16, 5x5, 14x14 via im2col
-    ->Args({25, 8, 784, 0, 1, 1})     // conv 1->8 weight gradient: col dY^T
-    ->Args({200, 16, 196, 0, 1, 1})   // conv 8->16 weight gradient
-    ->Args({200, 196, 16, 1, 0, 1})   // conv 8->16 input gradient: W^T dY
     ->Args({256, 256, 256, 0, 0, 1})
     ->Args({512, 512, 512, 0, 0, 1});
 // Two threads: wall-clock rate (CPU time of the calling thread alone would flatter it).
@@ -59,6 +56,22 @@ BENCHMARK(BM_Sgemm)
     ->Args({256, 256, 256, 0, 0, 2})
     ->Args({512, 512, 512, 0, 0, 2})
     ->UseRealTime();
+
+// The CNN's convolution passes through the engine's kernels (bench/conv_passes.h), one thread.
+// Arg: index into kConvCases.
+void BM_ConvPass(benchmark::State& state) {
+  const wg::bench::ConvCase& c = wg::bench::kConvCases[state.range(0)];
+  wg::set_num_threads(1);
+  wg::bench::ConvBench bench(c);
+  for (auto _ : state) {
+    bench.run();
+    benchmark::ClobberMemory();
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(bench.flops() * static_cast<double>(state.iterations()),
+                                                 benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+  state.SetLabel(c.label);
+}
+BENCHMARK(BM_ConvPass)->ArgName("case")->DenseRange(0, std::size(wg::bench::kConvCases) - 1);
 
 void BM_PeakFlops(benchmark::State& state) {
   double gflops = 0;

@@ -33,6 +33,26 @@ test('WASM bench text: peak line and one row per shape, empty description allowe
   assert.equal(rows[2].what, undefined);
 });
 
+test('WASM bench text: convolution pass rows carry their label', () => {
+  const text = [
+    'arch sse4.1, peak (best of FMA / mul+add chain loops, 1 thread): 32.7 GFLOP/s',
+    '  256   256   256  0  0     29.1   89.0%  square',
+    'conv passes (batch 64, 1 thread)',
+    'conv     21.5   65.7%  conv 8->16 5x5 14x14 input gradient',
+  ].join('\n');
+  const rows = parseWasmBenchText(text);
+  assert.equal(rows.length, 3);
+  assert.deepEqual(rows[2], { kind: 'conv', threads: 1, gflops: 21.5, percentOfPeak: 65.7, label: 'conv 8->16 5x5 14x14 input gradient' });
+});
+
+test('Google Benchmark JSON: a BM_ConvPass row is a labelled conv row', () => {
+  const json = JSON.stringify({
+    benchmarks: [{ name: 'BM_ConvPass/case:2', run_type: 'iteration', 'GFLOP/s': 5.5e10, label: 'conv 8->16 5x5 14x14 forward' }],
+  });
+  const [row] = parseGoogleBenchmarkJson(json);
+  assert.deepEqual({ kind: row.kind, gflops: row.gflops, label: row.label }, { kind: 'conv', gflops: 55, label: 'conv 8->16 5x5 14x14 forward' });
+});
+
 test('Google Benchmark JSON: GFLOP/s counter in GFLOP/s, shape from the name, aggregates ignored', () => {
   const json = JSON.stringify({
     context: {},
@@ -58,6 +78,15 @@ test('kernel table lines up native and wasm rows of the same shape', () => {
     wasm: { rows: [{ kind: 'sgemm', M: 8, N: 784, K: 25, transA: 0, transB: 0, threads: 1, gflops: 24.2 }] },
   });
   assert.match(table, /8x784x25 t1 \|\s+60\.0 \|\s+24\.2/);
+});
+
+test('kernel table lines up native and wasm convolution passes by label', () => {
+  const label = 'conv 1->8 5x5 28x28 forward';
+  const table = formatKernelTable({
+    native: { rows: [{ kind: 'conv', threads: 1, gflops: 70, label }] },
+    wasm: { rows: [{ kind: 'conv', threads: 1, gflops: 18.5, label }] },
+  });
+  assert.match(table, /conv 1->8 5x5 28x28 forward \(batch 64\) t1 \|\s+70\.0 \|\s+18\.5/);
 });
 
 test('IDX reader names the file when the magic is wrong', () => {
