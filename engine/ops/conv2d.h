@@ -17,7 +17,8 @@ struct ConvGeometry {
 ConvGeometry conv_geometry(const Shape& x_shape, const Shape& weight_shape, const Conv2dOptions& options,
                            const char* what);
 
-// Fast kernels: im2col + sgemm per batch item, threaded over items; bit-identical for any thread count.
+// Fast kernels: per batch item, GEMMs that read the padded image through offset tables (no
+// unfolded im2col matrix), threaded over items; bit-identical for any thread count.
 // out [N,K,OH,OW] = x [N,C,H,W] (*) weight [K,C,KH,KW] + bias [K] (bias may be null). Overwrites out.
 void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g);
 // grad_x [N,C,H,W] += d(out)/d(x)^T grad_out [N,K,OH,OW]

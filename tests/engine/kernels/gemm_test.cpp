@@ -1,6 +1,6 @@
 // sgemm against the naive sgemm_reference: edge sizes, transposes, alpha/beta,
 // padded strides and the shapes the engine really multiplies (MLP layers at batch 64,
-// im2col convolutions); sgemm_gathered_a against the same oracle on the materialised A;
+// convolution-sized products); sgemm_gathered_a against the same oracle on the materialised A;
 // plus bit-identical results for 1, 2 and 4 threads.
 #include <gtest/gtest.h>
 
@@ -105,7 +105,7 @@ std::vector<GemmCase> reference_cases() {
       {64, 784, 128, false, true, 1.0f, 0.0f, 0},
       {784, 128, 64, true, false, 1.0f, 1.0f, 0},
       {128, 784, 64, true, false, 1.0f, 0.0f, 0},
-      // ... and im2col convolutions: (out channels) x (pixels) x (in channels * kernel area).
+      // ... and convolution-sized products: (out channels) x (pixels) x (in channels * kernel area).
       {8, 784, 25, false, false, 1.0f, 0.0f, 0},
       {16, 196, 200, false, false, 1.0f, 0.0f, 0},
       {16, 200, 196, false, true, 1.0f, 1.0f, 0},
