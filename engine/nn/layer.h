@@ -70,6 +70,12 @@ class Layer {
   virtual const char* type() const = 0;
   // x: [N, ...input_shape()] -> [N, ...output_shape()].
   virtual Var forward(const Var& x, ForwardContext& context) = 0;
+  // relu(forward(x)) computed as one fused op, or an undefined Var when this layer has no
+  // fused form. Model::forward uses it when the next layer is a plain ReLU and nobody asked
+  // for the layers' separate outputs.
+  virtual Var forward_then_relu(const Var&, ForwardContext&) { return Var(); }
+  // True for a plain ReLU activation layer (the layer forward_then_relu folds in).
+  virtual bool is_relu() const { return false; }
   virtual std::vector<NamedParameter> parameters() const { return {}; }
   virtual std::vector<NamedBuffer> buffers() const { return {}; }
   // Allocates (first call) and (re)initialises parameters and buffers from rng.

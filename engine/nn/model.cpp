@@ -118,8 +118,16 @@ Var Model::forward(const Var& batch, ForwardContext& context) {
   WG_CHECK(matches, "model forward: expected a batch of shape [N, ", shape_str(input_shape_).substr(1), ", got ",
            shape_str(shape));
   Var x = batch;
-  for (auto& layer : layers_) {
-    x = layer->forward(x, context);
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    // conv -> relu runs as one fused op unless each layer's own output was asked for.
+    if (!context.activations && i + 1 < layers_.size() && layers_[i + 1]->is_relu()) {
+      if (Var fused = layers_[i]->forward_then_relu(x, context); fused.defined()) {
+        x = fused;
+        ++i;
+        continue;
+      }
+    }
+    x = layers_[i]->forward(x, context);
     if (context.activations) context.activations->push_back(x);
   }
   return x;

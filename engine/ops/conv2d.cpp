@@ -245,7 +245,9 @@ constexpr int kWeightGradItemsPerBlock = 4;
 
 // ---- forward: out [N,K,OH,OW], x [N,C,H,W], weight [K,C*KH*KW], bias [K] or null
 
-void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g) {
+namespace {
+
+void forward(float* out, const float* x, const float* weight, const float* bias, bool relu, const ConvGeometry& g) {
   const std::int64_t rows = col_rows(g), P = out_pixels(g), K = g.out_channels;
   if (is_pointwise(g)) {  // the image already is col
     parallel_for(0, g.batch, 1, [&](std::int64_t lo, std::int64_t hi) {
@@ -270,19 +272,34 @@ void conv2d_forward(float* out, const float* x, const float* weight, const float
       }
     });
   }
-  if (bias) {
+  if (bias || relu) {  // out = out + bias, then max(out, 0), per output plane while it is in cache
     using batch = xsimd::batch<float>;
     constexpr int kW = static_cast<int>(batch::size);
     parallel_for(0, g.batch * K, 4, [&](std::int64_t lo, std::int64_t hi) {
       for (std::int64_t plane = lo; plane < hi; ++plane) {
         float* o = out + plane * P;
-        const float b = bias[plane % K];
+        const float b = bias ? bias[plane % K] : 0.0f;
         std::int64_t p = 0;
-        for (; p + kW <= P; p += kW) (batch::load_unaligned(o + p) + batch(b)).store_unaligned(o + p);
-        for (; p < P; ++p) o[p] += b;
+        if (relu) {
+          for (; p + kW <= P; p += kW) xsimd::max(batch::load_unaligned(o + p) + batch(b), batch(0.0f)).store_unaligned(o + p);
+          for (; p < P; ++p) o[p] = std::max(o[p] + b, 0.0f);
+        } else {
+          for (; p + kW <= P; p += kW) (batch::load_unaligned(o + p) + batch(b)).store_unaligned(o + p);
+          for (; p < P; ++p) o[p] += b;
+        }
       }
     });
   }
+}
+
+}  // namespace
+
+void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g) {
+  forward(out, x, weight, bias, false, g);
+}
+
+void conv2d_relu_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g) {
+  forward(out, x, weight, bias, true, g);
 }
 
 // ---- backward input: dcol [C*KH*KW, OH*OW] = weight^T grad_out_n, folded into grad_x_n
@@ -481,27 +498,56 @@ void conv2d_backward_weight_reference(float* grad_weight, const float* grad_out,
 
 // ---- the Var op
 
-Var conv2d(const Var& x, const Var& weight, const Var& bias, const Conv2dOptions& options) {
-  WG_CHECK(x.defined() && weight.defined(), "conv2d: input and weight must be defined");
-  const ConvGeometry g = conv_geometry(x.shape(), weight.shape(), options, "conv2d");
+namespace {
+
+// conv2d and conv2d_relu: the same node, with or without the ReLU folded in.
+Var conv2d_node(const char* op, const Var& x, const Var& weight, const Var& bias, const Conv2dOptions& options,
+                bool relu) {
+  WG_CHECK(x.defined() && weight.defined(), op, ": input and weight must be defined");
+  const ConvGeometry g = conv_geometry(x.shape(), weight.shape(), options, op);
   if (bias.defined())
-    WG_CHECK(bias.shape() == Shape{g.out_channels}, "conv2d: bias must be [", g.out_channels, "] for weight ",
+    WG_CHECK(bias.shape() == Shape{g.out_channels}, op, ": bias must be [", g.out_channels, "] for weight ",
              shape_str(weight.shape()), ", got ", shape_str(bias.shape()));
   Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_height, g.out_width});
-  conv2d_forward(out.data(), x.value().data(), weight.value().data(),
-                 bias.defined() ? bias.value().data() : nullptr, g);
+  forward(out.data(), x.value().data(), weight.value().data(), bias.defined() ? bias.value().data() : nullptr, relu, g);
   std::vector<Var> inputs{x, weight};
   if (bias.defined()) inputs.push_back(bias);
   const Tensor x_value = x.value(), w_value = weight.value();
   const bool has_bias = bias.defined();
-  // The weight gradient unfolds x again: into a per-thread scratch that stays in cache, that
-  // measured faster than keeping the forward's unfolded batch (megabytes) until backward.
-  return make_result("conv2d", out, inputs, [g, x_value, w_value, has_bias](Node& self) {
-    if (Tensor* gx = self.input_grad(0)) conv2d_backward_input(gx->data(), self.grad.data(), w_value.data(), g);
-    if (Tensor* gw = self.input_grad(1)) conv2d_backward_weight(gw->data(), self.grad.data(), x_value.data(), g);
+  // With the ReLU folded in, the gradient reaching the convolution is grad_out where the
+  // output is positive and 0 elsewhere (as relu's backward: the subgradient at 0 is 0, and a
+  // non-finite gradient where the unit is off stays 0).
+  return make_result(op, out, inputs, [g, x_value, w_value, has_bias, relu](Node& self) {
+    const float* grad = self.grad.data();
+    Scratch masked(relu ? static_cast<std::size_t>(self.grad.size()) : 0);
+    if (relu) {
+      using batch = xsimd::batch<float>;
+      constexpr int kW = static_cast<int>(batch::size);
+      const float* y = self.value.data();  // the ReLU's output: positive exactly where its input was
+      parallel_for(0, self.grad.size(), 1 << 15, [&](std::int64_t lo, std::int64_t hi) {
+        std::int64_t i = lo;
+        for (; i + kW <= hi; i += kW)
+          xsimd::select(batch::load_unaligned(y + i) > batch(0.0f), batch::load_unaligned(grad + i), batch(0.0f))
+              .store_unaligned(masked.data + i);
+        for (; i < hi; ++i) masked.data[i] = y[i] > 0.0f ? grad[i] : 0.0f;
+      });
+      grad = masked.data;
+    }
+    if (Tensor* gx = self.input_grad(0)) conv2d_backward_input(gx->data(), grad, w_value.data(), g);
+    if (Tensor* gw = self.input_grad(1)) conv2d_backward_weight(gw->data(), grad, x_value.data(), g);
     if (has_bias)
-      if (Tensor* gb = self.input_grad(2)) conv2d_backward_bias(gb->data(), self.grad.data(), g);
+      if (Tensor* gb = self.input_grad(2)) conv2d_backward_bias(gb->data(), grad, g);
   });
+}
+
+}  // namespace
+
+Var conv2d(const Var& x, const Var& weight, const Var& bias, const Conv2dOptions& options) {
+  return conv2d_node("conv2d", x, weight, bias, options, false);
+}
+
+Var conv2d_relu(const Var& x, const Var& weight, const Var& bias, const Conv2dOptions& options) {
+  return conv2d_node("conv2d_relu", x, weight, bias, options, true);
 }
 
 }  // namespace wg

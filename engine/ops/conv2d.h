@@ -21,6 +21,8 @@ ConvGeometry conv_geometry(const Shape& x_shape, const Shape& weight_shape, cons
 // unfolded im2col matrix), threaded over items; bit-identical for any thread count.
 // out [N,K,OH,OW] = x [N,C,H,W] (*) weight [K,C,KH,KW] + bias [K] (bias may be null). Overwrites out.
 void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g);
+// The same followed by max(out, 0), in the same pass over each output plane.
+void conv2d_relu_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g);
 // grad_x [N,C,H,W] += d(out)/d(x)^T grad_out [N,K,OH,OW]
 void conv2d_backward_input(float* grad_x, const float* grad_out, const float* weight, const ConvGeometry& g);
 // grad_weight [K,C,KH,KW] += sum over the batch (fixed-size item blocks, summed in a fixed order)

@@ -68,6 +68,10 @@ int conv_output_size(int in, int kernel, int stride, int pad, int dilation, cons
 // multiple of stride, so the windows tile the padded input with nothing left over.
 bool conv_fits_exactly(int in, int kernel, int stride, int pad, int dilation = 1);
 Var conv2d(const Var& x, const Var& weight, const Var& bias, const Conv2dOptions& options);
+// relu(conv2d(x, weight, bias)) as one node, with the same values and gradients: bias and ReLU
+// are applied while each output plane is still in cache, and backward masks the incoming
+// gradient once instead of keeping a separate ReLU node and its gradient buffer.
+Var conv2d_relu(const Var& x, const Var& weight, const Var& bias, const Conv2dOptions& options);
 
 // ---- pool.cpp: x [N,C,H,W], window `kernel`, `stride` (0 = kernel), `pad`
 struct Pool2dOptions {

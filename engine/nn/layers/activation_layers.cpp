@@ -23,6 +23,7 @@ class ActivationLayer final : public Layer {
   }
 
   const char* type() const override { return type_.c_str(); }
+  bool is_relu() const override { return type_ == "relu"; }
 
   Var forward(const Var& x, ForwardContext&) override {
     if (type_ == "relu") return relu(x);

@@ -61,6 +61,7 @@ class Conv2dLayer final : public Layer {
   const char* type() const override { return "conv2d"; }
 
   Var forward(const Var& x, ForwardContext&) override { return conv2d(x, weight_, bias_, options_); }
+  Var forward_then_relu(const Var& x, ForwardContext&) override { return conv2d_relu(x, weight_, bias_, options_); }
 
   std::vector<NamedParameter> parameters() const override {
     std::vector<NamedParameter> p = {{name() + ".weight", weight_}};

@@ -67,6 +67,32 @@ TEST(ModelForward, SignAndStepLayersRunButPassNoGradient) {
     EXPECT_TRUE(out.value()[i] == 0.0f || out.value()[i] == 1.0f);
 }
 
+// Without a request for per-layer outputs, conv -> relu runs as the fused conv2d_relu; with one,
+// as two layers. Both give the same output and the same parameter gradients, bit for bit.
+TEST(ModelForward, FusedConvReluMatchesTheLayerByLayerPass) {
+  for (const char* preset : {"cnn", "lenet5"}) {
+    Model model(preset_spec(preset));
+    const Var x(testing::random_tensor(batched(5, model.input_shape()), 7));
+    auto run = [&](bool per_layer) {
+      for (const NamedParameter& p : model.parameters()) p.var.node()->grad = Tensor();
+      std::vector<Var> activations;
+      ForwardContext context;
+      context.training = true;
+      if (per_layer) context.activations = &activations;
+      const Var out = model.forward(x, context);
+      backward(mean(mul(out, out)));
+      std::vector<Tensor> results{out.value().clone()};
+      for (const NamedParameter& p : model.parameters()) results.push_back(p.var.grad().clone());
+      return results;
+    };
+    const std::vector<Tensor> fused = run(false), separate = run(true);
+    ASSERT_EQ(fused.size(), separate.size());
+    for (std::size_t t = 0; t < fused.size(); ++t)
+      for (std::int64_t i = 0; i < fused[t].size(); ++i)
+        ASSERT_EQ(fused[t][i], separate[t][i]) << preset << ": tensor " << t << " differs at " << i;
+  }
+}
+
 TEST(ModelForward, WrongBatchShapeIsRefused) {
   Model model(preset_spec("cnn"));
   ForwardContext context;
