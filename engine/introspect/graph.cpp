@@ -16,8 +16,11 @@ ModelGraph model_loss_graph(Model& model, const Tensor& input, const std::vector
   const Tensor batch = as_model_batch(model, input, "model_loss_graph");
   WG_CHECK(static_cast<int>(labels.size()) == batch.shape()[0], "model_loss_graph: ", labels.size(),
            " labels for a batch of ", batch.shape()[0]);
-  // Recording on (the graph is what we want), but backward is never called.
-  const Var output = forward_eval(model, Var(batch, false, "input"));
+  // Recording on (the graph is what we want), but backward is never called. Asking for the
+  // layers' outputs keeps every layer its own node (no fused conv2d_relu): the graph shows
+  // the network as the user built it.
+  std::vector<Var> layer_outputs;
+  const Var output = forward_eval(model, Var(batch, false, "input"), &layer_outputs);
   const Var root = classification_loss(loss, output, labels);
   WG_CHECK(root.requires_grad(), "model_loss_graph: the loss does not depend on any parameter (no graph recorded)");
   const std::vector<GraphNodeInfo> all = describe_graph(root);

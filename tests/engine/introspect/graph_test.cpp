@@ -33,6 +33,15 @@ TEST(IntrospectGraph, ModelLossGraphEndsInTheLoss) {
   }
   EXPECT_EQ(parameters, 2);
   EXPECT_FALSE(testing::any_parameter_gradient(model));
+  // Every layer is its own node, as the user built the network (training fuses conv -> relu).
+  int convs = 0, relus = 0;
+  for (const GraphNodeInfo& n : g.nodes) {
+    EXPECT_NE(n.op, "conv2d_relu");
+    convs += n.op == "conv2d";
+    relus += n.op == "relu";
+  }
+  EXPECT_GE(convs, 1);
+  EXPECT_GE(relus, 1);
 }
 
 TEST(IntrospectGraph, CutKeepsTheNodesNearestTheLoss) {
