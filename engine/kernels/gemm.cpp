@@ -43,16 +43,49 @@ constexpr int kNC = 64 * kNR;                      // columns of one packed B pa
 
 int round_up(int value, int multiple) { return (value + multiple - 1) / multiple * multiple; }
 
+// out[j] = column j of the 4 x 4 block in rows r[0..3] (SIMD128 / SSE width only).
+inline void transpose4x4(const batch* r, batch* out) {
+  using dbatch = xsimd::batch<double>;
+  const auto d0 = xsimd::bitwise_cast<dbatch>(xsimd::zip_lo(r[0], r[1]));  // r0[0] r1[0] | r0[1] r1[1]
+  const auto d1 = xsimd::bitwise_cast<dbatch>(xsimd::zip_hi(r[0], r[1]));  // r0[2] r1[2] | r0[3] r1[3]
+  const auto d2 = xsimd::bitwise_cast<dbatch>(xsimd::zip_lo(r[2], r[3]));
+  const auto d3 = xsimd::bitwise_cast<dbatch>(xsimd::zip_hi(r[2], r[3]));
+  out[0] = xsimd::bitwise_cast<batch>(xsimd::zip_lo(d0, d2));
+  out[1] = xsimd::bitwise_cast<batch>(xsimd::zip_hi(d0, d2));
+  out[2] = xsimd::bitwise_cast<batch>(xsimd::zip_lo(d1, d3));
+  out[3] = xsimd::bitwise_cast<batch>(xsimd::zip_hi(d1, d3));
+}
+
 // b_packed is (kc, kNR) for columns [col0, col0 + kNR) of op(B), zero past N.
 void pack_b_sliver(bool trans_b, const float* B, int ldb, int N, int col0, int pc, int kc, float* b_packed) {
   const int cols = std::min(kNR, N - col0);
   if (trans_b) {  // op(B)[k, j] = B[j, k]
+    int k0 = 0;
+    if constexpr (kW == 4) {
+      if (cols == kNR) {  // 4 x 4 transposes: rows of B in, rows of the sliver out
+        const float* src[kNR];
+        for (int c = 0; c < kNR; ++c) src[c] = B + static_cast<std::int64_t>(col0 + c) * ldb + pc;
+        for (; k0 + 4 <= kc; k0 += 4) {
+          batch lo_in[4], hi_in[4], lo[4], hi[4];
+          for (int c = 0; c < 4; ++c) {
+            lo_in[c] = batch::load_unaligned(src[c] + k0);
+            hi_in[c] = batch::load_unaligned(src[c + 4] + k0);
+          }
+          transpose4x4(lo_in, lo);
+          transpose4x4(hi_in, hi);
+          for (int k = 0; k < 4; ++k) {
+            lo[k].store_aligned(b_packed + (k0 + k) * kNR);
+            hi[k].store_aligned(b_packed + (k0 + k) * kNR + kW);
+          }
+        }
+      }
+    }
     for (int c = 0; c < kNR; ++c) {
       if (c < cols) {
         const float* src = B + static_cast<std::int64_t>(col0 + c) * ldb + pc;
-        for (int k = 0; k < kc; ++k) b_packed[k * kNR + c] = src[k];
+        for (int k = k0; k < kc; ++k) b_packed[k * kNR + c] = src[k];
       } else {
-        for (int k = 0; k < kc; ++k) b_packed[k * kNR + c] = 0.0f;
+        for (int k = k0; k < kc; ++k) b_packed[k * kNR + c] = 0.0f;
       }
     }
   } else {
@@ -180,16 +213,9 @@ void micro_kernel(int kc, const A& a, const float* __restrict b, std::ptrdiff_t 
     if (rows == kMR && cols == kNR && transposed_c) {
       // Two 4x4 transposes (acc0: columns 0-3, acc1: columns 4-7): each column of the tile
       // becomes one vector of kMR consecutive rows, stored as a row of C^T.
-      using dbatch = xsimd::batch<double>;
       auto transpose_store = [&](const batch* acc, int col0) {
-        const batch t0 = xsimd::zip_lo(acc[0], acc[1]), t1 = xsimd::zip_hi(acc[0], acc[1]);
-        const batch t2 = xsimd::zip_lo(acc[2], acc[3]), t3 = xsimd::zip_hi(acc[2], acc[3]);
-        const auto d0 = xsimd::bitwise_cast<dbatch>(t0), d1 = xsimd::bitwise_cast<dbatch>(t1);
-        const auto d2 = xsimd::bitwise_cast<dbatch>(t2), d3 = xsimd::bitwise_cast<dbatch>(t3);
-        const batch columns[4] = {xsimd::bitwise_cast<batch>(xsimd::zip_lo(d0, d2)),
-                                  xsimd::bitwise_cast<batch>(xsimd::zip_hi(d0, d2)),
-                                  xsimd::bitwise_cast<batch>(xsimd::zip_lo(d1, d3)),
-                                  xsimd::bitwise_cast<batch>(xsimd::zip_hi(d1, d3))};
+        batch columns[4];
+        transpose4x4(acc, columns);
         for (int j = 0; j < 4; ++j) {
           float* cj = c + static_cast<std::int64_t>(col0 + j) * ldc;
           batch v = columns[j] * alpha;
