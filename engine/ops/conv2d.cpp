@@ -6,7 +6,9 @@
 // is never built: the GEMMs read it through those two offset tables (sgemm_gathered_a).
 //   forward        out_n [K, OH*OW] = (col^T [OH*OW, C*KH*KW] * weight^T)^T
 //   weight grad    grad_weight^T [C*KH*KW, K] += col * grad_out_n^T
-//   input grad     dcol = weight^T grad_out_n, folded back into the image (col2im)
+//   input grad     stride 1: a transposed convolution, grad_x_n^T [H*W, C] += gathered
+//                  grad_out_pad [H*W, K*KH*KW] * weight [K*KH*KW, C]; other strides:
+//                  dcol = weight^T grad_out_n, folded back into the image (col2im)
 // Threads split over batch items (independent outputs); the weight gradient, a sum over
 // the batch, is accumulated in blocks of a FIXED number of items whose partials are then
 // added in block order, so 1, 2 and 4 threads give identical bits.
