@@ -20,6 +20,8 @@ const STORE = { db: 'wasmgrad-playground', objects: 'models', key: 'last' };
 const app = {
   worker: null,
   status: 'idle',
+  run: 0,             // the run (numbered by Start, from 1) that `status` belongs to
+  runsStarted: 0,
   build: null,
   classNames: null,
   log: [],            // progress messages of the current run, for the CSV export
@@ -161,6 +163,7 @@ const handlers = {
   status(m) {
     const stopped = app.status === 'training' && m.status !== 'training';
     app.status = m.status;
+    app.run = m.run;
     updateButtons();
     if (stopped) requestSaliency();  // the weights changed since the last map
   },
@@ -251,7 +254,7 @@ function updateButtons() {
 }
 
 function bindButtons() {
-  byId('start').addEventListener('click', () => send({ type: 'start' }));
+  byId('start').addEventListener('click', () => send({ type: 'start', run: ++app.runsStarted }));
   byId('pause').addEventListener('click', () => send({ type: 'pause' }));
   byId('resume').addEventListener('click', () => send({ type: 'resume' }));
   byId('step').addEventListener('click', () => send({ type: 'step' }));

@@ -38,6 +38,7 @@ let model = null;      // the model being shown and trained
 let trainer = null;    // null until training starts (or after a reset / settings change)
 let trainerSettingsKey = null;
 let running = false;
+let runId = 0;         // the current run's number, given by the page with each Start (postStatus)
 let loopActive = false;
 let chunk = 1;         // batches per chunk, adapted to CHUNK_TARGET_MS
 let introspect = null; // the engine's introspection API, once the bindings have it
@@ -71,7 +72,7 @@ async function handle(message) {
     case 'init': return init(message);
     case 'state': return setState(message.state, message.field);
     case 'describe': return describe(message.state);
-    case 'start': return start();
+    case 'start': return start(message.run);
     case 'resume': return resume();
     case 'step': return singleStep();
     case 'reset': return reset();
@@ -403,6 +404,8 @@ function replaceModel(next, { keepHistory = false } = {}) {
   model = next;
   live.confusion = null;
   if (!keepHistory) post({ type: 'reset' });
+  // The new model has not trained: the page must not go on reading the last run's "finished".
+  postStatus();
   postModelViews();
 }
 
@@ -452,14 +455,24 @@ function ensureTrainer() {
 
 function setRunning(on) {
   running = on;
-  post({ type: 'status', status: on ? 'training' : trainer?.finished ? 'finished' : hasTrained() || restored ? 'paused' : 'idle' });
+  postStatus();
 }
 
-async function start() {
-  // Start: a fresh model with the current settings (Resume continues instead).
+/**
+ * `run` is the page's number of the run (one per Start, counting on across engine restarts): the
+ * page and its tests tell a run's own "finished" from the one a previous run left behind.
+ */
+function postStatus() {
+  post({ type: 'status', run: runId,
+    status: running ? 'training' : trainer?.finished ? 'finished' : hasTrained() || restored ? 'paused' : 'idle' });
+}
+
+/** Start: a fresh model with the current settings (Resume continues instead). `run`: the page's number for it. */
+async function start(run) {
   setRunning(false);
   replaceModel(buildModel(state));
   ensureTrainer();
+  runId = Number.isInteger(run) ? run : runId + 1;
   runLoop();
 }
 
@@ -538,7 +551,7 @@ function trainChunk(batches) {
   const settings = state;
   const remainingBatches = (settings.epochs - progress.epoch) * progress.batches + (progress.batches - progress.batch);
   const samplesPerSecond = progress.samplesPerSecond;
-  post({ type: 'progress', epoch: progress.epoch, epochs: settings.epochs, batch: progress.batch, batches: progress.batches,
+  post({ type: 'progress', run: runId, epoch: progress.epoch, epochs: settings.epochs, batch: progress.batch, batches: progress.batches,
     samplesPerSecond, loss: progress.loss, accuracy: progress.accuracy, learningRate: progress.learningRate,
     lastBatchLoss: progress.lastBatchLoss, gradNorm: progress.gradNorm,
     etaSeconds: samplesPerSecond > 0 ? remainingBatches * settings.batchSize / samplesPerSecond : NaN });
@@ -549,7 +562,7 @@ function trainChunk(batches) {
   const result = trainer.trainEpoch();
   lastEpochEnd = result;
   const v = result.validation;
-  post({ type: 'epochEnd', epoch: result.epoch, trainLoss: result.trainLoss, trainAccuracy: result.trainAccuracy,
+  post({ type: 'epochEnd', run: runId, epoch: result.epoch, trainLoss: result.trainLoss, trainAccuracy: result.trainAccuracy,
     validationLoss: v ? v.loss : NaN, validationAccuracy: v ? v.accuracy : NaN, seconds: result.seconds,
     stop: result.stop, stopReason: result.stopReason });
   if (v) live.confusion = { classes: v.classes, matrix: v.confusion };

@@ -304,8 +304,12 @@ test('approximation: a ReLU layer fits the curve with linear pieces; more units,
   const range = demo.locator('input[type=range]');
   await range.fill('24');
   await range.dispatchEvent('change');
-  await page.waitForFunction(() => /epoch 600/.test(document.querySelector('#frame').contentDocument
-    .querySelector('wasmgrad-demo').shadowRoot.querySelector('[data-role=status]').textContent), null, { timeout: 60_000 });
+  // The 24-unit run's own end: its unit count with its last epoch (the 2-unit run also ended at 600).
+  await page.waitForFunction(() => {
+    const root = document.querySelector('#frame').contentDocument.querySelector('wasmgrad-demo').shadowRoot;
+    return /^24 hidden units/.test(root.querySelector('[data-role=pieces]').textContent) &&
+      /epoch 600/.test(root.querySelector('[data-role=status]').textContent);
+  }, null, { timeout: 60_000 });
   const pieces = Number(/so (\d+) linear/.exec(await demo.locator('[data-role=pieces]').textContent())[1]);
   assert.ok(pieces >= 4 && pieces <= 25, `24 units on sin: ${pieces} pieces`);
   await page.screenshot({ path: path.join(SHOTS, 'demo-approximation.png'), fullPage: true });

@@ -58,6 +58,22 @@ async function waitForStatus(page, status, timeout = 60_000) {
   await page.waitForFunction((s) => window.wasmgradApp.status === s, status, { timeout });
 }
 
+/**
+ * Presses Start and waits until the worker reports the new run (numbered by the page, one per
+ * Start): every later wait is on this run's own events, never on what an earlier run left behind.
+ */
+async function startRun(page) {
+  const before = await page.evaluate(() => window.wasmgradApp.runsStarted);
+  await page.click('#start');
+  await page.waitForFunction((n) => window.wasmgradApp.run === n, before + 1);
+  return before + 1;
+}
+
+/** Waits for run `run` (from startRun) to finish. */
+async function waitForRunEnd(page, run, timeout = 60_000) {
+  await page.waitForFunction((r) => window.wasmgradApp.run === r && window.wasmgradApp.status === 'finished', run, { timeout });
+}
+
 /** What a canvas holds: {width, height, distinct: number of distinct colours, painted: non-white share}. */
 function canvasStats(page, selector, index = 0) {
   return page.$$eval(selector, (canvases, i) => {
@@ -110,7 +126,7 @@ test('without COOP/COEP the single-thread SIMD build runs, and the badge says wh
 test('the MLP preset trains to >= 90% on the bundled test split; the page stays responsive', async () => {
   const { page, problems } = await open({ hash: '#model=mlp&epochs=2&lr=0.002&batch=32' });
   assert.match(await page.textContent('#layer-table-view tfoot'), /101,770/);  // 784*128+128 + 128*10+10
-  await page.click('#start');
+  const run = await startRun(page);
   await page.waitForFunction(() => window.wasmgradApp.log.length >= 3);
   // The UI thread answers quickly while the worker trains, and a click is handled mid-run.
   const started = Date.now();
@@ -130,7 +146,7 @@ test('the MLP preset trains to >= 90% on the bundled test split; the page stays 
   });
   await page.click('#resume');
   await page.waitForFunction(() => window.wasmgradApp.log.some((p) => Math.abs(p.learningRate - 0.001) < 1e-9), null, { timeout: 30_000 });
-  await waitForStatus(page, 'finished', 120_000);
+  await waitForRunEnd(page, run, 120_000);
   const epochs = await page.evaluate(() => window.wasmgradApp.epochs);
   assert.equal(epochs.length, 2);
   assert.ok(epochs[1].validationAccuracy >= 0.9, `test accuracy ${epochs[1].validationAccuracy}`);
@@ -232,8 +248,7 @@ test('the model editor shows per-layer shapes and the engine error for an invali
 test('a saved model downloads, is offered after a reload, restores, and loads from a file', async () => {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
   const { page, problems } = await open({ context, hash: '#model=mlp&epochs=1' });
-  await page.click('#start');
-  await waitForStatus(page, 'finished', 120_000);
+  await waitForRunEnd(page, await startRun(page), 120_000);
   const trained = await page.evaluate(() => window.wasmgradApp.epochs[0].validationAccuracy);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save-model')]);
   assert.match(download.suggestedFilename(), /^wasmgrad-mlp-.*\.wgm$/);
@@ -304,8 +319,7 @@ test('IDX uploads: plain and gzipped files load, a corrupt one shows the engine 
     { name: 't10k-labels-idx1-ubyte.gz', mimeType: 'application/gzip', buffer: zlib.gzipSync(test.labels) },
   ]);
   await page.waitForFunction(() => /\(200 train\) \+ t10k-images-idx3-ubyte\.gz \(50 test\)/.test(document.querySelector('#data-status').textContent));
-  await page.click('#start');
-  await waitForStatus(page, 'finished', 60_000);
+  await waitForRunEnd(page, await startRun(page));
   // Corrupt: the image file is cut short.
   await page.setInputFiles('#idx-files', [
     { name: 'cut-images-idx3-ubyte', mimeType: 'application/octet-stream', buffer: images.subarray(0, 5000) },
@@ -381,8 +395,7 @@ test('2-D points: XOR trains to a visible decision boundary; image views step as
   await page.waitForFunction(() => /^Total \(3 layers\)22/.test(document.querySelector('#layer-table-view tfoot').textContent));  // (2*4+4) + (4*2+2)
   await page.waitForSelector('#boundary-view canvas');
   await countMessages(page);
-  await page.click('#start');
-  await waitForStatus(page, 'finished', 60_000);
+  await waitForRunEnd(page, await startRun(page));
   const epochs = await page.evaluate(() => window.wasmgradApp.epochs);
   assert.equal(epochs.length, 60);
   assert.ok(epochs.at(-1).trainAccuracy > 0.9, `XOR train accuracy ${epochs.at(-1).trainAccuracy}`);
@@ -404,9 +417,14 @@ test('2-D points: XOR trains to a visible decision boundary; image views step as
   await page.fill('#epochs', '20');
   await page.press('#epochs', 'Tab');
   await page.waitForFunction(() => /^Total \(1 layers\)6/.test(document.querySelector('#layer-table-view tfoot').textContent));
-  await page.click('#start');
-  await waitForStatus(page, 'finished', 60_000);
-  const linear = await page.evaluate(() => window.wasmgradApp.epochs.at(-1).trainAccuracy);
+  // A new model has not trained: the last run's "finished" must not stand for it.
+  assert.equal(await page.evaluate(() => window.wasmgradApp.status), 'idle');
+  const linearRun = await startRun(page);
+  await waitForRunEnd(page, linearRun);
+  const linearEpochs = await page.evaluate(() => window.wasmgradApp.epochs);
+  assert.deepEqual(linearEpochs.map((e) => e.epoch), Array.from({ length: 20 }, (_, i) => i + 1));
+  assert.ok(linearEpochs.every((e) => e.run === linearRun), 'every epoch shown belongs to the run just started');
+  const linear = linearEpochs.at(-1).trainAccuracy;
   assert.ok(linear < 0.8, `a linear model on XOR reached ${linear}`);
 
   // The link keeps the set, its noise and size; a new size makes new points.
@@ -433,8 +451,7 @@ test('a trained CNN shows saliency, class images, its effective receptive field,
   await page.waitForFunction(() => document.querySelectorAll('#filters-layer option').length === 2);
   assert.deepEqual(await page.$$eval('#filters-layer option', (o) => o.map((x) => x.textContent)), ['conv1', 'conv2']);
   assert.match(await page.textContent('#filters-view .view-caption'), /^conv1 · 8 filters of 1×5×5/);
-  await page.click('#start');
-  await waitForStatus(page, 'finished', 120_000);
+  await waitForRunEnd(page, await startRun(page), 120_000);
   const accuracy = await page.evaluate(() => window.wasmgradApp.epochs[0].validationAccuracy);
   assert.ok(accuracy > 0.8, `small CNN after one epoch: ${accuracy}`);
 
