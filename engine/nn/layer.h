@@ -105,6 +105,29 @@ struct LayerInput {
   int input_extent = 1;   // max(H, W) (or F) of the model input: a global receptive field
 };
 
+// One field a layer type accepts, with the limits its value is checked against. The registry
+// (nn/layers/layer_spec.cpp) is the only place these are written: parsing checks against it,
+// and layer_catalog() shows it to the page's editor and help texts.
+struct FieldInfo {
+  enum class Kind { integer, size, number, boolean, initializer };  // size: an integer or [height, width]
+  std::string name;
+  Kind kind = Kind::integer;
+  double min = 0.0, max = 0.0;  // integer, size, number
+  bool required = false;
+  std::string default_text;     // "1", "= kernel", "true" ("" when required)
+};
+
+struct LayerTypeInfo {
+  std::string type;              // "conv2d"
+  std::string alias_of;          // "linear" for "dense", else ""
+  bool needs_image = false;      // only on a [C, H, W] input
+  std::vector<FieldInfo> fields;
+};
+
+// Every layer type with its fields, in layer_type_names() order.
+const std::vector<LayerTypeInfo>& layer_catalog();
+const char* field_kind_name(FieldInfo::Kind kind);  // "integer", "size", "number", "boolean", "initializer"
+
 // Validates a layer spec object, infers its output shape and counts; parameters are not
 // allocated yet (call reset_parameters), so a model can refuse a huge spec before allocating.
 // Errors name the layer index and type: "kernel 7 larger than padded input 5x5 at layer 3 (conv2d)".

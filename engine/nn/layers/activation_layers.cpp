@@ -14,7 +14,7 @@ class ActivationLayer final : public Layer {
   explicit ActivationLayer(const FieldReader& f) : type_(f.type()) {
     const LayerInput& in = f.input();
     input_shape_ = in.shape;
-    if (type_ == "leaky_relu") slope_ = f.number("slope", 0.01, 0.0, 1.0);
+    if (type_ == "leaky_relu") slope_ = f.number("slope", 0.01);
     summary_.name = in.name;
     summary_.type = type_;
     summary_.output_shape = in.shape;

@@ -17,7 +17,8 @@ json::Value size_json(int h, int w) { return h == w ? json::Value(h) : json::Val
 void check_window_fits(const FieldReader& f, const std::string& what, int kh_eff, int kw_eff, int h, int w, int pad) {
   if (kh_eff > h + 2 * pad || kw_eff > w + 2 * pad)
     f.fail_shape(what + " larger than " + (pad ? "padded " : "") + "input " + std::to_string(h + 2 * pad) + "x" +
-                 std::to_string(w + 2 * pad));
+                     std::to_string(w + 2 * pad),
+                 "kernel");
 }
 
 void require_image(const FieldReader& f) {
@@ -31,12 +32,12 @@ class Conv2dLayer final : public Layer {
     require_image(f);
     const LayerInput& in = f.input();
     input_shape_ = in.shape;
-    filters_ = f.required_integer("filters", 1, 4096);
-    std::tie(kh_, kw_) = f.integer_pair("kernel", {0, 0}, 1, 64);
-    if (kh_ == 0) fail("missing field \"kernel\" in layer ", in.index, " (conv2d)");
-    options_.stride = f.integer("stride", 1, 1, 64);
-    options_.pad = f.integer("pad", 0, 0, 64);
-    options_.dilation = f.integer("dilation", 1, 1, 16);
+    filters_ = f.required_integer("filters");
+    f.require("kernel");
+    std::tie(kh_, kw_) = f.integer_pair("kernel", {0, 0});
+    options_.stride = f.integer("stride", 1);
+    options_.pad = f.integer("pad", 0);
+    options_.dilation = f.integer("dilation", 1);
     bias_enabled_ = f.boolean("bias", true);
     init_ = f.initializer("init", "default");
     const int c = in.shape[0], h = in.shape[1], w = in.shape[2];
@@ -106,12 +107,13 @@ class PoolLayer final : public Layer {
     require_image(f);
     const LayerInput& in = f.input();
     input_shape_ = in.shape;
-    options_.kernel = f.integer("kernel", 2, 1, 64);
-    options_.stride = f.integer("stride", options_.kernel, 1, 64);
-    options_.pad = f.integer("pad", 0, 0, 32);
+    options_.kernel = f.integer("kernel", 2);
+    options_.stride = f.integer("stride", options_.kernel);
+    options_.pad = f.integer("pad", 0);
     if (options_.pad * 2 > options_.kernel)
       f.fail_shape("pad " + std::to_string(options_.pad) + " is more than half the kernel " +
-                   std::to_string(options_.kernel));
+                       std::to_string(options_.kernel),
+                   "pad");
     const int h = in.shape[1], w = in.shape[2];
     check_window_fits(f, "kernel " + std::to_string(options_.kernel), options_.kernel, options_.kernel, h, w,
                       options_.pad);

@@ -18,7 +18,7 @@ class LinearLayer final : public Layer {
     const std::int64_t features = numel(in.shape);
     if (features > (1 << 24)) f.fail_shape("input of " + std::to_string(features) + " features is too large");
     in_ = static_cast<int>(features);
-    out_ = f.required_integer("units", 1, 65536);
+    out_ = f.required_integer("units");
     bias_enabled_ = f.boolean("bias", true);
     init_ = f.initializer("init", "default");
     summary_.name = in.name;

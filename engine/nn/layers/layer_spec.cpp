@@ -43,23 +43,27 @@ std::string closest_name(const std::string& word, const std::vector<std::string>
 }
 
 FieldReader::FieldReader(const json::Value& spec, const LayerInput& input, std::string type,
-                         std::vector<std::string> allowed)
-    : spec_(spec), input_(input), type_(std::move(type)) {
+                         const std::vector<FieldInfo>& fields)
+    : spec_(spec), input_(input), type_(std::move(type)), fields_(fields) {
+  std::vector<std::string> allowed;
+  for (const FieldInfo& f : fields) allowed.push_back(f.name);
   for (const auto& [key, value] : spec.members()) {
     if (key == "type" || std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    std::ostringstream message;
-    message << "unknown field \"" << key << "\" in layer " << input.index << " (" << type_ << ")";
+    std::ostringstream problem;
+    problem << "is not a field of " << type_;
     const std::string suggestion = closest_name(key, allowed);
     if (!suggestion.empty()) {
-      message << " - did you mean \"" << suggestion << "\"?";
+      problem << " - did you mean \"" << suggestion << "\"?";
     } else if (allowed.empty()) {
-      message << " (it takes no fields)";
+      problem << " (it takes no fields)";
     } else {
-      message << " (valid:";
-      for (std::size_t i = 0; i < allowed.size(); ++i) message << (i ? ", " : " ") << allowed[i];
-      message << ")";
+      problem << " (valid:";
+      for (std::size_t i = 0; i < allowed.size(); ++i) problem << (i ? ", " : " ") << allowed[i];
+      problem << ")";
     }
-    throw Error(message.str());
+    const std::string tail = problem.str().substr(std::string("is not a field of ").size() + type_.size());
+    throw SpecError("unknown field \"" + key + "\" in layer " + std::to_string(input.index) + " (" + type_ + ")" + tail,
+                    input.index, type_, key, problem.str());
   }
 }
 
@@ -67,59 +71,72 @@ std::string FieldReader::where() const {
   return " at layer " + std::to_string(input_.index) + " (" + type_ + ")";
 }
 
-void FieldReader::fail_shape(const std::string& problem) const { fail(problem, where()); }
+void FieldReader::fail_shape(const std::string& problem, const std::string& field) const {
+  throw SpecError(problem + where(), input_.index, type_, field, problem);
+}
 
 void FieldReader::fail_field(const std::string& field, const std::string& problem) const {
-  fail("field \"", field, "\" in layer ", input_.index, " (", type_, ") ", problem);
+  throw SpecError("field \"" + field + "\" in layer " + std::to_string(input_.index) + " (" + type_ + ") " + problem,
+                  input_.index, type_, field, problem);
 }
 
 const json::Value* FieldReader::get(const std::string& field) const { return spec_.find(field); }
 
+const FieldInfo& FieldReader::info(const std::string& field) const {
+  for (const FieldInfo& f : fields_)
+    if (f.name == field) return f;
+  fail("internal error: layer type ", type_, " reads field \"", field, "\", which its registry entry does not list");
+}
+
 namespace {
-int checked_integer(const json::Value& v, const std::string& field, int min, int max,
-                    const std::function<void(const std::string&, const std::string&)>& fail_field) {
-  if (!v.is_number()) fail_field(field, std::string("must be an integer, got ") + json::type_name(v.type()));
+int checked_integer(const json::Value& v, const FieldInfo& info, const FieldReader& reader) {
+  if (!v.is_number()) reader.fail_field(info.name, std::string("must be an integer, got ") + json::type_name(v.type()));
   const double d = v.as_number();
-  if (d != std::floor(d)) fail_field(field, "must be an integer, got " + format_number(d));
-  if (d < min || d > max)
-    fail_field(field, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
-                          format_number(d));
+  if (d != std::floor(d)) reader.fail_field(info.name, "must be an integer, got " + format_number(d));
+  if (d < info.min || d > info.max)
+    reader.fail_field(info.name, "must be between " + format_number(info.min) + " and " + format_number(info.max) +
+                                     ", got " + format_number(d));
   return static_cast<int>(d);
 }
 }  // namespace
 
-int FieldReader::integer(const std::string& field, int fallback, int min, int max) const {
+int FieldReader::integer(const std::string& field, int fallback) const {
   const json::Value* v = get(field);
   if (!v) return fallback;
-  return checked_integer(*v, field, min, max, [this](const std::string& f, const std::string& p) { fail_field(f, p); });
+  return checked_integer(*v, info(field), *this);
 }
 
-int FieldReader::required_integer(const std::string& field, int min, int max) const {
-  if (!get(field)) fail("missing field \"", field, "\" in layer ", input_.index, " (", type_, ")");
-  return integer(field, 0, min, max);
+void FieldReader::require(const std::string& field) const {
+  if (get(field)) return;
+  throw SpecError("missing field \"" + field + "\" in layer " + std::to_string(input_.index) + " (" + type_ + ")",
+                  input_.index, type_, field, "is missing: " + type_ + " needs it");
 }
 
-std::pair<int, int> FieldReader::integer_pair(const std::string& field, std::pair<int, int> fallback, int min,
-                                              int max) const {
+int FieldReader::required_integer(const std::string& field) const {
+  require(field);
+  return integer(field, 0);
+}
+
+std::pair<int, int> FieldReader::integer_pair(const std::string& field, std::pair<int, int> fallback) const {
   const json::Value* v = get(field);
   if (!v) return fallback;
-  auto fail_fn = [this](const std::string& f, const std::string& p) { fail_field(f, p); };
+  const FieldInfo& limits = info(field);
   if (v->is_array()) {
     if (v->size() != 2) fail_field(field, "must be an integer or [height, width]");
-    return {checked_integer(v->as_array()[0], field, min, max, fail_fn),
-            checked_integer(v->as_array()[1], field, min, max, fail_fn)};
+    return {checked_integer(v->as_array()[0], limits, *this), checked_integer(v->as_array()[1], limits, *this)};
   }
-  const int k = checked_integer(*v, field, min, max, fail_fn);
+  const int k = checked_integer(*v, limits, *this);
   return {k, k};
 }
 
-double FieldReader::number(const std::string& field, double fallback, double min, double max) const {
+double FieldReader::number(const std::string& field, double fallback) const {
   const json::Value* v = get(field);
   if (!v) return fallback;
+  const FieldInfo& limits = info(field);
   if (!v->is_number()) fail_field(field, std::string("must be a number, got ") + json::type_name(v->type()));
   const double d = v->as_number();
-  if (d < min || d > max)
-    fail_field(field, "must be between " + format_number(min) + " and " + format_number(max) + ", got " +
+  if (d < limits.min || d > limits.max)
+    fail_field(field, "must be between " + format_number(limits.min) + " and " + format_number(limits.max) + ", got " +
                           format_number(d));
   return d;
 }
@@ -170,37 +187,69 @@ std::int64_t numel(const Shape& shape) {
   return n;
 }
 
-// ---- registry
+// ---- registry: every layer type, its fields and their limits (the one place they are written)
 
 namespace {
+using Kind = FieldInfo::Kind;
+FieldInfo integer_field(const char* name, double min, double max, const char* default_text) {
+  return {name, Kind::integer, min, max, *default_text == 0, default_text};
+}
+FieldInfo size_field(const char* name, double min, double max, const char* default_text) {
+  return {name, Kind::size, min, max, *default_text == 0, default_text};
+}
+FieldInfo number_field(const char* name, double min, double max, const char* default_text) {
+  return {name, Kind::number, min, max, false, default_text};
+}
+FieldInfo bool_field(const char* name, const char* default_text) { return {name, Kind::boolean, 0, 0, false, default_text}; }
+FieldInfo init_field() { return {"init", Kind::initializer, 0, 0, false, "default"}; }
+
 struct TypeEntry {
-  std::vector<std::string> fields;
+  LayerTypeInfo info;
   std::unique_ptr<Layer> (*make)(const FieldReader&);
 };
 
-const std::map<std::string, TypeEntry>& registry() {
-  static const std::map<std::string, TypeEntry> types = {
-      {"conv2d", {{"filters", "kernel", "stride", "pad", "dilation", "bias", "init"}, make_conv2d}},
-      {"maxpool", {{"kernel", "stride", "pad"}, make_pool}},
-      {"avgpool", {{"kernel", "stride", "pad"}, make_pool}},
-      {"l2pool", {{"kernel", "stride", "pad"}, make_pool}},
-      {"linear", {{"units", "bias", "init"}, make_linear}},
-      {"dense", {{"units", "bias", "init"}, make_linear}},
-      {"relu", {{}, make_activation}},
-      {"leaky_relu", {{"slope"}, make_activation}},
-      {"sigmoid", {{}, make_activation}},
-      {"tanh", {{}, make_activation}},
-      {"softplus", {{}, make_activation}},
-      {"sign", {{}, make_activation}},
-      {"step", {{}, make_activation}},
-      {"batchnorm", {{"momentum", "eps"}, make_batchnorm}},
-      {"layernorm", {{"eps", "affine"}, make_layernorm}},
-      {"instancenorm", {{"eps", "affine"}, make_instancenorm}},
-      {"lcn", {{"size", "eps"}, make_lcn}},
-      {"dropout", {{"rate"}, make_dropout}},
-      {"flatten", {{}, make_flatten}},
+std::vector<TypeEntry> make_registry() {
+  const std::vector<FieldInfo> pool = {size_field("kernel", 1, 64, "2"), integer_field("stride", 1, 64, "= kernel"),
+                                       integer_field("pad", 0, 32, "0")};
+  const std::vector<FieldInfo> linear = {integer_field("units", 1, 65536, ""), bool_field("bias", "true"), init_field()};
+  const std::vector<FieldInfo> sample_norm = {number_field("eps", 1e-12, 1.0, "1e-05"), bool_field("affine", "true")};
+  return {
+      {{"conv2d", "", true,
+        {integer_field("filters", 1, 4096, ""), size_field("kernel", 1, 64, ""), integer_field("stride", 1, 64, "1"),
+         integer_field("pad", 0, 64, "0"), integer_field("dilation", 1, 16, "1"), bool_field("bias", "true"),
+         init_field()}},
+       make_conv2d},
+      {{"maxpool", "", true, pool}, make_pool},
+      {{"avgpool", "", true, pool}, make_pool},
+      {{"l2pool", "", true, pool}, make_pool},
+      {{"linear", "", false, linear}, make_linear},
+      {{"dense", "linear", false, linear}, make_linear},
+      {{"relu", "", false, {}}, make_activation},
+      {{"leaky_relu", "", false, {number_field("slope", 0.0, 1.0, "0.01")}}, make_activation},
+      {{"sigmoid", "", false, {}}, make_activation},
+      {{"tanh", "", false, {}}, make_activation},
+      {{"softplus", "", false, {}}, make_activation},
+      {{"sign", "", false, {}}, make_activation},
+      {{"step", "", false, {}}, make_activation},
+      {{"batchnorm", "", false, {number_field("momentum", 1e-6, 1.0, "0.1"), number_field("eps", 1e-12, 1.0, "1e-05")}},
+       make_batchnorm},
+      {{"layernorm", "", false, sample_norm}, make_layernorm},
+      {{"instancenorm", "", true, sample_norm}, make_instancenorm},
+      {{"lcn", "", true, {integer_field("size", 1, 63, "9"), number_field("eps", 1e-12, 1.0, "0.0001")}}, make_lcn},
+      {{"dropout", "", false, {number_field("rate", 0.0, 0.99, "0.5")}}, make_dropout},
+      {{"flatten", "", false, {}}, make_flatten},
   };
+}
+
+const std::vector<TypeEntry>& registry() {
+  static const std::vector<TypeEntry> types = make_registry();
   return types;
+}
+
+const TypeEntry* find_type(const std::string& name) {
+  for (const TypeEntry& entry : registry())
+    if (entry.info.type == name) return &entry;
+  return nullptr;
 }
 
 std::string valid_types() {
@@ -210,37 +259,70 @@ std::string valid_types() {
 }
 }  // namespace
 
-const std::vector<std::string>& fields_of(const std::string& type) { return registry().at(type).fields; }
-
 }  // namespace wg::layers
 
 namespace wg {
 
+const std::vector<LayerTypeInfo>& layer_catalog() {
+  static const std::vector<LayerTypeInfo> catalog = [] {
+    std::vector<LayerTypeInfo> out;
+    for (const auto& entry : layers::registry()) out.push_back(entry.info);
+    return out;
+  }();
+  return catalog;
+}
+
 const std::vector<std::string>& layer_type_names() {
-  static const std::vector<std::string> names = {"conv2d",  "maxpool",   "avgpool",   "l2pool",       "linear",
-                                                 "dense",   "relu",      "leaky_relu", "sigmoid",     "tanh",
-                                                 "softplus", "sign",     "step",      "batchnorm",    "layernorm",
-                                                 "instancenorm", "lcn",  "dropout",   "flatten"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& entry : layers::registry()) out.push_back(entry.info.type);
+    return out;
+  }();
   return names;
 }
 
-std::unique_ptr<Layer> build_layer(const json::Value& spec, const LayerInput& input) {
-  if (!spec.is_object())
-    fail("layer ", input.index, " must be an object like {\"type\": \"relu\"}, got ", json::type_name(spec.type()));
-  const json::Value* type = spec.find("type");
-  if (!type) fail("missing field \"type\" in layer ", input.index, " (valid types: ", layers::valid_types(), ")");
-  if (!type->is_string())
-    fail("field \"type\" in layer ", input.index, " must be a string, got ", json::type_name(type->type()));
-  const std::string& name = type->as_string();
-  const auto& types = layers::registry();
-  const auto found = types.find(name);
-  if (found == types.end()) {
-    const std::string suggestion = layers::closest_name(name, layer_type_names());
-    fail("unknown layer type \"", name, "\" at layer ", input.index, " (valid: ", layers::valid_types(), ")",
-         suggestion.empty() ? "" : " - did you mean \"" + suggestion + "\"?");
+const char* field_kind_name(FieldInfo::Kind kind) {
+  switch (kind) {
+    case FieldInfo::Kind::integer: return "integer";
+    case FieldInfo::Kind::size: return "size";
+    case FieldInfo::Kind::number: return "number";
+    case FieldInfo::Kind::boolean: return "boolean";
+    case FieldInfo::Kind::initializer: return "initializer";
   }
-  layers::FieldReader reader(spec, input, name, found->second.fields);
-  return found->second.make(reader);
+  return "integer";
+}
+
+std::unique_ptr<Layer> build_layer(const json::Value& spec, const LayerInput& input) {
+  const auto fail_layer = [&](const std::string& field, const std::string& message, const std::string& problem) {
+    throw SpecError(message, input.index, "", field, problem);
+  };
+  if (!spec.is_object()) {
+    const std::string problem = std::string("must be an object like {\"type\": \"relu\"}, got ") + json::type_name(spec.type());
+    fail_layer("", "layer " + std::to_string(input.index) + " " + problem, problem);
+  }
+  const json::Value* type = spec.find("type");
+  if (!type) {
+    fail_layer("type", "missing field \"type\" in layer " + std::to_string(input.index) + " (valid types: " +
+                           layers::valid_types() + ")",
+               "is missing (valid types: " + layers::valid_types() + ")");
+  }
+  if (!type->is_string()) {
+    const std::string problem = std::string("must be a string, got ") + json::type_name(type->type());
+    fail_layer("type", "field \"type\" in layer " + std::to_string(input.index) + " " + problem, problem);
+  }
+  const std::string& name = type->as_string();
+  const layers::TypeEntry* found = layers::find_type(name);
+  if (!found) {
+    const std::string suggestion = layers::closest_name(name, layer_type_names());
+    const std::string problem = "\"" + name + "\" is not a layer type (valid: " + layers::valid_types() + ")" +
+                                (suggestion.empty() ? "" : " - did you mean \"" + suggestion + "\"?");
+    fail_layer("type",
+               "unknown layer type \"" + name + "\" at layer " + std::to_string(input.index) + " (valid: " +
+                   layers::valid_types() + ")" + (suggestion.empty() ? "" : " - did you mean \"" + suggestion + "\"?"),
+               problem);
+  }
+  layers::FieldReader reader(spec, input, name, found->info.fields);
+  return found->make(reader);
 }
 
 }  // namespace wg

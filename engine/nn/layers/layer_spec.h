@@ -15,29 +15,36 @@ namespace wg::layers {
 
 class FieldReader {
  public:
-  // allowed: every field name this type accepts besides "type".
-  FieldReader(const json::Value& spec, const LayerInput& input, std::string type, std::vector<std::string> allowed);
+  // fields: what this type accepts besides "type", with the limits every value is checked against
+  // (the registry's FieldInfo list for the type, see layer_catalog() in nn/layer.h).
+  FieldReader(const json::Value& spec, const LayerInput& input, std::string type, const std::vector<FieldInfo>& fields);
 
-  int integer(const std::string& field, int fallback, int min, int max) const;
-  int required_integer(const std::string& field, int min, int max) const;
+  int integer(const std::string& field, int fallback) const;
+  int required_integer(const std::string& field) const;
+  void require(const std::string& field) const;  // a "missing field" error when absent
   // An int or a two-element array [h, w]; fallback used when absent.
-  std::pair<int, int> integer_pair(const std::string& field, std::pair<int, int> fallback, int min, int max) const;
-  double number(const std::string& field, double fallback, double min, double max) const;
+  std::pair<int, int> integer_pair(const std::string& field, std::pair<int, int> fallback) const;
+  double number(const std::string& field, double fallback) const;
   bool boolean(const std::string& field, bool fallback) const;
   std::string initializer(const std::string& field, const std::string& fallback) const;
 
   // " at layer 3 (conv2d)"
   std::string where() const;
-  [[noreturn]] void fail_shape(const std::string& problem) const;  // problem + where()
+  // problem + where(): about the layer as a whole (its input shape, say), or about what a field's
+  // value does to the shapes ("kernel 7 larger than input 5x5"; field "kernel").
+  [[noreturn]] void fail_shape(const std::string& problem, const std::string& field = "") const;
+  // About one field's value: "field \"pad\" in layer 3 (maxpool) " + problem.
+  [[noreturn]] void fail_field(const std::string& field, const std::string& problem) const;
   const std::string& type() const { return type_; }
   const LayerInput& input() const { return input_; }
 
  private:
   const json::Value* get(const std::string& field) const;
-  [[noreturn]] void fail_field(const std::string& field, const std::string& problem) const;
+  const FieldInfo& info(const std::string& field) const;
   const json::Value& spec_;
   const LayerInput& input_;
   std::string type_;
+  const std::vector<FieldInfo>& fields_;
 };
 
 // Closest candidate by edit distance, or "" when none is close enough to be a typo.
@@ -64,7 +71,5 @@ std::unique_ptr<Layer> make_lcn(const FieldReader& f);
 std::unique_ptr<Layer> make_dropout(const FieldReader& f);
 std::unique_ptr<Layer> make_flatten(const FieldReader& f);
 
-// Fields each type accepts (besides "type"), for unknown-field errors.
-const std::vector<std::string>& fields_of(const std::string& type);
 
 }  // namespace wg::layers

@@ -35,8 +35,8 @@ class BatchNormLayer final : public Layer {
   explicit BatchNormLayer(const FieldReader& f) {
     const LayerInput& in = f.input();
     input_shape_ = in.shape;
-    momentum_ = f.number("momentum", 0.1, 1e-6, 1.0);
-    eps_ = f.number("eps", 1e-5, 1e-12, 1.0);
+    momentum_ = f.number("momentum", 0.1);
+    eps_ = f.number("eps", 1e-5);
     affine_.shape = {in.shape[0]};
     summary_.name = in.name;
     summary_.type = "batchnorm";
@@ -87,7 +87,7 @@ class SampleNormLayer final : public Layer {
     input_shape_ = in.shape;
     if (type_ == "instancenorm" && in.shape.size() != 3)
       f.fail_shape("needs a [C, H, W] input, got " + shape_str(in.shape));
-    eps_ = f.number("eps", 1e-5, 1e-12, 1.0);
+    eps_ = f.number("eps", 1e-5);
     affine_enabled_ = f.boolean("affine", true);
     affine_.shape = type_ == "layernorm" ? in.shape : Shape{in.shape[0]};
     summary_.name = in.name;
@@ -129,9 +129,9 @@ class LcnLayer final : public Layer {
     const LayerInput& in = f.input();
     input_shape_ = in.shape;
     if (in.shape.size() != 3) f.fail_shape("needs a [C, H, W] input, got " + shape_str(in.shape));
-    size_ = f.integer("size", 9, 1, 63);
-    if (size_ % 2 == 0) f.fail_shape("size " + std::to_string(size_) + " must be odd");
-    eps_ = f.number("eps", 1e-4, 1e-12, 1.0);
+    size_ = f.integer("size", 9);
+    if (size_ % 2 == 0) f.fail_shape("size " + std::to_string(size_) + " must be odd", "size");
+    eps_ = f.number("eps", 1e-4);
     summary_.name = in.name;
     summary_.type = "lcn";
     summary_.output_shape = in.shape;

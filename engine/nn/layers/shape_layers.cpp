@@ -31,7 +31,7 @@ class DropoutLayer final : public Layer {
   explicit DropoutLayer(const FieldReader& f) {
     const LayerInput& in = f.input();
     input_shape_ = in.shape;
-    rate_ = f.number("rate", 0.5, 0.0, 0.99);
+    rate_ = f.number("rate", 0.5);
     summary_.name = in.name;
     summary_.type = "dropout";
     summary_.output_shape = in.shape;

@@ -2,6 +2,7 @@
 // Model specs: shape inference, parameter and multiply-add counts, receptive fields
 // (the lectures' worked numbers), spec errors and the normalised spec round trip.
 #include "nn/model.h"
+#include "train/trainer.h"
 
 #include <gtest/gtest.h>
 
@@ -73,10 +74,12 @@ TEST(Model, LeNet5ShapesAndCounts) {
 }
 
 TEST(Model, PresetsBuildWithExpectedOutputs) {
-  for (const auto& name : preset_names()) {
-    Model m(preset_spec(name));
-    EXPECT_EQ(m.input_shape(), (Shape{1, 28, 28})) << name;
-    EXPECT_EQ(m.output_shape(), (Shape{10})) << name;
+  ASSERT_EQ(presets().size(), preset_names().size());
+  for (const PresetInfo& preset : presets()) {
+    Model m(preset_spec(preset.name));
+    EXPECT_EQ(m.input_shape(), preset.input) << preset.name;
+    EXPECT_EQ(m.output_shape(), (Shape{preset.classes})) << preset.name;
+    EXPECT_TRUE(preset.data == "images" || preset.data == "points" || preset.data == "any") << preset.name;
   }
   EXPECT_EQ(Model(preset_spec("perceptron")).total_parameters(), 7850);
   EXPECT_EQ(Model(preset_spec("mlp")).total_parameters(), 784 * 128 + 128 + 128 * 10 + 10);
@@ -86,7 +89,7 @@ TEST(Model, PresetsBuildWithExpectedOutputs) {
     preset_spec("resnet");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "unknown preset \"resnet\" (valid: perceptron, mlp, cnn, lenet5)");
+    EXPECT_EQ(std::string(e.what()), "unknown preset \"resnet\" (valid: perceptron, mlp, cnn, lenet5, mlp-2d, hidden-4)");
   }
 }
 
@@ -163,6 +166,107 @@ TEST(Model, SpecErrorsNameLayerTypeAndProblem) {
   for (const Case& c : cases) {
     const std::string message = spec_error(c.spec);
     EXPECT_NE(message.find(c.expected), std::string::npos) << "spec: " << c.spec << "\nmessage: " << message;
+  }
+}
+
+// A spec error says where it is (layer index, type, field) apart from the sentence, so a page
+// can put the problem next to the field it is about.
+TEST(Model, SpecErrorsCarryLayerFieldAndProblem) {
+  struct Case {
+    std::string spec;
+    int layer;
+    std::string type, field, problem;
+  };
+  const std::string in = R"({"input": [1, 5, 5], "layers": [)";
+  const std::vector<Case> cases = {
+      {in + R"({"type":"relu"},{"type":"conv2d","filters":0,"kernel":3}]})", 1, "conv2d", "filters",
+       "must be between 1 and 4096, got 0"},
+      {in + R"({"type":"conv2d","filters":2,"kernel":7}]})", 0, "conv2d", "kernel", "kernel 7 larger than input 5x5"},
+      {in + R"({"type":"conv2d","filters":2}]})", 0, "conv2d", "kernel", "is missing: conv2d needs it"},
+      {in + R"({"type":"maxpool","kernel":2,"pad":2}]})", 0, "maxpool", "pad", "pad 2 is more than half the kernel 2"},
+      {in + R"({"type":"conv2d","filter":2,"kernel":3}]})", 0, "conv2d", "filter",
+       "is not a field of conv2d - did you mean \"filters\"?"},
+      {in + R"({"type":"flatten"},{"type":"maxpool"}]})", 1, "maxpool", "", "needs a [C, H, W] input, got [25]"},
+      {in + R"({"type":"lcn","size":4}]})", 0, "lcn", "size", "size 4 must be odd"},
+      {in + R"({"type":"conv3d"}]})", 0, "", "type", "\"conv3d\" is not a layer type"},
+      {R"({"input": [4096], "layers": [{"type":"relu"},{"type":"linear","units":65536}]})", 1, "linear", "",
+       "makes the model larger than 50000000 parameters"},
+  };
+  for (const Case& c : cases) {
+    try {
+      Model m(c.spec);
+      ADD_FAILURE() << "accepted: " << c.spec;
+    } catch (const SpecError& e) {
+      EXPECT_EQ(e.layer, c.layer) << c.spec;
+      EXPECT_EQ(e.layer_type, c.type) << c.spec;
+      EXPECT_EQ(e.field, c.field) << c.spec;
+      EXPECT_EQ(e.problem.rfind(c.problem, 0), 0u) << c.spec << "\nproblem: " << e.problem;
+    }
+  }
+}
+
+// The catalog is what parsing checks against: every limit it states is the one enforced.
+TEST(Model, LayerCatalogStatesTheLimitsParsingEnforces) {
+  ASSERT_EQ(layer_catalog().size(), layer_type_names().size());
+  const LayerTypeInfo* conv = nullptr;
+  for (const LayerTypeInfo& t : layer_catalog())
+    if (t.type == "conv2d") conv = &t;
+  ASSERT_NE(conv, nullptr);
+  EXPECT_TRUE(conv->needs_image);
+  for (const FieldInfo& f : conv->fields) {
+    if (f.kind != FieldInfo::Kind::integer || f.name == "filters") continue;
+    const auto spec = [&](double value) {
+      return R"({"input": [1, 200, 200], "layers": [{"type":"conv2d","filters":2,"kernel":1,")" + f.name +
+             "\":" + std::to_string(static_cast<int>(value)) + "}]}";
+    };
+    EXPECT_NO_THROW(Model m(spec(f.max))) << f.name;
+    EXPECT_THROW(Model m(spec(f.max + 1)), SpecError) << f.name;
+    EXPECT_THROW(Model m(spec(f.min - 1)), SpecError) << f.name;
+  }
+  for (const LayerTypeInfo& t : layer_catalog()) {
+    if (t.type == "dense") {
+      EXPECT_EQ(t.alias_of, "linear");
+    }
+    for (const FieldInfo& f : t.fields) EXPECT_EQ(f.required, f.default_text.empty()) << t.type << "." << f.name;
+  }
+}
+
+// A preset fitted to a data set takes its sample shape and has one output per class.
+TEST(Model, PresetsFitTheData) {
+  Model colour(preset_spec("cnn", {3, 32, 32}, 5));
+  EXPECT_EQ(colour.input_shape(), (Shape{3, 32, 32}));
+  EXPECT_EQ(colour.output_shape(), (Shape{5}));
+  EXPECT_EQ(colour.summary()[0].parameters, 8 * 3 * 25 + 8);
+  Model points(preset_spec("mlp-2d", {2}, 3));
+  EXPECT_EQ(points.output_shape(), (Shape{3}));
+  try {
+    Model m(preset_spec("lenet5", {2}, 2));
+    ADD_FAILURE() << "an image preset built on 2-D points";
+  } catch (const SpecError& e) {
+    EXPECT_EQ(e.layer, 0);
+    EXPECT_EQ(e.field, "");
+  }
+  EXPECT_THROW(preset_spec("cnn", {1, 28, 28}, 0), Error);
+}
+
+TEST(Model, DataThatDoesNotFitIsASpecErrorOnTheLayerToChange) {
+  Model model(R"({"input": [1, 28, 28], "layers": [{"type":"linear","units":16},{"type":"relu"},{"type":"linear","units":3}]})");
+  EXPECT_NO_THROW(check_model_fits_data(model, {1, 28, 28}, 3));
+  EXPECT_NO_THROW(check_model_fits_data(model, {1, 28, 28}, 0));
+  try {
+    check_model_fits_data(model, {1, 28, 28}, 10);
+    ADD_FAILURE();
+  } catch (const SpecError& e) {
+    EXPECT_EQ(e.layer, 2);
+    EXPECT_EQ(e.field, "units");
+    EXPECT_EQ(e.problem, "gives 3 outputs but the data have 10 classes: it needs 10 units");
+  }
+  try {
+    check_model_fits_data(model, {3, 32, 32}, 3);
+    ADD_FAILURE();
+  } catch (const SpecError& e) {
+    EXPECT_EQ(e.layer, -1);
+    EXPECT_EQ(e.field, "input");
   }
 }
 
