@@ -86,13 +86,20 @@ Model::Model(const std::string& spec_json) {
     in.name = base + std::to_string(++counters[base]);
     std::unique_ptr<Layer> layer = build_layer(layer_spec, in);
     const LayerSummary& s = layer->summary();
-    if (layers::numel(s.output_shape) > kMaxSampleElements)
-      fail("output ", shape_str(s.output_shape), " has more than ", kMaxSampleElements, " elements at layer ", i,
-           " (", type_name, ")");
+    if (layers::numel(s.output_shape) > kMaxSampleElements) {
+      const std::string problem = "output " + shape_str(s.output_shape) + " has more than " +
+                                  std::to_string(kMaxSampleElements) + " elements";
+      throw SpecError(problem + " at layer " + std::to_string(i) + " (" + type_name + ")", in.index, type_name, "",
+                      problem);
+    }
     total += s.parameters;
-    if (total > kMaxParameters)
-      fail("model has more than ", kMaxParameters, " parameters (", total, " up to layer ", i, " (", type_name,
-           ")); make it smaller");
+    if (total > kMaxParameters) {
+      const std::string problem = "makes the model larger than " + std::to_string(kMaxParameters) + " parameters (" +
+                                  std::to_string(total) + " up to here); make it smaller";
+      throw SpecError("model has more than " + std::to_string(kMaxParameters) + " parameters (" + std::to_string(total) +
+                          " up to layer " + std::to_string(i) + " (" + type_name + ")); make it smaller",
+                      in.index, type_name, "", problem);
+    }
     in.shape = s.output_shape;
     in.rf_size = s.rf_size;
     in.rf_jump = s.rf_jump;
@@ -170,31 +177,24 @@ std::string Model::spec_json(int indent) const {
                     indent);
 }
 
-const std::vector<std::string>& preset_names() {
-  static const std::vector<std::string> names = {"perceptron", "mlp", "cnn", "lenet5"};
-  return names;
+int argmax_row(const float* row, int classes) {
+  int best = 0;
+  for (int k = 1; k < classes; ++k)
+    if (row[k] > row[best]) best = k;
+  return best;
 }
 
-std::string preset_spec(const std::string& name) {
-  if (name == "perceptron") return R"({"input": [1, 28, 28], "layers": [{"type": "linear", "units": 10}]})";
-  if (name == "mlp")
-    return R"({"input": [1, 28, 28], "layers": [
-  {"type": "linear", "units": 128}, {"type": "relu"},
-  {"type": "linear", "units": 10}]})";
-  if (name == "cnn")
-    return R"({"input": [1, 28, 28], "layers": [
-  {"type": "conv2d", "filters": 8, "kernel": 5, "pad": 2}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
-  {"type": "conv2d", "filters": 16, "kernel": 5, "pad": 2}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
-  {"type": "linear", "units": 10}]})";
-  if (name == "lenet5")
-    return R"({"input": [1, 28, 28], "layers": [
-  {"type": "conv2d", "filters": 20, "kernel": 5, "pad": 2}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
-  {"type": "conv2d", "filters": 50, "kernel": 5, "pad": 2}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
-  {"type": "flatten"}, {"type": "linear", "units": 500}, {"type": "relu"},
-  {"type": "linear", "units": 10}]})";
-  std::string valid;
-  for (const auto& n : preset_names()) valid += (valid.empty() ? "" : ", ") + n;
-  fail("unknown preset \"", name, "\" (valid: ", valid, ")");
+int predicted_class(const float* row, int outputs) { return outputs == 1 ? (row[0] > 0 ? 1 : 0) : argmax_row(row, outputs); }
+
+std::vector<int> classify(Model& model, const Tensor& batch) {
+  NoGrad no_graph;
+  ForwardContext context;
+  const Tensor out = model.forward(Var(batch), context).value();
+  const int n = batch.dim(0);
+  const int outputs = static_cast<int>(out.size() / n);
+  std::vector<int> classes(n);
+  for (int i = 0; i < n; ++i) classes[i] = predicted_class(out.data() + static_cast<std::int64_t>(i) * outputs, outputs);
+  return classes;
 }
 
 }  // namespace wg

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "nn/layer.h"
+#include "nn/presets.h"
 
 namespace wg {
 
@@ -54,13 +55,12 @@ class Model {
   std::uint64_t seed_ = 1;
 };
 
-// Built-in architectures, all on [1, 28, 28] MNIST-style input and 10 classes:
-//   perceptron  linear 784 -> 10
-//   mlp         linear 128, relu, linear 10
-//   cnn         conv 8 5x5 pad 2, relu, maxpool 2, conv 16 5x5 pad 2, relu, maxpool 2, linear 10
-//   lenet5      conv 20 5x5 pad 2, relu, maxpool 2, conv 50 5x5 pad 2, relu, maxpool 2, flatten,
-//               linear 500, relu, linear 10 (the lectures' table)
-std::string preset_spec(const std::string& name);
-const std::vector<std::string>& preset_names();
+// The index of the largest of `classes` values (the first one on ties).
+int argmax_row(const float* row, int classes);
+// The class a row of `outputs` model outputs stands for: the argmax, or for a single output
+// (binary classification with a logit) 1 when it is > 0.
+int predicted_class(const float* row, int outputs);
+// The predicted class of each sample of `batch` [N, ...input_shape()] (inference: no graph, no dropout).
+std::vector<int> classify(Model& model, const Tensor& batch);
 
 }  // namespace wg

@@ -1,0 +1,90 @@
+// The preset table and its fitting to a data set. See presets.h.
+#include "nn/presets.h"
+
+#include "core/error.h"
+#include "util/json.h"
+
+namespace wg {
+
+namespace {
+
+struct Preset {
+  PresetInfo info;
+  const char* layers;  // JSON array of layer specs
+};
+
+const std::vector<Preset>& table() {
+  static const std::vector<Preset> entries = {
+      {{"perceptron", "Linear (softmax regression)", "any", {1, 28, 28}, 10}, R"([{"type": "linear", "units": 10}])"},
+      {{"mlp", "MLP, one hidden layer of 128", "images", {1, 28, 28}, 10},
+       R"([{"type": "linear", "units": 128}, {"type": "relu"}, {"type": "linear", "units": 10}])"},
+      {{"cnn", "Small CNN (8, 16 filters)", "images", {1, 28, 28}, 10},
+       R"([{"type": "conv2d", "filters": 8, "kernel": 5, "pad": 2}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+           {"type": "conv2d", "filters": 16, "kernel": 5, "pad": 2}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+           {"type": "linear", "units": 10}])"},
+      {{"lenet5", "LeNet-5 (lecture version)", "images", {1, 28, 28}, 10},
+       R"([{"type": "conv2d", "filters": 20, "kernel": 5, "pad": 2}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+           {"type": "conv2d", "filters": 50, "kernel": 5, "pad": 2}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+           {"type": "flatten"}, {"type": "linear", "units": 500}, {"type": "relu"}, {"type": "linear", "units": 10}])"},
+      {{"mlp-2d", "MLP, two hidden layers of 24 (tanh)", "points", {2}, 2},
+       R"([{"type": "linear", "units": 24}, {"type": "tanh"}, {"type": "linear", "units": 24}, {"type": "tanh"},
+           {"type": "linear", "units": 2}])"},
+      {{"hidden-4", "One hidden layer of 4 (tanh): solves XOR", "points", {2}, 2},
+       R"([{"type": "linear", "units": 4}, {"type": "tanh"}, {"type": "linear", "units": 2}])"},
+  };
+  return entries;
+}
+
+const Preset& find(const std::string& name) {
+  for (const Preset& p : table())
+    if (p.info.name == name) return p;
+  std::string valid;
+  for (const Preset& p : table()) valid += (valid.empty() ? "" : ", ") + p.info.name;
+  fail("unknown preset \"", name, "\" (valid: ", valid, ")");
+}
+
+std::string spec_text(const Preset& preset, const Shape& input, int classes) {
+  json::Value layers = json::parse(preset.layers);
+  auto& list = layers.as_array();
+  for (auto it = list.rbegin(); it != list.rend(); ++it) {
+    if (it->find("type")->as_string() == "linear") {
+      it->set("units", classes);
+      break;
+    }
+  }
+  json::Value shape = json::Value::array();
+  for (int d : input) shape.push_back(d);
+  return json::dump(json::Value::object({{"input", std::move(shape)}, {"layers", std::move(layers)}}), 2);
+}
+
+}  // namespace
+
+const std::vector<PresetInfo>& presets() {
+  static const std::vector<PresetInfo> infos = [] {
+    std::vector<PresetInfo> out;
+    for (const Preset& p : table()) out.push_back(p.info);
+    return out;
+  }();
+  return infos;
+}
+
+const std::vector<std::string>& preset_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const Preset& p : table()) out.push_back(p.info.name);
+    return out;
+  }();
+  return names;
+}
+
+std::string preset_spec(const std::string& name) {
+  const Preset& preset = find(name);
+  return spec_text(preset, preset.info.input, preset.info.classes);
+}
+
+std::string preset_spec(const std::string& name, const Shape& input, int classes) {
+  WG_CHECK(classes >= 1 && classes <= 100000, "preset \"", name, "\": classes must be in [1, 100000], got ", classes);
+  return spec_text(find(name), input, classes);
+}
+
+}  // namespace wg
