@@ -22,13 +22,6 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 }  // namespace
 
-int argmax_row(const float* row, int classes) {
-  int best = 0;
-  for (int k = 1; k < classes; ++k)
-    if (row[k] > row[best]) best = k;
-  return best;
-}
-
 void validate(const TrainConfig& c) {
   WG_CHECK(c.batch_size >= 1 && c.batch_size <= 65536, "training: batch_size must be in [1, 65536], got ",
            c.batch_size);
@@ -70,6 +63,25 @@ Trainer::Trainer(Model& model, TrainConfig config)
 
 Trainer::~Trainer() = default;
 
+void check_model_fits_data(const Model& model, const Shape& sample_shape, int classes) {
+  if (sample_shape != model.input_shape()) {
+    const std::string problem = "the model takes samples of shape " + shape_str(model.input_shape()) +
+                                " but the data's are " + shape_str(sample_shape);
+    throw SpecError("training: " + problem, -1, "", "input", problem);
+  }
+  if (classes <= 0) return;
+  const int outputs = static_cast<int>(shape_numel(model.output_shape()));
+  if (outputs >= classes || (outputs == 1 && classes == 2)) return;
+  const int last = static_cast<int>(model.layers().size()) - 1;
+  const std::string type = model.layers().back()->type();
+  const std::string problem = "gives " + std::to_string(outputs) + " output" + (outputs == 1 ? "" : "s") +
+                              " but the data have " + std::to_string(classes) + " classes: it needs " +
+                              std::to_string(classes) + (type == "linear" ? " units" : " outputs");
+  throw SpecError("training: the model has " + std::to_string(outputs) + " outputs but the data have " +
+                      std::to_string(classes) + " classes (layer " + std::to_string(last) + ", " + type + ")",
+                  last, type, type == "linear" ? "units" : "", problem);
+}
+
 void Trainer::set_data(Dataset train, Dataset validation) {
   train.validate();
   WG_CHECK(train.size() > 0, "training: the training set is empty");
@@ -78,9 +90,7 @@ void Trainer::set_data(Dataset train, Dataset validation) {
            shape_str(train.sample_shape()), " but the model expects ", shape_str(expected));
   const bool classification = train.is_classification();
   if (classification) {
-    const int outputs = static_cast<int>(shape_numel(model_.output_shape()));
-    WG_CHECK(outputs >= train.num_classes || (outputs == 1 && train.num_classes == 2), "training: the model has ",
-             outputs, " outputs but '", train.name, "' has ", train.num_classes, " classes");
+    check_model_fits_data(model_, train.sample_shape(), train.num_classes);
   } else {
     WG_CHECK(loss_kind_ == LossKind::mse || loss_kind_ == LossKind::bce, "training: '", train.name,
              "' is a regression set; use loss \"mse\" (or \"bce\"), not \"", config_.loss, "\"");
@@ -158,8 +168,7 @@ Trainer::StepResult Trainer::train_step(const Batch& batch) {
     const Tensor& out = outputs.value();
     const int classes = static_cast<int>(out.size() / n);
     for (int i = 0; i < n; ++i) {
-      const int predicted = classes == 1 ? (out[i] > 0 ? 1 : 0) : argmax_row(out.data() + i * classes, classes);
-      correct += predicted == labels[i];
+      correct += predicted_class(out.data() + i * classes, classes) == labels[i];
     }
   }
   return {data_loss, correct, finite};
@@ -186,8 +195,8 @@ StepReport Trainer::train_on_batch(const Tensor& inputs, const std::vector<int>&
   return {step.loss, static_cast<float>(step.correct) / inputs.dim(0), !step.finite};
 }
 
-Progress Trainer::run_batches(int max_batches) {
-  WG_CHECK(max_batches >= 1, "training: run_batches needs at least 1 batch, got ", max_batches);
+Progress Trainer::step(int max_batches) {
+  WG_CHECK(max_batches >= 1, "training: step needs at least 1 batch, got ", max_batches);
   Progress progress;
   if (diverged_) {
     progress.diverged = true;
@@ -198,7 +207,10 @@ Progress Trainer::run_batches(int max_batches) {
   const int batches = loader_->batches_per_epoch();
   const double started = now_seconds();
   StepResult last{0.0f, 0, true};
-  for (int done = 0; done < max_batches && batch_ < batches; ++done) {
+  double step_loss_sum = 0.0;
+  std::int64_t step_correct = 0, step_seen = 0;
+  int done = 0;
+  for (; done < max_batches && batch_ < batches; ++done) {
     WG_CHECK(loader_->next(batch_data_), "training: internal error, the batch loader ended early");
     const int count = batch_data_.size();
     last = train_step(batch_data_);
@@ -214,6 +226,9 @@ Progress Trainer::run_batches(int max_batches) {
     loss_sum_ += static_cast<double>(last.loss) * count;
     correct_ += last.correct;
     seen_ += count;
+    step_loss_sum += static_cast<double>(last.loss) * count;
+    step_correct += last.correct;
+    step_seen += count;
     ++batch_;
   }
   epoch_seconds_ += now_seconds() - started;
@@ -222,6 +237,9 @@ Progress Trainer::run_batches(int max_batches) {
   progress.batches = batches;
   progress.loss = seen_ ? static_cast<float>(loss_sum_ / seen_) : 0.0f;
   progress.accuracy = seen_ ? static_cast<float>(correct_) / seen_ : 0.0f;
+  progress.step_batches = static_cast<int>(step_seen > 0 ? done : 0);
+  progress.step_loss = step_seen ? static_cast<float>(step_loss_sum / step_seen) : 0.0f;
+  progress.step_accuracy = step_seen ? static_cast<float>(step_correct) / step_seen : 0.0f;
   progress.last_batch_loss = last.loss;
   progress.learning_rate = optimizer_->learning_rate();
   progress.grad_norm = optimizer_->last_grad_norm();
@@ -229,6 +247,7 @@ Progress Trainer::run_batches(int max_batches) {
   progress.epoch_done = batch_ >= batches;
   progress.diverged = diverged_;
   progress.message = diverged_message_;
+  if (progress.epoch_done && !diverged_) progress.epoch_end = finish_epoch();
   return progress;
 }
 
@@ -263,7 +282,7 @@ EpochResult Trainer::finish_epoch() {
 
 EpochResult Trainer::train_epoch() {
   for (;;) {
-    Progress p = run_batches(1 << 30);
+    Progress p = step(1 << 30);
     if (p.diverged) {
       EpochResult result;
       result.epoch = epoch_ + 1;
@@ -272,8 +291,98 @@ EpochResult Trainer::train_epoch() {
       finished_ = true;
       return result;
     }
-    if (p.epoch_done) return finish_epoch();
+    if (p.epoch_end) return *p.epoch_end;
   }
+}
+
+json::Value Trainer::progress_json() const {
+  json::Value history = json::Value::array();
+  for (const EpochResult& e : history_) {
+    json::Value item = json::Value::object({{"epoch", e.epoch}, {"trainLoss", static_cast<double>(e.train_loss)},
+                                            {"trainAccuracy", static_cast<double>(e.train_accuracy)},
+                                            {"seconds", e.seconds}});
+    if (e.validation.samples > 0) {
+      item.set("validationLoss", static_cast<double>(e.validation.loss));
+      item.set("validationAccuracy", static_cast<double>(e.validation.accuracy));
+    }
+    history.push_back(std::move(item));
+  }
+  return json::Value::object({
+      {"epochsDone", epoch_},
+      {"batch", in_epoch_ ? batch_ : 0},
+      {"batches", loader_ ? loader_->batches_per_epoch() : 0},
+      {"lossSum", in_epoch_ ? loss_sum_ : 0.0},
+      {"correct", static_cast<double>(in_epoch_ ? correct_ : 0)},
+      {"seen", static_cast<double>(in_epoch_ ? seen_ : 0)},
+      {"seconds", in_epoch_ ? epoch_seconds_ : 0.0},
+      {"bestValidationLoss", static_cast<double>(best_validation_loss_)},
+      {"epochsWithoutImprovement", epochs_without_improvement_},
+      {"history", std::move(history)},
+  });
+}
+
+void Trainer::restore_progress(const json::Value& p) {
+  WG_CHECK(loader_ != nullptr, "training: restore_progress needs the data first; call set_data");
+  WG_CHECK(p.is_object(), "training progress: expected an object");
+  const auto integer = [&](const char* key, double max) {
+    const json::Value* v = p.find(key);
+    WG_CHECK(v && v->is_number() && v->as_number() >= 0 && v->as_number() <= max &&
+                 v->as_number() == std::floor(v->as_number()),
+             "training progress: \"", key, "\" must be an integer in [0, ", max, "]");
+    return v->as_number();
+  };
+  const auto number = [&](const char* key) {
+    const json::Value* v = p.find(key);
+    WG_CHECK(v && v->is_number() && std::isfinite(v->as_number()), "training progress: \"", key,
+             "\" must be a finite number");
+    return v->as_number();
+  };
+  const int epochs_done = static_cast<int>(integer("epochsDone", 1e6));
+  // Saved with another batch size (so other batches per epoch), the position inside the epoch no
+  // longer names the same samples: the interrupted epoch then starts again.
+  const json::Value* saved_batches = p.find("batches");
+  const bool same_batches = saved_batches && saved_batches->is_number() &&
+                            saved_batches->as_number() == loader_->batches_per_epoch();
+  const int batch = same_batches ? static_cast<int>(integer("batch", loader_->batches_per_epoch() - 1)) : 0;
+  std::vector<EpochResult> history;
+  if (const json::Value* list = p.find("history"); list && list->is_array()) {
+    for (const json::Value& item : list->as_array()) {
+      WG_CHECK(item.is_object(), "training progress: history entries must be objects");
+      EpochResult e;
+      const auto field = [&](const char* key) {
+        const json::Value* v = item.find(key);
+        return v && v->is_number() ? v->as_number() : std::nan("");
+      };
+      e.epoch = static_cast<int>(field("epoch"));
+      e.train_loss = static_cast<float>(field("trainLoss"));
+      e.train_accuracy = static_cast<float>(field("trainAccuracy"));
+      e.seconds = field("seconds");
+      if (std::isfinite(field("validationLoss"))) {
+        e.validation.loss = static_cast<float>(field("validationLoss"));
+        e.validation.accuracy = static_cast<float>(field("validationAccuracy"));
+        e.validation.samples = validation_.size();
+      }
+      history.push_back(std::move(e));
+    }
+  }
+  epoch_ = epochs_done;
+  history_ = std::move(history);
+  best_validation_loss_ = static_cast<float>(number("bestValidationLoss"));
+  epochs_without_improvement_ = static_cast<int>(integer("epochsWithoutImprovement", 1e6));
+  finished_ = epoch_ >= config_.epochs;
+  in_epoch_ = false;
+  batch_ = 0;
+  if (batch > 0 && !finished_) {
+    // Mid-epoch: the same shuffled order as before (seeded by the epoch), its first batches skipped.
+    start_epoch();
+    for (int i = 0; i < batch; ++i) WG_CHECK(loader_->next(batch_data_), "training progress: batch beyond the epoch");
+    batch_ = batch;
+    loss_sum_ = number("lossSum");
+    correct_ = static_cast<std::int64_t>(integer("correct", 1e15));
+    seen_ = static_cast<std::int64_t>(integer("seen", 1e15));
+    epoch_seconds_ = number("seconds");
+  }
+  optimizer_->set_learning_rate(scheduled_learning_rate(config_.schedule, base_lr_, epoch_));
 }
 
 EvalResult Trainer::evaluate(const Dataset& data, int batch_size) {
@@ -305,7 +414,7 @@ EvalResult Trainer::evaluate(const Dataset& data, int batch_size) {
       const int classes = static_cast<int>(out.size() / count);
       for (int i = 0; i < count; ++i) {
         const int label = batch.labels[i];
-        const int predicted = classes == 1 ? (out[i] > 0 ? 1 : 0) : argmax_row(out.data() + i * classes, classes);
+        const int predicted = predicted_class(out.data() + i * classes, classes);
         correct += predicted == label;
         if (predicted < data.num_classes) result.confusion[label * data.num_classes + predicted]++;
       }

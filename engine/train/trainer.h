@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,17 +47,33 @@ struct EvalResult {
   std::vector<int> confusion;      // classes x classes, row = true class
 };
 
+struct EpochResult {
+  int epoch = 0;
+  float train_loss = 0.0f, train_accuracy = 0.0f;
+  EvalResult validation;           // samples == 0 when there is no validation set
+  double seconds = 0.0;
+  double samples_per_second = 0.0;
+  bool stop = false;               // early stopping triggered, divergence, or last epoch reached
+  std::string stop_reason;
+};
+
 struct Progress {
   int epoch = 0;                   // 1-based epoch being trained
   int batch = 0;                   // batches done in this epoch
   int batches = 0;                 // batches per epoch
   float loss = 0.0f;               // mean training loss over the batches of this epoch so far
   float accuracy = 0.0f;           // mean training accuracy so far
+  // This call's own batches: what a curve plots at this point (the epoch's running mean lags).
+  int step_batches = 0;
+  float step_loss = 0.0f;
+  float step_accuracy = 0.0f;
   float last_batch_loss = 0.0f;
   float learning_rate = 0.0f;
   float grad_norm = 0.0f;          // global gradient norm of the last step
   double samples_per_second = 0.0; // over this epoch so far
   bool epoch_done = false;
+  // The epoch's result (validation included) when this call finished the epoch.
+  std::optional<EpochResult> epoch_end;
   bool diverged = false;
   std::string message;             // set when diverged: what happened and what to try
 };
@@ -67,15 +84,10 @@ struct StepReport {
   bool diverged = false;
 };
 
-struct EpochResult {
-  int epoch = 0;
-  float train_loss = 0.0f, train_accuracy = 0.0f;
-  EvalResult validation;           // samples == 0 when there is no validation set
-  double seconds = 0.0;
-  double samples_per_second = 0.0;
-  bool stop = false;               // early stopping triggered, divergence, or last epoch reached
-  std::string stop_reason;
-};
+// Checks that a model takes samples of `sample_shape` and has an output for each of `classes`
+// classes (0: a regression set, not checked here). A mismatch is a SpecError on the layer to
+// change: the model input (layer -1, field "input") or the last layer ("units").
+void check_model_fits_data(const Model& model, const Shape& sample_shape, int classes);
 
 class Trainer {
  public:
@@ -89,9 +101,10 @@ class Trainer {
   // The data to train on; validation may be empty (size 0). Shapes must match the model.
   void set_data(Dataset train, Dataset validation);
 
-  // Trains up to max_batches more batches of the current epoch (starting a new epoch
-  // when the previous one ended) and reports progress. Cheap to call repeatedly.
-  Progress run_batches(int max_batches);
+  // Trains up to max_batches more batches of the current epoch (starting a new epoch when the
+  // previous one ended) and reports progress. The call that trains an epoch's last batch also
+  // finishes it: it evaluates on the validation set and returns the result in epoch_end.
+  Progress step(int max_batches);
   // One optimizer step on a batch the caller provides (inputs [N, ...input shape], class
   // labels), outside the epoch bookkeeping: for custom loops and benchmarks that feed
   // their own batches. Classification only.
@@ -104,6 +117,13 @@ class Trainer {
   int epoch() const { return epoch_; }    // epochs completed
   bool finished() const { return finished_; }
   const std::vector<EpochResult>& history() const { return history_; }
+
+  // Where training stands (epochs done, the position in the current epoch, per-epoch history,
+  // early-stopping memory), as JSON for a checkpoint's metadata; restore_progress takes it back
+  // after set_data, so a loaded model goes on counting from its epoch and batch. (With another
+  // batch size the interrupted epoch starts again: its position would name other samples.)
+  json::Value progress_json() const;
+  void restore_progress(const json::Value& progress);
   void set_learning_rate(float lr);        // takes effect now and becomes the schedule's base
   float learning_rate() const;
 
@@ -140,8 +160,5 @@ class Trainer {
   std::string diverged_message_;
   std::vector<EpochResult> history_;
 };
-
-// Classification accuracy helpers shared with evaluation and the bindings.
-int argmax_row(const float* row, int classes);
 
 }  // namespace wg

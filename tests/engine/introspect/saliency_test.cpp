@@ -202,7 +202,7 @@ TEST(IntrospectSaliency, TrainingIsUnaffectedByLooking) {
     Model model(testing::kSmallCnn);
     Trainer trainer(model, config);
     trainer.set_data(data, Dataset());
-    trainer.run_batches(1);
+    trainer.step(1);
     if (look) {
       std::vector<Tensor> grads_before;
       for (const NamedParameter& p : model.parameters()) grads_before.push_back(p.var.grad().clone());
@@ -220,7 +220,7 @@ TEST(IntrospectSaliency, TrainingIsUnaffectedByLooking) {
           EXPECT_EQ(params[i].var.grad()[j], grads_before[i][j]) << params[i].name;
       }
     }
-    trainer.run_batches(1);
+    trainer.step(1);
     std::vector<float> weights;
     for (const NamedParameter& p : model.parameters())
       for (float v : p.var.value().to_vector()) weights.push_back(v);

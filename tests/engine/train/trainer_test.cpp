@@ -63,6 +63,67 @@ TrainConfig adam(float lr, int batch, int epochs) {
   return c;
 }
 
+// The step that trains an epoch's last batch returns the epoch's result: no second call.
+TEST(Trainer, TheStepThatEndsAnEpochReturnsItsResult) {
+  Dataset points = make_toy("circles", 96, 0.05f, 2);
+  Dataset validation = make_toy("circles", 32, 0.05f, 3);
+  Model model(R"({"input":[2],"layers":[{"type":"linear","units":8},{"type":"tanh"},{"type":"linear","units":2}]})");
+  Trainer trainer(model, adam(0.02f, 16, 2));  // 6 batches per epoch
+  trainer.set_data(points, validation);
+  Progress first = trainer.step(4);
+  EXPECT_EQ(first.batch, 4);
+  EXPECT_EQ(first.step_batches, 4);
+  EXPECT_FALSE(first.epoch_end.has_value());
+  Progress last = trainer.step(100);  // stops at the epoch's end
+  EXPECT_EQ(last.batch, 6);
+  EXPECT_EQ(last.step_batches, 2);
+  ASSERT_TRUE(last.epoch_end.has_value());
+  EXPECT_EQ(last.epoch_end->epoch, 1);
+  EXPECT_EQ(last.epoch_end->validation.samples, 32);
+  EXPECT_EQ(trainer.epoch(), 1);
+  // The epoch's mean loss is the batch-weighted mean of its steps' losses.
+  EXPECT_NEAR(last.epoch_end->train_loss, (4 * first.step_loss + 2 * last.step_loss) / 6, 1e-5);
+  Progress next = trainer.step(1);
+  EXPECT_EQ(next.epoch, 2);
+  EXPECT_EQ(next.batch, 1);
+}
+
+// A checkpoint taken mid-epoch continues where it was: same epoch, batch, history, and the same
+// weights after the remaining batches as a run that was never interrupted.
+TEST(Trainer, ProgressRestoredMidEpochContinuesTheSameRun) {
+  Dataset points = make_toy("moons", 128, 0.1f, 4);
+  const char* spec = R"({"input":[2],"layers":[{"type":"linear","units":8},{"type":"tanh"},{"type":"linear","units":2}]})";
+  Model straight(spec), resumed(spec);
+  Trainer a(straight, adam(0.02f, 16, 3));  // 8 batches per epoch
+  a.set_data(points, Dataset());
+  a.train_epoch();
+  a.step(3);
+  const json::Value saved = a.progress_json();
+  for (std::size_t i = 0; i < straight.parameters().size(); ++i)
+    resumed.parameters()[i].var.value().copy_from(straight.parameters()[i].var.value());
+  Trainer b(resumed, adam(0.02f, 16, 3));
+  b.set_data(points, Dataset());
+  b.optimizer().load_state(a.optimizer().state());
+  b.restore_progress(json::parse(json::dump(saved)));
+  EXPECT_EQ(b.epoch(), 1);
+  ASSERT_EQ(b.history().size(), 1u);
+  EXPECT_FLOAT_EQ(b.history()[0].train_loss, a.history()[0].train_loss);
+  const Progress pa = a.step(100), pb = b.step(100);
+  EXPECT_EQ(pb.epoch, 2);
+  EXPECT_EQ(pb.batch, 8);
+  EXPECT_EQ(pb.step_batches, 5);
+  EXPECT_FLOAT_EQ(pa.loss, pb.loss);  // the epoch's mean includes the 3 batches before the checkpoint
+  for (std::size_t i = 0; i < straight.parameters().size(); ++i) {
+    const Tensor& x = straight.parameters()[i].var.value();
+    const Tensor& y = resumed.parameters()[i].var.value();
+    for (std::int64_t j = 0; j < x.size(); ++j) ASSERT_EQ(x[j], y[j]) << straight.parameters()[i].name;
+  }
+  // Bad progress is refused with a message, not trusted.
+  json::Value bad = json::parse(json::dump(saved));
+  bad.set("batch", 99);
+  testing::expect_error_mentions([&] { b.restore_progress(bad); }, {"batch"});
+}
+
 TEST(Trainer, OneHiddenLayerSolvesXor) {
   Dataset xor_set = make_toy("xor", 4, 0.0f, 1);
   Model model(R"({"input":[2],"layers":[{"type":"linear","units":4},{"type":"tanh"},{"type":"linear","units":2}],"seed":3})");
@@ -120,7 +181,7 @@ TEST(Trainer, BadConfigurationAndDataAreNamed) {
   Trainer trainer(model, TrainConfig());
   testing::expect_error_mentions([&] { trainer.set_data(make_toy("xor", 4, 0, 1), Dataset()); },
                                  {"[2]", "[1, 28, 28]"});
-  testing::expect_error_mentions([&] { trainer.run_batches(1); }, {"set_data"});
+  testing::expect_error_mentions([&] { trainer.step(1); }, {"set_data"});
 }
 
 // Same seed, 1 or 2 or 4 threads: bit-identical weights after several CNN steps.
