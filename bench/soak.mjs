@@ -100,10 +100,7 @@ async function soakTraining({ steps, batch, threads }) {
     done += progress.batch - batchInEpoch;
     batchInEpoch = progress.batch;
     lastLoss = progress.loss;
-    if (progress.epochDone) {
-      trainer.trainEpoch();  // closes the epoch (no validation set: nothing to evaluate)
-      batchInEpoch = 0;
-    }
+    if (progress.epochDone) batchInEpoch = 0;  // the step closed the epoch
     if (marks.has(done)) record(done === warmup ? 'after warm-up' : `${Math.round(100 * done / steps)}%`);
   }
   const result = trainer.evaluate(test);

@@ -20,15 +20,13 @@ import { parseArgs } from 'node:util';
 import { readFile, writeFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { gunzipIfNeeded } from '../bindings/js/gzip.js';
+import { FASHION_CLASSES, idxFileNames, readIdxBytes } from '../bindings/js/data/idx-files.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, badInput: 3 };
 
 /** Share of the training set held out for validation when the folder has no test (t10k-*) files. */
 const HOLD_OUT = 0.1;
 
-// Fashion-MNIST's classes, in label order (Zalando's fashion-mnist README).
-const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 const CLASS_NAMES_RULE = 'class names: "fashion" (Fashion-MNIST\'s T-shirt/top ... Ankle boot), "digits" (0-9) or a ' +
   'comma-separated list; default: Fashion-MNIST\'s when the data path contains "fashion", else those saved in the model file, else 0-9';
 
@@ -218,57 +216,26 @@ async function readInputFile(path, what) {
   }
 }
 
-const IDX_MAGIC = { images: 0x00000803, labels: 0x00000801 };
-
 // Reads an IDX file (gzipped or not) and checks its header, so errors name the file.
 async function readIdx(path, kind) {
   const raw = await readInputFile(path, `${kind} file`);
-  let bytes;
   try {
-    bytes = await gunzipIfNeeded(raw, `${kind} file`);
+    return { ...(await readIdxBytes(raw, kind)), path };
   } catch (error) {
-    throw inputError(`${kind} file ${path}: corrupt gzip data (${error.message.replace(/^wasmgrad: /, '')})`);
+    throw inputError(`${kind} file ${path}: ${error.message}`);
   }
-  const dims = kind === 'images' ? 3 : 1;
-  const headerBytes = 4 + 4 * dims;
-  if (bytes.length < headerBytes) {
-    throw inputError(`${kind} file ${path}: not an IDX ${kind} file: ${bytes.length} bytes, shorter than the ${headerBytes}-byte header`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = view.getUint32(0);
-  if (magic !== IDX_MAGIC[kind]) {
-    const hex = (n) => '0x' + n.toString(16).padStart(8, '0');
-    throw inputError(`${kind} file ${path}: not an IDX ${kind} file: magic number ${hex(magic)} at byte 0, expected ${hex(IDX_MAGIC[kind])}`);
-  }
-  const shape = Array.from({ length: dims }, (_, i) => view.getUint32(4 + 4 * i));
-  const expected = headerBytes + shape.reduce((a, b) => a * b, 1);
-  if (bytes.length !== expected) {
-    throw inputError(`${kind} file ${path}: corrupt IDX: header says [${shape.join(', ')}] = ${expected} bytes, the file has ${bytes.length}`);
-  }
-  return { bytes, count: shape[0], path };
-}
-
-// An IDX folder's files: standard MNIST names, gzipped or not ("train-images.idx3-ubyte" too).
-function idxCandidates(split, kind) {
-  const stem = `${split === 'test' ? 't10k' : 'train'}-${kind}`;
-  const suffix = kind === 'images' ? 'idx3-ubyte' : 'idx1-ubyte';
-  const candidates = [];
-  for (const separator of ['-', '.']) {
-    for (const gz of ['', '.gz']) candidates.push(`${stem}${separator}${suffix}${gz}`);
-  }
-  return candidates;
 }
 
 /** The path of a split's images or labels file in `dir`, or null. */
 function existingIdxFile(dir, split, kind) {
-  const name = idxCandidates(split, kind).find((candidate) => existsSync(join(dir, candidate)));
+  const name = idxFileNames(split, kind).find((candidate) => existsSync(join(dir, candidate)));
   return name === undefined ? null : join(dir, name);
 }
 
 function findIdxFile(dir, split, kind) {
   const found = existingIdxFile(dir, split, kind);
   if (found) return found;
-  const candidates = idxCandidates(split, kind);
+  const candidates = idxFileNames(split, kind);
   const onlyTrain = split === 'test' && existingIdxFile(dir, 'train', kind) !== null;
   throw inputError(`data folder ${dir}: no ${split} ${kind} file (looked for ${candidates[0]} or ${candidates[0]}.gz)` +
     (onlyTrain ? '; it has only train files: evaluate with --split validation (the part train held out) or --split train' : ''));
@@ -377,7 +344,7 @@ async function loadSplit(engine, data, split, limit) {
 
 // A model from a preset name, a JSON spec file, inline JSON, or a saved model file.
 async function loadModel(engine, reference) {
-  if (engine.presets.includes(reference)) return { model: engine.model(reference), kind: 'preset' };
+  if (engine.presetNames.includes(reference)) return { model: engine.model(reference), kind: 'preset' };
   if (reference.trim().startsWith('{')) {
     try {
       return { model: engine.model(reference), kind: 'spec' };
@@ -386,7 +353,7 @@ async function loadModel(engine, reference) {
     }
   }
   if (!existsSync(reference)) {
-    throw inputError(`model ${reference}: no such file, and not a preset (presets: ${engine.presets.join(', ')})`);
+    throw inputError(`model ${reference}: no such file, and not a preset (presets: ${engine.presetNames.join(', ')})`);
   }
   const bytes = await readInputFile(reference, 'model');
   const looksLikeJson = reference.endsWith('.json') || new TextDecoder().decode(bytes.subarray(0, 64)).trim().startsWith('{');
@@ -467,7 +434,9 @@ async function train(values, out) {
   }
   const evaluatedOn = heldOut ? 'validation' : 'test';
   const names = classNames(values, 'train', data, kind === 'file' ? model.metadata?.classNames : null, trainSet.numClasses);
-  const settings = { ...extra, optimizer: values.optimizer, learningRate, batchSize, epochs, seed };
+  // A saved model goes on counting from the epochs it has: --epochs more of them.
+  const done = kind === 'file' && model.hasOptimizerState ? (model.metadata?.training?.epochsDone ?? 0) : 0;
+  const settings = { ...extra, optimizer: values.optimizer, learningRate, batchSize, epochs: done + epochs, seed };
   if (values.loss !== undefined) settings.loss = values.loss;
   let trainer;
   try {
@@ -482,8 +451,11 @@ async function train(values, out) {
   }
   if (kind === 'file' && model.hasOptimizerState) {
     try {
-      trainer.restoreOptimizerState(model);
-    } catch { /* a different optimizer: start its state afresh */ }
+      trainer.restore(model);
+    } catch (error) {  // another optimizer or data: its state starts afresh, and the user is told
+      out.event({ event: 'note', message: `continuing with fresh optimizer state: ${error.message}` });
+      out.line(`note: continuing with fresh optimizer state: ${error.message}`);
+    }
   }
 
   // test* fields hold the held-out validation set when the folder has no test files (evaluatedOn says which).
@@ -503,15 +475,17 @@ async function train(values, out) {
   const batchesPerEpoch = Math.ceil(trainSet.size / batchSize);
   // JSON: about 20 progress lines per epoch; terminal: redraw often.
   const reportEvery = out.json ? Math.max(1, Math.ceil(batchesPerEpoch / 20)) : Math.max(1, Math.ceil(batchesPerEpoch / 200));
+  let nextReport = reportEvery;
   const started = Date.now();
   let history;
   try {
-    history = await trainer.fit({
-      reportEvery,
+    ({ epochs: history } = await trainer.run({
       onProgress: (p) => {
+        if (p.batch < nextReport && !p.epochEnd) return;
+        nextReport = p.epochEnd ? reportEvery : p.batch + reportEvery;
         out.event({ event: 'progress', epoch: p.epoch, batch: p.batch, batches: p.batches, loss: p.loss,
           accuracy: p.accuracy, learningRate: p.learningRate, samplesPerSecond: p.samplesPerSecond });
-        out.bar(p.batch / p.batches, `epoch ${p.epoch}/${epochs} batch ${p.batch}/${p.batches} ` +
+        out.bar(p.batch / p.batches, `epoch ${p.epoch}/${done + epochs} batch ${p.batch}/${p.batches} ` +
           `loss ${p.loss.toFixed(4)} acc ${percent(p.accuracy)} ${Math.round(p.samplesPerSecond)} samples/s`);
       },
       onEpoch: (r) => {
@@ -521,7 +495,7 @@ async function train(values, out) {
         out.line(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)} acc ${percent(r.trainAccuracy)} | ` +
           `${evaluatedOn} loss ${r.validation.loss.toFixed(4)} acc ${percent(r.validation.accuracy)} | ${r.seconds.toFixed(1)} s`);
       },
-    });
+    }));
   } catch (error) {
     throw new CliError(EXIT.failed, `training failed: ${error.message}`);
   }
@@ -612,7 +586,7 @@ async function predict(values, out) {
   // keep its preprocessing identical to training.
   const labelBytes = labels ? labels.bytes : (() => {
     const bytes = new Uint8Array(8 + images.count);
-    new DataView(bytes.buffer).setUint32(0, IDX_MAGIC.labels);
+    new DataView(bytes.buffer).setUint32(0, 0x00000801);  // the IDX labels magic number
     new DataView(bytes.buffer).setUint32(4, images.count);
     return bytes;
   })();
@@ -624,8 +598,11 @@ async function predict(values, out) {
   }
   const n = Math.min(count ?? dataset.size, dataset.size);
   let probabilities;
+  let predicted;
   try {
-    probabilities = model.predict(dataset.inputs(0, n), n);
+    const inputs = dataset.inputs(0, n);
+    probabilities = model.predict(inputs, n);
+    predicted = model.classify(inputs, n);
   } catch (error) {
     throw inputError(`model ${modelRef} cannot take the images of ${inputPath}: ${error.message}`);
   }
@@ -637,8 +614,7 @@ async function predict(values, out) {
   out.line(`index  ${'class'.padStart(width)}  probability` + (truth ? `  ${'label'.padStart(width)}` : ''));
   for (let i = 0; i < n; i++) {
     const row = probabilities.subarray(i * classes, (i + 1) * classes);
-    let best = 0;
-    for (let k = 1; k < classes; k++) if (row[k] > row[best]) best = k;
+    const best = predicted[i];
     const event = { event: 'prediction', index: i, class: best, className: names[best], probability: row[best], probabilities: row };
     if (truth) {
       event.label = truth[i];

@@ -4,6 +4,7 @@
 
 #include "engine_api.h"
 #include "introspect_api.h"
+#include "js_types.h"
 #include "model_api.h"
 
 using namespace emscripten;
@@ -22,6 +23,80 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .field("systemAllocations", &MemoryStats::system_allocations)
       .field("mallocBytes", &MemoryStats::malloc_bytes)
       .field("heapTopBytes", &MemoryStats::heap_top_bytes);
+
+  // Result objects (js_types.h), typed in wasmgrad.d.ts under the same names.
+  value_object<JsEvaluation>("Evaluation")
+      .field("loss", &JsEvaluation::loss)
+      .field("accuracy", &JsEvaluation::accuracy)
+      .field("samples", &JsEvaluation::samples)
+      .field("classes", &JsEvaluation::classes)
+      .field("confusion", &JsEvaluation::confusion);
+  value_object<JsEpochResult>("EpochResult")
+      .field("epoch", &JsEpochResult::epoch)
+      .field("trainLoss", &JsEpochResult::trainLoss)
+      .field("trainAccuracy", &JsEpochResult::trainAccuracy)
+      .field("validation", &JsEpochResult::validation)
+      .field("seconds", &JsEpochResult::seconds)
+      .field("samplesPerSecond", &JsEpochResult::samplesPerSecond)
+      .field("stop", &JsEpochResult::stop)
+      .field("stopReason", &JsEpochResult::stopReason);
+  value_object<JsProgress>("Progress")
+      .field("epoch", &JsProgress::epoch)
+      .field("batch", &JsProgress::batch)
+      .field("batches", &JsProgress::batches)
+      .field("loss", &JsProgress::loss)
+      .field("accuracy", &JsProgress::accuracy)
+      .field("stepBatches", &JsProgress::stepBatches)
+      .field("stepLoss", &JsProgress::stepLoss)
+      .field("stepAccuracy", &JsProgress::stepAccuracy)
+      .field("lastBatchLoss", &JsProgress::lastBatchLoss)
+      .field("learningRate", &JsProgress::learningRate)
+      .field("gradNorm", &JsProgress::gradNorm)
+      .field("samplesPerSecond", &JsProgress::samplesPerSecond)
+      .field("epochDone", &JsProgress::epochDone)
+      .field("epochEnd", &JsProgress::epochEnd)
+      .field("diverged", &JsProgress::diverged)
+      .field("message", &JsProgress::message);
+  value_object<JsReceptiveField>("ReceptiveField")
+      .field("size", &JsReceptiveField::size)
+      .field("jump", &JsReceptiveField::jump)
+      .field("start", &JsReceptiveField::start);
+  value_object<JsLayerSummary>("LayerSummary")
+      .field("name", &JsLayerSummary::name)
+      .field("type", &JsLayerSummary::type)
+      .field("outputShape", &JsLayerSummary::outputShape)
+      .field("parameters", &JsLayerSummary::parameters)
+      .field("multiplyAdds", &JsLayerSummary::multiplyAdds)
+      .field("receptiveField", &JsLayerSummary::receptiveField)
+      .field("detail", &JsLayerSummary::detail);
+  value_object<JsHistogram>("Histogram")
+      .field("layer", &JsHistogram::layer)
+      .field("layerName", &JsHistogram::layerName)
+      .field("name", &JsHistogram::name)
+      .field("kind", &JsHistogram::kind)
+      .field("min", &JsHistogram::min)
+      .field("max", &JsHistogram::max)
+      .field("counts", &JsHistogram::counts)
+      .field("nanCount", &JsHistogram::nanCount)
+      .field("infCount", &JsHistogram::infCount);
+  value_object<JsLayerField>("LayerField")
+      .field("name", &JsLayerField::name)
+      .field("kind", &JsLayerField::kind)
+      .field("min", &JsLayerField::min)
+      .field("max", &JsLayerField::max)
+      .field("required", &JsLayerField::required)
+      .field("defaultText", &JsLayerField::defaultText);
+  value_object<JsLayerType>("LayerType")
+      .field("type", &JsLayerType::type)
+      .field("aliasOf", &JsLayerType::aliasOf)
+      .field("needsImage", &JsLayerType::needsImage)
+      .field("fields", &JsLayerType::fields);
+  value_object<JsPreset>("Preset")
+      .field("name", &JsPreset::name)
+      .field("title", &JsPreset::title)
+      .field("data", &JsPreset::data)
+      .field("input", &JsPreset::input)
+      .field("classes", &JsPreset::classes);
 
   function("buildInfo", &build_info);
   function("numThreads", &num_threads);
@@ -61,13 +136,17 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .class_function("load", &ModelHandle::load)
       .class_function("presetSpec", &ModelHandle::preset_spec)
       .class_function("presetNames", &ModelHandle::preset_names)
+      .class_function("presets", &ModelHandle::presets)
+      .class_function("layerTypes", &ModelHandle::layer_types)
       .function("spec", &ModelHandle::spec)
       .function("summary", &ModelHandle::summary)
+      .function("checkData", &ModelHandle::check_data)
       .function("totalParameters", &ModelHandle::total_parameters)
       .function("inputShape", &ModelHandle::input_shape)
       .function("outputShape", &ModelHandle::output_shape)
       .function("outputs", &ModelHandle::outputs)
       .function("predict", &ModelHandle::predict)
+      .function("classify", &ModelHandle::classify)
       .function("reinitialize", &ModelHandle::reinitialize)
       .function("parameters", &ModelHandle::parameters)
       .function("save", &ModelHandle::save)
@@ -77,17 +156,19 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
   class_<TrainerHandle>("Trainer")
       .class_function("create", &TrainerHandle::create)
       .function("setData", &TrainerHandle::set_data)
-      .function("runBatches", &TrainerHandle::run_batches)
+      .function("step", &TrainerHandle::step)
       .function("trainOnBatch", &TrainerHandle::train_on_batch)
       .function("trainEpoch", &TrainerHandle::train_epoch)
       .function("evaluate", &TrainerHandle::evaluate)
+      .function("history", &TrainerHandle::history)
       .function("setLearningRate", &TrainerHandle::set_learning_rate)
       .function("learningRate", &TrainerHandle::learning_rate)
       .function("epoch", &TrainerHandle::epoch)
       .function("finished", &TrainerHandle::finished)
       .function("config", &TrainerHandle::config)
       .function("save", &TrainerHandle::save)
-      .function("restoreOptimizerState", &TrainerHandle::restore_optimizer_state);
+      .function("restoreOptimizerState", &TrainerHandle::restore_optimizer_state)
+      .function("restoreProgress", &TrainerHandle::restore_progress);
 
   function("layerActivations", &layer_activations);
   function("layerFilters", &layer_filters);

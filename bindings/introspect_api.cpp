@@ -10,23 +10,12 @@
 #include "introspect/histograms.h"
 #include "introspect/saliency.h"
 #include "js_interop.h"
+#include "js_types.h"
 
 namespace wg::api {
 
 namespace {
 
-// A Float32Array holding a whole number of samples of the model's input shape -> [N, ...].
-Tensor samples_from_js(const Model& model, const val& data, const char* what) {
-  WG_CHECK(data.instanceof(val::global("Float32Array")) || data.isArray(), what,
-           ": expected a Float32Array of input samples, got ", data.typeOf().as<std::string>());
-  const std::int64_t per_sample = shape_numel(model.input_shape());
-  const std::int64_t length = data["length"].as<double>();
-  WG_CHECK(length > 0 && length % per_sample == 0, what, ": ", length,
-           " values are not a whole number of samples of shape ", shape_str(model.input_shape()));
-  Shape shape = model.input_shape();
-  shape.insert(shape.begin(), static_cast<int>(length / per_sample));
-  return tensor_from_js(data, shape, what);
-}
 
 val map_to_js(const Tensor& map) {
   val out = val::object();
@@ -99,7 +88,7 @@ val layer_activations(const ModelHandle& handle, const val& image) {
   return guarded([&] {
     Model& model = *handle.model();
     val layers = val::array();
-    for (const LayerActivation& a : wg::layer_activations(model, samples_from_js(model, image, "activations"))) {
+    for (const LayerActivation& a : wg::layer_activations(model, samples_from_js(model.input_shape(), image, -1, "activations"))) {
       val layer = val::object();
       layer.set("layer", a.layer);
       layer.set("name", a.name);
@@ -127,7 +116,7 @@ val layer_filters(const ModelHandle& handle, int layer) {
 val saliency_map(const ModelHandle& handle, const val& image, int class_index) {
   return guarded([&] {
     Model& model = *handle.model();
-    const SaliencyMap s = wg::saliency(model, samples_from_js(model, image, "saliency"), class_index);
+    const SaliencyMap s = wg::saliency(model, samples_from_js(model.input_shape(), image, -1, "saliency"), class_index);
     val out = map_to_js(s.map);
     out.set("classIndex", s.class_index);
     out.set("score", s.score);
@@ -139,7 +128,7 @@ val effective_receptive_field(const ModelHandle& handle, const val& image, int l
   return guarded([&] {
     Model& model = *handle.model();
     const EffectiveField f = wg::effective_receptive_field(
-        model, samples_from_js(model, image, "effectiveReceptiveField"), layer, channel, row, col);
+        model, samples_from_js(model.input_shape(), image, -1, "effectiveReceptiveField"), layer, channel, row, col);
     val out = map_to_js(f.map);
     out.set("layer", f.layer);
     out.set("channel", f.channel);
@@ -163,34 +152,20 @@ val deep_dream(const ModelHandle& handle, const val& image, int layer, const val
   return guarded([&] {
     Model& model = *handle.model();
     return ascent_to_js(
-        wg::deep_dream(model, samples_from_js(model, image, "deepDream"), layer, ascent_options(options)));
+        wg::deep_dream(model, samples_from_js(model.input_shape(), image, -1, "deepDream"), layer, ascent_options(options)));
   });
 }
 
 val parameter_histograms(const ModelHandle& handle, int bins) {
   return guarded([&] {
-    val out = val::array();
-    for (const Histogram& h : wg::parameter_histograms(*handle.model(), bins)) {
-      val item = val::object();
-      item.set("layer", h.layer);
-      item.set("layerName", h.layer_name);
-      item.set("name", h.name);
-      item.set("kind", h.kind);
-      item.set("min", h.min);
-      item.set("max", h.max);
-      item.set("counts", int32_copy(h.counts));
-      item.set("nanCount", h.nan_count);
-      item.set("infCount", h.inf_count);
-      out.call<void>("push", item);
-    }
-    return out;
+    return array_to_js(wg::parameter_histograms(*handle.model(), bins));
   });
 }
 
 std::string loss_graph(const ModelHandle& handle, const val& inputs, const val& labels, int max_nodes) {
   return guarded([&] {
     Model& model = *handle.model();
-    Tensor batch = samples_from_js(model, inputs, "lossGraph");
+    Tensor batch = samples_from_js(model.input_shape(), inputs, -1, "lossGraph");
     std::vector<int> classes;
     for (float x : floats_from_js(labels, "lossGraph: labels")) classes.push_back(static_cast<int>(x));
     return json::dump(to_json(model_loss_graph(model, batch, classes, LossKind::cross_entropy, max_nodes)));

@@ -19,21 +19,29 @@ using emscripten::val;
 
 // Throws a JS Error carrying message (js_interop.cpp). Call it outside any C++ catch
 // block, so no C++ exception object is left pending when the JS exception unwinds.
-[[noreturn]] void throw_js_error(const char* message);
+// With a spec error (layer >= -1 and a field or layer), the Error also carries
+// {layer, layerType, field, problem} (wg::SpecError), so a page can place the message.
+[[noreturn]] void throw_js_error(const char* message, const SpecError* where = nullptr);
 
 // Runs body(); if it throws, rethrows the message as a JS Error. The message lives in a
 // static string because the JS exception skips the destructors of this frame.
 template <class Body>
 auto guarded(Body&& body) -> decltype(body()) {
   static std::string message;  // the module is only ever called from one JS thread
+  static SpecError where("", 0, "", "", "");
+  bool located = false;
   try {
     return body();
+  } catch (const SpecError& e) {
+    message = e.what();
+    where = e;
+    located = true;
   } catch (const std::exception& e) {
     message = e.what();
   } catch (...) {
     message = "wasmgrad: unknown C++ exception";
   }
-  throw_js_error(message.c_str());
+  throw_js_error(message.c_str(), located ? &where : nullptr);
 }
 
 // A JS array of positive integers -> Shape; `what` names the argument in errors.
@@ -94,6 +102,24 @@ inline Tensor tensor_from_js(const val& data, const Shape& shape, const char* wh
   Tensor t = Tensor::empty(shape);
   float32_view(t).call<void>("set", data);
   return t;
+}
+
+// Input samples for `model`: a Float32Array (or number array) of `count` samples of its input
+// shape, or with count < 0 of any whole number of them; copied into a new [N, ...] tensor.
+inline Tensor samples_from_js(const Shape& sample_shape, const val& data, int count, const char* what) {
+  WG_CHECK(data.instanceof(val::global("Float32Array")) || data.isArray(), what,
+           ": expected a Float32Array of input samples, got ", data.typeOf().as<std::string>());
+  const std::int64_t per_sample = shape_numel(sample_shape);
+  const std::int64_t length = data["length"].as<double>();
+  if (count < 0) {
+    WG_CHECK(length > 0 && length % per_sample == 0, what, ": ", length,
+             " values are not a whole number of samples of shape ", shape_str(sample_shape));
+    count = static_cast<int>(length / per_sample);
+  }
+  WG_CHECK(count >= 1 && count <= 65536, what, ": count must be in [1, 65536], got ", count);
+  Shape shape = sample_shape;
+  shape.insert(shape.begin(), count);
+  return tensor_from_js(data, shape, what);
 }
 
 }  // namespace wg::api

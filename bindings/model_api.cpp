@@ -7,6 +7,7 @@
 #include "data/toy.h"
 #include "ops/ops.h"
 #include "js_interop.h"
+#include "js_types.h"
 #include "train/config_json.h"
 
 namespace wg::api {
@@ -23,53 +24,6 @@ val string_array(const std::vector<std::string>& items) {
   val out = val::array();
   for (const std::string& s : items) out.call<void>("push", s);
   return out;
-}
-
-val eval_to_js(const EvalResult& r) {
-  val out = val::object();
-  out.set("loss", r.loss);
-  out.set("accuracy", r.accuracy);
-  out.set("samples", r.samples);
-  out.set("classes", r.classes);
-  out.set("confusion", int32_copy(r.confusion));
-  return out;
-}
-
-val progress_to_js(const Progress& p) {
-  val out = val::object();
-  out.set("epoch", p.epoch);
-  out.set("batch", p.batch);
-  out.set("batches", p.batches);
-  out.set("loss", p.loss);
-  out.set("accuracy", p.accuracy);
-  out.set("lastBatchLoss", p.last_batch_loss);
-  out.set("learningRate", p.learning_rate);
-  out.set("gradNorm", p.grad_norm);
-  out.set("samplesPerSecond", p.samples_per_second);
-  out.set("epochDone", p.epoch_done);
-  out.set("diverged", p.diverged);
-  out.set("message", p.message);
-  return out;
-}
-
-val epoch_to_js(const EpochResult& e) {
-  val out = val::object();
-  out.set("epoch", e.epoch);
-  out.set("trainLoss", e.train_loss);
-  out.set("trainAccuracy", e.train_accuracy);
-  out.set("validation", e.validation.samples > 0 ? eval_to_js(e.validation) : val::null());
-  out.set("seconds", e.seconds);
-  out.set("samplesPerSecond", e.samples_per_second);
-  out.set("stop", e.stop);
-  out.set("stopReason", e.stop_reason);
-  return out;
-}
-
-Tensor batch_from_js(const Model& model, const val& inputs, int count, const char* what) {
-  WG_CHECK(count >= 1 && count <= 65536, what, ": count must be in [1, 65536], got ", count);
-  Shape shape = model.input_shape();
-  shape.insert(shape.begin(), count);
-  return tensor_from_js(inputs, shape, what);
 }
 
 }  // namespace
@@ -210,12 +164,23 @@ ModelHandle ModelHandle::load(const val& bytes) {
   });
 }
 
-std::string ModelHandle::preset_spec(const std::string& name) {
-  return guarded([&] { return wg::preset_spec(name); });
+std::string ModelHandle::preset_spec(const std::string& name, const val& input, int classes) {
+  return guarded([&] {
+    if (input.isUndefined() || input.isNull()) return wg::preset_spec(name);
+    return wg::preset_spec(name, shape_from_js(input, "Model.presetSpec: input"), classes);
+  });
 }
 
 val ModelHandle::preset_names() {
   return guarded([] { return string_array(wg::preset_names()); });
+}
+
+val ModelHandle::presets() {
+  return guarded([] { return array_to_js(wg::presets()); });
+}
+
+val ModelHandle::layer_types() {
+  return guarded([] { return array_to_js(wg::layer_catalog()); });
 }
 
 std::string ModelHandle::spec() const {
@@ -223,25 +188,11 @@ std::string ModelHandle::spec() const {
 }
 
 val ModelHandle::summary() const {
-  return guarded([&] {
-    val layers = val::array();
-    for (const LayerSummary& s : model_->summary()) {
-      val layer = val::object();
-      layer.set("name", s.name);
-      layer.set("type", s.type);
-      layer.set("outputShape", shape_to_js(s.output_shape));
-      layer.set("parameters", static_cast<double>(s.parameters));
-      layer.set("multiplyAdds", static_cast<double>(s.multiply_adds));
-      val rf = val::object();
-      rf.set("size", s.rf_size);
-      rf.set("jump", s.rf_jump);
-      rf.set("start", s.rf_start);
-      layer.set("receptiveField", rf);
-      layer.set("detail", s.detail);
-      layers.call<void>("push", layer);
-    }
-    return layers;
-  });
+  return guarded([&] { return array_to_js(model_->summary()); });
+}
+
+void ModelHandle::check_data(const val& sample_shape, int classes) const {
+  guarded([&] { check_model_fits_data(*model_, shape_from_js(sample_shape, "Model.checkData: sampleShape"), classes); });
 }
 
 double ModelHandle::total_parameters() const {
@@ -260,7 +211,7 @@ val ModelHandle::outputs(const val& inputs, int count) const {
   return guarded([&] {
     NoGrad no_graph;
     ForwardContext context;
-    Var out = model_->forward(Var(batch_from_js(*model_, inputs, count, "Model.outputs")), context);
+    Var out = model_->forward(Var(samples_from_js(model_->input_shape(), inputs, count, "Model.outputs")), context);
     return float32_copy(out.value());
   });
 }
@@ -269,8 +220,14 @@ val ModelHandle::predict(const val& inputs, int count) const {
   return guarded([&] {
     NoGrad no_graph;
     ForwardContext context;
-    Var out = model_->forward(Var(batch_from_js(*model_, inputs, count, "Model.predict")), context);
+    Var out = model_->forward(Var(samples_from_js(model_->input_shape(), inputs, count, "Model.predict")), context);
     return float32_copy(softmax(reshape(out, {count, -1})).value());
+  });
+}
+
+val ModelHandle::classify(const val& inputs, int count) const {
+  return guarded([&] {
+    return int32_copy(wg::classify(*model_, samples_from_js(model_->input_shape(), inputs, count, "Model.classify")));
   });
 }
 
@@ -310,14 +267,14 @@ void TrainerHandle::set_data(const DatasetHandle& train, const DatasetHandle& va
   guarded([&] { trainer_->set_data(train.dataset(), validation.dataset()); });
 }
 
-val TrainerHandle::run_batches(int max_batches) {
-  return guarded([&] { return progress_to_js(trainer_->run_batches(max_batches)); });
+JsProgress TrainerHandle::step(int max_batches) {
+  return guarded([&] { return to_js(trainer_->step(max_batches)); });
 }
 
 val TrainerHandle::train_on_batch(const val& inputs, const val& labels) {
   return guarded([&] {
     const int count = labels["length"].as<int>();
-    Tensor batch = batch_from_js(*model_, inputs, count, "Trainer.trainBatch");
+    Tensor batch = samples_from_js(model_->input_shape(), inputs, count, "Trainer.trainBatch");
     std::vector<int> classes(count);
     for (int i = 0; i < count; ++i) {
       const double label = labels[i].as<double>();
@@ -334,12 +291,16 @@ val TrainerHandle::train_on_batch(const val& inputs, const val& labels) {
   });
 }
 
-val TrainerHandle::train_epoch() {
-  return guarded([&] { return epoch_to_js(trainer_->train_epoch()); });
+JsEpochResult TrainerHandle::train_epoch() {
+  return guarded([&] { return to_js(trainer_->train_epoch()); });
 }
 
-val TrainerHandle::evaluate(const DatasetHandle& data) const {
-  return guarded([&] { return eval_to_js(trainer_->evaluate(data.dataset())); });
+JsEvaluation TrainerHandle::evaluate(const DatasetHandle& data) const {
+  return guarded([&] { return to_js(trainer_->evaluate(data.dataset())); });
+}
+
+val TrainerHandle::history() const {
+  return guarded([&] { return array_to_js(trainer_->history()); });
 }
 
 void TrainerHandle::set_learning_rate(double lr) {
@@ -363,13 +324,29 @@ std::string TrainerHandle::config() const {
 }
 
 val TrainerHandle::save(const std::string& metadata_json) const {
-  return guarded([&] { return bytes_to_js(save_model(*model_, trainer_->optimizer().state(), metadata_json)); });
+  return guarded([&] {
+    // The caller's metadata, with where training stands under "training" (restore_progress reads it).
+    json::Value metadata = metadata_json.empty() ? json::Value::object() : json::parse(metadata_json);
+    WG_CHECK(metadata.is_object(), "Trainer.save: metadata must be a JSON object");
+    metadata.set("training", trainer_->progress_json());
+    return bytes_to_js(save_model(*model_, trainer_->optimizer().state(), json::dump(metadata)));
+  });
 }
 
 void TrainerHandle::restore_optimizer_state(const ModelHandle& loaded) {
   guarded([&] {
     WG_CHECK(loaded.has_optimizer_state(), "Trainer.restoreOptimizerState: that model file holds no optimizer state");
     trainer_->optimizer().load_state(loaded.optimizer_state());
+  });
+}
+
+void TrainerHandle::restore_progress(const ModelHandle& loaded) {
+  guarded([&] {
+    const json::Value metadata = loaded.metadata().empty() ? json::Value::object() : json::parse(loaded.metadata());
+    const json::Value* progress = metadata.is_object() ? metadata.find("training") : nullptr;
+    WG_CHECK(progress, "Trainer.restoreProgress: that model file holds no training progress (saved by Model.save, "
+                       "not Trainer.save)");
+    trainer_->restore_progress(*progress);
   });
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "data/dataset.h"
+#include "js_types.h"
 #include "io/model_file.h"
 #include "nn/model.h"
 #include "train/trainer.h"
@@ -59,11 +60,16 @@ class ModelHandle {
   // unwinds as a C++ exception first and leaves nothing behind.
   static ModelHandle create(const std::string& spec_or_preset);
   static ModelHandle load(const val& bytes);  // a saved model file (Uint8Array)
-  static std::string preset_spec(const std::string& name);
+  // input undefined: the preset as written; else fitted to samples of that shape and `classes` classes.
+  static std::string preset_spec(const std::string& name, const val& input, int classes);
   static val preset_names();
+  static val presets();      // [{name, title, data, input, classes}]
+  static val layer_types();  // the engine's layer types and their fields with limits
 
   std::string spec() const;
   val summary() const;  // [{name, type, outputShape, parameters, multiplyAdds, receptiveField, detail}]
+  // Throws a located Error when samples of sample_shape or `classes` classes do not fit the model.
+  void check_data(const val& sample_shape, int classes) const;
   double total_parameters() const;
   val input_shape() const;
   val output_shape() const;
@@ -71,6 +77,7 @@ class ModelHandle {
   // as a Float32Array of count * outputs.
   val outputs(const val& inputs, int count) const;
   val predict(const val& inputs, int count) const;
+  val classify(const val& inputs, int count) const;  // Int32Array of the predicted classes
   void reinitialize(double seed);
   val parameters() const;  // [{name, shape, data: Float32Array copy}]
   // A model file without optimizer state; metadata: any JSON text (or "").
@@ -97,11 +104,12 @@ class TrainerHandle {
   static TrainerHandle create(const ModelHandle& model, const std::string& config_json);
 
   void set_data(const DatasetHandle& train, const DatasetHandle& validation);
-  val run_batches(int max_batches);  // progress object
+  JsProgress step(int max_batches);
   // One step on a caller-provided batch: inputs Float32Array, labels Int32Array/array.
   val train_on_batch(const val& inputs, const val& labels);
-  val train_epoch();                 // epoch result object
-  val evaluate(const DatasetHandle& data) const;
+  JsEpochResult train_epoch();
+  JsEvaluation evaluate(const DatasetHandle& data) const;
+  val history() const;  // JsEpochResult[] of every epoch so far (restored ones included)
   void set_learning_rate(double lr);
   double learning_rate() const;
   int epoch() const;
@@ -111,6 +119,9 @@ class TrainerHandle {
   val save(const std::string& metadata_json) const;
   // Takes the optimizer state that `loaded` was saved with (same optimizer type and parameters).
   void restore_optimizer_state(const ModelHandle& loaded);
+  // Takes the epochs done, the position in the current epoch and the history that `loaded` was
+  // saved with (Trainer.save writes them under metadata.training); call after set_data.
+  void restore_progress(const ModelHandle& loaded);
 
  private:
   TrainerHandle(std::shared_ptr<Model> model, std::unique_ptr<Trainer> trainer)

@@ -11,6 +11,8 @@ export interface LoadOptions {
   engineUrl?: string | URL;
   /** Folder holding the bundled digits (digits-*-idx?-ubyte.gz); default: build/data/ of this package. */
   dataUrl?: string | URL;
+  /** Browser worker, threaded build: start pthreads from a blob: URL (needed under a COOP/COEP service worker). */
+  pthreadsFromBlob?: boolean;
 }
 
 /** A tensor in engine memory. Call delete() when done: JS garbage collection does not free it. */
@@ -49,6 +51,8 @@ export interface MemoryStats {
   mallocBytes: number;
   /** The top of the C++ heap (sbrk(0)); it never shrinks. */
   heapTopBytes: number;
+  /** The size of the WebAssembly memory (fixed at build time). */
+  wasmBytes: number;
 }
 
 /** Engine objects own WebAssembly memory: dispose() frees it (a finalizer frees forgotten ones). */
@@ -56,6 +60,21 @@ export interface Owned {
   dispose(): void;
   readonly disposed: boolean;
 }
+
+/**
+ * Errors from a model spec (and Model.checkData) say where they are, so a page can show the
+ * problem next to the layer and field: `layer` is the 0-based index in `spec.layers` (-1: the
+ * model's input), `field` is '' for the layer as a whole.
+ */
+export interface SpecError extends Error { layer: number; layerType: string; field: string; problem: string }
+
+/** A field a layer type accepts, with the limits the engine checks. */
+export interface LayerField {
+  name: string; kind: 'integer' | 'size' | 'number' | 'boolean' | 'initializer';
+  min: number; max: number; required: boolean; defaultText: string;
+}
+export interface LayerType { type: string; aliasOf: string; needsImage: boolean; fields: LayerField[] }
+export interface PresetInfo { name: string; title: string; data: 'images' | 'points' | 'any'; input: number[]; classes: number }
 
 /** A layer spec, e.g. {type: 'conv2d', filters: 8, kernel: 5, pad: 2}; see engine/nn/layer.h. */
 export interface LayerSpec { type: string; [field: string]: unknown }
@@ -101,6 +120,8 @@ export interface Model extends Owned {
   outputs(inputs: Float32Array, count?: number): Float32Array;
   predict(inputs: Float32Array, count?: number): Float32Array;
   classify(inputs: Float32Array, count?: number): Int32Array;
+  /** Throws a SpecError when samples of sampleShape or `classes` classes do not fit the model. */
+  checkData(data: { sampleShape: number[]; classes?: number }): void;
   reinitialize(seed: number): void;
   parameters(): { name: string; shape: number[]; data: Float32Array }[];
   save(metadata?: unknown): Uint8Array;
@@ -133,8 +154,15 @@ export interface TrainSettings {
 }
 
 export interface Progress {
-  epoch: number; batch: number; batches: number; loss: number; accuracy: number; lastBatchLoss: number;
-  learningRate: number; gradNorm: number; samplesPerSecond: number; epochDone: boolean; diverged: boolean; message: string;
+  epoch: number; batch: number; batches: number;
+  /** The epoch's running means so far. */
+  loss: number; accuracy: number;
+  /** This step's own batches and their means: what a curve plots at this point. */
+  stepBatches: number; stepLoss: number; stepAccuracy: number;
+  lastBatchLoss: number; learningRate: number; gradNorm: number; samplesPerSecond: number; epochDone: boolean;
+  /** The epoch's result when this step finished it. */
+  epochEnd: EpochResult | null;
+  diverged: boolean; message: string;
 }
 export interface Evaluation { loss: number; accuracy: number; samples: number; classes: number; confusion: Int32Array }
 export interface EpochResult {
@@ -142,21 +170,40 @@ export interface EpochResult {
   samplesPerSecond: number; stop: boolean; stopReason: string;
 }
 
+export interface RunOptions {
+  /** Milliseconds of work per chunk between yields to the event loop (default 50). */
+  budgetMs?: number;
+  /** Stop after this many more epochs have ended. */
+  maxEpochs?: number;
+  /** Wait after each epoch (a pace control for tiny data); a function is read at each epoch end. */
+  epochGapMs?: number | (() => number);
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  onEpoch?: (epoch: EpochResult) => void;
+}
+
 export interface Trainer extends Owned {
   readonly model: Model;
   readonly config: Required<TrainSettings>;
   readonly epoch: number;
   readonly finished: boolean;
+  readonly history: EpochResult[];
   learningRate: number;
   setData(train: Dataset, validation?: Dataset | null): this;
   step(batches?: number): Progress;
   trainBatch(inputs: Float32Array, labels: ArrayLike<number>): { loss: number; accuracy: number; diverged: boolean };
   trainEpoch(): EpochResult;
   evaluate(dataset: Dataset): Evaluation;
-  fit(options?: { onProgress?: (p: Progress) => void; onEpoch?: (e: EpochResult) => void; reportEvery?: number;
-    signal?: AbortSignal }): Promise<EpochResult[]>;
-  save(metadata?: unknown): Uint8Array;
+  /** The shared training loop: chunks of about budgetMs, yielding between them; see bindings/js/engine.js. */
+  run(options?: RunOptions): Promise<{ finished: boolean; aborted: boolean; epochs: EpochResult[]; progress: Progress | null }>;
+  fit(options?: { onProgress?: (p: Progress) => void; onEpoch?: (e: EpochResult) => void; signal?: AbortSignal }):
+    Promise<EpochResult[]>;
+  /** A checkpoint (optimizer state and training position included); metadata: a JSON-able object. */
+  save(metadata?: object): Uint8Array;
+  /** Optimizer state and, after setData, the training position and history of a loaded checkpoint. */
+  restore(loadedModel: Model): void;
   restoreOptimizerState(loadedModel: Model): void;
+  restoreProgress(loadedModel: Model): void;
 }
 
 export interface Perceptron extends Owned {
@@ -185,8 +232,11 @@ export interface Engine {
   /** The raw Embind module, for bindings this layer does not wrap yet. */
   readonly module: any;
 
-  readonly presets: string[];
-  presetSpec(name: string): ModelSpec;
+  readonly presets: PresetInfo[];
+  readonly presetNames: string[];
+  /** The preset's spec; with {input, classes}, fitted to that data (input shape, one output per class). */
+  presetSpec(name: string, fit?: { input: number[]; classes: number }): ModelSpec;
+  readonly layerTypes: LayerType[];
   readonly toyDatasets: string[];
   model(spec: string | ModelSpec): Model;
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;

@@ -25,7 +25,9 @@ const loaders = new Map();  // build name -> Promise<Engine>: each build is inst
 
 /**
  * Loads the engine. Calling it again with the same choice returns the same engine.
- * @param {{threads?: boolean, numThreads?: number, engineUrl?: string | URL}} [options]
+ * @param {{threads?: boolean, numThreads?: number, engineUrl?: string | URL, dataUrl?: string | URL,
+ *   pthreadsFromBlob?: boolean}} [options]  pthreadsFromBlob: start the pthread workers from a
+ *   blob: URL (needed under a COOP/COEP service worker; the page's CSP must allow blob: workers)
  */
 export function load(options = {}) {
   const choice = chooseBuild(options);
@@ -57,8 +59,16 @@ function chooseBuild(options) {
 async function instantiate({ build, reason }, engineUrl, options) {
   const scriptName = `wasmgrad-${build}.js`;
   const factory = isNode ? await nodeFactory(engineUrl, scriptName) : await browserFactory(engineUrl, scriptName);
+  // Under a service worker that adds COOP/COEP (the static build's web/coi-serviceworker.js),
+  // Chromium fetches a script started by a worker (the engine's pthreads) past the service worker,
+  // so it lacks the COEP header and is blocked; from a blob: URL it inherits this worker's isolation.
+  const pthreadScript = options.pthreadsFromBlob && !isNode && build === 'simd-threads'
+    ? await blobUrlOf(new URL(`wasmgrad-${build}.worker.js`, engineUrl)) : null;
   const moduleOptions = {
-    locateFile: (path) => isNode ? fileUrlToPath(new URL(path, engineUrl)) : new URL(path, engineUrl).href,
+    locateFile: (path) => {
+      if (pthreadScript && path.endsWith('.worker.js')) return pthreadScript;
+      return isNode ? fileUrlToPath(new URL(path, engineUrl)) : new URL(path, engineUrl).href;
+    },
   };
   if (isNode) {
     // Emscripten 3.1.6 would fetch() a file path under Node 20 and fail: hand it the bytes.
@@ -118,6 +128,12 @@ function restoreStackOnThrow(module) {
       module[name] = guard(value);
     }
   }
+}
+
+async function blobUrlOf(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`wasmgrad: could not fetch ${url.href}: HTTP ${response.status}`);
+  return URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
 }
 
 async function hardwareThreads() {

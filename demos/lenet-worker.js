@@ -7,7 +7,7 @@
 let engine = null;
 let model = null;
 let trainer = null;
-let training = false;
+let run = null;  // the AbortController of the run in progress (Trainer.run), or null
 let batches = 0;
 
 const post = (message, transfer) => self.postMessage(message, transfer ?? []);
@@ -17,30 +17,37 @@ function sendFilters() {
   if (first) post({ type: 'filters', layer: first.name, shape: first.shape, data: first.data }, [first.data.buffer]);
 }
 
-function loop() {
-  if (!training) return;
+/** Trains with the package's shared loop until paused (an abort) or done; messages are answered between chunks. */
+async function train() {
+  const controller = new AbortController();
+  run = controller;
+  let chunks = 0;
   try {
-    const progress = trainer.step(1);
-    batches += 1;
-    post({ type: 'progress', epoch: progress.epoch, batch: progress.batch, batches: progress.batches, loss: progress.loss,
-      accuracy: progress.accuracy, samplesPerSecond: progress.samplesPerSecond, total: batches });
-    if (batches % 5 === 0) sendFilters();
-    if (progress.diverged) throw new Error(progress.message);
-    if (progress.epochDone) {
-      const result = trainer.trainEpoch();
-      post({ type: 'epoch', epoch: result.epoch, validationAccuracy: result.validation.accuracy, trainAccuracy: result.trainAccuracy });
-      if (trainer.finished) training = false;
-    }
+    await trainer.run({
+      signal: controller.signal,
+      budgetMs: 40,
+      onProgress(progress) {
+        batches += progress.stepBatches;
+        post({ type: 'progress', epoch: progress.epoch, batch: progress.batch, batches: progress.batches, loss: progress.loss,
+          accuracy: progress.accuracy, samplesPerSecond: progress.samplesPerSecond, total: batches });
+        if (++chunks % 3 === 0) sendFilters();
+      },
+      onEpoch(result) {
+        post({ type: 'epoch', epoch: result.epoch, validationAccuracy: result.validation.accuracy, trainAccuracy: result.trainAccuracy });
+      },
+    });
+    sendFilters();
   } catch (error) {
-    training = false;
     post({ type: 'error', message: error.message });
+  } finally {
+    if (run === controller) run = null;
   }
-  setTimeout(loop, 0);  // lets 'classify' and 'train' messages in between batches
 }
 
 self.onmessage = async ({ data: message }) => {
   try {
     if (message.type === 'init') {
+      run?.abort();
       const { load } = await import(message.bindingsUrl);
       engine = await load({ engineUrl: message.engineUrl, dataUrl: message.dataUrl });
       const digits = await engine.digits();
@@ -53,9 +60,8 @@ self.onmessage = async ({ data: message }) => {
         summary: model.summary });
       sendFilters();
     } else if (message.type === 'train') {
-      const wasTraining = training;
-      training = Boolean(message.on) && !trainer.finished;
-      if (training && !wasTraining) loop();
+      if (!message.on) run?.abort();
+      else if (!run && !trainer.finished) train();
     } else if (message.type === 'classify') {
       const probabilities = model.predict(new Float32Array(message.pixels), 1);
       post({ type: 'probabilities', data: probabilities }, [probabilities.buffer]);

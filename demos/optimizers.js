@@ -98,12 +98,12 @@ export function mount(root, { engine, state, setState }) {
     if (stepCount >= state.steps) return false;
     for (const r of runners) {
       if (r.failed) continue;
-      const progress = r.trainer.step(1);
+      const progress = r.trainer.step(1);  // one batch: the whole surface's one point
       if (progress.diverged) {
         r.failed = 'diverged';
         continue;
       }
-      r.loss = r.trainer.trainEpoch().trainLoss;
+      r.loss = progress.epochEnd.trainLoss;
       r.path.push(point(r.model));
     }
     stepCount += 1;

@@ -196,7 +196,6 @@ export function mount(root, { engine, state, setState }) {
     trainer.setData(dataset);
     const frame = () => {
       for (let i = 0; i < 10; i++) {
-        trainer.step(1);
         lastLoss = trainer.trainEpoch().trainLoss;
         epochs += 1;
       }

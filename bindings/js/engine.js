@@ -76,19 +76,13 @@ export class Model extends Owned {
   outputs(inputs, count) { return this.handle.outputs(inputs, countOf(this, inputs, count)); }
   /** Class probabilities (softmax) for a batch: Float32Array of count * classes. */
   predict(inputs, count) { return this.handle.predict(inputs, countOf(this, inputs, count)); }
-  /** The most likely class of each sample. */
-  classify(inputs, count) {
-    const n = countOf(this, inputs, count);
-    const probabilities = this.predict(inputs, n);
-    const classes = probabilities.length / n;
-    const result = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      let best = 0;
-      for (let k = 1; k < classes; k++) if (probabilities[i * classes + k] > probabilities[i * classes + best]) best = k;
-      result[i] = best;
-    }
-    return result;
-  }
+  /** The most likely class of each sample (Int32Array). */
+  classify(inputs, count) { return this.handle.classify(inputs, countOf(this, inputs, count)); }
+  /**
+   * Throws an Error located like a spec error ({layer, layerType, field, problem}) when samples
+   * of `sampleShape` or `classes` classes do not fit this model (e.g. 3 outputs for 10 classes).
+   */
+  checkData({ sampleShape, classes = 0 }) { this.handle.checkData(Array.from(sampleShape), classes); }
   reinitialize(seed) { this.handle.reinitialize(seed); }
   /** [{name, shape, data: Float32Array}] copies of every parameter. */
   parameters() { return this.handle.parameters(); }
@@ -144,6 +138,8 @@ export class Trainer extends Owned {
   get config() { return JSON.parse(this.handle.config()); }
   get epoch() { return this.handle.epoch(); }
   get finished() { return this.handle.finished(); }
+  /** Every epoch's result so far, restored ones included. */
+  get history() { return this.handle.history(); }
   get learningRate() { return this.handle.learningRate(); }
   set learningRate(lr) { this.handle.setLearningRate(lr); }
 
@@ -157,39 +153,72 @@ export class Trainer extends Owned {
     }
     return this;
   }
-  /** Trains up to `batches` more batches of the current epoch; returns progress. */
-  step(batches = 1) { return this.handle.runBatches(batches); }
+  /**
+   * Trains up to `batches` more batches of the current epoch. The step that trains an epoch's
+   * last batch also evaluates it: its progress carries the EpochResult in `epochEnd`.
+   */
+  step(batches = 1) { return this.handle.step(batches); }
   /** One step on your own batch (inputs: Float32Array of N samples, labels: N classes): {loss, accuracy, diverged}. */
   trainBatch(inputs, labels) { return this.handle.trainOnBatch(inputs, labels); }
-  /** Finishes the current epoch (or runs a new one) and evaluates on the validation set. */
+  /** Trains the rest of the current epoch (or a whole new one) and returns its result. */
   trainEpoch() { return this.handle.trainEpoch(); }
   /** Loss, accuracy and confusion matrix (Int32Array, row = true class) on a dataset. */
   evaluate(dataset) { return this.handle.evaluate(dataset.handle); }
+
   /**
-   * Trains until the configured epochs (or early stopping / divergence), calling
-   * onProgress every `reportEvery` batches and onEpoch after each epoch. Yields to the
-   * event loop between chunks so a worker stays responsive. Returns the epoch results.
+   * The training loop every caller shares (the playground's worker, the demos, the CLI): trains
+   * until the configured epochs are done (or early stopping), `maxEpochs` more epochs have ended,
+   * or `signal` aborts. Work runs in chunks of about `budgetMs` (batches per chunk adapt as it
+   * goes, and a chunk never crosses an epoch's end); between chunks it yields to the event loop,
+   * so a Web Worker answers messages meanwhile and a pause is `controller.abort()`.
+   * `epochGapMs` (a number, or a function read at each epoch end) waits after each epoch: a page's
+   * pace control, so a boundary can be watched forming.
+   * Calls onProgress(progress) after every chunk and onEpoch(epochResult) at every epoch end.
+   * Resolves to {finished, aborted, epochs: this call's EpochResults, progress: the last}; rejects
+   * when training diverges (the weights are then the last good ones).
    */
-  async fit({ onProgress, onEpoch, reportEvery = 10, signal } = {}) {
-    const history = [];
-    while (!this.finished) {
-      if (signal?.aborted) break;
-      const progress = this.step(reportEvery);
+  async run({ budgetMs = 50, maxEpochs = Infinity, epochGapMs = 0, signal, onProgress, onEpoch } = {}) {
+    const epochs = [];
+    let batches = 1;
+    let progress = null;
+    while (!this.finished && epochs.length < maxEpochs && !signal?.aborted) {
+      const started = performance.now();
+      progress = this.step(batches);
+      const elapsed = performance.now() - started;
       if (progress.diverged) throw new Error(progress.message);
+      // Aim the next chunk at budgetMs, smoothing over the machine's noise.
+      const ideal = batches * budgetMs / Math.max(elapsed, 0.1);
+      batches = Math.max(1, Math.min(1000, Math.round(0.5 * batches + 0.5 * ideal)));
       onProgress?.(progress);
-      if (progress.epochDone) {
-        const result = this.trainEpoch();
-        history.push(result);
-        onEpoch?.(result);
+      if (progress.epochEnd) {
+        epochs.push(progress.epochEnd);
+        onEpoch?.(progress.epochEnd);
       }
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      const gap = progress.epochEnd ? (typeof epochGapMs === 'function' ? epochGapMs() : epochGapMs) : 0;
+      await new Promise((resolve) => setTimeout(resolve, gap));
     }
-    return history;
+    return { finished: this.finished, aborted: Boolean(signal?.aborted), epochs, progress };
   }
-  /** A checkpoint: the model file plus optimizer state and optional metadata. */
+
+  /** run() until the end, reporting progress; resolves to the epoch results (kept for older scripts). */
+  async fit({ onProgress, onEpoch, signal } = {}) {
+    return (await this.run({ onProgress, onEpoch, signal })).epochs;
+  }
+
+  /** A checkpoint: the model file with optimizer state, where training stands, and your metadata (an object). */
   save(metadata = null) { return this.handle.save(metadata === null ? '' : JSON.stringify(metadata)); }
-  /** Continues from a checkpoint loaded with engine.loadModel (same optimizer). */
+  /**
+   * Continues a checkpoint loaded with engine.loadModel: its optimizer state and (call after
+   * setData) where training stood, so epochs count on from it and the history is kept.
+   */
+  restore(loadedModel) {
+    this.restoreOptimizerState(loadedModel);
+    if (loadedModel.metadata?.training) this.restoreProgress(loadedModel);
+  }
+  /** The optimizer state alone (same optimizer type and parameters as when it was saved). */
   restoreOptimizerState(loadedModel) { this.handle.restoreOptimizerState(loadedModel.handle); }
+  /** Where training stood (epochs done, position, history) alone; call after setData. */
+  restoreProgress(loadedModel) { this.handle.restoreProgress(loadedModel.handle); }
 }
 
 export class Engine {
@@ -209,14 +238,25 @@ export class Engine {
   get threads() { return this.#module.numThreads(); }
   /** Sets how many threads kernels use (clamped to [1, maxThreads]); returns the count in effect. */
   setThreads(n) { return this.#module.setNumThreads(Math.max(1, Math.min(n, this.maxThreads))); }
-  memoryStats() { return this.#module.memoryStats(); }
+  /** The engine's heap (buffer pool, malloc, heap top) and the size of its WebAssembly memory. */
+  memoryStats() { return { ...this.#module.memoryStats(), wasmBytes: this.#module.HEAP8.length }; }
   /** Frees the engine's cache of recycled buffers (kept per size; a new model shape adds sizes). */
   trimMemory() { this.#module.trimMemory(); }
   /** The raw Embind module, for what this layer does not wrap. */
   get module() { return this.#module; }
 
-  get presets() { return this.#module.Model.presetNames(); }
-  presetSpec(name) { return JSON.parse(this.#module.Model.presetSpec(name)); }
+  /** The built-in architectures: [{name, title, data: 'images' | 'points' | 'any', input, classes}]. */
+  get presets() { return this.#module.Model.presets(); }
+  get presetNames() { return this.#module.Model.presetNames(); }
+  /**
+   * A preset's spec; with {input, classes}, fitted to that data: its input becomes that sample
+   * shape and its last linear layer gets one unit per class.
+   */
+  presetSpec(name, { input, classes } = {}) {
+    return JSON.parse(this.#module.Model.presetSpec(name, input === undefined ? undefined : Array.from(input), classes ?? 0));
+  }
+  /** The engine's layer types and their fields with limits: [{type, aliasOf, needsImage, fields: [{name, kind, min, max, required, defaultText}]}]. */
+  get layerTypes() { return this.#module.Model.layerTypes(); }
   get toyDatasets() { return this.#module.Dataset.toyNames(); }
 
   /** A model from a preset name ('mlp', 'cnn', 'lenet5', 'perceptron'), a spec object or JSON. */

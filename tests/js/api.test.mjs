@@ -54,10 +54,13 @@ for (const threads of [true, false]) {
       trainer.setData(fit, validation);
       const progress = trainer.step(10);
       assert.equal(progress.batch, 10);
+      assert.equal(progress.stepBatches, 10);
       assert.equal(progress.batches, Math.ceil(7200 / 64));
+      assert.equal(progress.epochEnd, null);
       assert.ok(progress.samplesPerSecond > 0);
       const epoch = trainer.trainEpoch();
       assert.equal(epoch.epoch, 1);
+      assert.deepEqual(trainer.history.map((e) => e.epoch), [1]);
       assert.ok(epoch.validation.accuracy > 0.85, `validation accuracy ${epoch.validation.accuracy}`);
       const evaluation = trainer.evaluate(testSet);
       assert.ok(evaluation.accuracy > 0.85, `test accuracy ${evaluation.accuracy}`);
@@ -79,7 +82,10 @@ for (const threads of [true, false]) {
       trainer.trainEpoch();
       const file = trainer.save({ epoch: 1, note: 'checkpoint' });
       const loaded = engine.loadModel(file);
-      assert.deepEqual(loaded.metadata, { epoch: 1, note: 'checkpoint' });
+      const { training, ...mine } = loaded.metadata;
+      assert.deepEqual(mine, { epoch: 1, note: 'checkpoint' });
+      assert.equal(training.epochsDone, 1);
+      assert.deepEqual(training.history.map((e) => e.epoch), [1]);
       assert.ok(loaded.hasOptimizerState);
       assert.deepEqual(Array.from(loaded.outputs(data.inputs())), Array.from(model.outputs(data.inputs())));
       // the same next batch on both: identical weights after the step
