@@ -42,6 +42,7 @@ async function copyTree(from, to, keep = () => true) {
 
 const missing = [];
 for (const name of ENGINE_FILES) if (!(await exists(path.join(root, 'build/engine', name)))) missing.push(`build/engine/${name}`);
+if (!(await exists(path.join(root, 'build/vendor/comlink.js')))) missing.push('build/vendor/ (scripts/vendor.mjs)');
 const dataFiles = (await exists(path.join(root, 'build/data')))
   ? (await fs.readdir(path.join(root, 'build/data'))).filter((f) => f.endsWith('.gz')) : [];
 if (dataFiles.length === 0) missing.push('build/data/*.gz');
@@ -59,6 +60,8 @@ await fs.mkdir(path.join(out, 'build/engine'), { recursive: true });
 for (const name of ENGINE_FILES) await fs.copyFile(path.join(root, 'build/engine', name), path.join(out, 'build/engine', name));
 await fs.mkdir(path.join(out, 'build/data'), { recursive: true });
 for (const name of dataFiles) await fs.copyFile(path.join(root, 'build/data', name), path.join(out, 'build/data', name));
+// Comlink and uPlot with their licences (scripts/vendor.mjs put them there).
+await copyTree(path.join(root, 'build/vendor'), path.join(out, 'build/vendor'));
 
 // The policy goes first in <head>: a <meta> policy governs only what comes after it.
 const CSP_TAG = `<meta http-equiv="Content-Security-Policy" content="${CSP}">`;

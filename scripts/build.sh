@@ -67,3 +67,5 @@ fi
 
 # The bundled digits (gzipped IDX for pages and the JS API, raw IDX for the C++ tests).
 node scripts/make-digits.mjs build/data
+# The npm libraries the pages load (Comlink, uPlot), where the servers publish them.
+node scripts/vendor.mjs

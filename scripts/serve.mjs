@@ -19,7 +19,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /**
  * The page policy. 'wasm-unsafe-eval' lets WebAssembly.instantiate run without allowing eval();
  * the engine is linked with -sDYNAMIC_EXECUTION=0 so Embind needs no `new Function`. blob:
- * workers: the engine worker starts its pthreads from a blob (web/engine-worker.js).
+ * workers: the engine worker starts its pthreads from a blob (bindings/wasmgrad.js, pthreadsFromBlob).
  */
 export const CSP = [
   "default-src 'self'",
@@ -52,16 +52,26 @@ const PUBLIC = [
   ['bindings/', ['.js', '.mjs']],    // the loader and bindings/js/*.js; not the C++ facade
   ['build/engine/', ['.js', '.wasm']],
   ['build/data/', ['.gz']],          // the bundled digits, gzipped IDX
+  ['build/vendor/', ['.js', '.mjs', '.css']],  // Comlink and uPlot (scripts/vendor.mjs)
 ];
 
-/** Headers every response carries. reportUri: where browsers report policy violations (tests). */
-export function baseHeaders({ isolated = true, reportUri = null } = {}) {
+/**
+ * Headers every response carries. reportUri: where browsers report policy violations (tests).
+ * Pages (HTML) are isolated (COOP/COEP) and stay same-origin resources. Every other file (scripts,
+ * WebAssembly, styles, the digits) may be used by a page of another origin: a course site that
+ * embeds a demo with the README's snippet loads wasmgrad-demo.js as a module script, which needs
+ * CORS, and a cross-origin isolated course page needs Cross-Origin-Resource-Policy: cross-origin.
+ * That opens nothing private (the server publishes only PUBLIC files) and does not change the
+ * playground's own isolation, which its page's COOP/COEP headers give it.
+ */
+export function baseHeaders({ isolated = true, reportUri = null, page = true } = {}) {
   return {
     ...(isolated ? {
       'Cross-Origin-Opener-Policy': 'same-origin',
       'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
     } : {}),
+    ...(page ? { 'Cross-Origin-Resource-Policy': 'same-origin' }
+      : { 'Cross-Origin-Resource-Policy': 'cross-origin', 'Access-Control-Allow-Origin': '*' }),
     'Content-Security-Policy': reportUri ? `${CSP}; report-uri ${reportUri}` : CSP,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
@@ -137,8 +147,9 @@ export function createServer({ root = REPO, isolated = true, reportUri = null } 
         fail(404, 'not found');
         return;
       }
-      response.writeHead(200, { ...headers, 'Content-Type': MIME_TYPES[path.extname(real)] ?? 'application/octet-stream',
-        'Content-Length': info.size });
+      const page = path.extname(real) === '.html';
+      response.writeHead(200, { ...baseHeaders({ isolated, reportUri, page }),
+        'Content-Type': MIME_TYPES[path.extname(real)] ?? 'application/octet-stream', 'Content-Length': info.size });
       if (request.method === 'HEAD') response.end();
       else createReadStream(real).pipe(response);
     } catch {

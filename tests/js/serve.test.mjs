@@ -66,7 +66,7 @@ after(async () => {
 
 const port = (server) => server.address().port;
 
-test('public files are served with their MIME types and the isolation and CSP headers', async () => {
+test('public files are served with their MIME types, the isolation and CSP headers, and CORS for all but pages', async () => {
   const expected = {
     '/web/index.html': 'text/html; charset=utf-8', '/web/a.js': 'text/javascript; charset=utf-8',
     '/web/a.mjs': 'text/javascript; charset=utf-8', '/web/a.css': 'text/css; charset=utf-8',
@@ -80,7 +80,10 @@ test('public files are served with their MIME types and the isolation and CSP he
     assert.equal(response.headers['content-type'], type, target);
     assert.equal(response.headers['cross-origin-opener-policy'], 'same-origin', target);
     assert.equal(response.headers['cross-origin-embedder-policy'], 'require-corp', target);
-    assert.equal(response.headers['cross-origin-resource-policy'], 'same-origin', target);
+    // Pages stay same-origin resources; every other file may serve a course site of another origin (CORS).
+    const page = type.startsWith('text/html');
+    assert.equal(response.headers['cross-origin-resource-policy'], page ? 'same-origin' : 'cross-origin', target);
+    assert.equal(response.headers['access-control-allow-origin'], page ? undefined : '*', target);
     assert.equal(response.headers['content-security-policy'], CSP, target);
     assert.equal(response.headers['x-content-type-options'], 'nosniff', target);
   }
@@ -89,7 +92,7 @@ test('public files are served with their MIME types and the isolation and CSP he
 });
 
 test('the repository\'s real pages and engine files are reachable', async () => {
-  const targets = ['/web/index.html', '/web/app.js', '/web/style.css', '/web/favicon.svg', '/bindings/wasmgrad.js',
+  const targets = ['/web/index.html', '/web/playground/app.js', '/web/style.css', '/web/favicon.svg', '/bindings/wasmgrad.js',
     '/bindings/js/engine.js', '/demos/index.html', '/demos/wasmgrad-demo.js'];
   for (const name of ['wasmgrad-simd.wasm', 'wasmgrad-simd.js', 'wasmgrad-simd-threads.worker.js']) {
     try {
