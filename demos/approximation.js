@@ -13,7 +13,7 @@ export const params = {
 };
 
 const EPOCHS_PER_FRAME = 5;
-const MAX_EPOCHS = 600;
+const EPOCHS_PER_RUN = 600;  // one press of Train (and the first run, by itself)
 const CURVE_POINTS = 240;
 
 export function mount(root, { engine, state, setState }) {
@@ -23,6 +23,7 @@ export function mount(root, { engine, state, setState }) {
   let epochs = 0;
   let lastLoss = NaN;
   let running = false;
+  let target = 0;  // the epoch this run trains to
   let animation = 0;
   let xs = null;
   let ts = null;
@@ -68,24 +69,25 @@ export function mount(root, { engine, state, setState }) {
     trainer = engine.trainer(model, { optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 100000, loss: 'mse', seed: state.seed });
     trainer.setData(dataset);
     epochs = 0;
+    target = 0;
     lastLoss = NaN;
     report();
     if (autoRun) run();
   }
 
+  /** Trains to the end of this run; after a run has ended, Train goes on for another EPOCHS_PER_RUN epochs. */
   function run() {
-    if (epochs >= MAX_EPOCHS) reset(false);
+    if (epochs >= target) target = epochs + EPOCHS_PER_RUN;
     running = true;
     runButton.textContent = 'Pause';
     const frame = () => {
       if (!running) return;
       for (let i = 0; i < EPOCHS_PER_FRAME; i++) {
-        trainer.step(1000);
         lastLoss = trainer.trainEpoch().trainLoss;
         epochs += 1;
       }
       report();
-      if (epochs >= MAX_EPOCHS) return pause();
+      if (epochs >= target) return pause();
       animation = requestAnimationFrame(frame);
     };
     frame();
@@ -94,6 +96,7 @@ export function mount(root, { engine, state, setState }) {
     running = false;
     cancelAnimationFrame(animation);
     runButton.textContent = 'Train';
+    if (model) report();
   }
 
   /** x positions inside the data range where a hidden unit's input w x + b crosses 0. */
@@ -111,7 +114,8 @@ export function mount(root, { engine, state, setState }) {
   }
 
   function report() {
-    status.textContent = `epoch ${epochs}, training loss ${Number.isFinite(lastLoss) ? short(lastLoss) : '–'}`;
+    status.textContent = `epoch ${epochs}, training loss ${Number.isFinite(lastLoss) ? short(lastLoss) : '–'}` +
+      (running || epochs === 0 ? '' : ` (Train goes on for ${EPOCHS_PER_RUN} more epochs; Reset starts again)`);
     const k = kinks();
     pieces.textContent = `${state.hidden} hidden unit${state.hidden === 1 ? '' : 's'}: ${k.length} kink${k.length === 1 ? '' : 's'} ` +
       `in the data range, so ${k.length + 1} linear piece${k.length ? 's' : ''}`;

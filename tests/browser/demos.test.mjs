@@ -312,6 +312,11 @@ test('approximation: a ReLU layer fits the curve with linear pieces; more units,
   }, null, { timeout: 60_000 });
   const pieces = Number(/so (\d+) linear/.exec(await demo.locator('[data-role=pieces]').textContent())[1]);
   assert.ok(pieces >= 4 && pieces <= 25, `24 units on sin: ${pieces} pieces`);
+  // After it has trained by itself, Train goes on training (it used to do nothing visible).
+  assert.match(await status.textContent(), /Train goes on for 600 more epochs/);
+  await demo.locator('button[data-action=run]').click();
+  await page.waitForFunction(() => /epoch 1200/.test(document.querySelector('#frame').contentDocument
+    .querySelector('wasmgrad-demo').shadowRoot.querySelector('[data-role=status]').textContent), null, { timeout: 60_000 });
   await page.screenshot({ path: path.join(SHOTS, 'demo-approximation.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();

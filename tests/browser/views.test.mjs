@@ -45,26 +45,27 @@ async function open(viewport = { width: 1400, height: 900 }, hash = '') {
 /** Render realistic worker messages into every view of the page (seeded, so screenshots are stable). */
 async function renderAll(page) {
   await page.evaluate(async () => {
-    const { ui } = await import('/web/ui.js');
     let seed = 7;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     const normal = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
-    const v = ui.views;
+    const v = window.wasmgradApp.views;
 
     v.badge.render({ build: 'simd-threads', threads: 4, reason: 'cross-origin isolated: SharedArrayBuffer available' });
 
-    // Three epochs of 50 batches: loss falls, validation lags a little (a visible gap).
-    const batches = 50;
+    // Three epochs of 50 chunks: loss falls, validation lags a little (a visible gap).
+    const chunks = 50;
+    const points = [];
+    const epochs = [];
     for (let epoch = 1; epoch <= 3; epoch++) {
-      for (let batch = 1; batch <= batches; batch++) {
-        const t = epoch - 1 + batch / batches;
-        const loss = 2.3 * Math.exp(-1.8 * t) + 0.08 + 0.12 * random();
-        v.curves.addProgress({ epoch, epochs: 5, batch, batches, samplesPerSecond: 4100, loss,
-          accuracy: Math.min(1, 1 - loss / 2.6), learningRate: 0.001, etaSeconds: 37 });
+      for (let chunk = 1; chunk <= chunks; chunk++) {
+        const x = epoch - 1 + (chunk - 0.5) / chunks;
+        const loss = 2.3 * Math.exp(-1.8 * x) + 0.08 + 0.12 * random();
+        points.push({ x, loss, accuracy: Math.min(1, 1 - loss / 2.6) });
       }
-      v.curves.addEpoch({ epoch, trainLoss: 2.3 * Math.exp(-1.8 * epoch) + 0.1, trainAccuracy: 0.9 + 0.03 * epoch,
+      epochs.push({ epoch, trainLoss: 2.3 * Math.exp(-1.8 * epoch) + 0.1, trainAccuracy: 0.9 + 0.03 * epoch,
         validationLoss: 2.3 * Math.exp(-1.6 * epoch) + 0.16, validationAccuracy: 0.88 + 0.025 * epoch, seconds: 12.5 });
     }
+    v.curves.render({ points, epochs }, 5);
     v.progress.render({ epoch: 4, epochs: 5, batch: 18, batches: 50, samplesPerSecond: 4123.4, loss: 0.1234,
       accuracy: 0.962, learningRate: 0.001, etaSeconds: 95 });
 
@@ -125,7 +126,7 @@ async function renderAll(page) {
 
     // Saliency of the ring for class 0: strongest on the stroke. Class images: a blurred ring per class.
     const saliency = Float32Array.from(image, (p, i) => p * (0.5 + 0.5 * Math.abs(Math.sin(i))));
-    v.saliency.render({ image: { data: image, shape: [28, 28] }, source: 'drawn digit' });
+    v.saliency.render({ image: { data: image, shape: [28, 28] }, source: 'the drawn input' });
     v.saliency.render({ map: { shape: [28, 28], data: saliency, classIndex: 0, score: 6.5 } });
     v.classImages.start(10, 100);
     for (let k = 0; k < 10; k++) {
@@ -179,11 +180,12 @@ async function renderAll(page) {
   await page.waitForTimeout(100); // curves draw on the next animation frame
 }
 
-test('page loads without errors; engine buttons wait for app.js', async () => {
+test('page loads without errors; engine buttons wait for the engine', async () => {
   const { page, problems } = await open();
-  const engineButtons = await page.$$eval('[data-engine]', (nodes) => nodes.map((n) => ({ id: n.id, disabled: n.disabled, title: n.title })));
-  assert.ok(engineButtons.length >= 8);
-  for (const b of engineButtons) assert.deepEqual([b.disabled, b.title], [true, 'loading engine…'], b.id);
+  const engineButtons = await page.$$eval('[data-engine], #run-bar button', (nodes) => nodes.map((n) => ({ id: n.id, disabled: n.disabled })));
+  assert.ok(engineButtons.length >= 9);
+  for (const b of engineButtons) assert.equal(b.disabled, true, b.id);
+  assert.equal(await page.textContent('#run-status'), 'Loading the engine…');
   // every form control has an accessible name
   const unnamed = await page.$$eval('input:not([type=hidden]):not([hidden]), select, textarea, button', (nodes) =>
     nodes.filter((n) => !(n.labels?.length || n.getAttribute('aria-label') || n.textContent.trim())).map((n) => n.id || n.outerHTML));
@@ -207,11 +209,12 @@ test('every view renders realistic data (desktop and phone screenshots)', async 
     assert.equal(await page.$$eval('#probabilities-view .prob-row.top', (r) => r.length), 1);
     assert.match(await page.textContent('#progress-view'), /Epoch 4\/5 · batch 18\/50.*4,123 samples\/s · 1:35 left/);
     assert.equal(await page.$$eval('#gallery-view canvas', (c) => c.length), 16);
-    assert.match(await page.textContent('#saliency-view .view-caption'), /^Saliency of the drawn digit for class 0 \(predicted\), score 6\.50/);
+    assert.match(await page.textContent('#saliency-view .view-caption'), /^Saliency of the drawn input, for class 0 \(predicted\), score 6\.50/);
     assert.equal(await page.$$eval('#class-images-view canvas', (c) => c.length), 10);
     assert.match(await page.textContent('#class-images-view'), /9 · 14\.0/);
     assert.equal(await page.$$eval('#confusion-examples li.wrong', (c) => c.length), 3);
-    // canvases are not blank
+    // canvases are not blank, and each chart's legend lists what it draws
+    assert.deepEqual(await page.$$eval('#curves-view .u-legend .u-label', (l) => l.map((x) => x.textContent)).then((l) => l.length), 8);
     const blank = await page.$$eval('#curves-view canvas', (canvases) => canvases.filter((c) => {
       const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       return !data.some((v, i) => i % 4 === 3 && v > 0);
@@ -281,28 +284,30 @@ test('clicking a confusion cell dispatches cellselect', async () => {
 
 test('state round-trips through the URL hash and the form', async () => {
   const { page, problems } = await open();
-  await page.selectOption('#optimizer', 'momentum');
-  await page.fill('#batch-size', '128');
-  await page.press('#batch-size', 'Tab');
-  await page.check('input[name=augmentation][value=rotate]');
-  await page.locator('#learning-rate').fill('-2');
+  await page.getByLabel('Optimizer').selectOption('momentum');
+  await page.getByLabel('Batch size').fill('128');
+  await page.getByLabel('Batch size').press('Tab');
+  await page.getByLabel('rotate').check();
+  await page.getByLabel('Learning rate (log scale)').fill('-2');
   const hash = await page.evaluate(() => location.hash);
   assert.match(hash, /opt=momentum/);
   assert.match(hash, /batch=128/);
   assert.match(hash, /aug=rotate/);
   assert.match(hash, /lr=0\.01(&|$)/);
-  assert.equal(await page.textContent('#learning-rate-value'), '0.01');
+  assert.equal(await page.getByLabel('Learning rate', { exact: true }).inputValue(), '0.01');
 
   const second = await open({ width: 1400, height: 900 }, `${hash}&hide=seed`);
-  assert.equal(await second.page.inputValue('#optimizer'), 'momentum');
-  assert.equal(await second.page.inputValue('#batch-size'), '128');
-  assert.equal(await second.page.isChecked('input[name=augmentation][value=rotate]'), true);
+  assert.equal(await second.page.getByLabel('Optimizer').inputValue(), 'momentum');
+  assert.equal(await second.page.getByLabel('Batch size').inputValue(), '128');
+  assert.equal(await second.page.getByLabel('rotate').isChecked(), true);
   assert.equal(await second.page.isVisible('#seed'), false);
-  // an invalid custom layer list shows an inline error and keeps the last valid state
-  await second.page.fill('#layers', 'conv.8.5.1.2_relu_warp.9');
-  assert.match(await second.page.textContent('#layers-error'), /layer 3: unknown type "warp"/);
+  // an invalid custom layer list shows an inline error and is not taken
+  await second.page.getByLabel('Layer list').fill('conv.8.5.1.2_relu_warp.9');
+  assert.match(await second.page.textContent('#layers-error'), /^Layer 3: "warp" is not a layer type/);
+  await second.page.getByLabel('Layer list').press('Tab');
   assert.doesNotMatch(await second.page.evaluate(() => location.hash), /warp/);
-  await second.page.fill('#layers', 'conv.4.3.1.1_relu_flatten_linear.10');
+  await second.page.getByLabel('Layer list').fill('conv.4.3.1.1_relu_flatten_linear.10');
+  await second.page.getByLabel('Layer list').press('Tab');
   assert.match(await second.page.evaluate(() => location.hash), /model=custom&layers=conv\.4\.3\.1\.1_relu_flatten_linear\.10/);
   assert.deepEqual([...problems, ...second.problems], []);
   await page.close();
@@ -315,11 +320,10 @@ test('markup in the URL is rejected, never injected', async () => {
   await page.waitForTimeout(200);
   assert.equal(await page.$$eval('img, svg, script:not([src]), b', (n) => n.length), 0);
   assert.equal(await page.evaluate(() => window.alerted), undefined);
-  const message = await page.textContent('#state-errors');
-  assert.match(message, /Ignored from the link: data .*lr/);
-  assert.equal(await page.isVisible('#state-errors'), true);
+  const message = await page.textContent('#app-messages .message[data-key="link"]');
+  assert.match(message, /Not taken from the link: Dataset \(data=….*Learning rate \(lr=…/);
   // the form shows defaults, and the rewritten hash holds no markup
-  assert.equal(await page.textContent('#learning-rate-value'), '0.001');
+  assert.equal(await page.getByLabel('Learning rate', { exact: true }).inputValue(), '0.001');
   assert.doesNotMatch(decodeURIComponent(await page.evaluate(() => location.hash)), /[<>]/);
   assert.deepEqual(problems, []);
   await page.close();
@@ -333,7 +337,7 @@ test('the decision-boundary view paints the predicted classes under the points; 
       assert.equal(await page.isVisible(id), false, `${name}: ${id} shows for 2-D points`);
     }
     const result = await page.evaluate(async () => {
-      const { ui } = await import('/web/ui.js');
+      const { views } = window.wasmgradApp;
       // Two rings of points (class 0 inside) and a model that predicts "inside radius 0.75".
       const n = 200;
       const x = new Float32Array(2 * n);
@@ -345,7 +349,7 @@ test('the decision-boundary view paints the predicted classes under the points; 
         labels[i] = i % 2;
       }
       const extent = { xMin: -1.2, xMax: 1.2, yMin: -1.2, yMax: 1.2 };
-      ui.views.boundary.setPoints({ x, labels, classes: 2, classNames: ['inner', 'outer'], extent, name: 'circles' });
+      views.boundary.setPoints({ x, labels, classes: 2, classNames: ['inner', 'outer'], extent, name: 'circles' });
       const g = 40;
       const predicted = new Uint8Array(g * g);
       const confidence = new Float32Array(g * g);
@@ -355,8 +359,8 @@ test('the decision-boundary view paints the predicted classes under the points; 
         predicted[r * g + c] = d < 0 ? 0 : 1;
         confidence[r * g + c] = 0.5 + 0.5 * Math.tanh(Math.abs(d) * 6);
       }
-      ui.views.boundary.render({ extent, resolution: g, predicted, confidence, classes: 2, epoch: 12, batch: 25, accuracy: 0.975 });
-      ui.views.boundary.highlight({ x: x.subarray(0, 4), title: 'true inner → predicted outer: 2 validation points' });
+      views.boundary.render({ extent, resolution: g, predicted, confidence, classes: 2, epoch: 12, batch: 25, accuracy: 0.975 });
+      views.boundary.highlight({ x: x.subarray(0, 4), title: 'true inner → predicted outer: 2 validation points' });
       const canvas = document.querySelector('#boundary-view canvas');
       const context = canvas.getContext('2d');
       const at = (fx, fy) => Array.from(context.getImageData(Math.floor(fx * canvas.width), Math.floor(fy * canvas.height), 1, 1).data);

@@ -1,14 +1,14 @@
-// The playground's checkpoints in this browser's IndexedDB: the autosave the worker supervisor
-// (web/worker-supervisor.js) writes while training, next to the model the user saved with "Save
-// model" (web/app.js). Same database and object store as app.js; one record per key:
-// {bytes: ArrayBuffer (a model file, docs/model-format.md), name, savedAt, state, epoch, batch}.
+// The playground's models in this browser's IndexedDB (the only module that opens it): the
+// autosave the supervisor (supervisor.js) writes while training, and the model the user saved with
+// "Save model" (files.js). One record per key: {bytes: ArrayBuffer (a model file,
+// docs/model-format.md, whose metadata holds the settings and the training history), name, savedAt}.
 // Every call rejects with an Error when IndexedDB is missing (some private modes): callers keep
 // the checkpoint in memory then.
 
 const DB = 'wasmgrad-playground';
 const OBJECTS = 'models';
 export const AUTOSAVE_KEY = 'autosave';
-export const SAVED_KEY = 'last';  // the user's "Save model", see app.js
+export const SAVED_KEY = 'last';  // the user's "Save model"
 
 function openDatabase() {
   return new Promise((resolve, reject) => {

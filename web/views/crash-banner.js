@@ -1,5 +1,5 @@
 // The message shown when the engine worker crashed, was killed or stopped answering
-// (web/worker-supervisor.js finds out), with a Restart button that starts a new worker from the
+// (web/playground/supervisor.js finds out), with a Restart button that starts a new worker from the
 // last checkpoint. Text goes in through textContent only.
 import { el } from './dom.js';
 
@@ -27,6 +27,7 @@ export class CrashBanner {
     if (when && !Number.isNaN(when.getTime())) facts.push(`saved ${when.toLocaleTimeString()}`);
     const { epoch, batch } = checkpoint?.metadata?.position ?? {};
     if (Number.isInteger(epoch) && Number.isInteger(batch)) facts.push(`epoch ${epoch}, batch ${batch}`);
+    else if (Number.isInteger(epoch)) facts.push(`after epoch ${epoch}`);
     const saved = checkpoint
       ? `Restart continues from the last autosave${facts.length ? ` (${facts.join(', ')})` : ''}.`
       : 'There is no autosave yet: Restart starts again with a fresh model.';

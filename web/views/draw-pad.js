@@ -87,6 +87,29 @@ export class DrawPad {
     this.emit();
   }
 
+  /**
+   * Shows an image that did not come from the pen (a training example the user picked): the pad
+   * holds it scaled up, so drawing on goes on from it, and the preview shows it as it is.
+   */
+  show(pixels, width = SIDE, height = SIDE) {
+    clearTimeout(this.pendingEmit);
+    this.pendingEmit = null;
+    this.context.clearRect(0, 0, PAD, PAD);
+    const cell = PAD / Math.max(width, height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const value = pixels[y * width + x];
+        if (value <= 0) continue;
+        this.context.fillStyle = `rgba(17, 17, 17, ${Math.min(1, value)})`;
+        this.context.fillRect(x * cell, y * cell, cell + 0.5, cell + 0.5);
+      }
+    }
+    if (width === SIDE && height === SIDE) {
+      this.pixels = Float32Array.from(pixels.subarray ? pixels.subarray(0, SIDE * SIDE) : pixels.slice(0, SIDE * SIDE));
+      this.drawPreview();
+    }
+  }
+
   /** The current drawing as {pixels: Float32Array(784), empty}. */
   read() {
     const rgba = this.context.getImageData(0, 0, PAD, PAD).data;

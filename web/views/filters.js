@@ -18,6 +18,12 @@ export class FiltersView {
     this.tileSize = tileSize;
   }
 
+  /** A sentence in place of the tiles (no layer with image-shaped weights). */
+  showNote(text) {
+    this.last = null;
+    this.container.replaceChildren(el('p', { class: 'view-note' }, String(text)));
+  }
+
   setMode(mode) {
     this.mode = mode === 'channels' ? 'channels' : 'mean';
     if (this.last) this.render(this.last);

@@ -1,31 +1,37 @@
-// Class probabilities as horizontal bars, the most probable class highlighted.
+// Class probabilities as horizontal bars, the most probable class highlighted, with the class
+// names of the data in use (setClassNames).
 import { el } from './dom.js';
 
 export class ProbabilitiesView {
   constructor(container, { classNames = null } = {}) {
     this.container = container;
-    this.classNames = classNames ?? Array.from({ length: 10 }, (_, i) => String(i));
+    this.setClassNames(classNames ?? Array.from({ length: 10 }, (_, i) => String(i)));
+  }
+
+  setClassNames(names) {
+    if (!names?.length || names.join('\n') === this.classNames?.join('\n')) return;
+    this.classNames = names.map(String);
     this.rows = this.classNames.map((name) => {
       const fill = el('span', { class: 'prob-fill' });
       const value = el('span', { class: 'prob-value' }, '–');
       const row = el('li', { class: 'prob-row' }, el('span', { class: 'prob-label' }, name), el('span', { class: 'prob-track' }, fill), value);
       return { row, fill, value };
     });
-    this.verdict = el('p', { class: 'prob-verdict', 'aria-live': 'polite' }, 'Draw a digit.');
-    container.replaceChildren(this.verdict, el('ol', { class: 'prob-list', start: '0' }, ...this.rows.map((r) => r.row)));
+    this.verdict = el('p', { class: 'prob-verdict', 'aria-live': 'polite' }, 'No input yet.');
+    this.container.replaceChildren(this.verdict, el('ol', { class: 'prob-list', start: '0' }, ...this.rows.map((r) => r.row)));
   }
 
-  /** data: {probabilities: Float32Array(10)}, or null to clear */
+  /** data: {probabilities: Float32Array(classes)}, or null to clear */
   render(data) {
     const p = data?.probabilities;
     let top = -1;
     if (p) for (let i = 0; i < p.length; i++) if (top < 0 || p[i] > p[top]) top = i;
     this.rows.forEach((r, i) => {
-      const value = p ? p[i] : 0;
+      const value = p ? p[i] ?? 0 : 0;
       r.fill.style.width = `${(Math.max(0, Math.min(1, value)) * 100).toFixed(1)}%`;
       r.value.textContent = p ? `${(value * 100).toFixed(1)}%` : '–';
       r.row.classList.toggle('top', i === top);
     });
-    this.verdict.textContent = p ? `Prediction: ${this.classNames[top]} (${(p[top] * 100).toFixed(1)}%)` : 'Draw a digit.';
+    this.verdict.textContent = p ? `Prediction: ${this.classNames[top] ?? top} (${(p[top] * 100).toFixed(1)}%)` : 'No input yet.';
   }
 }

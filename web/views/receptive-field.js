@@ -39,29 +39,55 @@ export class ReceptiveFieldView {
     this.imageCanvas = el('canvas', { class: 'rf-canvas', role: 'img', 'aria-label': 'Input image with receptive field' });
     this.mapCanvas = el('canvas', { class: 'rf-canvas', role: 'img', 'aria-label': 'Effective receptive field: no data yet' });
     this.caption = el('p', { class: 'view-caption', 'aria-live': 'polite' });
+    this.mapNote = el('p', { class: 'view-note rf-map-note' });
     this.table = el('table', { class: 'data-table rf-table' });
+    this.channelSelect = el('select', { id: 'rf-channel' });
+    this.channelSelect.addEventListener('change', () => {
+      const channel = Number(this.channelSelect.value);
+      this.render({ channel });
+      this.container.dispatchEvent(new CustomEvent('unitselect', {
+        bubbles: true, detail: { layer: this.state.layer, name: this.state.layer, channel, ...this.state.unit },
+      }));
+    });
+    this.channelField = el('div', { class: 'field inline' }, el('label', { for: 'rf-channel' }, 'Channel'), this.channelSelect);
     container.replaceChildren(
+      this.channelField,
       el('div', { class: 'rf-pair' },
         el('figure', {}, el('figcaption', {}, 'Input and theoretical receptive field'), this.imageCanvas),
-        el('figure', {}, el('figcaption', {}, 'Effective receptive field (|∂unit/∂input|)'), this.mapCanvas)),
+        el('figure', {}, el('figcaption', {}, 'Effective receptive field (|∂unit/∂input|)'), this.mapCanvas, this.mapNote)),
       this.caption,
       this.table);
     this.imageCanvas.addEventListener('click', (event) => this.pickUnitAt(event));
-    this.state = { image: null, summary: [], layer: null, unit: { row: 0, col: 0 }, map: null, mapNote: 'waiting for the engine' };
+    this.state = { image: null, summary: [], layer: null, unit: { row: 0, col: 0 }, channel: 0, map: null,
+      mapNote: 'waiting for the engine' };
   }
 
   /**
    * Any subset of {image: {data: Float32Array(H*W), shape:[H,W]}, summary: [layer summaries],
-   * layer: name, unit: {row, col}, map: {kind:'effectiveReceptiveField', shape:[H,W], data},
-   * mapNote: text shown where the heat map goes while there is none}.
+   * layer: name, unit: {row, col}, channel, map: {kind:'effectiveReceptiveField', shape:[H,W], data},
+   * mapNote: text shown under the heat map while there is none}.
    */
   render(update) {
     Object.assign(this.state, update);
-    if (update.layer !== undefined && update.map === undefined) this.state.map = null; // stale for another unit
-    if (update.unit !== undefined && update.map === undefined) this.state.map = null;
+    const stale = ['layer', 'unit', 'channel', 'image'].some((k) => update[k] !== undefined);
+    if (stale && update.map === undefined) this.state.map = null;  // the map was of another unit or input
+    this.drawChannels();
     this.drawTable();
     this.drawImage();
     this.drawMap();
+  }
+
+  /** The channel menu of the chosen layer: its output channels (a unit is a channel, a row and a column). */
+  drawChannels() {
+    const layer = this.selectedLayer();
+    const channels = layer?.outputShape.length === 3 ? layer.outputShape[0] : 0;
+    this.channelField.hidden = channels === 0;
+    if (String(channels) !== this.channelSelect.dataset.count) {
+      this.channelSelect.replaceChildren(...Array.from({ length: channels }, (_, c) => el('option', { value: String(c) }, `${c + 1} of ${channels}`)));
+      this.channelSelect.dataset.count = String(channels);
+    }
+    if (this.state.channel >= channels) this.state.channel = 0;
+    this.channelSelect.value = String(this.state.channel);
   }
 
   selectedLayer() {
@@ -136,6 +162,7 @@ export class ReceptiveFieldView {
       // A unit behind a ReLU that is off for this input: no input pixel changes it.
       note = 'All zero: this unit is off for this input (a ReLU passes no gradient). Pick another unit or input.';
     }
+    this.mapNote.textContent = map && peak > 0 ? '' : String(note);
     if (map && peak > 0 && map.shape[0] === f.height && map.shape[1] === f.width) {
       for (let y = 0; y < f.height; y++) {
         for (let x = 0; x < f.width; x++) {
@@ -147,10 +174,6 @@ export class ReceptiveFieldView {
     } else {
       context.fillStyle = cssVar('--paper', '#fff');
       context.fillRect(f.border * f.pixel, f.border * f.pixel, f.width * f.pixel, f.height * f.pixel);
-      context.fillStyle = cssVar('--ink-soft', '#555');
-      context.font = '13px system-ui, sans-serif';
-      context.textAlign = 'center';
-      wrapText(context, String(note), size / 2, size / 2, size - 24, 17);
       this.mapCanvas.setAttribute('aria-label', map && peak === 0 ? 'Effective receptive field heat map: all zero for this input'
         : 'Effective receptive field: no data yet');
     }
@@ -167,7 +190,9 @@ export class ReceptiveFieldView {
     const rf = f.layer.receptiveField;
     const inside = clipped ? (clipped.bottom - clipped.top + 1) * (clipped.right - clipped.left + 1) : 0;
     const padding = rf.size * rf.size - inside;
-    this.caption.textContent = `Unit (${this.state.unit.row}, ${this.state.unit.col}) of ${f.layer.name} sees input rows ` +
+    const shape = f.layer.outputShape;
+    const channel = shape.length === 3 ? ` (channel ${this.state.channel + 1} of ${shape[0]})` : '';
+    this.caption.textContent = `Unit (${this.state.unit.row}, ${this.state.unit.col}) of ${f.layer.name}${channel} sees input rows ` +
       `${r.top}…${r.bottom}, columns ${r.left}…${r.right}: ${rf.size}×${rf.size} pixels` +
       (padding > 0 ? `, of which ${padding} lie in the zero padding.` : '.');
   }
@@ -187,7 +212,7 @@ export class ReceptiveFieldView {
     const unit = { row: nearest(y, rows), col: nearest(x, cols) };
     this.render({ unit });
     this.container.dispatchEvent(new CustomEvent('unitselect', {
-      bubbles: true, detail: { layer: f.layer.name, name: f.layer.name, channel: 0, ...unit },
+      bubbles: true, detail: { layer: f.layer.name, name: f.layer.name, channel: this.state.channel, ...unit },
     }));
   }
 }
@@ -237,15 +262,4 @@ function drawRegion(context, f) {
     context.strokeRect(full.x + 1, full.y + 1, full.w - 2, full.h - 2);
     context.setLineDash([]);
   }
-}
-
-/** Centred text broken into lines of at most maxWidth. */
-function wrapText(context, text, x, y, maxWidth, lineHeight) {
-  const lines = [];
-  for (const word of text.split(' ')) {
-    const last = lines.length ? `${lines[lines.length - 1]} ${word}` : word;
-    if (lines.length && context.measureText(last).width <= maxWidth) lines[lines.length - 1] = last;
-    else lines.push(word);
-  }
-  lines.forEach((line, i) => context.fillText(line, x, y + (i - (lines.length - 1) / 2) * lineHeight));
 }

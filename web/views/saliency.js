@@ -67,7 +67,7 @@ export class SaliencyView {
       paintPixels(this.mapCanvas, map.data, map.shape[1], map.shape[0], (v) => sequential(Math.abs(v) / (peak || 1)));
       const name = this.classNames[map.classIndex] ?? String(map.classIndex);
       this.mapCanvas.setAttribute('aria-label', `Saliency map for class ${name}`);
-      this.caption.textContent = `Saliency of the ${this.state.source || 'input'} for class ${name}` +
+      this.caption.textContent = `Saliency of ${this.state.source || 'the input'}, for class ${name}` +
         `${this.classIndex < 0 ? ' (predicted)' : ''}, score ${map.score.toFixed(2)}: darker pixels move the score most.`;
     } else {
       paintPixels(this.mapCanvas, new Float32Array(1), 1, 1, () => [255, 255, 255]);

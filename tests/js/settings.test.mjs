@@ -1,0 +1,160 @@
+// Tests for web/playground/settings.js (the settings, their URL form and their checks) and
+// web/playground/model-text.js (the layer-list text <-> the engine's spec layers).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  SCHEMA, DEFAULTS, DATASETS, defaultSettings, parseHash, serializeSettings, validateSettings, validateField, dataKind,
+  KIND_SETTINGS, DEFAULT_MODEL, limitsText, trainSettings, epochGapMs,
+} from '../../web/playground/settings.js';
+import { layersFromText, textFromLayers, POSITIONAL } from '../../web/playground/model-text.js';
+import { load } from '../../bindings/wasmgrad.js';
+
+test('defaults satisfy their own schema', () => {
+  const { settings, errors } = validateSettings(defaultSettings());
+  assert.deepEqual(errors, []);
+  assert.deepEqual(settings, { ...DEFAULTS, augmentation: [], hidden: [] });
+});
+
+test('a changed experiment round-trips through the hash', () => {
+  const settings = {
+    ...defaultSettings(), dataset: 'fashion-mnist', model: 'custom', layers: 'conv2d.4.3.1.1_relu_dropout.0.25_flatten_linear.10',
+    optimizer: 'momentum', learningRate: 0.0125, schedule: 'cosine', batchSize: 64, weightDecay: 0.0005, loss: 'hinge',
+    epochs: 7, seed: 42, augmentation: ['translate', 'noise'], pace: '5', hidden: ['seed', 'loss'],
+  };
+  const { settings: back, errors } = parseHash(`#${serializeSettings(settings)}`);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(back, { ...settings, hidden: ['loss', 'seed'] });  // flags come back in schema order
+});
+
+test('a preset drops any layer list; a custom model keeps its own', () => {
+  const { settings } = parseHash('model=lenet5&layers=flatten_linear.10');
+  assert.equal(settings.layers, '');
+  assert.ok(!serializeSettings(settings).includes('layers='));
+  assert.equal(parseHash('model=custom&layers=linear.10').settings.layers, 'linear.10');
+});
+
+const rejected = [
+  // [hash, field reported, the message says]
+  ['lr=<img src=x onerror=alert(1)>', 'learningRate', /is not a number/],
+  ['lr=1e9', 'learningRate', /above the maximum 10/],
+  ['lr=0', 'learningRate', /below the minimum 0.000001/],
+  ['lr=NaN', 'learningRate', /is not a number/],
+  ['lr=0x10', 'learningRate', /is not a number/],
+  ['batch=3.5', 'batchSize', /3.5 is not a whole number/],
+  ['batch=0', 'batchSize', /0 is below the minimum 1/],
+  ['batch=5000', 'batchSize', /5000 is above the maximum 1024/],
+  ['batch=', 'batchSize', /is empty/],
+  ['epochs=5000', 'epochs', /above the maximum 1000/],
+  ['noise=-0.1', 'toyNoise', /below the minimum 0/],
+  ['n=10', 'toySamples', /below the minimum 20/],
+  ['data=blobs:99', 'dataset', /is not one of/],
+  ['data=constructor', 'dataset', /is not one of/],
+  ['opt=__proto__', 'optimizer', /is not one of/],
+  ['aug=translate,<b>x</b>', 'augmentation', /"<b>x<\/b>" is not one of/],
+  ['hide=toString', 'hidden', /is not one of/],
+  ['model=custom&layers=<b>x</b>', 'layers', /characters a layer list does not use/],
+  ['model=<script>', 'model', /is not a model name/],
+  ['pace=3', 'pace', /is not one of/],
+];
+for (const [hash, field, message] of rejected) {
+  test(`rejects ${hash}, saying why`, () => {
+    const { settings, errors } = parseHash(hash);
+    const error = errors.find((e) => e.field === field);
+    assert.ok(error, `expected an error on ${field}`);
+    assert.match(error.message, message);
+    assert.ok(error.message.length < 200);
+    if (!['augmentation', 'hidden'].includes(field)) assert.deepEqual(settings[field], field === 'model' ? 'cnn' : DEFAULTS[field]);
+  });
+}
+
+test('one bad item of a list keeps the good ones (hide=seed,bogus,loss hides seed and loss)', () => {
+  const { settings, errors } = parseHash('hide=seed,bogus,loss');
+  assert.deepEqual(settings.hidden, ['loss', 'seed']);
+  assert.deepEqual(errors.map((e) => e.field), ['hidden']);
+  assert.match(errors[0].message, /"bogus" is not one of/);
+});
+
+test('old links still read: cross-entropy, and a custom model without layers falls back visibly', () => {
+  assert.equal(parseHash('loss=cross-entropy').settings.loss, 'cross_entropy');
+  const { settings, errors } = parseHash('model=custom');
+  assert.equal(settings.model, 'cnn');
+  assert.deepEqual(errors, [{ field: 'layers', message: 'is missing: a custom model needs its layer list' }]);
+});
+
+test('unknown keys are dropped, prototype keys cannot be set', () => {
+  const { settings, errors } = parseHash('__proto__=1&constructor=2&evil=3&lr=0.5');
+  assert.deepEqual(errors, []);
+  assert.equal(settings.learningRate, 0.5);
+  assert.deepEqual(Object.keys(settings).sort(), Object.keys(SCHEMA).sort());
+  assert.equal({}.polluted, undefined);
+});
+
+test('parseHash never throws on garbage', () => {
+  for (const junk of [undefined, null, 42, '#', '#%', '#%E0%A4%A', '&&&==', '#a=b=c', '#lr=%00']) {
+    assert.doesNotThrow(() => parseHash(junk));
+  }
+});
+
+test('2-D point sets bring their kind\'s model and training settings when the link leaves them out', () => {
+  const { settings, errors } = parseHash('data=spirals&noise=0.25&n=600');
+  assert.deepEqual(errors, []);
+  assert.deepEqual([settings.dataset, settings.toyNoise, settings.toySamples, settings.model], ['spirals', 0.25, 600, 'mlp-2d']);
+  assert.deepEqual([settings.epochs, settings.learningRate, settings.batchSize], [100, 0.03, 16]);
+  assert.equal(parseHash('data=circles&epochs=7').settings.epochs, 7);
+  const { epochs, learningRate, batchSize } = DEFAULTS;
+  assert.deepEqual(KIND_SETTINGS.image, { epochs, learningRate, batchSize });
+  for (const [name, info] of Object.entries(DATASETS)) assert.equal(dataKind(name), info.kind);
+  assert.deepEqual(DEFAULT_MODEL, { image: 'cnn', points: 'mlp-2d' });
+});
+
+test('limits are stated as the fields check them', () => {
+  assert.equal(limitsText('batchSize'), '1 to 1024');
+  assert.equal(limitsText('seed'), '0 to 2,147,483,647');
+  assert.equal(validateField('batchSize', '1024').value, 1024);
+  assert.ok(validateField('batchSize', '1025').error);
+});
+
+test('training settings for the engine: momentum, augmentation for images only, pace as a gap', () => {
+  const images = trainSettings({ ...DEFAULTS, optimizer: 'momentum', augmentation: ['rotate'] });
+  assert.equal(images.momentum, 0.9);
+  assert.deepEqual(images.augment, { maxShift: 0, maxRotation: 10, noise: 0 });
+  assert.equal(trainSettings({ ...DEFAULTS, dataset: 'xor', augmentation: ['rotate'] }).augment, undefined);
+  assert.deepEqual([epochGapMs('max'), epochGapMs('20'), epochGapMs('1')], [0, 50, 1000]);
+});
+
+test('layer lists read into spec layers and write back; syntax errors are located', () => {
+  assert.deepEqual(layersFromText('conv2d.8.5.1.2_relu_maxpool.2_dropout.0.25_linear.10').layers, [
+    { type: 'conv2d', filters: 8, kernel: 5, stride: 1, pad: 2 }, { type: 'relu' }, { type: 'maxpool', kernel: 2 },
+    { type: 'dropout', rate: 0.25 }, { type: 'linear', units: 10 }]);
+  assert.deepEqual(layersFromText('conv.20.5').layers, [{ type: 'conv2d', filters: 20, kernel: 5 }]);  // older links
+  assert.deepEqual(layersFromText('relu_warp.9').error, { layer: 1, field: 'type', problem: layersFromText('relu_warp.9').error.problem });
+  assert.match(layersFromText('relu_warp.9').error.problem, /^"warp" is not a layer type/);
+  assert.deepEqual(layersFromText('linear.x').error, { layer: 0, field: 'units', problem: '"x" is not a number' });
+  assert.match(layersFromText('relu.3').error.problem, /relu takes no values, got 1/);
+  assert.match(layersFromText('').error.problem, /empty/);
+});
+
+test('every field the text writes is one the engine has, with a number for a value (its catalog)', async () => {
+  const engine = await load({ threads: false });
+  const catalog = engine.layerTypes;
+  for (const [type, fields] of Object.entries(POSITIONAL)) {
+    const info = catalog.find((t) => t.type === type);
+    assert.ok(info, `the engine has no layer type ${type}`);
+    for (const name of fields) {
+      const field = info.fields.find((f) => f.name === name);
+      assert.ok(field && ['integer', 'size', 'number'].includes(field.kind), `${type}.${name}`);
+    }
+  }
+  // Written back from the engine's normalised spec: defaults at the end are left out.
+  for (const preset of ['cnn', 'lenet5', 'mlp', 'mlp-2d']) {
+    const model = engine.model(preset);
+    const { text } = textFromLayers(model.spec.layers, catalog);
+    const again = engine.model({ input: model.inputShape, layers: layersFromText(text).layers });
+    assert.deepEqual(again.spec.layers, model.spec.layers, preset);
+    model.dispose();
+    again.dispose();
+  }
+  assert.equal(textFromLayers([{ type: 'conv2d', filters: 8, kernel: 5, stride: 1, pad: 2, dilation: 1, bias: true, init: 'default' },
+    { type: 'maxpool', kernel: 2, stride: 2, pad: 0 }], catalog).text, 'conv2d.8.5.1.2_maxpool.2');
+  assert.match(textFromLayers([{ type: 'linear', units: 10, bias: false, init: 'default' }], catalog).reason, /sets bias/);
+});

@@ -1,0 +1,264 @@
+// The playground page: one store (store.js) that every view draws from, the settings mirrored in
+// the URL, the engine in a Worker (engine-client.js; the page never trains), and the panels that
+// turn what the user does into engine calls: data-panel.js, model-panel.js, run-controls.js,
+// inspect-panel.js, files.js. supervisor.js keeps an autosave and restarts a crashed engine.
+//
+// `?engine=off` leaves the engine out (the view tests draw data themselves); `?threads=0` asks
+// for the single-thread build.
+import { parseHash, serializeSettings, trainSettings, epochGapMs, dataKind, SCHEMA } from './settings.js';
+import { createStore, initialState } from './store.js';
+import { bindSettingsForm, settingsAfter } from './settings-form.js';
+import { ModelPanel } from './model-panel.js';
+import { DataPanel } from './data-panel.js';
+import { RunControls } from './run-controls.js';
+import { InspectPanel } from './inspect-panel.js';
+import { Files } from './files.js';
+import { Messages } from './messages.js';
+import { Supervisor } from './supervisor.js';
+import { startEngine } from './engine-client.js';
+import { AUTOSAVE_KEY, getValidCheckpoint, putCheckpoint } from './checkpoint-store.js';
+import { createViews, drawFromStore, clearRunViews } from './views.js';
+import { CrashBanner } from '../views/crash-banner.js';
+import { enableIsolationIfNeeded } from '../coi.js';
+
+const byId = (id) => document.getElementById(id);
+const query = new URLSearchParams(location.search);
+
+const fromLink = parseHash(location.hash);
+const store = createStore(initialState(fromLink.settings));
+const views = createViews();
+const messages = new Messages(byId('app-messages'));
+let connection = null;
+let runsStarted = 0;
+
+const notify = (text, kind = 'error', key = text) => (text === null ? messages.clear(key) : messages.show(text, kind, key));
+const engine = () => (store.get().engine.status === 'ready' ? connection : null);
+const trainConfig = () => trainSettings(store.get().settings);
+
+/** Applies settings (each through settingsAfter: a new kind of data brings its model and settings). */
+function commit(patch) {
+  let next = store.get().settings;
+  for (const [field, value] of Object.entries(patch)) next = settingsAfter(next, field, value);
+  if (patch.dataset && dataKind(next.dataset) !== dataKind(store.get().settings.dataset)) {
+    notify(`${dataKind(next.dataset) === 'points' ? '2-D points' : 'Images'}: the model and ` +
+      `the training settings now suit this data (${next.epochs} epochs, learning rate ${next.learningRate}, batch size ${next.batchSize}).`,
+    'notice', 'kind');
+  }
+  store.update('settings', next);
+  if ('learningRate' in patch) connection?.api.setLearningRate(next.learningRate);
+  if ('pace' in patch) connection?.api.setEpochGap(epochGapMs(next.pace));
+}
+
+// ---- the URL holds the settings ----------------------------------------------------------------
+
+const mirrorInUrl = ({ settings }) => {
+  const hash = `#${serializeSettings(settings)}`;
+  if (location.hash !== hash) history.replaceState(null, '', hash);
+};
+store.subscribe(['settings'], mirrorInUrl);
+mirrorInUrl(store.get());  // what was not taken from the link leaves it at once
+window.addEventListener('hashchange', () => {
+  const { settings, errors } = parseHash(location.hash);
+  store.update('settings', settings);
+  showLinkErrors(errors);
+});
+function showLinkErrors(errors) {
+  if (!errors.length) return;
+  notify(`Not taken from the link: ${errors.map((e) => `${SCHEMA[e.field].label} (${SCHEMA[e.field].key}=…: ${e.message})`).join('; ')}. ` +
+    'Those settings keep their defaults.', 'error', 'link');
+}
+
+// ---- the panels --------------------------------------------------------------------------------
+
+bindSettingsForm(store, { onCommit: (field, value) => commit({ [field]: value }) });
+const modelPanel = new ModelPanel(store, { engine, commit, notify });
+const dataPanel = new DataPanel(store, { engine, commit, notify });
+const inspectPanel = new InspectPanel(store, { views, engine, notify });
+drawFromStore(store, views);
+
+const files = new Files(store, {
+  engine, trainConfig, commit, notify,
+  ready: () => whenReady(),
+  showLoadedModel: (loaded) => modelPanel.showLoaded(loaded),
+  showEvaluation: (evaluation) => views.confusion.render({ classes: evaluation.classes, matrix: evaluation.matrix,
+    classNames: store.get().data.info?.classNames }),
+});
+
+/** Resolves when the engine has loaded and the data are in. */
+function whenReady() {
+  return new Promise((resolve) => {
+    const check = (state) => {
+      if (state.engine.status === 'ready' && state.data.status === 'ready' && state.model.spec) {
+        unsubscribe();
+        resolve();
+      }
+    };
+    const unsubscribe = store.subscribe(['engine', 'data', 'model'], check);
+    check(store.get());
+  });
+}
+
+/** A new run (Start, or a Step from an untrained model): numbered from 1, with an empty history. */
+function newRun() {
+  runsStarted += 1;
+  store.update('history', { epochs: [], points: [] });
+  store.update('run', { id: runsStarted, progress: null });
+  clearRunViews(views);
+  return runsStarted;
+}
+
+const act = (name, body) => async () => {
+  try {
+    await body();
+  } catch (error) {
+    if (!supervisor.noteError(error)) notify(`${name}: ${error.message}`, 'error', 'run');
+  }
+};
+new RunControls(store, {
+  start: act('Start', async () => {
+    const run = newRun();
+    const { spec } = store.get().model;
+    await connection.api.start({ run, spec, config: trainConfig(), epochGapMs: epochGapMs(store.get().settings.pace) });
+    modelPanel.trained(spec);
+  }),
+  pause: act('Pause', () => connection.api.pause()),
+  resume: act('Resume', () => connection.api.resume({ run: runsStarted, config: trainConfig(),
+    epochGapMs: epochGapMs(store.get().settings.pace) })),
+  step: act('Step', async () => {
+    const run = store.get().run.status === 'idle' ? newRun() : runsStarted;
+    await connection.api.step({ run, config: trainConfig() });
+  }),
+  reset: act('Reset', async () => {
+    newRun();
+    const { spec } = store.get().model;
+    await connection.api.reset({ spec });
+    modelPanel.trained(spec);
+  }),
+});
+
+// New data: the last run's history and views no longer describe the model that will train.
+let shownData = null;
+store.subscribe(['data'], ({ data }) => {
+  if (data.version === shownData) return;
+  shownData = data.version;
+  store.update('history', { epochs: [], points: [] });
+  store.update('run', { progress: null });
+  clearRunViews(views);
+});
+
+// ---- the engine's events -----------------------------------------------------------------------
+
+const current = (event) => event.run === runsStarted;
+const handlers = {
+  status(m) {
+    store.update('run', { id: m.run, status: m.status, epochsDone: m.epochsDone });
+    supervisor.noteStatus(m.status);
+    if (m.status !== 'training') inspectPanel.refresh();  // the weights changed since the last look
+  },
+  progress(m) {
+    if (!current(m)) return;
+    store.update('run', { progress: m });
+    store.update('history', (h) => ({ ...h, points: [...h.points, { x: m.x, loss: m.stepLoss, accuracy: m.stepAccuracy, epoch: m.epoch,
+      batch: m.batch, learningRate: m.learningRate }] }));
+    supervisor.noteProgress();
+  },
+  epochEnd(m) {
+    if (!current(m)) return;
+    store.update('history', (h) => ({ ...h, epochs: [...h.epochs.filter((e) => e.epoch !== m.epoch), m] }));
+    store.update('run', { epochsDone: m.epoch });
+    supervisor.noteEpochEnd();
+    if (store.get().data.info?.kind === 'image') inspectPanel.refresh();
+    if (m.stop) {
+      notify(Number.isFinite(m.validationAccuracy) ? `Training finished: validation accuracy ${(m.validationAccuracy * 100).toFixed(1)}%.`
+        : `Training finished: ${m.stopReason}.`, 'notice', 'run');
+    }
+  },
+  confusion(m) { views.confusion.render({ ...m, classNames: store.get().data.info?.classNames }); },
+  filters(m) {
+    inspectPanel.showFilterChoices(m.choices ?? [], m.layerIndex);
+    if (m.data) views.filters.render(m);
+    else views.filters.showNote(`No filters to show: ${m.note}.`);
+  },
+  histograms(m) { views.histograms.render(m.list); },
+  boundary(m) { views.boundary.render(m); },
+  notice(m) { notify(m.message, 'notice', 'engine'); },
+  error(m) { notify(`${m.context === 'training' ? 'Training' : 'Engine'}: ${m.message}`, 'error', m.context ?? 'engine'); },
+};
+function onEvent(event) {
+  try {
+    handlers[event?.type]?.(event);
+  } catch (error) {
+    notify(`Showing "${event?.type}" failed: ${error.message}`, 'error', 'views');
+  }
+}
+
+// ---- the engine, its supervisor, and a restart from the autosave ------------------------------
+
+const crashBanner = new CrashBanner(document.querySelector('.workspace'), { onRestart: () => restart() });
+const supervisor = new Supervisor({
+  onProblem(problem) {
+    crashBanner.show(problem);
+    store.update('engine', { status: 'crashed', problem: problem.message });
+  },
+  onRecovered() {
+    crashBanner.hide();
+    store.update('engine', { status: 'ready', problem: null });
+  },
+  takeCheckpoint: () => files.checkpoint(),
+  store: { put: (record) => putCheckpoint(AUTOSAVE_KEY, record), get: () => getValidCheckpoint(AUTOSAVE_KEY) },
+});
+
+async function connect() {
+  store.update('engine', { status: 'loading', problem: null });
+  try {
+    connection = await startEngine({ threads: query.get('threads') === '0' ? false : undefined, onEvent });
+  } catch (error) {
+    store.update('engine', { status: 'failed', problem: error.message });
+    notify(`The engine did not start: ${error.message}`, 'error', 'engine');
+    return;
+  }
+  supervisor.attach(connection);
+  connection.api.setEpochGap(epochGapMs(store.get().settings.pace));
+  store.update('engine', { status: 'ready', ...connection.info, note: isolationNote });
+}
+
+async function restart() {
+  crashBanner.hide();
+  const checkpoint = await supervisor.checkpointForRestart();
+  connection = null;
+  dataPanel.loadedKey = null;  // the new worker has no data yet
+  await connect();
+  if (checkpoint) {
+    await files.load(checkpoint.bytes.slice(0), { name: 'the last autosave', restored: true });
+    notify('Engine restarted from the last autosave.', 'notice', 'engine');
+  } else {
+    notify('Engine restarted with a fresh model.', 'notice', 'engine');
+  }
+}
+
+// For the browser tests and the curious, in the console.
+window.wasmgradApp = {
+  store,
+  supervisor,
+  get status() { return store.get().run.status; },
+  get run() { return store.get().run.id; },
+  get runsStarted() { return runsStarted; },
+  get epochs() { return store.get().history.epochs; },
+  get log() { return store.get().history.points; },
+  get build() { return engine() ? store.get().engine : null; },
+  get worker() { return connection?.worker ?? null; },
+  views,
+};
+
+let isolationNote = '';
+showLinkErrors(fromLink.errors);
+if (query.get('engine') !== 'off') {
+  const isolation = await enableIsolationIfNeeded();
+  if (isolation.reloading) {
+    views.badge.element.textContent = 'enabling threads…';
+  } else {
+    isolationNote = isolation.note ?? '';
+    await connect();
+    files.offerRestore();
+  }
+}

@@ -1,0 +1,219 @@
+// The playground's settings: every field a user sets, with its URL key, limits and help text, so a
+// control can say what it takes and a link can hold any experiment (TensorFlow Playground style).
+// Everything arriving from a URL or from storage is untrusted: it is validated here (unknown keys
+// dropped, numbers type- and range-checked, strings only from allowed sets), and a value that
+// fails is reported with the field it belongs to, never silently replaced. No DOM: runs in Node.
+//
+// The model itself is not described here: `model` names an engine preset (the engine's preset
+// table is the only one) or 'custom', whose layers are the text in `layers` (model-text.js).
+
+/** The data sets: images (28x28 grey, 10 classes) or 2-D points from the engine's toy sets. */
+export const DATASETS = Object.freeze({
+  mnist: { kind: 'image', classes: 10, title: 'MNIST digits' },
+  'fashion-mnist': { kind: 'image', classes: 10, title: 'Fashion-MNIST' },
+  idx: { kind: 'image', classes: 0, title: 'Your IDX files' },
+  xor: { kind: 'points', classes: 2, title: 'XOR' },
+  circles: { kind: 'points', classes: 2, title: 'Circles' },
+  moons: { kind: 'points', classes: 2, title: 'Moons' },
+  spirals: { kind: 'points', classes: 2, title: 'Spirals' },
+  blobs: { kind: 'points', classes: 3, title: 'Blobs' },
+});
+
+/** 'image' or 'points' for a dataset name. */
+export const dataKind = (dataset) => (DATASETS[dataset]?.kind === 'points' ? 'points' : 'image');
+
+/** The preset a kind of data starts with (names from the engine's preset table). */
+export const DEFAULT_MODEL = Object.freeze({ image: 'cnn', points: 'mlp-2d' });
+
+/**
+ * Training settings that suit each kind of data, applied (with the kind's default model) when the
+ * data switch kind: 2-D sets have a few hundred points, so many short epochs and a larger step.
+ */
+export const KIND_SETTINGS = Object.freeze({
+  image: Object.freeze({ epochs: 3, learningRate: 0.001, batchSize: 32 }),
+  points: Object.freeze({ epochs: 100, learningRate: 0.03, batchSize: 16 }),
+});
+
+/** Pace of 2-D runs: at most this many epochs a second ('max': as fast as the engine goes). */
+export const PACES = Object.freeze(['max', '40', '20', '10', '5', '2', '1']);
+
+/** Controls a lecturer can hide with hide=... (the control groups in index.html carry data-control). */
+const HIDEABLE = ['dataset', 'toyNoise', 'toySamples', 'model', 'layers', 'optimizer', 'learningRate', 'schedule',
+  'batchSize', 'weightDecay', 'loss', 'epochs', 'seed', 'augmentation', 'pace'];
+
+/**
+ * One entry per field. `key`: its name in the URL. Types: 'enum' (one of `values`), 'int' /
+ * 'number' (within [min, max]), 'flags' (a subset of `values`, comma separated), 'name' (an
+ * identifier the engine checks: a preset), 'text' (the layer list, checked by model-text.js and
+ * the engine). `label` and `help` are what the form shows; limits in help come from min and max.
+ */
+export const SCHEMA = Object.freeze({
+  dataset: { key: 'data', type: 'enum', values: Object.keys(DATASETS), default: 'mnist', label: 'Dataset' },
+  toyNoise: { key: 'noise', type: 'number', min: 0, max: 2, default: 0.1, label: 'Noise',
+    help: 'standard deviation of the jitter added to each point' },
+  toySamples: { key: 'n', type: 'int', min: 20, max: 5000, default: 400, label: 'Points',
+    help: 'training points; a quarter as many more (another seed) are the validation set' },
+  model: { key: 'model', type: 'name', default: 'cnn', label: 'Architecture' },
+  layers: { key: 'layers', type: 'text', maxLength: 2000, default: '', label: 'Layers' },
+  optimizer: { key: 'opt', type: 'enum', values: ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'],
+    default: 'adam', label: 'Optimizer' },
+  learningRate: { key: 'lr', type: 'number', min: 1e-6, max: 10, default: 0.001, label: 'Learning rate',
+    help: 'changes apply live while training' },
+  schedule: { key: 'sched', type: 'enum', values: ['constant', 'step', 'exponential', 'cosine'], default: 'constant',
+    label: 'Schedule' },
+  batchSize: { key: 'batch', type: 'int', min: 1, max: 1024, default: 32, label: 'Batch size' },
+  weightDecay: { key: 'wd', type: 'number', min: 0, max: 0.1, default: 0, label: 'Weight decay' },
+  loss: { key: 'loss', type: 'enum', values: ['cross_entropy', 'hinge', 'mse'], aliases: { 'cross-entropy': 'cross_entropy' },
+    default: 'cross_entropy', label: 'Loss' },
+  epochs: { key: 'epochs', type: 'int', min: 1, max: 1000, default: 3, label: 'Epochs' },
+  seed: { key: 'seed', type: 'int', min: 0, max: 2147483647, default: 1, label: 'Seed',
+    help: 'initial weights, shuffling, dropout and the 2-D points' },
+  augmentation: { key: 'aug', type: 'flags', values: ['translate', 'rotate', 'noise'], default: [], label: 'Augmentation' },
+  pace: { key: 'pace', type: 'enum', values: PACES, default: '20', label: 'Pace',
+    help: 'at most this many epochs a second, so the boundary can be watched forming' },
+  hidden: { key: 'hide', type: 'flags', values: HIDEABLE, default: [], label: 'Hidden controls' },
+});
+
+/** The limits of a numeric field as the help text states them: "1 to 1024". */
+export function limitsText(field) {
+  const spec = SCHEMA[field];
+  const format = (v) => (Math.abs(v) >= 1e5 ? v.toLocaleString('en-US') : String(v));
+  return spec.type === 'int' || spec.type === 'number' ? `${format(spec.min)} to ${format(spec.max)}` : '';
+}
+
+/** A fresh copy of the default settings. */
+export function defaultSettings() {
+  const settings = {};
+  for (const [field, spec] of Object.entries(SCHEMA)) settings[field] = Array.isArray(spec.default) ? [...spec.default] : spec.default;
+  return settings;
+}
+
+export const DEFAULTS = Object.freeze(defaultSettings());
+
+function checkNumber(raw, spec) {
+  const text = String(raw).trim();
+  if (text === '') return { error: 'is empty' };
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return { error: `"${text.slice(0, 20)}" is not a number` };
+  const value = Number(text);
+  if (!Number.isFinite(value)) return { error: 'is not a finite number' };
+  if (spec.type === 'int' && !Number.isInteger(value)) return { error: `${value} is not a whole number` };
+  if (value < spec.min) return { error: `${value} is below the minimum ${spec.min}` };
+  if (value > spec.max) return { error: `${value} is above the maximum ${spec.max}` };
+  return { value };
+}
+
+/**
+ * Checks one field's value (from a control, a URL or storage). Returns {value} or {error}; for
+ * 'flags', {value, error} keeps the valid items and names the ones dropped.
+ */
+export function validateField(field, raw) {
+  const spec = Object.hasOwn(SCHEMA, field) ? SCHEMA[field] : null;
+  if (!spec) return { error: `unknown field "${String(field).slice(0, 20)}"` };
+  switch (spec.type) {
+    case 'enum': {
+      const value = spec.aliases && Object.hasOwn(spec.aliases, raw) ? spec.aliases[raw] : raw;
+      return spec.values.includes(value) ? { value } : { error: `"${String(raw).slice(0, 20)}" is not one of ${spec.values.join(', ')}` };
+    }
+    case 'int':
+    case 'number':
+      if (typeof raw !== 'number' && typeof raw !== 'string') return { error: 'is not a number' };
+      return checkNumber(raw, spec);
+    case 'flags': {
+      const list = typeof raw === 'string' ? (raw === '' ? [] : raw.split(',')) : raw;
+      if (!Array.isArray(list)) return { error: 'is not a list' };
+      const bad = list.filter((item) => !spec.values.includes(item));
+      const value = spec.values.filter((item) => list.includes(item));  // canonical order, no duplicates
+      return bad.length
+        ? { value, error: `${bad.map((b) => `"${String(b).slice(0, 20)}"`).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not one of ${spec.values.join(', ')}` }
+        : { value };
+    }
+    case 'name':
+      return typeof raw === 'string' && /^[a-z][a-z0-9-]{0,31}$/.test(raw) ? { value: raw } : { error: `"${String(raw).slice(0, 20)}" is not a model name` };
+    case 'text':
+      if (typeof raw !== 'string') return { error: 'is not text' };
+      if (raw.length > spec.maxLength) return { error: `is longer than ${spec.maxLength} characters` };
+      return /^[A-Za-z0-9_.+-]*$/.test(raw) ? { value: raw } : { error: 'holds characters a layer list does not use' };
+    default:
+      return { error: 'bad schema' };
+  }
+}
+
+/**
+ * Validates a partial or whole settings object. Every field not given takes its default (or, for
+ * epochs, learning rate and batch size, the value that suits the data's kind); a field given but
+ * invalid keeps its default too and is reported. Returns {settings, errors: [{field, message}]}.
+ */
+export function validateSettings(input) {
+  const settings = defaultSettings();
+  const errors = [];
+  if (input === null || typeof input !== 'object') return { settings, errors };
+  const given = new Set();
+  for (const field of Object.keys(SCHEMA)) {
+    if (!Object.hasOwn(input, field)) continue;
+    const checked = validateField(field, input[field]);
+    if (checked.error) errors.push({ field, message: checked.error });
+    if (checked.value !== undefined) {
+      settings[field] = checked.value;
+      given.add(field);
+    }
+  }
+  const kind = dataKind(settings.dataset);
+  for (const [field, value] of Object.entries(KIND_SETTINGS[kind])) if (!given.has(field)) settings[field] = value;
+  if (!given.has('model')) settings.model = DEFAULT_MODEL[kind];
+  // A custom model without a layer list (none given, or one refused above) is the kind's default.
+  if (settings.model === 'custom' && !settings.layers) {
+    if (!errors.some((e) => e.field === 'layers')) errors.push({ field: 'layers', message: 'is missing: a custom model needs its layer list' });
+    settings.model = DEFAULT_MODEL[kind];
+  }
+  if (settings.model !== 'custom') settings.layers = '';
+  return { settings, errors };
+}
+
+/** Settings -> "data=mnist&model=...". Layers are written only for a custom model. */
+export function serializeSettings(settings) {
+  const params = new URLSearchParams();
+  for (const [field, spec] of Object.entries(SCHEMA)) {
+    if (field === 'layers' && settings.model !== 'custom') continue;
+    const value = settings[field];
+    params.set(spec.key, Array.isArray(value) ? value.join(',') : String(value));
+  }
+  return params.toString();
+}
+
+/** "#data=mnist&lr=0.01" (leading # optional) -> {settings, errors}. Never throws. */
+export function parseHash(hash) {
+  const text = typeof hash === 'string' ? hash.replace(/^#/, '') : '';
+  let params;
+  try {
+    params = new URLSearchParams(text);
+  } catch {
+    return validateSettings({});
+  }
+  const byKey = new Map(Object.entries(SCHEMA).map(([field, spec]) => [spec.key, field]));
+  const input = {};
+  for (const [key, raw] of params) {
+    const field = byKey.get(key);
+    if (field) input[field] = raw;  // unknown keys dropped
+  }
+  return validateSettings(input);
+}
+
+/** Training settings for the engine's trainer (engine/train/config_json.h) from the page's settings. */
+export function trainSettings(s) {
+  const points = dataKind(s.dataset) === 'points';
+  const settings = {
+    optimizer: s.optimizer, learningRate: s.learningRate, batchSize: s.batchSize, epochs: s.epochs, seed: s.seed,
+    weightDecay: s.weightDecay, loss: s.loss,
+    schedule: { type: s.schedule, totalEpochs: s.epochs, stepSize: Math.max(1, Math.ceil(s.epochs / 3)),
+      gamma: s.schedule === 'exponential' ? 0.7 : 0.1 },
+  };
+  if (s.optimizer === 'momentum' || s.optimizer === 'nesterov') settings.momentum = 0.9;
+  if (s.augmentation.length && !points) {  // shifts and rotations are for images
+    settings.augment = { maxShift: s.augmentation.includes('translate') ? 2 : 0,
+      maxRotation: s.augmentation.includes('rotate') ? 10 : 0, noise: s.augmentation.includes('noise') ? 0.05 : 0 };
+  }
+  return settings;
+}
+
+/** Milliseconds to wait after each epoch for a pace ('max' or epochs a second). */
+export const epochGapMs = (pace) => (pace === 'max' ? 0 : Math.round(1000 / Number(pace)));

@@ -1,0 +1,132 @@
+// The methods the page calls on the engine worker (through Comlink: each returns a promise on the
+// page), and the events the worker sends back through the page's onEvent callback. The jobs are
+// split by file: data.js (data sets), session.js (model, trainer, run), inspect.js (what the
+// views draw). Calls that change the session run one after another; a run trains between them.
+//
+// Events: status {run, status, epochsDone} · progress {...} · epochEnd {...} · confusion ·
+// filters · histograms · boundary · notice {message} · error {context, message}.
+import { load } from '../../../bindings/wasmgrad.js';
+import { DataSets } from './data.js';
+import { Session, located } from './session.js';
+import { Inspector } from './inspect.js';
+
+export function createApi(Comlink) {
+  let engine = null;
+  let data = null;
+  let session = null;
+  let inspector = null;
+  let onEvent = null;
+  let queue = Promise.resolve();
+
+  /** Posts an event to the page, transferring `transfer` (typed arrays' buffers). */
+  const emit = (type, payload = {}, transfer = []) => {
+    onEvent?.(Comlink.transfer({ type, ...payload }, transfer));
+  };
+  /** fn runs after every earlier serial call has finished (a failure does not block the next). */
+  const serial = (fn) => (...args) => {
+    const result = queue.then(() => fn(...args));
+    queue = result.catch(() => {});
+    return result;
+  };
+  const ready = () => {
+    if (!session) throw new Error('the engine has not loaded yet');
+  };
+  const withTransfer = (value, buffers) => Comlink.transfer(value, buffers.filter(Boolean));
+
+  return {
+    /** Loads the engine; onEvent (a Comlink proxy) receives the events. */
+    init: serial(async (callback, { threads } = {}) => {
+      onEvent = callback;
+      const isolated = Boolean(self.crossOriginIsolated);
+      engine = await load(threads === false ? { threads: false } : { pthreadsFromBlob: isolated });
+      data = new DataSets(engine);
+      session = new Session({ engine, data, emit, onChunk: (progress, options) => inspector.onChunk(progress, options) });
+      inspector = new Inspector({ data, session, emit });
+      // Without isolation a browser has no SharedArrayBuffer: the root cause a lecturer can fix.
+      const reason = engine.build === 'simd' && !isolated && threads !== false ? 'not cross-origin isolated' : engine.reason;
+      return { build: engine.build, threads: engine.threads, reason, detail: engine.reason, simdArch: engine.simdArch,
+        crossOriginIsolated: isolated, presets: engine.presets, layerTypes: engine.layerTypes };
+    }),
+
+    /** The supervisor's heartbeat: answered between training chunks, never queued. */
+    ping() {
+      try {
+        return engine ? engine.memoryStats() : null;
+      } catch {
+        return null;  // an aborted engine
+      }
+    },
+
+    loadData: serial(async (request) => {
+      ready();
+      await session.stopRun();
+      session.dropTrainer();
+      const loaded = await data.load(request);
+      session.postStatus();
+      if (loaded.points) return withTransfer(loaded, [loaded.points.x.buffer, loaded.points.labels.buffer]);
+      return withTransfer(loaded, [loaded.samples.images.buffer]);
+    }),
+
+    /** {spec, summary, parameters, error}: the engine's reading of {preset} or {layers} (never throws for the spec). */
+    describe: serial((request) => {
+      ready();
+      try {
+        return session.describe(request);
+      } catch (error) {
+        return { spec: null, summary: null, parameters: 0, error: located(error) };
+      }
+    }),
+
+    setModel: serial((spec) => {
+      ready();
+      return session.setModel(spec);
+    }),
+    start: serial((request) => session.start(request)),
+    resume: serial((request) => session.resume(request)),
+    step: serial((request) => session.step(request)),
+    reset: serial((request) => session.reset(request)),
+    /** Queued like Start, so a Pause right after a Start stops that run; it waits only for the chunk in progress. */
+    pause: serial(() => session?.pause()),
+    setLearningRate(lr) { session?.setLearningRate(lr); },
+    setEpochGap(ms) { session?.setEpochGap(ms); },
+    status() { return session?.status() ?? null; },
+
+    setFilterLayer: serial((layer) => inspector.setFilterLayer(layer)),
+    /** {probabilities, activations} of one input. */
+    explain: serial((pixels) => {
+      const result = inspector.explain(pixels);
+      return result ? withTransfer(result, [result.probabilities.buffer, ...result.activations.map((a) => a.data.buffer)]) : null;
+    }),
+    saliency: serial((pixels, classIndex) => {
+      const map = inspector.saliency(pixels, classIndex);
+      return withTransfer(map, [map.data.buffer]);
+    }),
+    effectiveReceptiveField: serial((pixels, unit) => {
+      const map = inspector.effectiveReceptiveField(pixels, unit);
+      return withTransfer(map, [map.data.buffer]);
+    }),
+    classImage: serial((classIndex) => {
+      const image = inspector.classImage(classIndex);
+      return withTransfer(image, [image.data.buffer]);
+    }),
+    examples: serial((trueClass, predictedClass) => {
+      const result = inspector.examples(trueClass, predictedClass);
+      return withTransfer(result, [result.images?.buffer, result.x?.buffer]);
+    }),
+    /** One training (or validation) sample: {pixels, label, shape}. */
+    sample: serial((set, index) => {
+      const sample = data.sample(set, index);
+      return withTransfer(sample, [sample.pixels.buffer]);
+    }),
+    evaluate: serial((config) => {
+      const result = inspector.evaluate(config);
+      return result ? withTransfer(result, [result.matrix.buffer]) : null;
+    }),
+
+    save: serial((request) => {
+      const bytes = session.save(request);
+      return withTransfer(bytes, [bytes.buffer]);
+    }),
+    load: serial((bytes) => session.load(bytes)),
+  };
+}
