@@ -1,0 +1,46 @@
+// How the engine loads in a browser: on a page, in a classic Worker or in a module Worker, from a
+// static host or through a bundler. The factory comes in by import() of its ES-module form
+// (scripts/make-esm-factories.mjs), which every one of those contexts has and which needs no eval
+// (the playground's CSP forbids it). Pthread workers are classic scripts: they importScripts() the
+// classic factory by the URL given as mainScriptUrlOrBlob.
+
+export function threadSupport() {
+  if (typeof document !== 'undefined') {  // a page's main thread may not block on Atomics.wait
+    return { available: false, reason: 'page main thread: single thread (load the engine in a Worker for threads)' };
+  }
+  if (typeof SharedArrayBuffer === 'undefined') return { available: false, reason: 'no SharedArrayBuffer: single thread' };
+  if (!globalThis.crossOriginIsolated) return { available: false, reason: 'not cross-origin isolated: single thread' };
+  return { available: true, reason: 'cross-origin isolated' };
+}
+
+export async function factory(files) {
+  let exports;
+  try {
+    exports = await import(/* @vite-ignore */ /* webpackIgnore: true */ files.module.href);
+  } catch (error) {
+    throw new Error(`wasmgrad: could not load the engine script ${files.module.href} (${error.message})`);
+  }
+  if (typeof exports.default !== 'function') throw new Error(`wasmgrad: ${files.module.href} has no default export`);
+  return exports.default;
+}
+
+export async function moduleOptions(files, names) {
+  const located = { [names.wasm]: files.wasm, [names.worker]: files.worker };
+  return {
+    locateFile: (name) => (located[name] ?? new URL(name, files.module)).href,
+    // pthread workers load the classic factory by this URL (nothing loaded it by a <script>).
+    ...(files.worker ? { mainScriptUrlOrBlob: files.script.href } : {}),
+  };
+}
+
+export function started() {}
+
+export async function hardwareThreads() {
+  return globalThis.navigator?.hardwareConcurrency || 1;
+}
+
+export async function readBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not fetch ${url.href}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
