@@ -8,8 +8,9 @@ export function threadSupport() {
   if (typeof document !== 'undefined') {  // a page's main thread may not block on Atomics.wait
     return { available: false, reason: 'page main thread: single thread (load the engine in a Worker for threads)' };
   }
-  if (typeof SharedArrayBuffer === 'undefined') return { available: false, reason: 'no SharedArrayBuffer: single thread' };
+  // Browsers give SharedArrayBuffer only to cross-origin isolated pages: name that root cause first.
   if (!globalThis.crossOriginIsolated) return { available: false, reason: 'not cross-origin isolated: single thread' };
+  if (typeof SharedArrayBuffer === 'undefined') return { available: false, reason: 'no SharedArrayBuffer: single thread' };
   return { available: true, reason: 'cross-origin isolated' };
 }
 
@@ -25,6 +26,10 @@ export async function factory(files) {
 }
 
 export async function moduleOptions(files, names) {
+  if (files.worker?.protocol === 'data:') {  // a pthread worker started from a data: URL never reports back
+    throw new Error(`wasmgrad: the bundler inlined ${names.worker} as a data: URL; pthread workers need it as a file ` +
+      '(keep it out of your bundler\'s asset inlining, or load({threads: false}))');
+  }
   const located = { [names.wasm]: files.wasm, [names.worker]: files.worker };
   return {
     locateFile: (name) => (located[name] ?? new URL(name, files.module)).href,
