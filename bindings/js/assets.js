@@ -5,8 +5,9 @@
 // cannot follow a computed one.
 //
 // `?no-inline`: Vite turns files under 4 kB into data: URLs, and a pthread worker cannot start
-// from one (nor may a page with a CSP fetch one). The query keeps every file a file; Node, static
-// hosts and other bundlers ignore it.
+// from one (nor may a page with a CSP fetch one). The query keeps every file a file; bundlers drop
+// it from the URLs they write, and plain() drops it where no bundler ran, so every URL the engine
+// sees is the file's own.
 //
 // The `engineUrl` / `dataUrl` load options name a folder instead (a copy hosted elsewhere); files
 // are then found there by their build-time names.
@@ -34,6 +35,12 @@ const BUILT_IN_DIGITS = () => ({
   'digits-test-labels-idx1-ubyte.gz': new URL('../../build/data/digits-test-labels-idx1-ubyte.gz?no-inline', import.meta.url),
 });
 
+/** The URL without the bundler hint (a bundler has already removed it from the URLs it wrote). */
+const plain = (url) => {
+  if (url.search === '?no-inline') url.search = '';
+  return url;
+};
+
 /** The names Emscripten gives a build's files (and asks locateFile for). */
 export function engineFileNames(build) {
   const base = `wasmgrad-${build}`;
@@ -43,7 +50,7 @@ export function engineFileNames(build) {
 
 /** {script, module, wasm, worker?} URLs of a build: the package's own, or those in `folder`. */
 export function engineFiles(build, folder = null) {
-  if (!folder) return BUILT_IN[build]();
+  if (!folder) return Object.fromEntries(Object.entries(BUILT_IN[build]()).map(([kind, url]) => [kind, plain(url)]));
   const names = engineFileNames(build);
   return Object.fromEntries(Object.entries(names).map(([kind, name]) => [kind, new URL(name, folder)]));
 }
@@ -53,5 +60,5 @@ export function digitsFile(name, folder = null) {
   if (folder) return new URL(name, folder);
   const url = BUILT_IN_DIGITS()[name];
   if (!url) throw new Error(`wasmgrad: no bundled data file named ${name}`);
-  return url;
+  return plain(url);
 }
