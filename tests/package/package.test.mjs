@@ -37,7 +37,7 @@ let browser;
 
 /** Packs this repository with `npm pack` (prepack included) into `dir`. */
 async function pack(dir) {
-  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], {
     cwd: ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 1_800_000 });
   // prepack's own lines come first: the JSON report is the array at the end.
   const [report] = JSON.parse(stdout.slice(stdout.lastIndexOf('\n[') + 1));
