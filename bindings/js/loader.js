@@ -11,7 +11,7 @@ import { engineFiles, engineFileNames, digitsFile } from './assets.js';
 const POOL_SIZE = 4;  // -sPTHREAD_POOL_SIZE: threads beyond the pool cannot start while the engine waits
 
 /**
- * A load(options) function over one platform (a promise of its module). Calling load again with
+ * A load(options) function over one platform (getPlatform() resolves to its module). Calling load again with
  * the same choice returns the same engine; a failed load may be retried.
  */
 export function createLoader(getPlatform) {
