@@ -1,4 +1,4 @@
-// Types for bindings/wasmgrad.js (the `wasmgrad` package entry point).
+// Types for the `wasmgrad` package: bindings/wasmgrad.js (Node, unbundled pages) and bindings/wasmgrad.browser.js (bundlers) export the same API.
 
 export type BuildName = 'simd-threads' | 'simd';
 
@@ -7,9 +7,10 @@ export interface LoadOptions {
   threads?: boolean;
   /** Threads to start with (clamped to maxThreads); default: the hardware's count. */
   numThreads?: number;
-  /** Folder holding wasmgrad-<build>.{js,wasm}; default: build/engine/ of this package. */
+  /** Folder holding wasmgrad-<build>.{js,mjs,wasm} (and wasmgrad-simd-threads.worker.js), e.g. a copy on another host;
+   *  default: this package's own files, which bundlers copy into their output. */
   engineUrl?: string | URL;
-  /** Folder holding the bundled digits (digits-*-idx?-ubyte.gz); default: build/data/ of this package. */
+  /** Folder holding the bundled digits (digits-*-idx?-ubyte.gz); default: this package's own files. */
   dataUrl?: string | URL;
   /** Browser worker, threaded build: start pthreads from a blob: URL (needed under a COOP/COEP service worker). */
   pthreadsFromBlob?: boolean;

@@ -18,8 +18,9 @@ import { CSP } from './serve.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.resolve(root, process.argv[2] ?? 'dist');
 
-const ENGINE_FILES = ['wasmgrad-simd-threads.js', 'wasmgrad-simd-threads.wasm', 'wasmgrad-simd-threads.worker.js',
-  'wasmgrad-simd.js', 'wasmgrad-simd.wasm'];
+// .js: classic factories (pthread workers load it); .mjs: their ES-module forms (what browsers import).
+const ENGINE_FILES = ['wasmgrad-simd-threads.js', 'wasmgrad-simd-threads.mjs', 'wasmgrad-simd-threads.wasm',
+  'wasmgrad-simd-threads.worker.js', 'wasmgrad-simd.js', 'wasmgrad-simd.mjs', 'wasmgrad-simd.wasm'];
 
 async function exists(file) {
   try {

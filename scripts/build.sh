@@ -4,16 +4,19 @@
 #   scripts/build.sh wasm     build/wasm-threads   (emcc, SIMD128 + pthreads: the `simd-threads` module)
 #                             build/wasm-simd      (emcc, SIMD128, one thread: the `simd` module)
 #   scripts/build.sh all      both (default)
+#   scripts/build.sh package  what `npm pack` ships (its prepack step): the two modules only (no test
+#                             suites), their ES-module forms, the digits; then scripts/check-package.mjs
 #   scripts/build.sh wasm-bench  the SGEMM benchmarks `npm run bench` reports: build/wasm-bench, and
 #                             build/native's Google Benchmark target (re-configured, in case
 #                             libbenchmark-dev was installed after build/native was first configured)
-# The modules are copied to build/engine/, where bindings/wasmgrad.js loads them from.
+# The modules are copied to build/engine/, where bindings/js/assets.js finds them, with an ES-module
+# form of each factory for browsers (scripts/make-esm-factories.mjs).
 # Configures each tree once; later runs are incremental ninja builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 target=${1:-all}
-case "$target" in native|wasm|all|wasm-bench) ;; *) echo "usage: scripts/build.sh native|wasm|all|wasm-bench" >&2; exit 2 ;; esac
+case "$target" in native|wasm|all|wasm-bench|package) ;; *) echo "usage: scripts/build.sh native|wasm|all|wasm-bench|package" >&2; exit 2 ;; esac
 jobs=${WASMGRAD_JOBS:-2}
 export NODE_PATH=/usr/share/nodejs  # emcc's optimizer needs Debian's node modules (TOOLCHAIN.md trap 1)
 
@@ -32,6 +35,11 @@ timed() {  # timed LABEL COMMAND...: runs the command, prints how long it took
   echo "build: $label done in $((SECONDS - start)) s"
 }
 
+if [ "$target" = package ] && ! command -v emcc >/dev/null; then
+  echo "build: packing builds the WebAssembly modules, which needs Emscripten: run scripts/setup.sh start" >&2
+  exit 1
+fi
+
 mkdir -p build
 if [ "$target" = wasm-bench ]; then
   configure build/wasm-bench emcmake cmake -DWASMGRAD_THREADS=OFF -DWASMGRAD_BENCHMARKS=OFF -DWASMGRAD_TESTS=OFF \
@@ -46,22 +54,25 @@ fi
 # Emscripten's outputs are CommonJS scripts; without this the repo's "type": "module" would
 # make Node load them as ES modules (TOOLCHAIN.md trap 5).
 [ -f build/package.json ] || echo '{ "type": "commonjs" }' > build/package.json
-if [ "$target" != wasm ]; then
+if [ "$target" = native ] || [ "$target" = all ]; then
   configure build/native cmake -DWASMGRAD_NATIVE_ARCH=ON
   timed native ninja -C build/native -j"$jobs" --quiet
 fi
 
 if [ "$target" != native ]; then
+  targets=()  # all: the modules and the test suites
+  [ "$target" = package ] && targets=(wasmgrad_module)
   configure build/wasm-threads emcmake cmake -DWASMGRAD_THREADS=ON -DWASMGRAD_BENCHMARKS=OFF
-  timed wasm-threads ninja -C build/wasm-threads -j"$jobs" --quiet
+  timed wasm-threads ninja -C build/wasm-threads -j"$jobs" --quiet "${targets[@]}"
   configure build/wasm-simd emcmake cmake -DWASMGRAD_THREADS=OFF -DWASMGRAD_BENCHMARKS=OFF
-  timed wasm-simd ninja -C build/wasm-simd -j"$jobs" --quiet
+  timed wasm-simd ninja -C build/wasm-simd -j"$jobs" --quiet "${targets[@]}"
 
   # A stable place for the JS package; copy only what changed so mtimes stay meaningful.
   mkdir -p build/engine
   for f in build/wasm-threads/wasmgrad-simd-threads.{js,wasm,worker.js} build/wasm-simd/wasmgrad-simd.{js,wasm}; do
     cmp -s "$f" "build/engine/${f##*/}" || cp "$f" build/engine/
   done
+  node scripts/make-esm-factories.mjs build/engine
 
 fi
 
@@ -69,3 +80,7 @@ fi
 node scripts/make-digits.mjs build/data
 # The npm libraries the pages load (Comlink, uPlot), where the servers publish them.
 node scripts/vendor.mjs
+
+if [ "$target" = package ]; then
+  node scripts/check-package.mjs
+fi

@@ -50,7 +50,7 @@ const PUBLIC = [
   ['web/', ['.html', '.js', '.mjs', '.css', '.svg', '.png', '.json']],
   ['demos/', ['.html', '.js', '.mjs', '.css', '.svg', '.png', '.json']],
   ['bindings/', ['.js', '.mjs']],    // the loader and bindings/js/*.js; not the C++ facade
-  ['build/engine/', ['.js', '.wasm']],
+  ['build/engine/', ['.js', '.mjs', '.wasm']],  // .mjs: the factories' ES-module forms (browsers)
   ['build/data/', ['.gz']],          // the bundled digits, gzipped IDX
   ['build/vendor/', ['.js', '.mjs', '.css']],  // Comlink and uPlot (scripts/vendor.mjs)
 ];

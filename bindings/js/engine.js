@@ -4,7 +4,6 @@
 // Node or from a Web Worker.
 import { Owned } from './handle.js';
 import { gunzipIfNeeded } from './gzip.js';
-import { isNode } from './environment.js';
 
 
 function toSpecText(spec) {
@@ -223,15 +222,17 @@ export class Trainer extends Owned {
 
 export class Engine {
   #module;
+  #readData;
 
-  constructor(module, { reason, maxThreads, dataUrl }) {
+  /** readData(fileName) -> Promise<Uint8Array> of a bundled data file (bindings/js/loader.js). */
+  constructor(module, { reason, maxThreads, readData }) {
     this.#module = module;
     const info = module.buildInfo();
     this.build = info.build;
     this.reason = reason;
     this.simdArch = info.simdArch;
     this.maxThreads = maxThreads;
-    this.dataUrl = dataUrl;
+    this.#readData = readData;
     this.Tensor = module.Tensor;
   }
 
@@ -296,18 +297,11 @@ export class Engine {
   /** The bundled 10,000 real MNIST digits: {train: 8,000, test: 2,000}. */
   async digits() {
     const read = async (file) => {
-      const url = new URL(file, this.dataUrl);
-      if (isNode) {
-        const { readFile } = await import('node:fs/promises');
-        try {
-          return new Uint8Array(await readFile(url));
-        } catch (error) {
-          throw new Error(`wasmgrad: the bundled digits are missing (${error.message}); build them with scripts/build.sh`);
-        }
+      try {
+        return await this.#readData(file);
+      } catch (error) {
+        throw new Error(`wasmgrad: the bundled digits are missing (${error.message}); build them with scripts/build.sh`);
       }
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`wasmgrad: could not fetch ${url.href}: HTTP ${response.status}`);
-      return new Uint8Array(await response.arrayBuffer());
     };
     const part = async (name) => this.idxDataset(
       await read(`digits-${name}-images-idx3-ubyte.gz`), await read(`digits-${name}-labels-idx1-ubyte.gz`),

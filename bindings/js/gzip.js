@@ -1,4 +1,4 @@
-// Gzip decompression in Node (node:zlib) and browsers (DecompressionStream), so IDX files
+// Gzip decompression in Node and browsers (DecompressionStream), so IDX files
 // can be given to the engine as they are distributed (.gz) or already decompressed.
 
 export function isGzip(bytes) {
@@ -9,12 +9,9 @@ export function isGzip(bytes) {
 export async function gunzipIfNeeded(bytes, what = 'data') {
   if (!isGzip(bytes)) return bytes;
   try {
-    if (typeof DecompressionStream === 'function') {
-      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-      return new Uint8Array(await new Response(stream).arrayBuffer());
-    }
-    const zlib = await import('node:zlib');
-    return new Uint8Array(zlib.gunzipSync(bytes));
+    // DecompressionStream: every browser, and Node >= 18 (no node:zlib import a bundler would flag).
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (error) {
     throw new Error(`wasmgrad: ${what} looks gzipped but could not be decompressed (${error.message})`);
   }

@@ -45,7 +45,7 @@ before(async () => {
   const files = {
     'web/index.html': '<!doctype html><title>t</title>', 'web/a.js': 'export {};', 'web/a.mjs': 'export {};',
     'web/a.css': 'body{}', 'web/a.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>', 'web/a.json': '{}',
-    'web/a.png': '\x89PNG', 'build/engine/m.wasm': '\0asm', 'build/engine/m.js': '', 'build/data/d.gz': '\x1f\x8b',
+    'web/a.png': '\x89PNG', 'build/engine/m.wasm': '\0asm', 'build/engine/m.js': '', 'build/engine/m.mjs': '', 'build/data/d.gz': '\x1f\x8b',
     'build/data/raw-idx3-ubyte': '', 'secret.txt': 'secret', 'web/.hidden.js': 'secret',
   };
   for (const [name, content] of Object.entries(files)) {
@@ -72,7 +72,7 @@ test('public files are served with their MIME types, the isolation and CSP heade
     '/web/a.mjs': 'text/javascript; charset=utf-8', '/web/a.css': 'text/css; charset=utf-8',
     '/web/a.svg': 'image/svg+xml', '/web/a.json': 'application/json; charset=utf-8', '/web/a.png': 'image/png',
     '/build/engine/m.wasm': 'application/wasm', '/build/engine/m.js': 'text/javascript; charset=utf-8',
-    '/build/data/d.gz': 'application/gzip', '/web/': 'text/html; charset=utf-8',
+    '/build/engine/m.mjs': 'text/javascript; charset=utf-8', '/build/data/d.gz': 'application/gzip', '/web/': 'text/html; charset=utf-8',
   };
   for (const [target, type] of Object.entries(expected)) {
     const response = await rawRequest(port(fixtureServer), target);
@@ -94,7 +94,7 @@ test('public files are served with their MIME types, the isolation and CSP heade
 test('the repository\'s real pages and engine files are reachable', async () => {
   const targets = ['/web/index.html', '/web/playground/app.js', '/web/style.css', '/web/favicon.svg', '/bindings/wasmgrad.js',
     '/bindings/js/engine.js', '/demos/index.html', '/demos/wasmgrad-demo.js'];
-  for (const name of ['wasmgrad-simd.wasm', 'wasmgrad-simd.js', 'wasmgrad-simd-threads.worker.js']) {
+  for (const name of ['wasmgrad-simd.wasm', 'wasmgrad-simd.js', 'wasmgrad-simd.mjs', 'wasmgrad-simd-threads.worker.js']) {
     try {
       await fs.access(path.join(ROOT, 'build/engine', name));
       targets.push(`/build/engine/${name}`);

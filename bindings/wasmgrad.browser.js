@@ -1,0 +1,15 @@
+// wasmgrad's entry point for bundlers targeting browsers (package.json "exports", "browser"
+// condition): the API of wasmgrad.js with the browser loading path only, so a bundle holds no
+// Node code. The engine's files are found through js/assets.js, whose new URL(..., import.meta.url)
+// patterns bundlers follow and copy.
+import { createLoader } from './js/loader.js';
+import * as browser from './js/platform-browser.js';
+
+export { Engine, Model, Trainer, Dataset, Perceptron } from './js/engine.js';
+
+/**
+ * Loads the engine (in a Worker for threads). Calling it again with the same choice returns the same engine.
+ * @param {{threads?: boolean, numThreads?: number, engineUrl?: string | URL, dataUrl?: string | URL,
+ *   pthreadsFromBlob?: boolean}} [options]  see js/platform-browser.js
+ */
+export const load = createLoader(async () => browser);
