@@ -171,7 +171,7 @@ std::string Model::spec_json(int indent) const {
 }
 
 const std::vector<std::string>& preset_names() {
-  static const std::vector<std::string> names = {"perceptron", "mlp", "cnn", "lenet5"};
+  static const std::vector<std::string> names = {"perceptron", "mlp", "cnn", "lenet5", "simplenet", "vgg-mini"};
   return names;
 }
 
@@ -192,6 +192,27 @@ std::string preset_spec(const std::string& name) {
   {"type": "conv2d", "filters": 50, "kernel": 5, "pad": 2}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
   {"type": "flatten"}, {"type": "linear", "units": 500}, {"type": "relu"},
   {"type": "linear", "units": 10}]})";
+  // Colour images, 3x32x32 (an image folder at --size 32x32; the CLI fits input and classes to the data).
+  // SimpleNet: the lectures' assignment CNN, conv-BN-ReLU-pool blocks; its first layer is the
+  // lectures' worked example, 10 filters of 5x5x3 with pad 2: 760 parameters, 768,000 multiply-adds.
+  if (name == "simplenet")
+    return R"({"input": [3, 32, 32], "layers": [
+  {"type": "conv2d", "filters": 10, "kernel": 5, "pad": 2}, {"type": "batchnorm"}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+  {"type": "conv2d", "filters": 20, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+  {"type": "conv2d", "filters": 40, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+  {"type": "flatten"}, {"type": "linear", "units": 10}]})";
+  // VGG in miniature: two 3x3 conv-BN-ReLU per block (two 3x3 see what one 5x5 sees, with fewer
+  // weights), 16-32-64 filters, for when SimpleNet underfits (about 6x its multiply-adds and
+  // 2.5x its training memory: at 64x64 train it with a batch of 32).
+  if (name == "vgg-mini")
+    return R"({"input": [3, 32, 32], "layers": [
+  {"type": "conv2d", "filters": 16, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"},
+  {"type": "conv2d", "filters": 16, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+  {"type": "conv2d", "filters": 32, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"},
+  {"type": "conv2d", "filters": 32, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+  {"type": "conv2d", "filters": 64, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"},
+  {"type": "conv2d", "filters": 64, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+  {"type": "flatten"}, {"type": "linear", "units": 10}]})";
   std::string valid;
   for (const auto& n : preset_names()) valid += (valid.empty() ? "" : ", ") + n;
   fail("unknown preset \"", name, "\" (valid: ", valid, ")");

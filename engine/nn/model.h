@@ -54,12 +54,16 @@ class Model {
   std::uint64_t seed_ = 1;
 };
 
-// Built-in architectures, all on [1, 28, 28] MNIST-style input and 10 classes:
+// Built-in architectures, all with 10 classes. On [1, 28, 28] MNIST-style input:
 //   perceptron  linear 784 -> 10
 //   mlp         linear 128, relu, linear 10
 //   cnn         conv 8 5x5 pad 2, relu, maxpool 2, conv 16 5x5 pad 2, relu, maxpool 2, linear 10
 //   lenet5      conv 20 5x5 pad 2, relu, maxpool 2, conv 50 5x5 pad 2, relu, maxpool 2, flatten,
 //               linear 500, relu, linear 10 (the lectures' table)
+// On [3, 32, 32] colour input (conv-BN-ReLU blocks):
+//   simplenet   conv 10 5x5 pad 2 (the lectures' 760 parameters, 768,000 multiply-adds), then
+//               conv 20 3x3, conv 40 3x3, each with batchnorm, relu, maxpool 2; linear 10
+//   vgg-mini    two conv 3x3 per block, 16-32-64 filters, each block ending in maxpool 2; linear 10
 std::string preset_spec(const std::string& name);
 const std::vector<std::string>& preset_names();
 
