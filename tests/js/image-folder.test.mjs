@@ -16,7 +16,7 @@ import { planImageFolder, sortClassNames } from '../../bindings/js/data/folder-l
 import { readImageFolder, readImages, imageFolderDatasets, ImageFolderError } from '../../bindings/js/data/image-folder.js';
 import { zipSource } from '../../bindings/js/data/zip-source.js';
 import { decodeImage, loadImageFolder, imageSource } from '../../bindings/js/data/node.js';
-import { sampleCapacity, SAMPLE_BUDGET_BYTES } from '../../bindings/js/data/limits.js';
+import { sampleCapacity, SAMPLE_BUDGET_BYTES, defaultTrainingBytes, trainingBytes } from '../../bindings/js/data/limits.js';
 import { proportionalQuotas } from '../../bindings/js/data/seeded.js';
 import { shapeEntries, writeEntries, encode, shapePixels, rng, SHAPE_CLASSES } from './image-fixtures.mjs';
 import { load } from '../../bindings/wasmgrad.js';
@@ -287,17 +287,26 @@ test('labelling by a model\'s classes: other class folders are skipped by name',
 
 // ---- memory -----------------------------------------------------------------------------------
 
-test('memory: the cap is what 192 MB holds; a larger folder loads a seeded share of every class and says so', async () => {
+test('memory: the cap is what fits beside training (at most 192 MB); a larger folder loads a seeded share of every class and says so', async () => {
   assert.equal(SAMPLE_BUDGET_BYTES, 192 * 2 ** 20);
   assert.equal(sampleCapacity(3, 32, 32), 16384);
   assert.equal(sampleCapacity(3, 64, 64), 4096);
   assert.equal(sampleCapacity(1, 32, 32), 49152);
+  // Larger images: training needs more, so fewer samples fit; at 128x128 none beside SimpleNet at batch 64.
+  assert.equal(sampleCapacity(3, 96, 96), Math.floor((480 * 2 ** 20 - defaultTrainingBytes(96, 96)) / (4 * 3 * 96 * 96)));
+  assert.ok(sampleCapacity(3, 96, 96) < 6000);
+  assert.equal(sampleCapacity(3, 128, 128), 0);
+  await assert.rejects(readImageFolder({ name: 'big', entries }, { decode: decodeImage, width: 128, height: 128 }),
+    /big: at 128x128 no samples fit in the engine's 512 MB beside training the model; choose a smaller size/);
+  // A model's own estimate: vgg-mini-like layer outputs at batch 64 on 3x64x64 leave less room.
+  const layers = [{ outputShape: [16, 64, 64] }, { outputShape: [16, 64, 64] }, { outputShape: [10] }];
+  assert.equal(trainingBytes(layers, 64, 1000), Math.ceil(2.2 * 4 * (2 * 16 * 64 * 64 + 10) * 64 + 16000 + 32 * 2 ** 20));
   assert.deepEqual(proportionalQuotas([100, 10, 1, 0], 10), [7, 2, 1, 0]);
   assert.deepEqual(proportionalQuotas([5, 5], 20), [5, 5]);
   const folder = await readImageFolder({ name: 'shapes', entries }, { decode: decodeImage, maxSamples: 30 });
   assert.equal(folder.train.size + folder.validation.size, 30);
   assert.deepEqual(Array.from(folder.train.classCounts), [9, 9, 9]);
-  assert.match(folder.notes[0], /^shapes: 60 images is more than the 30 samples of 3x32x32 \(12 KB each\) that fit the .* MB the engine sets aside for data; loading a seeded 30 \(the same share of every class and split\)/);
+  assert.match(folder.notes[0], /^shapes: 60 images is more than the 30 samples of 3x32x32 \(12 KB each, 0 MB\) that fit in the engine's 512 MB beside training; loading a seeded 30 \(the same share of every class and split\)/);
 });
 
 test('memory: 50,000 files are listed and capped without holding them; one image is decoded at a time', async () => {
@@ -322,7 +331,7 @@ test('memory: 50,000 files are listed and capped without holding them; one image
   assert.equal(folder.train.size + folder.validation.size, 16384);
   assert.equal(reads, 16384, 'only the kept files are read');
   assert.ok(maxLive <= 4, `at most 4 images decoding at once, saw ${maxLive}`);
-  assert.match(folder.notes[0], /^many: 50,000 images is more than the 16,384 samples of 3x32x32 \(12 KB each\) that fit the 192 MB the engine sets aside for data/);
+  assert.match(folder.notes[0], /^many: 50,000 images is more than the 16,384 samples of 3x32x32 \(12 KB each, 192 MB\) that fit in the engine's 512 MB beside training/);
   assert.ok(grown < 600 * 2 ** 20, `resident memory grew by ${(grown / 2 ** 20).toFixed(0)} MB`);
 });
 

@@ -10,7 +10,7 @@ import { readImageHeader, jpegIsComplete, ImageFileError } from './image-header.
 import { fitImage, FIT_RULE, LUMA_RULE } from './fit-image.js';
 import { planImageFolder, sortClassNames } from './folder-layout.js';
 import { seededPick, proportionalQuotas } from './seeded.js';
-import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MAX_FILE_BYTES, SAMPLE_BUDGET_BYTES, sampleCapacity } from './limits.js';
+import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MAX_FILE_BYTES, ENGINE_MEMORY_BYTES, sampleCapacity } from './limits.js';
 
 /** The folder cannot be used at all (no classes, one class, nothing decodable); `.skipped` says what was left out. */
 export class ImageFolderError extends Error {
@@ -170,7 +170,8 @@ function pickProportionally(files, count, seed, salt) {
  *   holdOut = 0.1 (share of each class held out for validation when there is no val/ or test/),
  *   parts = ['train', 'validation', 'test'] (which to decode), classNames (label by these names,
  *   e.g. a saved model's; other class folders are skipped), limits = {train, validation, test}
- *   (seeded class-proportional subsets), maxSamples (default: what SAMPLE_BUDGET_BYTES holds),
+ *   (seeded class-proportional subsets), maxSamples (default: sampleCapacity, what fits beside
+ *   training SimpleNet; pass sampleCapacity(C, H, W, trainingBytes(...)) for another model),
  *   maxPixels, concurrency = 4, onProgress({phase: 'decoding', done, total, path, skipped}).
  * @returns {Promise<object>} {name, layout, classNames, sampleShape, train, validation, test
  *   (each {inputs, labels, paths, size} or null), heldOut, evaluation ('validation'|'test'|null),
@@ -216,22 +217,26 @@ export async function readImageFolder(source, options = {}) {
     if (limit !== undefined && limit < parts[part].length) parts[part] = pickProportionally(parts[part], limit, seed, `limit/${part}`);
   }
 
-  // Memory: at most what the budget holds, a seeded share of every part and class.
+  // Memory: at most what fits beside training, a seeded share of every part and class.
+  const bytes = 4 * target.channels * target.height * target.width;
+  const shape = `${target.channels}x${target.height}x${target.width}`;
   const capacity = options.maxSamples ?? sampleCapacity(target.channels, target.height, target.width);
+  if (capacity < 1) {
+    throw new ImageFolderError(`${name}: at ${target.width}x${target.height} no samples fit in the engine's ` +
+      `${ENGINE_MEMORY_BYTES / 2 ** 20} MB beside training the model; choose a smaller size (or a smaller batch)`, skipped);
+  }
   const total = PARTS.reduce((n, part) => n + parts[part].length, 0);
   if (total > capacity) {
     const quotas = proportionalQuotas(PARTS.map((part) => parts[part].length), capacity);
     PARTS.forEach((part, i) => { parts[part] = pickProportionally(parts[part], quotas[i], seed, `cap/${part}`); });
-    const bytes = 4 * target.channels * target.height * target.width;
-    notes.push(`${name}: ${plural(total, 'image')} is more than the ${capacity.toLocaleString('en')} samples of ` +
-      `${target.channels}x${target.height}x${target.width} (${(bytes / 1024).toFixed(0)} KB each) that fit the ` +
-      `${(options.maxSamples ? capacity * bytes : SAMPLE_BUDGET_BYTES) / 2 ** 20} MB the engine sets aside for data; ` +
-      `loading a seeded ${capacity.toLocaleString('en')} (the same share of every class and split). ` +
-      'A smaller size or grey (1 channel) fits more.');
+    notes.push(`${name}: ${plural(total, 'image')} is more than the ${capacity.toLocaleString('en')} samples of ${shape} ` +
+      `(${(bytes / 1024).toFixed(0)} KB each, ${Math.round((capacity * bytes) / 2 ** 20)} MB) that fit in the engine's ` +
+      `${ENGINE_MEMORY_BYTES / 2 ** 20} MB beside training; loading a seeded ${capacity.toLocaleString('en')} (the same share of ` +
+      'every class and split). A smaller size or grey (1 channel) fits more.');
   }
 
   // Decode every kept file into its part's array; progress per file.
-  const sampleSize = target.channels * target.height * target.width;
+  const sampleSize = bytes / 4;
   const arrays = Object.fromEntries(PARTS.map((part) => [part, new Float32Array(parts[part].length * sampleSize)]));
   const jobs = PARTS.flatMap((part) => parts[part].map((file, slot) => ({ part, slot, entry: file.entry, out: arrays[part], offset: slot * sampleSize })));
   let done = 0;
@@ -314,11 +319,10 @@ export async function readImageFolder(source, options = {}) {
   }
 
   // Notes: what was done to make the images one shape.
-  const shape = `${target.width}x${target.height}`;
+  const bySide = [...stats.sizes.keys()].map((s) => s.split('x').map(Number)).sort((a, b) => a[0] * a[1] - b[0] * b[1]);
   if (stats.sizes.size > 1) {
-    const bySide = [...stats.sizes.keys()].map((s) => s.split('x').map(Number)).sort((a, b) => a[0] * a[1] - b[0] * b[1]);
     notes.push(`images come in ${stats.sizes.size} sizes (${bySide[0].join('x')} to ${bySide.at(-1).join('x')}): each was scaled and ` +
-      `centre-cropped to ${shape} (${FIT_RULE})`);
+      `centre-cropped to ${target.width}x${target.height} (${FIT_RULE})`);
   }
   if (stats.grey > 0 && stats.colour > 0) {
     notes.push(target.channels === 3
@@ -341,7 +345,8 @@ export async function readImageFolder(source, options = {}) {
     sampleShape: [target.channels, target.height, target.width],
     train: result.train, validation: result.validation, test: result.test,
     heldOut, evaluation, skipped, notes,
-    stats: { formats: stats.formats, grey: stats.grey, colour: stats.colour, sizes: Object.fromEntries(stats.sizes), ignored: plan.ignored },
+    stats: { formats: stats.formats, grey: stats.grey, colour: stats.colour, ignored: plan.ignored,
+      sizes: { distinct: stats.sizes.size, smallest: bySide[0]?.join('x') ?? null, largest: bySide.at(-1)?.join('x') ?? null } },
     rules: { fit: FIT_RULE, ...(target.channels === 1 && { grey: LUMA_RULE }), holdOut: heldOut ? `${Math.round(100 * holdOut)}% of each class, seeded` : null },
   };
 }
