@@ -6,14 +6,22 @@
 //   wasmgrad eval --model model.bin --data /usr/share/datasets/fashion-mnist
 //   wasmgrad predict --model model.bin --input t10k-images-idx3-ubyte.gz --count 5
 //   wasmgrad info --model lenet5
+//   wasmgrad train --model simplenet --data photos/ --size 32x32 --channels 3   (an image folder)
+//   wasmgrad predict --model model.bin photo.jpg
 //
 // A data folder with train-* files but no t10k-* files is not an error: train holds out 10%
 // of the training set (seeded) for validation and says so; eval --split validation finds the
 // same samples again. Class names: --classes, else Fashion-MNIST's when the data path contains
 // "fashion", else the names saved in the model file, else 0..9 (CLASS_NAMES_RULE).
 //
+// Image folders (one subfolder per class, PNG/JPEG/WebP, or a .zip of one) and image files are
+// handled by bin/image-data.mjs with bindings/js/data/; anything without IDX files that holds
+// images goes there.
+//
 // Output: a progress bar and tables when stdout is a terminal; otherwise (or with --json)
-// one JSON object per line per event ({"event":"start"|"note"|"progress"|"epoch"|"result"|"error", ...})
+// one JSON object per line per event ({"event":"start"|"note"|"progress"|"epoch"|"result"|"error", ...};
+// image data add "loading" (decoding progress), "skipped" (a file left out, with the reason) and
+// "prediction" per image)
 // so autograders can parse it. Exit codes: 0 ok, 1 training/evaluation failed,
 // 2 usage error, 3 bad input file or spec (the message names the file and what was wrong).
 import { parseArgs } from 'node:util';
@@ -21,6 +29,7 @@ import { readFile, writeFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FASHION_CLASSES, idxFileNames, readIdxBytes } from '../bindings/js/data/idx-files.js';
+import { IMAGE_HELP, looksLikeImageData, imageTrainingData, imageEvaluationData, predictImages } from './image-data.mjs';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, badInput: 3 };
 
@@ -49,12 +58,16 @@ const COMMON = {
 
 const COMMANDS = {
   train: {
-    summary: 'train a model on IDX image data and save it',
-    usage: 'wasmgrad train --model <preset|spec.json|model.bin> --data <dir|digits> [options]',
+    summary: 'train a model on IDX image data or an image folder and save it',
+    usage: 'wasmgrad train --model <preset|spec.json|model.bin> --data <dir|digits|images.zip> [options]',
     options: {
-      model: { type: 'string', help: 'preset (perceptron, mlp, cnn, lenet5), a JSON spec file, or a saved model to continue' },
+      model: { type: 'string', help: 'preset (perceptron, mlp, cnn, lenet5; for colour images simplenet, vgg-mini: a preset takes the ' +
+        'image folder\'s size and class count), a JSON spec file, or a saved model to continue' },
       data: { type: 'string', help: 'folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-... (.gz or not), or "digits" for the bundled 10,000 MNIST digits; ' +
-        `without t10k-* files, ${100 * HOLD_OUT}% of the training set (seeded by --seed) is held out for validation and reported in place of the test set` },
+        `without t10k-* files, ${100 * HOLD_OUT}% of the training set (seeded by --seed) is held out for validation and reported in place of the test set; ` +
+        IMAGE_HELP.data },
+      size: { type: 'string', help: IMAGE_HELP.size },
+      channels: { type: 'string', help: IMAGE_HELP.channels },
       epochs: { type: 'string', default: '3', help: 'epochs to train' },
       batch: { type: 'string', default: '64', help: 'mini-batch size' },
       lr: { type: 'string', default: '1e-3', help: 'learning rate' },
@@ -69,23 +82,33 @@ const COMMANDS = {
     },
   },
   eval: {
-    summary: 'evaluate a saved model on the test set of an IDX folder',
-    usage: 'wasmgrad eval --model model.bin --data <dir|digits> [--split test|train|validation] [--limit N]',
+    summary: 'evaluate a saved model on the test set of an IDX folder, an image folder or image files',
+    usage: 'wasmgrad eval --model model.bin --data <dir|digits|images.zip> [--split test|train|validation|all] [--limit N]\n' +
+      '       wasmgrad eval --model model.bin <image files...>   (each labelled by its folder\'s name)',
+    positionals: 'image files',
     options: {
       model: { type: 'string', help: 'a model file saved by `wasmgrad train` (or the playground)' },
-      data: { type: 'string', help: 'folder with the IDX files, or "digits"' },
-      split: { type: 'string', default: 'test', help: 'test (t10k-*), train (train-*), or validation: the part of train-* that ' +
-        '`wasmgrad train` held out when the folder had no test files (same seed, from the model file)' },
+      data: { type: 'string', help: 'folder with the IDX files, or "digits", ' + IMAGE_HELP.data },
+      split: { type: 'string', help: 'test (t10k-*), train (train-*), or validation: the part of train-* that ' +
+        '`wasmgrad train` held out when the folder had no test files (same seed, from the model file); default: test. ' +
+        'Image folders: test/, val/ (or the held-out part), train, or all; default: test/, else val/, else the held-out part ' +
+        'when the model trained on this folder, else all' },
+      size: { type: 'string', help: 'image data: must agree with the model (default: the size it was trained on)' },
+      channels: { type: 'string', help: 'image data: must agree with the model (default: its channels)' },
       limit: { type: 'string', help: 'evaluate on the first N samples only' },
       classes: { type: 'string', help: CLASS_NAMES_RULE },
     },
   },
   predict: {
-    summary: 'classify the images of an IDX images file',
-    usage: 'wasmgrad predict --model model.bin --input <idx3 images file> [--count N] [--labels <idx1 file>]',
+    summary: 'classify image files, image folders, or the images of an IDX images file',
+    usage: 'wasmgrad predict --model model.bin <photo.jpg|folder|images.zip ...> [--count N]\n' +
+      '       wasmgrad predict --model model.bin --input <idx3 images file> [--count N] [--labels <idx1 file>]',
+    positionals: 'image files, folders or zips',
     options: {
       model: { type: 'string', help: 'a saved model file' },
-      input: { type: 'string', help: 'an IDX images file (.gz or not)' },
+      input: { type: 'string', help: 'an IDX images file (.gz or not), or an image file, folder or .zip' },
+      size: { type: 'string', help: 'image files: must agree with the model (default: the size it was trained on)' },
+      channels: { type: 'string', help: 'image files: must agree with the model (default: its channels)' },
       count: { type: 'string', help: 'classify the first N images only (default: all)' },
       labels: { type: 'string', help: 'an IDX labels file: also report accuracy' },
       classes: { type: 'string', help: CLASS_NAMES_RULE.replace('the data path', 'the --input path') },
@@ -108,7 +131,7 @@ function mainHelp() {
     'Output is JSON lines when stdout is not a terminal (or with --json).',
     'Exit codes: 0 ok, 1 training/evaluation failed, 2 usage error, 3 bad input file or spec.',
     `A data folder without test (t10k-*) files: train holds out ${100 * HOLD_OUT}% of train-* for validation and says so.`,
-    'Class names (Fashion-MNIST\'s, digits, or your own): see --classes.');
+    'Class names (Fashion-MNIST\'s, digits, or your own): see --classes.', ...IMAGE_HELP.rules);
   return lines.join('\n');
 }
 
@@ -172,14 +195,15 @@ function parseCommand(argv) {
   const options = Object.fromEntries(Object.entries({ ...command.options, ...COMMON })
     .map(([key, { type, short, default: value }]) => [key, Object.assign({ type }, short && { short }, value !== undefined && { default: value })]));
   let values;
+  let positionals = [];
   try {
-    ({ values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false }));
+    ({ values, positionals } = parseArgs({ args: rest, options, strict: true, allowPositionals: command.positionals !== undefined }));
   } catch (error) {
     const message = error.message.replace(/\. To specify a positional.*$/s, '').replace(/\s*\n\s*/g, ' ');
     throw usageError(`${name}: ${message} (see wasmgrad ${name} --help)`);
   }
   if (values.help) return { help: commandHelp(name), exitCode: EXIT.ok };
-  return { name, values };
+  return { name, values: Object.assign(values, { positionals }) };
 }
 
 function requireOption(values, command, option) {
@@ -238,7 +262,8 @@ function findIdxFile(dir, split, kind) {
   const candidates = idxFileNames(split, kind);
   const onlyTrain = split === 'test' && existingIdxFile(dir, 'train', kind) !== null;
   throw inputError(`data folder ${dir}: no ${split} ${kind} file (looked for ${candidates[0]} or ${candidates[0]}.gz)` +
-    (onlyTrain ? '; it has only train files: evaluate with --split validation (the part train held out) or --split train' : ''));
+    (onlyTrain ? '; it has only train files: evaluate with --split validation (the part train held out) or --split train'
+      : '; nor is it an image folder (no .png, .jpg or .webp files in class subfolders)'));
 }
 
 /** True when `dir` has neither a test images nor a test labels file (train holds out a validation set). */
@@ -246,6 +271,21 @@ function hasNoTestFiles(data) {
   if (data === 'digits') return false;
   const dir = resolve(data);
   return existingIdxFile(dir, 'test', 'images') === null && existingIdxFile(dir, 'test', 'labels') === null;
+}
+
+/**
+ * True when `data` is image data (an image folder, a .zip, an image file) rather than IDX: no
+ * IDX files and something that looks like images. --size/--channels on IDX data are an error.
+ */
+async function isImageData(data, values, command) {
+  const dir = resolve(data);
+  const idx = data === 'digits' || ['train', 'test'].some((split) => existingIdxFile(dir, split, 'images') !== null) ||
+    /idx\d-ubyte(\.gz)?$/.test(data);
+  const images = !idx && await looksLikeImageData(data);
+  if (!images && (values.size !== undefined || values.channels !== undefined)) {
+    throw usageError(`${command}: --size and --channels are for image folders and files; ${data} is ${idx ? 'IDX data' : 'not image data'}`);
+  }
+  return images;
 }
 
 function limitTo(dataset, limit) {
@@ -418,22 +458,30 @@ async function train(values, out) {
   }
 
   const engine = await loadEngine(values, 'train');
-  const { model, kind } = await loadModel(engine, modelRef);
-  const loaded = await loadSplit(engine, data, 'train');
-  const { source } = loaded;
-  let trainSet = loaded.dataset;
-  const heldOut = hasNoTestFiles(data);
-  let testSet;
-  if (heldOut) {
-    const full = trainSet;
-    ({ train: trainSet, validation: testSet } = holdOut(engine, full, seed, { limit, validationLimit: testLimit }));
-    full.dispose();
+  const images = await isImageData(data, values, 'train');
+  let model, kind, trainSet, testSet, source, heldOut, evaluatedOn, names;
+  let dataMetadata = {};
+  if (images) {
+    // An image folder (bin/image-data.mjs): it reports its own skipped files and held-out note.
+    ({ model, kind, trainSet, testSet, evaluatedOn, source, heldOut, names, metadata: dataMetadata } = await imageTrainingData(engine, {
+      data, modelRef, values, seed, batchSize, limit, testLimit, holdOut: HOLD_OUT, out, errors: { usageError, inputError }, loadModel, classNames }));
   } else {
-    trainSet = limitTo(trainSet, limit);
-    ({ dataset: testSet } = await loadSplit(engine, data, 'test', testLimit));
+    ({ model, kind } = await loadModel(engine, modelRef));
+    const loaded = await loadSplit(engine, data, 'train');
+    ({ source } = loaded);
+    trainSet = loaded.dataset;
+    heldOut = hasNoTestFiles(data) ? { fraction: HOLD_OUT, seed } : null;
+    if (heldOut) {
+      const full = trainSet;
+      ({ train: trainSet, validation: testSet } = holdOut(engine, full, seed, { limit, validationLimit: testLimit }));
+      full.dispose();
+    } else {
+      trainSet = limitTo(trainSet, limit);
+      ({ dataset: testSet } = await loadSplit(engine, data, 'test', testLimit));
+    }
+    evaluatedOn = heldOut ? 'validation' : 'test';
+    names = classNames(values, 'train', data, kind === 'file' ? model.metadata?.classNames : null, trainSet.numClasses);
   }
-  const evaluatedOn = heldOut ? 'validation' : 'test';
-  const names = classNames(values, 'train', data, kind === 'file' ? model.metadata?.classNames : null, trainSet.numClasses);
   // A saved model goes on counting from the epochs it has: --epochs more of them.
   const done = kind === 'file' && model.hasOptimizerState ? (model.metadata?.training?.epochsDone ?? 0) : 0;
   const settings = { ...extra, optimizer: values.optimizer, learningRate, batchSize, epochs: done + epochs, seed };
@@ -461,11 +509,11 @@ async function train(values, out) {
   // test* fields hold the held-out validation set when the folder has no test files (evaluatedOn says which).
   out.event({ event: 'start', command: 'train', build: engine.build, threads: engine.threads, model: modelRef,
     parameters: model.parameterCount, data: source, trainSamples: trainSet.size, testSamples: testSet.size, evaluatedOn,
-    ...(heldOut && { heldOut: { fraction: HOLD_OUT, seed } }), classNames: names,
+    ...(heldOut && { heldOut }), classNames: names,
     settings: { optimizer: values.optimizer, learningRate, batchSize, epochs, seed } });
   out.line(`wasmgrad ${engine.build} (${engine.threads} thread${engine.threads === 1 ? '' : 's'}): training ${modelRef} ` +
     `(${model.parameterCount.toLocaleString('en')} parameters) on ${trainSet.size} samples from ${source}`);
-  if (heldOut) {
+  if (heldOut && !images) {
     const note = `no test (t10k-*) files in ${source}: held out ${100 * HOLD_OUT}% of the training set (seed ${seed}) for validation; ` +
       `reporting ${testSet.size} validation samples instead of a test set (wasmgrad eval --split validation finds them again)`;
     out.event({ event: 'note', message: note });
@@ -503,7 +551,7 @@ async function train(values, out) {
   const evaluation = trainer.evaluate(testSet);
   const metadata = { trainedBy: 'wasmgrad cli', model: modelRef, data: source, epochs: history.length,
     settings: trainer.config, testAccuracy: evaluation.accuracy, evaluatedOn, classNames: names,
-    ...(heldOut && { heldOut: { fraction: HOLD_OUT, seed } }) };
+    ...(heldOut && { heldOut }), ...dataMetadata };
   try {
     await writeFile(outPath, trainer.save(metadata));
   } catch (error) {
@@ -518,9 +566,13 @@ async function train(values, out) {
 
 async function evaluate(values, out) {
   const modelRef = requireOption(values, 'eval', 'model');
-  const data = requireOption(values, 'eval', 'data');
-  if (!['test', 'train', 'validation'].includes(values.split)) {
-    throw usageError(`eval: --split must be test, train or validation, got "${values.split}"`);
+  const files = values.positionals;
+  if (files.length > 0 && values.data !== undefined) throw usageError('eval: give --data or image files, not both');
+  const data = files.length > 0 ? files[0] : requireOption(values, 'eval', 'data');
+  const images = files.length > 0 || await isImageData(data, values, 'eval');
+  const splits = images ? ['test', 'train', 'validation', 'all'] : ['test', 'train', 'validation'];
+  if (values.split !== undefined && !splits.includes(values.split)) {
+    throw usageError(`eval: --split must be ${splits.slice(0, -1).join(', ')} or ${splits.at(-1)}, got "${values.split}"`);
   }
   const limit = numberOption(values, 'eval', 'limit', { integer: true, min: 1 });
   classesOption(values, 'eval');
@@ -528,7 +580,12 @@ async function evaluate(values, out) {
   const { model } = await loadModel(engine, modelRef);
   let dataset;
   let source;
-  if (values.split === 'validation') {
+  let split = values.split ?? 'test';
+  let names;
+  if (images) {
+    ({ dataset, source, split, names } = await imageEvaluationData(engine, model, { paths: files.length > 0 ? files : [data],
+      split: values.split, limit, values, out, errors: { usageError, inputError }, classNames }));
+  } else if (split === 'validation') {
     // The samples `wasmgrad train` held out: the same seeded split of the same training set.
     const heldOut = model.metadata?.heldOut;
     if (!heldOut) {
@@ -541,7 +598,7 @@ async function evaluate(values, out) {
     full.dataset.dispose();
     dataset = parts.validation;
   } else {
-    ({ dataset, source } = await loadSplit(engine, data, values.split, limit));
+    ({ dataset, source } = await loadSplit(engine, data, split, limit));
   }
   const loss = model.metadata?.settings?.loss;
   const trainer = engine.trainer(model, loss ? { loss } : {});
@@ -557,10 +614,10 @@ async function evaluate(values, out) {
     const total = row.reduce((a, b) => a + b, 0);
     return total ? row[k] / total : null;
   });
-  const names = classNames(values, 'eval', data, model.metadata?.classNames, result.classes);
-  out.event({ event: 'result', command: 'eval', model: modelRef, data: source, split: values.split,
+  names ??= classNames(values, 'eval', data, model.metadata?.classNames, result.classes);
+  out.event({ event: 'result', command: 'eval', model: modelRef, data: source, split,
     samples: result.samples, loss: result.loss, accuracy: result.accuracy, classNames: names, perClassAccuracy: perClass, confusion });
-  out.line(`${modelRef} on ${result.samples} ${values.split} samples of ${source}: accuracy ${percent(result.accuracy)}, loss ${result.loss.toFixed(4)}`);
+  out.line(`${modelRef} on ${result.samples} ${split} samples of ${source}: accuracy ${percent(result.accuracy)}, loss ${result.loss.toFixed(4)}`);
   const width = Math.max(5, ...names.map((name) => name.length));
   out.line(`${'class'.padEnd(width)}  accuracy`);
   perClass.forEach((a, k) => out.line(`${names[k].padEnd(width)}  ${a === null ? '-' : percent(a)}`));
@@ -569,9 +626,18 @@ async function evaluate(values, out) {
 
 async function predict(values, out) {
   const modelRef = requireOption(values, 'predict', 'model');
-  const inputPath = requireOption(values, 'predict', 'input');
+  const paths = [...(values.input !== undefined ? [values.input] : []), ...values.positionals];
+  if (paths.length === 0) throw usageError('predict: give image files (or folders, zips) or --input <idx3 images file> (see wasmgrad predict --help)');
   const count = numberOption(values, 'predict', 'count', { integer: true, min: 1 });
   classesOption(values, 'predict');
+  if (values.positionals.length > 0 || await isImageData(paths[0], values, 'predict')) {
+    if (values.labels !== undefined) throw usageError('predict: --labels is for IDX input; an image\'s label is the name of its folder');
+    const engine = await loadEngine(values, 'predict');
+    const { model } = await loadModel(engine, modelRef);
+    await predictImages(engine, model, { paths, count, values, out, errors: { usageError, inputError }, classNames });
+    return EXIT.ok;
+  }
+  const inputPath = paths[0];
   const engine = await loadEngine(values, 'predict');
   const { model } = await loadModel(engine, modelRef);
   const images = await readIdx(inputPath, 'images');

@@ -129,7 +129,8 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .function("classCounts", &DatasetHandle::class_counts)
       .function("splitTrain", &DatasetHandle::split_train)
       .function("splitValidation", &DatasetHandle::split_validation)
-      .function("subset", &DatasetHandle::subset);
+      .function("subset", &DatasetHandle::subset)
+      .function("setClassNames", &DatasetHandle::set_class_names);
 
   class_<ModelHandle>("Model")
       .class_function("create", &ModelHandle::create)

@@ -94,6 +94,22 @@ val DatasetHandle::class_names() const {
   return guarded([&] { return string_array(data_.class_names); });
 }
 
+void DatasetHandle::set_class_names(const val& names) {
+  guarded([&] {
+    WG_CHECK(names.isArray(), "Dataset.setClassNames: expected an array of strings");
+    const int count = names["length"].as<int>();
+    WG_CHECK(data_.is_classification() && count == data_.num_classes, "Dataset.setClassNames: ", count,
+             " names for a dataset of ", data_.num_classes, " classes");
+    std::vector<std::string> class_names;
+    for (int i = 0; i < count; ++i) {
+      const val name = names[i];
+      WG_CHECK(name.isString(), "Dataset.setClassNames: name ", i, " is not a string");
+      class_names.push_back(name.as<std::string>());
+    }
+    data_.class_names = std::move(class_names);
+  });
+}
+
 val DatasetHandle::inputs(int start, int count) const {
   return guarded([&] {
     WG_CHECK(start >= 0 && count >= 0 && start + count <= data_.size(), "Dataset.inputs: samples [", start, ", ",

@@ -44,6 +44,8 @@ class DatasetHandle {
   DatasetHandle split_train(double validation_fraction, double seed) const;
   DatasetHandle split_validation(double validation_fraction, double seed) const;
   DatasetHandle subset(const val& indices) const;
+  // Names the classes (an image folder's folder names): an array of num_classes strings.
+  void set_class_names(const val& names);
 
   const Dataset& dataset() const { return data_; }
 

@@ -245,7 +245,7 @@ export interface Engine {
   idxDataset(images: Uint8Array | ArrayBuffer, labels: Uint8Array | ArrayBuffer, options?: { name?: string }): Promise<Dataset>;
   toyDataset(name: string, options?: { n?: number; noise?: number; seed?: number }): Dataset;
   arrayDataset(inputs: Float32Array, sampleShape: number[], labelsOrTargets: ArrayLike<number>,
-    options: { classes: number; name?: string }): Dataset;
+    options: { classes: number; name?: string; classNames?: string[] }): Dataset;
   digits(): Promise<{ train: Dataset; test: Dataset }>;
   perceptron(features: number, learningRate?: number): Perceptron;
   workedExample(name: 'cos_sin_square' | 'tiny_relu_net', inputs: number[]): unknown;
@@ -254,3 +254,97 @@ export interface Engine {
 
 /** Loads (once per build) and returns the engine best suited to this environment. */
 export function load(options?: LoadOptions): Promise<Engine>;
+
+// ---- image folders (bindings/js/data/): ImageFolder layout -> engine datasets ----------------
+// Environment-free; decoders: 'wasmgrad/data/node' (sharp) and 'wasmgrad/data/browser'
+// (createImageBitmap + OffscreenCanvas, for a Worker).
+
+/** What an image file's header says, read before decoding (readImageHeader). */
+export interface ImageHeader { format: 'png' | 'jpeg' | 'webp'; width: number; height: number; grey: boolean; alpha: boolean }
+/** A decoded image: RGBA bytes, 4 per pixel. */
+export interface DecodedImage { width: number; height: number; data: Uint8Array | Uint8ClampedArray }
+export type ImageDecoder = (bytes: Uint8Array, header: ImageHeader) => Promise<DecodedImage>;
+
+/** One file of a folder: bytes now (Uint8Array, ArrayBuffer, Blob/File) or read() later; directories mark empty class folders. */
+export interface ImageEntry {
+  path: string;
+  bytes?: Uint8Array | ArrayBuffer | Blob;
+  read?: () => Promise<Uint8Array | ArrayBuffer>;
+  size?: number;
+  directory?: boolean;
+  /** Decoding order (a zip's own order). */
+  order?: number;
+}
+export interface ImageSource { name?: string; entries: ImageEntry[]; prepare?: (entries: ImageEntry[]) => void }
+export interface ImageProgress { phase: 'listing' | 'decoding'; done: number; total: number | null; path: string | null; skipped?: number }
+export interface SkippedFile { path: string; reason: string }
+
+export interface ImageFolderOptions {
+  decode: ImageDecoder;
+  /** Sample size (default 32 x 32) and channels: 3 colour (default) or 1 grey (BT.601 luma). */
+  width?: number; height?: number; channels?: 1 | 3;
+  /** Seeds the held-out split and any cap or limit (default 1). */
+  seed?: number;
+  /** Share of each class held out for validation when there is no test/ or val/ folder (default 0.1; 0: none). */
+  holdOut?: number;
+  /** Which parts to decode (default all). */
+  parts?: ('train' | 'validation' | 'test')[];
+  /** Label by these names (a saved model's classes); other class folders are skipped. */
+  classNames?: string[];
+  /** Seeded, class-proportional subsets of each part. */
+  limits?: { train?: number; validation?: number; test?: number };
+  /** At most this many samples in all (default: what SAMPLE_BUDGET_BYTES holds). */
+  maxSamples?: number;
+  /** Largest image, in pixels, decoded (default MAX_IMAGE_PIXELS, 50 megapixels). */
+  maxPixels?: number;
+  /** Images decoded at once (default 4). */
+  concurrency?: number;
+  onProgress?: (progress: ImageProgress) => void;
+}
+export interface ImagePart { inputs: Float32Array; labels: Int32Array; paths: string[]; size: number; classCounts: Int32Array }
+export interface ImageFolder {
+  name: string;
+  layout: 'classes' | 'splits';
+  /** The folder looked through (a dropped folder's or a zip's top folder), '' if none. */
+  root: string;
+  classNames: string[];
+  /** [channels, height, width] */
+  sampleShape: [number, number, number];
+  train: ImagePart | null; validation: ImagePart | null; test: ImagePart | null;
+  /** Set when validation was held out of train. */
+  heldOut: { fraction: number; seed: number } | null;
+  /** What training should watch: 'validation', else 'test'. */
+  evaluation: 'validation' | 'test' | null;
+  skipped: SkippedFile[];
+  /** Sentences for the user: held out, capped, mixed sizes, grey among colour. */
+  notes: string[];
+  /** Of the images loaded: formats, stored grey or colour, sizes (WxH), hidden files ignored. */
+  stats: { formats: Record<string, number>; grey: number; colour: number; ignored: number;
+    sizes: { distinct: number; smallest: string | null; largest: string | null } };
+  rules: { fit: string; grey?: string; holdOut: string | null };
+}
+/** The folder cannot be used at all (no class, one class); `skipped` lists what was left out. */
+export class ImageFolderError extends Error { skipped: SkippedFile[] }
+export class ImageFileError extends Error {}
+
+export function readImageFolder(source: ImageSource, options: ImageFolderOptions): Promise<ImageFolder>;
+export function readImages(entries: ImageEntry[], options: Omit<ImageFolderOptions, 'holdOut' | 'parts' | 'classNames' | 'limits' | 'maxSamples'>
+  & { prepare?: (entries: ImageEntry[]) => void }): Promise<{ inputs: Float32Array; paths: string[]; headers: ImageHeader[];
+  size: number; skipped: SkippedFile[]; sampleShape: [number, number, number] }>;
+export function imageFolderDatasets(engine: Engine, folder: ImageFolder): { train: Dataset | null; validation: Dataset | null; test: Dataset | null };
+/** A zip as a source; pass fflate (or {unzipSync}). */
+export function zipSource(bytes: Uint8Array, fflate: { unzipSync: Function }, name?: string): ImageSource;
+export function readImageHeader(bytes: Uint8Array): ImageHeader;
+/** One image -> [C, H, W] floats in [0, 1] by FIT_RULE (into `out` at `offset` when given). */
+export function fitImage(image: DecodedImage, target: { width: number; height: number; channels: 1 | 3 }, out?: Float32Array, offset?: number): Float32Array;
+export const FIT_RULE: string;
+export const LUMA_RULE: string;
+export const LUMA_WEIGHTS: readonly [number, number, number];
+export const HOLD_OUT_FRACTION: number;
+export const SAMPLE_BUDGET_BYTES: number;
+export const MAX_IMAGE_PIXELS: number;
+/** Samples of [C, H, W] that fit beside `trainingBytes` (default: SimpleNet at batch 64). */
+export function sampleCapacity(channels: number, height: number, width: number, trainingBytes?: number): number;
+/** Estimated engine memory to train a model (its summary's layers) at a batch size. */
+export function trainingBytes(layers: { outputShape: number[] }[], batchSize: number, parameters: number): number;
+export const ENGINE_MEMORY_BYTES: number;

@@ -25,3 +25,10 @@ export const load = createLoader(() => {
   platform ??= isNode ? import('./js/platform-node.js') : import('./js/platform-browser.js');
   return platform;
 });
+
+// Image folders (bindings/js/data/): environment-free; decoders in 'wasmgrad/data/node' and 'wasmgrad/data/browser'.
+export { readImageFolder, readImages, imageFolderDatasets, ImageFolderError, HOLD_OUT_FRACTION } from './js/data/image-folder.js';
+export { zipSource } from './js/data/zip-source.js';
+export { readImageHeader, ImageFileError } from './js/data/image-header.js';
+export { fitImage, FIT_RULE, LUMA_RULE, LUMA_WEIGHTS } from './js/data/fit-image.js';
+export { SAMPLE_BUDGET_BYTES, ENGINE_MEMORY_BYTES, MAX_IMAGE_PIXELS, sampleCapacity, trainingBytes } from './js/data/limits.js';

@@ -283,9 +283,18 @@ export class Engine {
   toyDataset(name, { n = 200, noise = 0.1, seed = 1 } = {}) {
     return new Dataset(this.#module.Dataset.toy(name, n, noise, seed));
   }
-  /** A dataset from arrays: labels (classes > 0) or regression targets (classes = 0). */
-  arrayDataset(inputs, sampleShape, labelsOrTargets, { classes, name = 'arrays' }) {
-    return new Dataset(this.#module.Dataset.fromArrays(inputs, sampleShape, labelsOrTargets, classes, name));
+  /** A dataset from arrays: labels (classes > 0) or regression targets (classes = 0); classNames optional. */
+  arrayDataset(inputs, sampleShape, labelsOrTargets, { classes, name = 'arrays', classNames } = {}) {
+    const dataset = new Dataset(this.#module.Dataset.fromArrays(inputs, sampleShape, labelsOrTargets, classes, name));
+    if (classNames !== undefined) {
+      try {
+        dataset.handle.setClassNames(Array.from(classNames, String));
+      } catch (error) {
+        dataset.dispose();
+        throw error;
+      }
+    }
+    return dataset;
   }
   /** A perceptron with `features` inputs (zero weights) and learning rate `learningRate`. */
   perceptron(features, learningRate = 1) { return new Perceptron(this.#module.Perceptron.create(features, learningRate)); }

@@ -31,6 +31,24 @@ const std::vector<Preset>& table() {
            {"type": "linear", "units": 2}])"},
       {{"hidden-4", "One hidden layer of 4 (tanh): solves XOR", "points", {2}, 2},
        R"([{"type": "linear", "units": 4}, {"type": "tanh"}, {"type": "linear", "units": 2}])"},
+      // The lectures' assignment CNN, conv-BN-ReLU-pool blocks; its first layer is the lectures'
+      // worked example, 10 filters of 5x5x3 with pad 2: 760 parameters, 768,000 multiply-adds.
+      {{"simplenet", "SimpleNet (conv-BN-ReLU-pool blocks, for 3x32x32)", "images", {3, 32, 32}, 10},
+       R"([{"type": "conv2d", "filters": 10, "kernel": 5, "pad": 2}, {"type": "batchnorm"}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+           {"type": "conv2d", "filters": 20, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+           {"type": "conv2d", "filters": 40, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+           {"type": "flatten"}, {"type": "linear", "units": 10}])"},
+      // VGG in miniature: two 3x3 conv-BN-ReLU per block (two 3x3 see what one 5x5 sees, with fewer
+      // weights), 16-32-64 filters, for when SimpleNet underfits (about 6x its multiply-adds and
+      // 2.5x its training memory: at 64x64 train it with a batch of 32).
+      {{"vgg-mini", "VGG in miniature (two 3x3 convs per block)", "images", {3, 32, 32}, 10},
+       R"([{"type": "conv2d", "filters": 16, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"},
+           {"type": "conv2d", "filters": 16, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+           {"type": "conv2d", "filters": 32, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"},
+           {"type": "conv2d", "filters": 32, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+           {"type": "conv2d", "filters": 64, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"},
+           {"type": "conv2d", "filters": 64, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
+           {"type": "flatten"}, {"type": "linear", "units": 10}])"},
   };
   return entries;
 }

@@ -10,6 +10,9 @@
 //               linear 500, relu, linear (the lectures' table)
 //   mlp-2d      linear 24, tanh, linear 24, tanh, linear (2-D points)
 //   hidden-4    linear 4, tanh, linear: one hidden layer, enough for XOR (the lectures' point)
+//   simplenet   on 3x32x32 colour images: conv 10 5x5 pad 2 (the lectures' 760 parameters, 768,000
+//               multiply-adds), conv 20 3x3, conv 40 3x3, each with batchnorm, relu, maxpool 2; linear
+//   vgg-mini    on 3x32x32: two conv 3x3 per block, 16-32-64 filters, each block ending in maxpool 2
 #pragma once
 #include <string>
 #include <vector>

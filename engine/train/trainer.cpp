@@ -1,5 +1,6 @@
 #include "train/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -386,6 +387,7 @@ void Trainer::restore_progress(const json::Value& p) {
 }
 
 EvalResult Trainer::evaluate(const Dataset& data, int batch_size) {
+  if (batch_size == 0) batch_size = std::min(config_.batch_size, 256);
   WG_CHECK(batch_size >= 1, "evaluate: batch_size must be >= 1, got ", batch_size);
   EvalResult result;
   if (data.size() == 0) return result;

@@ -89,8 +89,56 @@ TEST(Model, PresetsBuildWithExpectedOutputs) {
     preset_spec("resnet");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "unknown preset \"resnet\" (valid: perceptron, mlp, cnn, lenet5, mlp-2d, hidden-4)");
+    EXPECT_EQ(std::string(e.what()), "unknown preset \"resnet\" (valid: perceptron, mlp, cnn, lenet5, mlp-2d, hidden-4, simplenet, vgg-mini)");
   }
+}
+
+// SimpleNet's first layer is the lectures' worked example (10 filters 5x5, stride 1, pad 2 on
+// 3x32x32: 760 parameters, 768,000 multiply-adds); then conv-BN-ReLU-pool blocks to 40x4x4.
+TEST(Model, SimpleNetOnColourImagesShowsTheLecturesNumbers) {
+  Model m(preset_spec("simplenet"));
+  const auto s = m.summary();
+  ASSERT_EQ(s.size(), 14u);
+  EXPECT_EQ(s[0].name, "conv1");
+  EXPECT_EQ(s[0].detail, "10 filters 5x5, stride 1, pad 2");
+  EXPECT_EQ(s[0].output_shape, (Shape{10, 32, 32}));
+  EXPECT_EQ(s[0].parameters, 760);
+  EXPECT_EQ(s[0].multiply_adds, 768000);
+  EXPECT_EQ(m.parameters()[0].var.shape(), (Shape{10, 3, 5, 5}));
+  const std::vector<std::string> types = {"conv2d", "batchnorm", "relu", "maxpool", "conv2d", "batchnorm", "relu",
+                                          "maxpool", "conv2d", "batchnorm", "relu", "maxpool", "flatten", "linear"};
+  const std::vector<Shape> shapes = {{10, 32, 32}, {10, 32, 32}, {10, 32, 32}, {10, 16, 16}, {20, 16, 16},
+                                     {20, 16, 16}, {20, 16, 16}, {20, 8, 8},    {40, 8, 8},   {40, 8, 8},
+                                     {40, 8, 8},   {40, 4, 4},   {640},        {10}};
+  // batchnorm: a scale and a shift per channel; conv2 20 x (10 x 3 x 3) + 20; conv3 40 x (20 x 3 x 3) + 40.
+  const std::vector<std::int64_t> params = {760, 20, 0, 0, 1820, 40, 0, 0, 7240, 80, 0, 0, 0, 6410};
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    EXPECT_EQ(s[i].type, types[i]) << "layer " << i;
+    EXPECT_EQ(s[i].output_shape, shapes[i]) << "layer " << i;
+    EXPECT_EQ(s[i].parameters, params[i]) << "layer " << i;
+  }
+  EXPECT_EQ(m.total_parameters(), 760 + 20 + 1820 + 40 + 7240 + 80 + 6410);
+  EXPECT_EQ(s[4].multiply_adds, 20LL * 16 * 16 * 90);
+  EXPECT_EQ(s[8].multiply_adds, 40LL * 8 * 8 * 180);
+  EXPECT_EQ(s[13].multiply_adds, 640 * 10);
+
+  // The same blocks take any image size: 3x64x64 (a 15-scene photo folder at --size 64x64).
+  std::string spec = preset_spec("simplenet");
+  spec.replace(spec.find("[3, 32, 32]"), 11, "[3, 64, 64]");
+  Model large(spec);
+  EXPECT_EQ(large.summary()[11].output_shape, (Shape{40, 8, 8}));
+  EXPECT_EQ(large.summary()[0].multiply_adds, 4 * 768000);
+}
+
+TEST(Model, VggMiniStacksTwoThreeByThreeConvsPerBlock) {
+  Model m(preset_spec("vgg-mini"));
+  const auto s = m.summary();
+  ASSERT_EQ(s.size(), 23u);
+  EXPECT_EQ(s[0].parameters, 16 * 27 + 16);
+  EXPECT_EQ(s[3].parameters, 16 * 144 + 16);
+  EXPECT_EQ(s[3].rf_size, 5);  // two 3x3 convs see a 5x5 patch, as one 5x5 conv would
+  EXPECT_EQ(s[21].output_shape, (Shape{1024}));
+  EXPECT_EQ(m.output_shape(), (Shape{10}));
 }
 
 TEST(Model, ReceptiveFields) {
