@@ -73,11 +73,15 @@ SafetensorsEntry parse_entry(const std::string& name, const json::Value& v, std:
   const json::Value* offsets = v.find("data_offsets");
   if (!offsets || !offsets->is_array() || offsets->size() != 2)
     fail("safetensors: ", where, " needs \"data_offsets\": [begin, end]");
-  e.begin = whole_number(offsets->as_array()[0], data_size, where + " data_offsets[0] (the data has " +
-                                                                std::to_string(data_size) + " bytes)");
-  e.end = whole_number(offsets->as_array()[1], data_size, where + " data_offsets[1] (the data has " +
-                                                              std::to_string(data_size) + " bytes)");
-  if (e.end < e.begin) fail("safetensors: ", where, " data_offsets [", e.begin, ", ", e.end, "] end before they begin");
+  constexpr std::uint64_t kLargestExact = 9007199254740991;  // 2^53 - 1: JSON numbers above are not exact
+  const std::uint64_t begin = whole_number(offsets->as_array()[0], kLargestExact, where + " data_offsets[0]");
+  const std::uint64_t end = whole_number(offsets->as_array()[1], kLargestExact, where + " data_offsets[1]");
+  if (end < begin) fail("safetensors: ", where, " data_offsets [", begin, ", ", end, "] end before they begin");
+  if (end > data_size)
+    fail("safetensors: truncated or lying: tensor ", quoted(name), " data_offsets [", begin, ", ", end,
+         "] reach beyond the ", data_size, " bytes of data in the file");
+  e.begin = static_cast<std::size_t>(begin);
+  e.end = static_cast<std::size_t>(end);
   const std::uint64_t expected = elements * element_size;
   if (e.end - e.begin != expected)
     fail("safetensors: ", where, " data_offsets [", e.begin, ", ", e.end, "] hold ", e.end - e.begin,
