@@ -45,6 +45,7 @@ for (const name of ENGINE_FILES) if (!(await exists(path.join(root, 'build/engin
 const dataFiles = (await exists(path.join(root, 'build/data')))
   ? (await fs.readdir(path.join(root, 'build/data'))).filter((f) => f.endsWith('.gz')) : [];
 if (dataFiles.length === 0) missing.push('build/data/*.gz');
+if (!(await exists(path.join(root, 'build/vendor/export-deps.mjs')))) missing.push('build/vendor/export-deps.mjs');
 if (missing.length) {
   console.error(`build-dist: missing ${missing.join(', ')}: run scripts/build.sh all first`);
   process.exit(1);
@@ -59,6 +60,8 @@ await fs.mkdir(path.join(out, 'build/engine'), { recursive: true });
 for (const name of ENGINE_FILES) await fs.copyFile(path.join(root, 'build/engine', name), path.join(out, 'build/engine', name));
 await fs.mkdir(path.join(out, 'build/data'), { recursive: true });
 for (const name of dataFiles) await fs.copyFile(path.join(root, 'build/data', name), path.join(out, 'build/data', name));
+// The exporters' bundled libraries (model export to ONNX / PyTorch from a Worker).
+await copyTree(path.join(root, 'build/vendor'), path.join(out, 'build/vendor'), (name) => name.endsWith('.mjs'));
 
 // The policy goes first in <head>: a <meta> policy governs only what comes after it.
 const CSP_TAG = `<meta http-equiv="Content-Security-Policy" content="${CSP}">`;

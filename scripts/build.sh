@@ -67,3 +67,8 @@ fi
 
 # The bundled digits (gzipped IDX for pages and the JS API, raw IDX for the C++ tests).
 node scripts/make-digits.mjs build/data
+
+# The exporters' libraries (bindings/js/export/vendor-entry.js: protobuf, onnx.proto, zip) bundled into
+# one ES module that Node and a browser Worker both load by URL (a Worker cannot resolve npm names).
+node_modules/.bin/esbuild bindings/js/export/vendor-entry.js --bundle --format=esm --platform=neutral \
+  --main-fields=module,main --minify --legal-comments=eof --log-level=warning --outfile=build/vendor/export-deps.mjs

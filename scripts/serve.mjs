@@ -52,6 +52,7 @@ const PUBLIC = [
   ['bindings/', ['.js', '.mjs']],    // the loader and bindings/js/*.js; not the C++ facade
   ['build/engine/', ['.js', '.wasm']],
   ['build/data/', ['.gz']],          // the bundled digits, gzipped IDX
+  ['build/vendor/', ['.mjs']],       // the exporters' bundled libraries (bindings/js/export/deps.js)
 ];
 
 /** Headers every response carries. reportUri: where browsers report policy violations (tests). */
