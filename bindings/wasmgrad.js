@@ -14,6 +14,7 @@ import { Engine } from './js/engine.js';
 import { isNode } from './js/environment.js';
 
 export { Engine, Model, Trainer, Dataset, Perceptron } from './js/engine.js';
+export { zipFolder } from './js/export/zip.js';
 
 const FACTORY_NAME = 'createWasmgradEngine';  // -sEXPORT_NAME of both builds
 const POOL_SIZE = 4;  // -sPTHREAD_POOL_SIZE: threads beyond the pool cannot start while the engine waits
