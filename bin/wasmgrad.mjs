@@ -6,6 +6,7 @@
 //   wasmgrad eval --model model.bin --data /usr/share/datasets/fashion-mnist
 //   wasmgrad predict --model model.bin --input t10k-images-idx3-ubyte.gz --count 5
 //   wasmgrad info --model lenet5
+//   wasmgrad export --model model.bin --format onnx --out model.onnx   (and import: bin/export-commands.mjs)
 //
 // A data folder with train-* files but no t10k-* files is not an error: train holds out 10%
 // of the training set (seeded) for validation and says so; eval --split validation finds the
@@ -21,6 +22,7 @@ import { readFile, writeFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipIfNeeded } from '../bindings/js/gzip.js';
+import { EXPORT_COMMANDS } from './export-commands.mjs';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, badInput: 3 };
 
@@ -680,6 +682,13 @@ async function info(values, out) {
 }
 
 const RUN = { train, eval: evaluate, predict, info };
+
+// export and import live in bin/export-commands.mjs; they get the helpers above to share this file's conventions.
+const SHARED = { EXIT, CliError, usageError, inputError, requireOption, readInputFile, loadEngine, loadModel };
+for (const [name, { run, ...command }] of Object.entries(EXPORT_COMMANDS)) {
+  COMMANDS[name] = command;
+  RUN[name] = (values, out) => run(values, out, SHARED);
+}
 
 // ---- main --------------------------------------------------------------------------------
 
