@@ -272,6 +272,10 @@ class Trainer:
             dist.init_process_group(backend="nccl" if torch.cuda.is_available() else "gloo")
         torch.manual_seed(settings["seed"] + self.rank)  # dropout draws differ per rank
         self.generator = torch.Generator().manual_seed(settings["seed"] * 1000 + self.rank)  # augmentation
+        if self.distributed and torch.cuda.is_available():
+            # Batch norm over the whole step's batch, as in wasmgrad (CUDA only; on CPUs each
+            # process normalises over its own share of the batch).
+            net = torch.nn.SyncBatchNorm.convert_sync_batchnorm(net)
         self.net = net.to(self.device)
         self.model = DistributedDataParallel(self.net, device_ids=[local_rank] if torch.cuda.is_available() else None) \\
             if self.distributed else self.net

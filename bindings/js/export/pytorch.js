@@ -69,7 +69,9 @@ rendezvous at one of them (HOST:29400 must be reachable from all nodes; any free
         --rdzv_endpoint=HOST:29400 train.py --data DIR --epochs 5
 
 On CPUs the processes use gloo instead of NCCL; \`--nproc_per_node=2\` on a laptop works too.
-Each of K processes takes batchSize / K samples per step, so one step sees the batch size wasmgrad used.
+Each of K processes takes batchSize / K samples per step, so one step sees the batch size wasmgrad used
+(batch norm layers become SyncBatchNorm on GPUs, so their statistics cover the whole step's batch too;
+on CPUs each process normalises over its own share).
 Without torchrun (Debian 12's \`torchrun\` fails on Python 3.11), start the processes yourself with the
 variables torchrun would set:
 
