@@ -28,13 +28,12 @@ bool same_shape(const SafetensorsEntry& e, const Shape& shape) {
   return true;
 }
 
-// "conv1.weight, conv1.bias, linear1.weight, ..." (the first few), to show what a file holds.
-std::string some_names(const SafetensorsFile& file) {
+// "conv1.weight, conv1.bias, linear1.weight, ..." (the first few), to show what a file or spec holds.
+std::string some_names(const std::vector<std::string>& names) {
   std::string list;
-  std::size_t shown = 0;
-  for (const auto& e : file.tensors) {
-    if (shown++ == 6) return list + ", ...";
-    list += (list.empty() ? "" : ", ") + e.name;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i == 6) return list + ", ...";
+    list += (list.empty() ? "" : ", ") + names[i];
   }
   return list.empty() ? "no tensors" : list;
 }
@@ -67,6 +66,9 @@ std::vector<std::pair<std::string, std::string>> load_safetensors(Model& model, 
   std::vector<Target> targets;
   for (const auto& p : model.parameters()) targets.push_back({p.name, p.var.value(), false});
   for (const auto& b : model.buffers()) targets.push_back({b.name, b.tensor, ends_with(b.name, ".running_var")});
+  std::vector<std::string> file_names, spec_names;
+  for (const auto& e : file.tensors) file_names.push_back(e.name);
+  for (const auto& t : targets) spec_names.push_back(t.name);
 
   // Pass 1: every tensor is found, has the right shape and sane values; nothing is written yet.
   std::vector<Tensor> values;
@@ -79,7 +81,7 @@ std::vector<std::pair<std::string, std::string>> load_safetensors(Model& model, 
         hint = " (its names start with \"module.\": it was saved from a DistributedDataParallel wrapper; save "
                "model.module.state_dict() instead)";
       fail("safetensors: the spec needs tensor \"", t.name, "\" ", shape_str(t.tensor.shape()),
-           ", the file has none", hint.empty() ? " (it holds " + some_names(file) + ")" : hint);
+           ", the file has none", hint.empty() ? " (it holds " + some_names(file_names) + ")" : hint);
     }
     if (!same_shape(*entry, t.tensor.shape()))
       fail("safetensors: tensor \"", t.name, "\": the spec expects shape ", shape_str(t.tensor.shape()),
@@ -99,8 +101,7 @@ std::vector<std::pair<std::string, std::string>> load_safetensors(Model& model, 
   for (const auto& e : file.tensors) {
     if (used.count(e.name) || ends_with(e.name, ".num_batches_tracked")) continue;
     fail("safetensors: the file holds tensor \"", e.name, "\" ", found_shape_text(e),
-         " that the spec has no place for (the spec's tensors: ",
-         targets.empty() ? std::string("none") : targets.front().name + (targets.size() > 1 ? ", ..." : ""), ")");
+         " that the spec has no place for (the spec's tensors: ", some_names(spec_names), ")");
   }
   // Pass 2: write.
   for (std::size_t i = 0; i < targets.size(); ++i) targets[i].tensor.copy_from(values[i]);
