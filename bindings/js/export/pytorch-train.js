@@ -5,13 +5,25 @@
 // in), so the names are the same on both sides. Layout after the lectures' assignment:
 // datasets, the model (model.py), get_optimizer(), and a Trainer class running the epochs.
 
+// The engine keeps settings as float32, so 0.001 comes back as 0.0010000000474974513: write the
+// shortest decimal that is the same float32 (0.001), as a person would.
+function shortestFloat32(x) {
+  if (Number.isInteger(x) || !Number.isFinite(x)) return x;
+  for (let digits = 1; digits <= 9; digits++) {
+    const candidate = Number(x.toPrecision(digits));
+    if (Math.fround(candidate) === Math.fround(x)) return candidate;
+  }
+  return x;
+}
+
 /**
  * @param {{settings: object, startEpoch: number, source: string}} options
  *   settings: normalised training settings (Trainer.config's form); source: where they came from.
  * @returns {string} train.py
  */
 export function trainPy({ settings, startEpoch, source }) {
-  const config = JSON.stringify(settings, null, 4).replace(/\\/g, '\\\\');
+  const config = JSON.stringify(settings, (key, value) => (typeof value === 'number' ? shortestFloat32(value) : value), 4)
+    .replace(/\\/g, '\\\\');
   return `"""Continues training the exported model (model.py, weights.safetensors) with the settings
 wasmgrad trained it with: ${source}.
 
