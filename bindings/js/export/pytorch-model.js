@@ -157,7 +157,7 @@ from torch import nn
 # One sample's shape, and the wasmgrad spec this module was generated from (kept in the weights
 # files it writes, so \`wasmgrad import\` can check them against it).
 INPUT_SHAPE = (${spec.input.join(', ')}${spec.input.length === 1 ? ',' : ''})
-WASMGRAD_SPEC = ${JSON.stringify(specText)}
+WASMGRAD_SPEC = '${specText.replace(/[\\']/g, (c) => `\\${c}`)}'
 ${needsSqrt ? SAFE_SQRT : ''}${helpers.map((type) => HELPERS[type]).join('')}
 
 class Net(nn.Module):

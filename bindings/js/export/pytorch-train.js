@@ -7,7 +7,7 @@
 
 // The engine keeps settings as float32, so 0.001 comes back as 0.0010000000474974513: write the
 // shortest decimal that is the same float32 (0.001), as a person would.
-function shortestFloat32(x) {
+export function shortestFloat32(x) {
   if (Number.isInteger(x) || !Number.isFinite(x)) return x;
   for (let digits = 1; digits <= 9; digits++) {
     const candidate = Number(x.toPrecision(digits));

@@ -2,7 +2,7 @@
 // (pytorch-train.js) are generated from the spec and the training settings; weights.safetensors
 // comes from the engine; spec.json lets `wasmgrad import` read the trained weights back.
 import { modelPy } from './pytorch-model.js';
-import { trainPy } from './pytorch-train.js';
+import { shortestFloat32, trainPy } from './pytorch-train.js';
 
 /**
  * @param {{spec: object, layers: object[], weights: Uint8Array, settings: object, settingsSource: string,
@@ -22,12 +22,13 @@ export function pytorchFiles({ spec, layers, weights, settings, settingsSource, 
 
 function readme({ spec, layers, settings, settingsSource, startEpoch, title }) {
   const parameters = layers.reduce((total, layer) => total + (layer.parameters ?? 0), 0);
+  const statistics = layers.some((layer) => layer.type === 'batchnorm') ? ' plus batch-norm running statistics' : '';
   return `# ${title}, exported from wasmgrad
 
 | file | what it is |
 | --- | --- |
 | \`model.py\` | the network as a PyTorch \`nn.Module\` (\`Net\`); layer names are wasmgrad's; \`load(path)\` returns it in eval mode with weights loaded |
-| \`weights.safetensors\` | the weights (safetensors, float32): ${parameters.toLocaleString('en')} parameters plus batch-norm statistics |
+| \`weights.safetensors\` | the weights (safetensors, float32): ${parameters.toLocaleString('en')} parameters${statistics} |
 | \`train.py\` | continues training with wasmgrad's settings, on one process or many (DistributedDataParallel) |
 | \`spec.json\` | the wasmgrad spec, for importing the trained weights back |
 
@@ -42,7 +43,7 @@ logits = net(images)
 
 ## Training settings
 
-${settingsSource[0].toUpperCase()}${settingsSource.slice(1)}: optimizer \`${settings.optimizer}\`, learning rate ${settings.learningRate},
+${settingsSource[0].toUpperCase()}${settingsSource.slice(1)}: optimizer \`${settings.optimizer}\`, learning rate ${shortestFloat32(settings.learningRate)},
 schedule \`${settings.schedule.type}\`, loss \`${settings.loss}\`, batch size ${settings.batchSize}. They are the \`SETTINGS\`
 at the top of \`train.py\` (the same keys as wasmgrad's training settings); edit them there.
 The schedule continues from epoch ${startEpoch} (\`--start-epoch\`).
