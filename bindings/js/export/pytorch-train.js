@@ -313,9 +313,11 @@ class Trainer:
                 self.settings["schedule"], self.settings["learningRate"], epoch)
         if self.sampler is not None:
             self.sampler.set_epoch(epoch)
-        totals = torch.zeros(3, dtype=torch.float64)  # loss * samples, correct, samples
+        # loss * samples, correct, samples; on the device, which NCCL's all_reduce needs
+        totals = torch.zeros(3, dtype=torch.float64, device=self.device)
         parameters = [p for p in self.net.parameters()]
-        for images, labels in self.train_loader:
+        report_every = max(1, len(self.train_loader) // 10)
+        for batch, (images, labels) in enumerate(self.train_loader, start=1):
             images, labels = images.to(self.device), labels.to(self.device)
             if self.augmenting and images.dim() == 4:
                 images = augment(images, self.settings["augment"], self.generator)
@@ -333,7 +335,10 @@ class Trainer:
             self.optimizer.step()
             totals += torch.tensor([loss.item() * len(labels),
                                     (outputs.reshape(len(labels), -1).argmax(1) == labels).sum().item(), len(labels)],
-                                   dtype=torch.float64)
+                                   dtype=torch.float64, device=self.device)
+            if batch % report_every == 0 and batch < len(self.train_loader):
+                self.log(f"  batch {batch}/{len(self.train_loader)}: loss {totals[0].item() / totals[2].item():.4f} "
+                         f"accuracy {100 * totals[1].item() / totals[2].item():.2f}% (this process)")
         if self.distributed:
             dist.all_reduce(totals)
         return totals[0].item() / totals[2].item(), totals[1].item() / totals[2].item()
@@ -356,7 +361,7 @@ class Trainer:
         for epoch in range(start_epoch, start_epoch + epochs):
             started = time.time()
             train_loss, train_accuracy = self.train_epoch(epoch)
-            stop = torch.zeros(1)
+            stop = torch.zeros(1, device=self.device)
             if self.rank == 0:
                 result = self.validate()
                 lr = scheduled_learning_rate(self.settings["schedule"], self.settings["learningRate"], epoch)
