@@ -338,7 +338,7 @@ class Trainer:
                                    dtype=torch.float64, device=self.device)
             if batch % report_every == 0 and batch < len(self.train_loader):
                 self.log(f"  batch {batch}/{len(self.train_loader)}: loss {totals[0].item() / totals[2].item():.4f} "
-                         f"accuracy {100 * totals[1].item() / totals[2].item():.2f}% (this process)")
+                         f"accuracy {100 * totals[1].item() / totals[2].item():.2f}%" + (" (rank 0's share)" if self.distributed else ""))
         if self.distributed:
             dist.all_reduce(totals)
         return totals[0].item() / totals[2].item(), totals[1].item() / totals[2].item()
