@@ -8,6 +8,7 @@
 //   wasmgrad info --model lenet5
 //   wasmgrad train --model simplenet --data photos/ --size 32x32 --channels 3   (an image folder)
 //   wasmgrad predict --model model.bin photo.jpg
+//   wasmgrad export --model model.bin --format onnx --out model.onnx   (and import: bin/export-commands.mjs)
 //
 // A data folder with train-* files but no t10k-* files is not an error: train holds out 10%
 // of the training set (seeded) for validation and says so; eval --split validation finds the
@@ -30,6 +31,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FASHION_CLASSES, idxFileNames, readIdxBytes } from '../bindings/js/data/idx-files.js';
 import { IMAGE_HELP, looksLikeImageData, imageTrainingData, imageEvaluationData, predictImages } from './image-data.mjs';
+import { EXPORT_COMMANDS } from './export-commands.mjs';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, badInput: 3 };
 
@@ -722,6 +724,13 @@ async function info(values, out) {
 }
 
 const RUN = { train, eval: evaluate, predict, info };
+
+// export and import live in bin/export-commands.mjs; they get the helpers above to share this file's conventions.
+const SHARED = { EXIT, CliError, usageError, inputError, requireOption, readInputFile, loadEngine, loadModel };
+for (const [name, { run, ...command }] of Object.entries(EXPORT_COMMANDS)) {
+  COMMANDS[name] = command;
+  RUN[name] = (values, out) => run(values, out, SHARED);
+}
 
 // ---- main --------------------------------------------------------------------------------
 

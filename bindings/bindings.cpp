@@ -3,6 +3,7 @@
 #include <emscripten/bind.h>
 
 #include "engine_api.h"
+#include "export_api.h"
 #include "introspect_api.h"
 #include "js_types.h"
 #include "model_api.h"
@@ -190,4 +191,10 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .function("weights", &PerceptronHandle::weights)
       .function("bias", &PerceptronHandle::bias)
       .function("setWeights", &PerceptronHandle::set_weights);
+
+  // ---- models leaving the engine and coming back (export_api.h)
+  function("modelTensors", &model_tensors);
+  function("exportSafetensors", &export_safetensors);
+  function("importSafetensors", &import_safetensors);
+  function("normalizeTrainingSettings", &normalize_training_settings);
 }

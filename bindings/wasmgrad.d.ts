@@ -348,3 +348,42 @@ export function sampleCapacity(channels: number, height: number, width: number, 
 /** Estimated engine memory to train a model (its summary's layers) at a batch size. */
 export function trainingBytes(layers: { outputShape: number[] }[], batchSize: number, parameters: number): number;
 export const ENGINE_MEMORY_BYTES: number;
+// ---- models leaving the engine and coming back (bindings/js/export/; docs/export.md).
+// Declared as interface merges so this block stays apart from the rest.
+
+export interface PyTorchExportOptions {
+  /** The settings train.py continues with: a Trainer (its config; its epoch count starts the schedule) or a
+   *  settings object. Default: the settings saved in the model file's metadata ("settings", as `wasmgrad
+   *  train` writes them), else wasmgrad's defaults. */
+  training?: Trainer | TrainSettings;
+  /** Epochs already trained, where train.py's learning-rate schedule continues. */
+  startEpoch?: number;
+  /** The heading of README.md and model.py's docstring. */
+  title?: string;
+}
+
+export interface PyTorchFiles {
+  'model.py': string;
+  'train.py': string;
+  'README.md': string;
+  'spec.json': string;
+  'weights.safetensors': Uint8Array;
+}
+
+export interface Model {
+  /** One ONNX file (opset 17, weights inside): input "input" float32 [N, ...inputShape], output "logits". */
+  exportONNX(): Uint8Array;
+  /** The parameters and batch-norm statistics as safetensors (F32, engine names); metadata: extra string entries. */
+  exportSafetensors(metadata?: Record<string, string>): Uint8Array;
+  /** A PyTorch folder's files by name; write them into a folder, or zipFolder() them. */
+  exportPyTorch(options?: PyTorchExportOptions): PyTorchFiles;
+}
+
+export interface Engine {
+  /** A model of `spec` with the weights of a safetensors file. Throws an Error naming the tensor and the expected
+   *  and found shapes when they do not fit, and on a truncated or corrupt file or non-finite weights. */
+  importSafetensors(spec: string | ModelSpec, bytes: Uint8Array | ArrayBuffer): Model;
+}
+
+/** The files of exportPyTorch() as one .zip, inside `folder` (default "wasmgrad-pytorch"). */
+export function zipFolder(files: Record<string, string | Uint8Array>, folder?: string): Uint8Array;

@@ -14,6 +14,7 @@ import { createLoader } from './js/loader.js';
 import { isNode } from './js/environment.js';
 
 export { Engine, Model, Trainer, Dataset, Perceptron } from './js/engine.js';
+export { zipFolder } from './js/export/zip.js';
 
 let platform = null;
 /**

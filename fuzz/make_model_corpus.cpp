@@ -4,6 +4,10 @@
 //   ninja -C build/fuzz make_model_corpus && build/fuzz/make_model_corpus fuzz/corpus/model_file
 // and the spec seeds for spec_fuzz/json_fuzz (presets and small specs) with the second form:
 //   build/fuzz/make_model_corpus --specs fuzz/corpus/spec
+// and the safetensors_fuzz seeds (each small model's weights, plus one file of F16, BF16 and F64
+// tensors and metadata) with the third:
+//   build/fuzz/make_model_corpus --safetensors fuzz/corpus/safetensors
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -11,6 +15,8 @@
 
 #include "core/tensor.h"
 #include "io/model_file.h"
+#include "io/safetensors.h"
+#include "io/safetensors_model.h"
 #include "nn/model.h"
 
 namespace {
@@ -38,8 +44,33 @@ int main(int argc, char** argv) {
     for (const auto& name : wg::preset_names()) write(dir + "/preset_" + name + ".json", wg::preset_spec(name));
     return 0;
   }
+  if (argc == 3 && std::string(argv[1]) == "--safetensors") {
+    const std::string dir = argv[2];
+    try {
+      for (const auto& spec : kSmallSpecs) {
+        const auto bytes = wg::save_safetensors(wg::Model(spec[1]));
+        write(dir + "/" + spec[0] + ".safetensors", std::string(bytes.begin(), bytes.end()));
+      }
+      // The other dtypes, by hand: F16 [1, -2], BF16 [1.5, -1], F64 [0.1] and an I64 scalar 7.
+      const std::string header =
+          R"({"__metadata__":{"format":"pt"},"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},)"
+          R"("b":{"dtype":"BF16","shape":[1,2],"data_offsets":[4,8]},"d":{"dtype":"F64","shape":[1],"data_offsets":[8,16]},)"
+          R"("n":{"dtype":"I64","shape":[],"data_offsets":[16,24]}})";
+      std::string bytes(8, '\0');
+      for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(static_cast<std::uint64_t>(header.size()) >> (8 * i));
+      bytes += header;
+      const unsigned char data[24] = {0x00, 0x3c, 0x00, 0xc0, 0xc0, 0x3f, 0x80, 0xbf, 0x9a, 0x99, 0x99, 0x99,
+                                      0x99, 0x99, 0xb9, 0x3f, 7, 0, 0, 0, 0, 0, 0, 0};
+      bytes.append(reinterpret_cast<const char*>(data), sizeof data);
+      write(dir + "/mixed_dtypes.safetensors", bytes);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "make_model_corpus: %s\n", e.what());
+      return 1;
+    }
+    return 0;
+  }
   if (argc != 2) {
-    std::fprintf(stderr, "usage: make_model_corpus <dir> | --specs <dir>\n");
+    std::fprintf(stderr, "usage: make_model_corpus <dir> | --specs <dir> | --safetensors <dir>\n");
     return 2;
   }
   const std::string dir = argv[1];

@@ -47,6 +47,7 @@ if (!(await exists(path.join(root, 'build/vendor/comlink.js')))) missing.push('b
 const dataFiles = (await exists(path.join(root, 'build/data')))
   ? (await fs.readdir(path.join(root, 'build/data'))).filter((f) => f.endsWith('.gz')) : [];
 if (dataFiles.length === 0) missing.push('build/data/*.gz');
+if (!(await exists(path.join(root, 'build/vendor/export-deps.mjs')))) missing.push('build/vendor/export-deps.mjs');
 if (missing.length) {
   console.error(`build-dist: missing ${missing.join(', ')}: run scripts/build.sh all first`);
   process.exit(1);

@@ -4,7 +4,7 @@
 # the committed corpus.
 #   scripts/fuzz.sh <target|all> <seconds>   e.g. scripts/fuzz.sh idx 300, scripts/fuzz.sh all 20
 #   scripts/fuzz.sh short                    = all 20 (what `npm test` runs)
-# Targets: idx json spec model_file (those whose fuzz/<target>_fuzz.cpp exists).
+# Targets: idx json spec model_file safetensors (those whose fuzz/<target>_fuzz.cpp exists).
 # Prints executions and exec/s per target, and the path of every crash/leak/timeout/oom file.
 # Exit status: 0 when no target found anything, 1 otherwise, 2 on usage or build errors.
 # One fuzzer at a time (-workers not used): the machine has 2 shared cores.
@@ -65,6 +65,7 @@ max_len_for() {
     json) echo 4096 ;;
     spec) echo 4096 ;;
     model_file) echo 65536 ;; # a saved small model is a few kB
+    safetensors) echo 65536 ;; # the seeds are under 2 kB; room for grown headers
     *) echo 4096 ;;
   esac
 }

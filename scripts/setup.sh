@@ -15,6 +15,8 @@ packages=(cmake ninja-build g++ emscripten libxsimd-dev googletest libgtest-dev)
 if [ "$level" != start ]; then
   # wabt/binaryen: inspect emitted wasm; clang + libclang-rt-14-dev: sanitizers and fuzzing.
   packages+=(wabt binaryen chromium python3-torch dataset-fashion-mnist clang libclang-rt-14-dev)
+  # python3-onnx: onnx.checker on exported models; python3-pil: train.py of the PyTorch export on image folders.
+  packages+=(python3-onnx python3-pil)
 fi
 if [ "$level" = bench ]; then
   packages+=(libbenchmark-dev)

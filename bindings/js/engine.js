@@ -4,6 +4,7 @@
 // Node or from a Web Worker.
 import { Owned } from './handle.js';
 import { gunzipIfNeeded } from './gzip.js';
+import { exportOnnx, exportPyTorch, exportSafetensors } from './export/index.js';
 
 
 function toSpecText(spec) {
@@ -112,6 +113,15 @@ export class Model extends Owned {
   lossGraph(inputs, labels, maxNodes = 200) {
     return JSON.parse(this.#api.lossGraph(this.handle, inputs, Array.from(labels), maxNodes));
   }
+
+  // ---- leaving the engine (bindings/js/export/; docs/export.md)
+
+  /** The model as one ONNX file (opset 17): input "input" [N, ...inputShape], output "logits". */
+  exportONNX() { return exportOnnx(this, this.#api); }
+  /** The weights (and batch-norm statistics) as a safetensors file; metadata: extra string entries. */
+  exportSafetensors(metadata = {}) { return exportSafetensors(this, this.#api, metadata); }
+  /** A PyTorch folder's files by name (model.py, train.py, README.md, spec.json, weights.safetensors). */
+  exportPyTorch(options = {}) { return exportPyTorch(this, this.#api, options); }
 }
 
 /** Rosenblatt's perceptron with the lectures' rule (labels +1 / -1). */
@@ -266,6 +276,17 @@ export class Engine {
   loadModel(bytes) {
     const handle = this.#module.Model.load(toBytes(bytes, 'a model file'));
     return new Model(handle, this.#module, handle.metadata());
+  }
+  /** A model of `spec` holding the weights of a safetensors file (names and shapes must fit the spec). */
+  importSafetensors(spec, bytes) {
+    const model = this.model(spec);
+    try {
+      this.#module.importSafetensors(model.handle, toBytes(bytes, 'the weights'));
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+    return model;
   }
   /** A trainer for `model` with settings like {optimizer: 'adam', learningRate: 1e-3, batchSize: 64, epochs: 10}. */
   trainer(model, settings = {}) {
