@@ -119,6 +119,22 @@ export class Model extends Owned {
   lossGraph(inputs, labels, maxNodes = 200) {
     return JSON.parse(this.#api.lossGraph(this.handle, inputs, Array.from(labels), maxNodes));
   }
+
+  // ---- inside one unit (engine/introspect/explain_unit.h, network_flow.h; docs/explain-unit.md)
+
+  /**
+   * How one unit got its value for `input` (one sample), step by step with the engine's own
+   * numbers: {layer, channel, row, col} for a map, {layer, channel} for a unit of a vector;
+   * topK: how many weight x input terms a linear unit lists (default 10). The result's `kind`
+   * says which steps it holds; its `result` equals `value`, the activation map's value.
+   */
+  explainUnit(input, unit) { return this.#api.explainUnit(this.handle, input, unit); }
+  /**
+   * One input through the whole network, for a node-link picture: columns of node values
+   * (maps summarised per channel, the maps themselves when small) and the strongest edges
+   * (weight x activation) into each column. options: {edges: 64, edgesPerNode: 0, mapLimit: 4096}.
+   */
+  networkFlow(input, options = {}) { return this.#api.networkFlow(this.handle, input, options); }
 }
 
 /** Rosenblatt's perceptron with the lectures' rule (labels +1 / -1). */
