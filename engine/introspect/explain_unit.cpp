@@ -1,5 +1,6 @@
 // explain_unit: one unit's value as the steps its layer takes, from the engine's own
-// per-layer activations and the layer's parameters. See explain_unit.h.
+// per-layer activations and the layer's parameters. See explain_unit.h. One function per
+// layer kind returns its steps and sets `result`, the value they arrive at.
 //
 // Sums are accumulated in double from the float inputs and weights, then rounded once:
 // the engine's kernels add the same terms in float in their own order, so `result` and
@@ -78,7 +79,7 @@ std::vector<float> window_values(const InputWindow& w, const float* plane, int w
   return values;
 }
 
-ConvExplanation explain_conv(const Layer& layer, const float* x, const Shape& in, const UnitIndex& u) {
+ConvExplanation explain_conv(const Layer& layer, const float* x, const Shape& in, const UnitIndex& u, float& result) {
   const ConvView conv = conv_view(layer);
   const int height = in[1], width = in[2];
   ConvExplanation e;
@@ -105,6 +106,7 @@ ConvExplanation explain_conv(const Layer& layer, const float* x, const Shape& in
   e.has_bias = conv.bias.defined();
   e.bias = e.has_bias ? conv.bias[u.channel] : 0.0f;
   e.pre_activation = static_cast<float>(total + e.bias);
+  result = e.pre_activation;
   return e;
 }
 
@@ -137,7 +139,8 @@ PoolExplanation explain_pool(const Layer& layer, const float* x, const Shape& in
   return e;
 }
 
-LinearExplanation explain_linear(const Layer& layer, const float* x, const Shape& in, const UnitIndex& u, int top_k) {
+LinearExplanation explain_linear(const Layer& layer, const float* x, const Shape& in, const UnitIndex& u, int top_k,
+                                 float& result) {
   const LinearView linear = linear_view(layer);
   LinearExplanation e;
   e.inputs = linear.inputs;
@@ -181,6 +184,7 @@ LinearExplanation explain_linear(const Layer& layer, const float* x, const Shape
   e.has_bias = linear.bias.defined();
   e.bias = e.has_bias ? linear.bias[u.channel] : 0.0f;
   e.pre_activation = static_cast<float>(total + e.bias);
+  result = e.pre_activation;
   return e;
 }
 
@@ -319,15 +323,11 @@ UnitExplanation explain_unit(Model& model, const Tensor& input, const UnitIndex&
   const Shape& in = e.input_shape;
   const std::string& kind = e.kind;
   if (kind == "conv2d") {
-    ConvExplanation conv = explain_conv(layer, x, in, unit);
-    e.result = conv.pre_activation;
-    e.steps = std::move(conv);
+    e.steps = explain_conv(layer, x, in, unit, e.result);
   } else if (kind == "maxpool" || kind == "avgpool" || kind == "l2pool") {
     e.steps = explain_pool(layer, x, in, unit, e.result);
   } else if (kind == "linear") {
-    LinearExplanation linear = explain_linear(layer, x, in, unit, options.top_k);
-    e.result = linear.pre_activation;
-    e.steps = std::move(linear);
+    e.steps = explain_linear(layer, x, in, unit, options.top_k, e.result);
   } else if (kind == "batchnorm") {
     e.steps = explain_batchnorm(layer, x, in, unit, e.result);
   } else if (kind == "layernorm" || kind == "instancenorm") {

@@ -46,7 +46,7 @@ struct InputWindow {
   int tap_col(int j) const { return left + j * step; }
 };
 
-// The activation layer that follows a conv or linear layer (the page shows conv + ReLU as one step).
+// The activation layer that follows the unit's layer (a page shows conv + ReLU as one step).
 struct NextActivation {
   int layer = 0;
   std::string name, type;  // "relu1", "relu"
@@ -161,7 +161,7 @@ struct UnitExplanation {
   float result = 0.0f;  // what the steps compute; equals value to float rounding
   // The model-input pixels the unit can see (theoretical receptive field); none for vector model inputs.
   std::optional<TheoreticalField> receptive_field;
-  std::optional<NextActivation> next;  // conv2d and linear units followed by an activation layer
+  std::optional<NextActivation> next;  // when the next layer is an activation (and this one is not)
   UnitSteps steps;
 };
 
