@@ -233,6 +233,28 @@ for (const threads of [true, false]) {
       }
     });
 
+    test('explaining, drawing the flow and refused requests leave the engine heap where it was', () => {
+      const model = engine.model('cnn');
+      try {
+        const round = () => {
+          model.explainUnit(digit, { layer: 3, channel: 2, row: 5, col: 9 });
+          model.explainUnit(digit, { layer: 6, channel: 4, topK: 3 });
+          model.networkFlow(digit, { edges: 16, edgesPerNode: 1 });
+          assert.throws(() => model.explainUnit(digit, { layer: 0, channel: 99, row: 0, col: 0 }));
+          assert.throws(() => model.networkFlow(digit.subarray(2)));
+        };
+        for (let i = 0; i < 10; i++) round();  // warm-up: buffer pool
+        const outsidePool = ({ mallocBytes, cachedBytes }) => mallocBytes - cachedBytes;
+        const before = engine.memoryStats();
+        for (let i = 0; i < 200; i++) round();
+        const after = engine.memoryStats();
+        assert.ok(outsidePool(after) - outsidePool(before) <= 256, JSON.stringify({ before, after }));
+        assert.equal(after.liveBytes, before.liveBytes, 'tensor storage still in use');
+      } finally {
+        model.dispose();
+      }
+    });
+
     const COLUMNS = {
       mlp: ['input', 'linear1 + relu1', 'linear2'],
       cnn: ['input', 'conv1 + relu1', 'maxpool1', 'conv2 + relu2', 'maxpool2', 'linear1'],
