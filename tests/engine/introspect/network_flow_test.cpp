@@ -200,7 +200,8 @@ TEST(NetworkFlow, OneToOneColumnsAndAFlattenedInput) {
     EXPECT_EQ(relu.value[e], flow.columns[1].values[relu.target[e]]);
   }
   Model pooled(preset_spec("cnn"));
-  const FlowEdges& pool = network_flow(pooled, testing::random_image({1, 28, 28}, 8), kEveryEdge).columns[2].incoming;
+  const NetworkFlow pooled_flow = network_flow(pooled, testing::random_image({1, 28, 28}, 8), kEveryEdge);
+  const FlowEdges& pool = pooled_flow.columns[2].incoming;
   EXPECT_EQ(pool.kind, "one-to-one");
   EXPECT_EQ(pool.possible, 8);
 }
