@@ -291,6 +291,35 @@ float apply_pointwise(Layer& layer, float x) {
   return layer.forward(Var(Tensor::scalar(x)), context).value()[0];
 }
 
+// Activations and dropout: input -> the layer's function -> output.
+PointwiseExplanation explain_pointwise(Layer& layer, const float* x, const Shape& in, const UnitIndex& u,
+                                       float& result) {
+  PointwiseExplanation p;
+  p.input = x[unit_offset(in, u.channel, u.row, u.col)];
+  const std::string type = layer.type();
+  if (type == "leaky_relu") p.slope = static_cast<float>(spec_number(layer, "slope"));
+  if (type == "dropout") p.rate = static_cast<float>(spec_number(layer, "rate"));
+  result = apply_pointwise(layer, p.input);
+  return p;
+}
+
+// Output unit i of flatten copies input i, which is (channel, row, col) of a [C, H, W] input.
+FlattenExplanation explain_flatten(const float* x, const Shape& in, const UnitIndex& u, float& result) {
+  FlattenExplanation f;
+  const std::int64_t i = u.channel;
+  if (in.size() == 3) {
+    const std::int64_t plane = static_cast<std::int64_t>(in[1]) * in[2];
+    f.channel = static_cast<int>(i / plane);
+    f.row = static_cast<int>(i % plane / in[2]);
+    f.col = static_cast<int>(i % in[2]);
+  } else {
+    f.channel = static_cast<int>(i);
+  }
+  f.input = x[i];
+  result = f.input;
+  return f;
+}
+
 std::string kind_of(const Layer& layer) {
   if (is_activation(layer)) return "activation";
   return layer.type();
@@ -335,26 +364,9 @@ UnitExplanation explain_unit(Model& model, const Tensor& input, const UnitIndex&
   } else if (kind == "lcn") {
     e.steps = explain_lcn(layer, x, in, unit, e.result);
   } else if (kind == "activation" || kind == "dropout") {
-    PointwiseExplanation p;
-    p.input = x[unit_offset(in, unit.channel, unit.row, unit.col)];
-    if (e.type == "leaky_relu") p.slope = static_cast<float>(spec_number(layer, "slope"));
-    if (kind == "dropout") p.rate = static_cast<float>(spec_number(layer, "rate"));
-    e.result = apply_pointwise(layer, p.input);
-    e.steps = p;
+    e.steps = explain_pointwise(layer, x, in, unit, e.result);
   } else if (kind == "flatten") {
-    FlattenExplanation f;
-    const std::int64_t i = unit.channel;
-    if (in.size() == 3) {
-      const std::int64_t plane = static_cast<std::int64_t>(in[1]) * in[2];
-      f.channel = static_cast<int>(i / plane);
-      f.row = static_cast<int>(i % plane / in[2]);
-      f.col = static_cast<int>(i % in[2]);
-    } else {
-      f.channel = static_cast<int>(i);
-    }
-    f.input = x[i];
-    e.result = f.input;
-    e.steps = f;
+    e.steps = explain_flatten(x, in, unit, e.result);
   } else {
     fail("explain_unit: layer ", unit.layer, " has type \"", e.type, "\", which explain_unit does not know");
   }
