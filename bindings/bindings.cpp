@@ -58,7 +58,7 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .field("epochEnd", &JsProgress::epochEnd)
       .field("diverged", &JsProgress::diverged)
       .field("message", &JsProgress::message);
-  value_object<JsReceptiveField>("ReceptiveField")
+  value_object<JsReceptiveField>("LayerReceptiveField")
       .field("size", &JsReceptiveField::size)
       .field("jump", &JsReceptiveField::jump)
       .field("start", &JsReceptiveField::start);
@@ -183,6 +183,51 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
   function("lossGraph", &loss_graph);
   function("workedExample", &worked_example);
   function("workedExampleNames", &worked_example_names);
+
+  // ---- inside one unit (introspect/explain_unit.h, introspect/network_flow.h): the fixed-shape
+  // records of an explanation as value objects; the kind-dependent rest is built in introspect_api.cpp.
+  value_object<wg::UnitIndex>("UnitIndex")
+      .field("layer", &wg::UnitIndex::layer)
+      .field("channel", &wg::UnitIndex::channel)
+      .field("row", &wg::UnitIndex::row)
+      .field("col", &wg::UnitIndex::col);
+  value_object<wg::PixelRect>("PixelRect")
+      .field("top", &wg::PixelRect::top)
+      .field("left", &wg::PixelRect::left)
+      .field("height", &wg::PixelRect::height)
+      .field("width", &wg::PixelRect::width);
+  value_object<wg::TheoreticalField>("ReceptiveField")
+      .field("full", &wg::TheoreticalField::full)
+      .field("clipped", &wg::TheoreticalField::clipped);
+  value_object<wg::NextActivation>("NextActivation")
+      .field("layer", &wg::NextActivation::layer)
+      .field("name", &wg::NextActivation::name)
+      .field("type", &wg::NextActivation::type)
+      .field("slope", &wg::NextActivation::slope)
+      .field("input", &wg::NextActivation::input)
+      .field("result", &wg::NextActivation::result)
+      .field("value", &wg::NextActivation::value);
+  value_object<wg::Contribution>("Contribution")
+      .field("input", &wg::Contribution::input)
+      .field("channel", &wg::Contribution::channel)
+      .field("row", &wg::Contribution::row)
+      .field("col", &wg::Contribution::col)
+      .field("inputValue", &wg::Contribution::input_value)
+      .field("weight", &wg::Contribution::weight)
+      .field("product", &wg::Contribution::product);
+  value_object<wg::NormExplanation>("NormSteps")
+      .field("input", &wg::NormExplanation::input)
+      .field("mean", &wg::NormExplanation::mean)
+      .field("variance", &wg::NormExplanation::variance)
+      .field("eps", &wg::NormExplanation::eps)
+      .field("count", &wg::NormExplanation::count)
+      .field("std", &wg::NormExplanation::std_dev)
+      .field("normalized", &wg::NormExplanation::normalized)
+      .field("affine", &wg::NormExplanation::affine)
+      .field("gamma", &wg::NormExplanation::gamma)
+      .field("beta", &wg::NormExplanation::beta);
+  function("explainUnit", &explain_unit);
+  function("networkFlow", &network_flow);
 
   class_<PerceptronHandle>("Perceptron")
       .class_function("create", &PerceptronHandle::create)

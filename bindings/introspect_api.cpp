@@ -1,13 +1,19 @@
 // Implementation of the introspection facade (see introspect_api.h).
 #include "introspect_api.h"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
+#include <sstream>
+#include <variant>
 
 #include "introspect/activations.h"
 #include "introspect/class_image.h"
+#include "introspect/explain_unit.h"
 #include "introspect/filters.h"
 #include "introspect/graph.h"
 #include "introspect/histograms.h"
+#include "introspect/network_flow.h"
 #include "introspect/saliency.h"
 #include "js_interop.h"
 #include "js_types.h"
@@ -180,6 +186,253 @@ val worked_example_names() {
   return guarded([] {
     val out = val::array();
     for (const std::string& n : wg::worked_example_names()) out.call<void>("push", n);
+    return out;
+  });
+}
+
+// ---- inside one unit: explainUnit and networkFlow
+
+namespace {
+
+// How a JS value reads in an error message: 1.5, NaN, "3" (a string), undefined, object.
+std::string describe(const val& v) {
+  const std::string type = v.typeOf().as<std::string>();
+  if (type == "number") {
+    std::ostringstream text;
+    text << v.as<double>();
+    return text.str();
+  }
+  if (type == "string") return "\"" + v.as<std::string>() + "\" (a string)";
+  return type;
+}
+
+// An options object (undefined counts as {}) whose keys are all in `valid`: a misspelt key
+// is an error, never a setting silently ignored.
+val options_object(const val& options, const std::vector<std::string>& valid, const char* what, const char* example) {
+  if (options.isUndefined() || options.isNull()) return val::object();
+  WG_CHECK(options.typeOf().as<std::string>() == "object" && !options.isArray(), what, ": expected an object like ",
+           example, ", got ", describe(options));
+  const val keys = val::global("Object").call<val>("keys", options);
+  for (int i = 0; i < keys["length"].as<int>(); ++i) {
+    const std::string key = keys[i].as<std::string>();
+    if (std::find(valid.begin(), valid.end(), key) != valid.end()) continue;
+    std::string list;
+    for (const std::string& v : valid) list += (list.empty() ? "" : ", ") + v;
+    fail(what, ": unknown option \"", key, "\" (valid: ", list, ")");
+  }
+  return options;
+}
+
+// options[key] as a whole number; nullopt when absent.
+std::optional<int> whole_number(const val& options, const char* key, const char* what) {
+  const val v = options[key];
+  if (v.isUndefined() || v.isNull()) return std::nullopt;
+  const bool number = v.typeOf().as<std::string>() == "number";
+  const double x = number ? v.as<double>() : NAN;
+  WG_CHECK(std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 2147483648.0, what, ": \"", key,
+           "\" must be a whole number, got ", describe(v));
+  return static_cast<int>(x);
+}
+
+// Exactly one sample of the model's input shape (a Float32Array or an array of numbers).
+Tensor one_sample_from_js(const Model& model, const val& data, const char* what) {
+  WG_CHECK(data.instanceof(val::global("Float32Array")) || data.isArray(), what,
+           ": the input must be a Float32Array (or an array of numbers), got ", describe(data));
+  const std::int64_t length = data["length"].as<double>();
+  const std::int64_t expected = shape_numel(model.input_shape());
+  WG_CHECK(length == expected, what, ": the input has ", length, " values, but one sample of shape ",
+           shape_str(model.input_shape()), " has ", expected);
+  return tensor_from_js(data, model.input_shape(), what);
+}
+
+// o: the checked options object of explainUnit.
+UnitIndex unit_from_js(const Model& model, const val& o) {
+  const char* what = "explainUnit";
+  const std::optional<int> layer = whole_number(o, "layer", what);
+  WG_CHECK(layer.has_value(), what, ": give the unit's \"layer\" (0..", model.layers().size() - 1, ")");
+  UnitIndex unit;
+  unit.layer = *layer;
+  unit.channel = whole_number(o, "channel", what).value_or(0);
+  const std::optional<int> row = whole_number(o, "row", what), col = whole_number(o, "col", what);
+  const bool in_range = unit.layer >= 0 && unit.layer < static_cast<int>(model.layers().size());
+  if (in_range && model.layers()[unit.layer]->output_shape().size() == 3) {
+    const Layer& l = *model.layers()[unit.layer];
+    WG_CHECK(row && col, what, ": layer ", unit.layer, " (", l.type(), ") outputs maps ", shape_str(l.output_shape()),
+             ": give the unit's \"row\" and \"col\" as well as its \"channel\"");
+  }
+  unit.row = row.value_or(0);
+  unit.col = col.value_or(0);
+  return unit;
+}
+
+val floats_to_js(const std::vector<float>& values) {
+  return val(emscripten::typed_memory_view(values.size(), values.data())).call<val>("slice");
+}
+
+val window_to_js(const InputWindow& w) {
+  val out = val::object();
+  out.set("top", w.top);
+  out.set("left", w.left);
+  out.set("rows", w.rows);
+  out.set("cols", w.cols);
+  out.set("step", w.step);
+  out.set("stride", w.stride);
+  out.set("pad", w.pad);
+  out.set("padding", val(emscripten::typed_memory_view(w.padding.size(), w.padding.data())).call<val>("slice"));
+  return out;
+}
+
+// Writes one kind's steps onto the explanation object `out` (std::visit over UnitSteps).
+struct StepsToJs {
+  val& out;
+  const std::string& kind;
+
+  void operator()(const ConvExplanation& e) const {
+    out.set("window", window_to_js(e.window));
+    val channels = val::array();
+    for (const ConvChannelTerm& t : e.channels) {
+      val term = val::object();
+      term.set("channel", t.channel);
+      term.set("patch", floats_to_js(t.patch));
+      term.set("weights", floats_to_js(t.weights));
+      term.set("products", floats_to_js(t.products));
+      term.set("sum", t.sum);
+      channels.call<void>("push", term);
+    }
+    out.set("channels", channels);
+    out.set("channelSum", e.channel_sum);
+    out.set("hasBias", e.has_bias);
+    out.set("bias", e.bias);
+    out.set("preActivation", e.pre_activation);
+  }
+  void operator()(const PoolExplanation& e) const {
+    out.set("window", window_to_js(e.window));
+    out.set("values", floats_to_js(e.values));
+    if (kind == "maxpool") {
+      val winner = val::object();
+      winner.set("tap", e.winner);
+      winner.set("row", e.winner_row);
+      winner.set("col", e.winner_col);
+      winner.set("value", e.values[e.winner]);
+      out.set("winner", winner);
+    } else if (kind == "avgpool") {
+      out.set("sum", e.sum);
+      out.set("divisor", e.divisor);
+    } else {
+      out.set("sumOfSquares", e.sum_of_squares);
+    }
+  }
+  void operator()(const LinearExplanation& e) const {
+    out.set("inputs", e.inputs);
+    val top = val::array();
+    for (const Contribution& c : e.top) top.call<void>("push", val(c));
+    out.set("top", top);
+    val rest = val::object();
+    rest.set("count", e.rest_count);
+    rest.set("sum", e.rest_sum);
+    out.set("rest", rest);
+    out.set("products", floats_to_js(e.products));
+    out.set("productSum", e.product_sum);
+    out.set("hasBias", e.has_bias);
+    out.set("bias", e.bias);
+    out.set("preActivation", e.pre_activation);
+  }
+  void operator()(const NormExplanation& e) const { val::global("Object").call<void>("assign", out, val(e)); }
+  void operator()(const LcnExplanation& e) const {
+    out.set("window", window_to_js(e.window));
+    out.set("inputChannels", e.channels);
+    out.set("input", e.input);
+    out.set("localMean", e.local_mean);
+    out.set("centered", e.centered);
+    out.set("localStd", e.local_std);
+    out.set("meanStd", e.mean_std);
+    out.set("eps", e.eps);
+    out.set("divisor", e.divisor);
+    out.set("divisorFrom", e.divisor_from);
+  }
+  void operator()(const PointwiseExplanation& e) const {
+    out.set("input", e.input);
+    if (kind == "dropout") out.set("rate", e.rate);
+    else out.set("slope", e.slope);
+  }
+  void operator()(const FlattenExplanation& e) const {
+    out.set("input", e.input);
+    val source = val::object();
+    source.set("channel", e.channel);
+    source.set("row", e.row);
+    source.set("col", e.col);
+    out.set("source", source);
+  }
+};
+
+val edges_to_js(const FlowEdges& edges) {
+  val out = val::object();
+  out.set("kind", edges.kind);
+  out.set("possible", static_cast<double>(edges.possible));
+  out.set("source", int32_copy(edges.source));
+  out.set("target", int32_copy(edges.target));
+  out.set("value", floats_to_js(edges.value));
+  return out;
+}
+
+}  // namespace
+
+val explain_unit(const ModelHandle& handle, const val& input, const val& unit_options) {
+  return guarded([&] {
+    Model& model = *handle.model();
+    const val o =
+        options_object(unit_options, {"layer", "channel", "row", "col", "topK"}, "explainUnit", "{layer, channel, row, col}");
+    const UnitIndex unit = unit_from_js(model, o);
+    ExplainOptions options;
+    options.top_k = whole_number(o, "topK", "explainUnit").value_or(options.top_k);
+    const UnitExplanation e =
+        wg::explain_unit(model, one_sample_from_js(model, input, "explainUnit"), unit, options);
+    val out = val::object();
+    out.set("kind", e.kind);
+    out.set("type", e.type);
+    out.set("layer", e.unit.layer);
+    out.set("name", e.name);
+    out.set("unit", val(e.unit));
+    out.set("inputLayer", e.input_layer);
+    out.set("inputShape", shape_to_js(e.input_shape));
+    out.set("outputShape", shape_to_js(e.output_shape));
+    out.set("value", e.value);
+    out.set("result", e.result);
+    out.set("receptiveField", e.receptive_field ? val(*e.receptive_field) : val::null());
+    out.set("next", e.next ? val(*e.next) : val::null());
+    std::visit(StepsToJs{out, e.kind}, e.steps);
+    return out;
+  });
+}
+
+val network_flow(const ModelHandle& handle, const val& input, const val& js_options) {
+  return guarded([&] {
+    Model& model = *handle.model();
+    const char* what = "networkFlow";
+    const val o = options_object(js_options, {"edges", "edgesPerNode", "mapLimit"}, what, "{edges, edgesPerNode, mapLimit}");
+    FlowOptions options;
+    options.edges = whole_number(o, "edges", what).value_or(options.edges);
+    options.edges_per_node = whole_number(o, "edgesPerNode", what).value_or(options.edges_per_node);
+    options.map_limit = whole_number(o, "mapLimit", what).value_or(options.map_limit);
+    const NetworkFlow flow = wg::network_flow(model, one_sample_from_js(model, input, what), options);
+    val columns = val::array();
+    for (std::size_t i = 0; i < flow.columns.size(); ++i) {
+      const FlowColumn& c = flow.columns[i];
+      val column = val::object();
+      column.set("index", static_cast<int>(i));
+      column.set("layers", shape_to_js(c.layers));  // a plain array of layer indices
+      column.set("name", c.name);
+      column.set("type", c.type);
+      column.set("shape", shape_to_js(c.shape));
+      column.set("nodes", c.nodes);
+      column.set("values", float32_copy(c.values));
+      column.set("maxima", float32_copy(c.maxima));
+      column.set("maps", c.maps.defined() ? float32_copy(c.maps) : val::null());
+      column.set("incoming", i == 0 ? val::null() : edges_to_js(c.incoming));
+      columns.call<void>("push", column);
+    }
+    val out = val::object();
+    out.set("columns", columns);
     return out;
   });
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "introspect/explain_unit.h"
 #include "model_api.h"
 #include "train/perceptron.h"
 
@@ -29,6 +30,13 @@ std::string loss_graph(const ModelHandle& model, const val& inputs, const val& l
 // JSON text of a lecture's worked example ("cos_sin_square" {x}; "tiny_relu_net" {x,w1,b1,w2,b2,t}).
 std::string worked_example(const std::string& name, const val& inputs);
 val worked_example_names();
+
+// ---- inside one unit (introspect/explain_unit.h, introspect/network_flow.h)
+// unit: {layer, channel?, row?, col?, topK?}; returns the explanation as a plain object
+// discriminated by `kind` (bindings/wasmgrad.d.ts, UnitExplanation).
+val explain_unit(const ModelHandle& model, const val& input, const val& unit);
+// options: {edges?, edgesPerNode?, mapLimit?}; returns {columns: [...]} (NetworkFlow in the .d.ts).
+val network_flow(const ModelHandle& model, const val& input, const val& options);
 
 // The perceptron learning rule (train/perceptron.h) for the perceptron demo.
 class PerceptronHandle {

@@ -387,3 +387,175 @@ export interface Engine {
 
 /** The files of exportPyTorch() as one .zip, inside `folder` (default "wasmgrad-pytorch"). */
 export function zipFolder(files: Record<string, string | Uint8Array>, folder?: string): Uint8Array;
+
+// ---- inside one unit: Model.explainUnit and Model.networkFlow (docs/explain-unit.md)
+
+/** Which unit to explain: {layer, channel, row, col} for a [C, H, W] output, {layer, channel} for a vector. */
+export interface UnitRequest {
+  layer: number;
+  /** The map's channel, or the unit of a vector output; default 0. */
+  channel?: number;
+  /** Required when the layer outputs maps. */
+  row?: number;
+  col?: number;
+  /** linear: how many weight x input terms are listed one by one (default 10); the rest are summed. */
+  topK?: number;
+}
+export interface UnitIndex { layer: number; channel: number; row: number; col: number }
+
+export type ActivationType = 'relu' | 'leaky_relu' | 'sigmoid' | 'tanh' | 'softplus' | 'sign' | 'step';
+
+/**
+ * The taps a window layer reads from its input map: tap (i, j) reads row top + i * step and
+ * column left + j * step (step = the dilation; 1 for pools and lcn). Taps outside the map read
+ * the zero padding: padding[i * cols + j] = 1, and their values are reported as 0.
+ */
+export interface InputWindow {
+  top: number; left: number; rows: number; cols: number; step: number; stride: number; pad: number;
+  padding: Uint8Array;
+}
+
+/** The activation layer right after the unit's layer (conv + ReLU shown as one step). */
+export interface NextActivation {
+  layer: number; name: string; type: ActivationType;
+  /** leaky_relu's slope; 0 for the others. */
+  slope: number;
+  /** The unit's result (its pre-activation) and the function applied to it. */
+  input: number; result: number;
+  /** The engine's activation map of that layer at the unit. */
+  value: number;
+}
+
+interface ExplanationBase<K extends string, T extends string = K> {
+  /** Which steps the explanation holds (the discriminant). */
+  kind: K;
+  /** The layer's type ('relu', 'sigmoid', ... for kind 'activation'; = kind otherwise). */
+  type: T;
+  layer: number;
+  name: string;
+  unit: UnitIndex;
+  /** The layer whose output this layer reads; -1 for the model input. */
+  inputLayer: number;
+  inputShape: number[];
+  outputShape: number[];
+  /** The engine's activation map at the unit ... */
+  value: number;
+  /** ... and what the steps compute: equal to float rounding. */
+  result: number;
+  /** The model-input pixels the unit can see; null when the model input is a vector. */
+  receptiveField: { full: Rect; clipped: Rect } | null;
+  next: NextActivation | null;
+}
+
+export interface ConvChannelTerm {
+  /** Input channel. */
+  channel: number;
+  /** KH * KW values each: the input under the taps (0 at padding), the kernel, their products. */
+  patch: Float32Array; weights: Float32Array; products: Float32Array;
+  sum: number;
+}
+/** result = preActivation = channelSum + bias. */
+export interface Conv2dExplanation extends ExplanationBase<'conv2d'> {
+  window: InputWindow; channels: ConvChannelTerm[]; channelSum: number; hasBias: boolean; bias: number;
+  preActivation: number;
+}
+/** values: k * k input values under the window (0 at padding). */
+export interface MaxPoolExplanation extends ExplanationBase<'maxpool'> {
+  window: InputWindow; values: Float32Array;
+  /** The first in-map tap holding the maximum (the engine's tie rule; padding never wins). */
+  winner: { tap: number; row: number; col: number; value: number };
+}
+/** result = sum / divisor; padding counts as zeros and divisor is always k * k. */
+export interface AvgPoolExplanation extends ExplanationBase<'avgpool'> {
+  window: InputWindow; values: Float32Array; sum: number; divisor: number;
+}
+/** result = sqrt(sumOfSquares). */
+export interface L2PoolExplanation extends ExplanationBase<'l2pool'> {
+  window: InputWindow; values: Float32Array; sumOfSquares: number;
+}
+export interface Contribution {
+  /** Flat index into the layer's input, and the same as (channel, row, col) for a [C, H, W] input. */
+  input: number; channel: number; row: number; col: number;
+  inputValue: number; weight: number; product: number;
+}
+/** result = preActivation = productSum + bias; productSum = sum of top products + rest.sum. */
+export interface LinearExplanation extends ExplanationBase<'linear'> {
+  inputs: number;
+  /** The topK largest |weight x input|, largest first. */
+  top: Contribution[];
+  rest: { count: number; sum: number };
+  /** Every weight x input, in input order (shaped like the input). */
+  products: Float32Array;
+  productSum: number; hasBias: boolean; bias: number; preActivation: number;
+}
+/**
+ * result = (input - mean) / std * gamma + beta, std = sqrt(variance + eps). batchnorm: the running
+ * statistics (count 0); layernorm: this sample's over all its values; instancenorm: over the unit's
+ * channel map (biased variance). gamma = 1, beta = 0 when affine is false.
+ */
+export interface NormExplanation extends ExplanationBase<'batchnorm' | 'layernorm' | 'instancenorm'> {
+  input: number; mean: number; variance: number; eps: number; count: number; std: number; normalized: number;
+  affine: boolean; gamma: number; beta: number;
+}
+/**
+ * Local contrast normalisation: result = centered / divisor, centered = input - localMean (a size x size
+ * box over all inputChannels, zero padded, divided by C * size^2), divisor = max(localStd, meanStd, eps).
+ */
+export interface LcnExplanation extends ExplanationBase<'lcn'> {
+  window: InputWindow; inputChannels: number; input: number; localMean: number; centered: number;
+  localStd: number; meanStd: number; eps: number; divisor: number; divisorFrom: 'local' | 'mean' | 'eps';
+}
+/** result = type(input), computed by the layer's own forward. */
+export interface ActivationExplanation extends ExplanationBase<'activation', ActivationType> {
+  input: number; slope: number;
+}
+/** Identity at inference: result = input. */
+export interface DropoutExplanation extends ExplanationBase<'dropout'> { input: number; rate: number }
+/** Output unit `channel` copies input (source.channel, source.row, source.col). */
+export interface FlattenExplanation extends ExplanationBase<'flatten'> {
+  input: number; source: { channel: number; row: number; col: number };
+}
+export type UnitExplanation = Conv2dExplanation | MaxPoolExplanation | AvgPoolExplanation | L2PoolExplanation |
+  LinearExplanation | NormExplanation | LcnExplanation | ActivationExplanation | DropoutExplanation | FlattenExplanation;
+
+export interface FlowOptions {
+  /** Strongest edges kept between two columns (default 64). */
+  edges?: number;
+  /** Also the strongest this many into every node (what a hover highlights; default 0). */
+  edgesPerNode?: number;
+  /** Maps are returned when H * W <= mapLimit (default 4096). */
+  mapLimit?: number;
+}
+/** Edges into a column, sorted by |value|, largest first: edge e goes source[e] -> target[e]. */
+export interface FlowEdges {
+  /** weighted: conv channel -> channel (mean over positions of sum over the kernel of weight x input)
+   *  or linear node -> unit (weight x activation, summed over a map node's channel); one-to-one: c -> c. */
+  kind: 'weighted' | 'one-to-one';
+  /** Edges between the two columns before the cut. */
+  possible: number;
+  source: Int32Array; target: Int32Array; value: Float32Array;
+}
+export interface FlowColumn {
+  index: number;
+  /** The layers folded into the column (conv1 + relu1); [] for the input. Explain a node with explainUnit on layers[0]. */
+  layers: number[];
+  name: string;
+  /** 'input' or the first layer's type. */
+  type: string;
+  /** [C, H, W]: C map nodes; [F]: F unit nodes. */
+  shape: number[];
+  nodes: number;
+  /** Per node: the mean of its map (a unit's value), and the max of its map. */
+  values: Float32Array; maxima: Float32Array;
+  /** The maps [C, H, W] when H * W <= mapLimit; null otherwise and for units. */
+  maps: Float32Array | null;
+  incoming: FlowEdges | null;
+}
+export interface NetworkFlow { columns: FlowColumn[] }
+
+export interface Model {
+  /** How one unit got its value for one input, step by step with the engine's numbers. */
+  explainUnit(input: Float32Array | ArrayLike<number>, unit: UnitRequest): UnitExplanation;
+  /** One input through the whole network: node values per column and the strongest edges. */
+  networkFlow(input: Float32Array | ArrayLike<number>, options?: FlowOptions): NetworkFlow;
+}

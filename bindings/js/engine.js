@@ -122,6 +122,22 @@ export class Model extends Owned {
   exportSafetensors(metadata = {}) { return exportSafetensors(this, this.#api, metadata); }
   /** A PyTorch folder's files by name (model.py, train.py, README.md, spec.json, weights.safetensors). */
   exportPyTorch(options = {}) { return exportPyTorch(this, this.#api, options); }
+
+  // ---- inside one unit (engine/introspect/explain_unit.h, network_flow.h; docs/explain-unit.md)
+
+  /**
+   * How one unit got its value for `input` (one sample), step by step with the engine's own
+   * numbers: {layer, channel, row, col} for a map, {layer, channel} for a unit of a vector;
+   * topK: how many weight x input terms a linear unit lists (default 10). The result's `kind`
+   * says which steps it holds; its `result` equals `value`, the activation map's value.
+   */
+  explainUnit(input, unit) { return this.#api.explainUnit(this.handle, input, unit); }
+  /**
+   * One input through the whole network, for a node-link picture: columns of node values
+   * (maps summarised per channel, the maps themselves when small) and the strongest edges
+   * (weight x activation) into each column. options: {edges: 64, edgesPerNode: 0, mapLimit: 4096}.
+   */
+  networkFlow(input, options = {}) { return this.#api.networkFlow(this.handle, input, options); }
 }
 
 /** Rosenblatt's perceptron with the lectures' rule (labels +1 / -1). */
