@@ -146,7 +146,7 @@ const attacks = [
   ['/CMakeLists.txt', [404]],
   ['/build/data/digits-train-images-idx3-ubyte', [404]],
   ['/build/native/wasmgrad_tests', [404]],
-  ['/web/protocol.md', [404]],
+  ['/web/README.md', [404]],
   ['/web/%', [400]],
   ['/web/%zz', [400]],
   ['http://127.0.0.1/package.json', [400]],

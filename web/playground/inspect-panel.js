@@ -189,7 +189,7 @@ function sourceText(input, names = []) {
 
 /**
  * The engine's layer summary with the receptive field's `start` as the top-left input pixel unit 0
- * sees (the engine gives its centre: start = centre - (size - 1) / 2, see web/protocol.md); vector
+ * sees (the engine gives its centre: start = centre - (size - 1) / 2, see web/README.md); vector
  * outputs (flatten, linear) see the whole input: null there.
  */
 export function protocolSummary(summary) {

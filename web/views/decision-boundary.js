@@ -3,7 +3,7 @@
 // on top in their true class's colour. The worker evaluates the grid (the page never runs the
 // model) and sends it a few times a second while training; this view only paints it.
 //
-// Messages (web/protocol.md): `points` once per data set, `boundary` per update. Grid row 0 is the
+// Messages (web/README.md): `points` once per data set, `boundary` per update. Grid row 0 is the
 // top of the picture (y = yMax), column 0 the left (x = xMin); cell (r, c) is the model's answer at
 // the cell's centre. Clicking a confusion cell for 2-D data rings its validation points
 // (`highlight`).

@@ -1,6 +1,6 @@
 // Receptive fields: which input pixels one unit of a layer can see.
 //
-// Geometry (documented in web/protocol.md, computed by the engine): each layer carries
+// Geometry (documented in web/README.md, computed by the engine): each layer carries
 // receptiveField {size, jump, start} in input-pixel units, where `size` is the side of the square
 // region one unit sees, `jump` the distance in input pixels between neighbouring units, and
 // `start` the input coordinate of the first (top-left) pixel seen by unit 0 — negative when the
@@ -8,7 +8,7 @@
 // start + row*jump + size - 1 (same for columns). The input itself is {size 1, jump 1, start 0};
 // a conv or pool with kernel K, stride S, padding P maps {r, j, s} to {r + (K-1)j, jS, s - Pj}.
 // (The engine's own summary gives the centre of unit 0 instead; the worker converts, and the
-// table's caption states the convention: web/protocol.md.)
+// table's caption states the convention: web/README.md.)
 //
 // The view draws the input image with the exact region outlined (the part inside the image solid
 // and shaded, the part over padding dashed over a hatched border), the effective receptive field
