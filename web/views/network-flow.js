@@ -56,7 +56,12 @@ export class NetworkFlowView {
     new ResizeObserver(() => this.draw()).observe(container);
   }
 
-  /** flow: {columns} from model.networkFlow; options: {classNames (the last column's units), inputNames (a vector input's values)}. */
+  /**
+   * flow: {columns} from model.networkFlow; options: {classNames (the last column's units),
+   * inputNames (a vector input's values), planes: {extent, resolution, columns} (2-D inputs: each
+   * unit's value over the plane, drawn as its node, TensorFlow Playground style), point: [x, y]
+   * (the input, marked on those pictures)}.
+   */
   render(flow, options = {}) {
     const shapeKey = (f) => f?.columns.map((c) => `${c.name}:${c.shape.join('x')}`).join('|');
     if (shapeKey(flow) !== shapeKey(this.flow)) {
@@ -65,7 +70,11 @@ export class NetworkFlowView {
     }
     this.flow = flow;
     this.options = options;
-    this.atlases = flow.columns.map((column) => mapAtlas(column, this.scaleOf(column)));
+    this.atlases = flow.columns.map((column, k) => {
+      const plane = this.planeOf(k);
+      return plane ? planeAtlas(plane, column.nodes, options.planes.resolution, this.scaleOf(column, plane))
+        : mapAtlas(column, this.scaleOf(column));
+    });
     this.describe(this.hover);
     this.draw();
   }
@@ -83,9 +92,17 @@ export class NetworkFlowView {
     return Math.max(320, Math.floor(this.container.clientWidth || 900));
   }
 
+  /** Column k's units over the plane (options.planes), when they fit its nodes; else null. */
+  planeOf(k) {
+    const planes = this.options.planes;
+    const column = this.flow.columns[k];
+    const plane = planes?.columns[k];
+    return plane && column.shape.length === 1 && plane.length === column.nodes * planes.resolution ** 2 ? plane : null;
+  }
+
   /** A column's colours: ink for an image input in [0, 1], else scaled by its largest |value| (diverging when signed). */
-  scaleOf(column) {
-    const data = column.maps ?? column.values;
+  scaleOf(column, plane = null) {
+    const data = plane ?? column.maps ?? column.values;
     let lo = Infinity;
     let hi = -Infinity;
     for (const v of data) {
@@ -103,15 +120,16 @@ export class NetworkFlowView {
     const columns = this.flow.columns;
     const width = this.width();
     const crowded = columns.some((c) => c.nodes > 16);
-    const height = crowded ? 470 : 330;
+    const height = crowded ? 470 : this.options.planes ? 420 : 330;
     const margin = 12;
     const step = (width - 2 * margin) / columns.length;
     const band = Math.min(130, step * 0.56);
     const available = height - HEADER - FOOTER;
     const placed = columns.map((column, index) => {
       const isMap = column.shape.length === 3;
+      const tiled = isMap || this.planeOf(index) !== null;  // a 2-D unit drawn as its picture over the plane
       const [h, w] = isMap ? column.shape.slice(1) : [1, 1];
-      const largest = isMap ? (column.nodes === 1 ? Math.min(band, 96) : 56) : 22;
+      const largest = isMap ? (column.nodes === 1 ? Math.min(band, 96) : 56) : tiled ? 40 : 22;
       let best = { size: 0, across: 1 };
       for (let across = 1; across <= column.nodes; across++) {
         const down = Math.ceil(column.nodes / across);
@@ -136,7 +154,7 @@ export class NetworkFlowView {
         const d = n % down;
         nodes.push({ x: left + a * (nodeW + gap), y: top + d * (nodeH + gap), w: nodeW, h: nodeH });
       }
-      return { column, index, isMap, centre, left, right: left + blockW, nodes, size };
+      return { column, index, isMap, tiled, centre, left, right: left + blockW, nodes, size };
     });
     return { width, height, placed };
   }
@@ -191,7 +209,8 @@ export class NetworkFlowView {
       ring(context, placed[hover.column].nodes[hover.node]);
     }
     this.summary.textContent = `${drawn.toLocaleString('en-US')} edges drawn of ${possible.toLocaleString('en-US')}: the strongest ` +
-      `${this.edges} between each two layers (a pool passes each map on: all of those). Hover a node to see what feeds it; click it to inspect it.`;
+      `${this.edges} between each two layers (a pool passes each map on: all of those). Hover a node to see what feeds it; click it to inspect it.` +
+      (this.atlases.some((a) => a.smooth) ? ' Each unit is drawn as its value over the whole plane (TensorFlow Playground style); the dot is this input.' : '');
     this.canvas.setAttribute('aria-label', `Network view: ${placed.map((p) => `${p.column.name} (${p.column.shape.join('×')})`).join(', then ')}`);
     this.container.dispatchEvent(new CustomEvent('flowdrawn', { detail: { milliseconds: performance.now() - started } }));
   }
@@ -211,9 +230,9 @@ export class NetworkFlowView {
     if (folded.length) context.fillText(fit(context, `+ ${folded.join(' + ')}`, room), p.centre, 16);
     context.fillText(column.shape.join('×'), p.centre, 30);
     const scale = atlas.scale;
-    if (p.isMap) {
-      const [, h, w] = column.shape;
-      context.imageSmoothingEnabled = false;
+    if (p.tiled) {
+      const [h, w] = atlas.tile;
+      context.imageSmoothingEnabled = atlas.smooth;
       p.nodes.forEach((node, n) => {
         if (atlas.canvas) context.drawImage(atlas.canvas, n * w, 0, w, h, node.x, node.y, node.w, node.h);
         else {
@@ -225,8 +244,9 @@ export class NetworkFlowView {
           context.lineWidth = 1;
           context.strokeRect(node.x - 0.5, node.y - 0.5, node.w + 1, node.h + 1);
         }
+        if (atlas.smooth) this.markPoint(context, node);
       });
-      return;
+      if (p.isMap) return;
     }
     const labels = column.nodes <= 12 && p.size >= 12;
     const last = p.index === this.flow.columns.length - 1;
@@ -234,11 +254,13 @@ export class NetworkFlowView {
     let best = -1;
     if (last) for (let n = 0; n < column.nodes; n++) if (best < 0 || column.values[n] > column.values[best]) best = n;
     p.nodes.forEach((node, n) => {
-      context.fillStyle = rgb(scale.colourOf(column.values[n]));
-      context.beginPath();
-      context.arc(node.x + node.w / 2, node.y + node.h / 2, node.w / 2, 0, 2 * Math.PI);
-      context.fill();
-      if (node.w >= 5) {
+      if (!p.tiled) {
+        context.fillStyle = rgb(scale.colourOf(column.values[n]));
+        context.beginPath();
+        context.arc(node.x + node.w / 2, node.y + node.h / 2, node.w / 2, 0, 2 * Math.PI);
+        context.fill();
+      }
+      if (node.w >= 5 && !p.tiled) {
         context.strokeStyle = n === best ? '#111' : '#8a93a3';
         context.lineWidth = n === best ? 2 : 1;
         context.stroke();
@@ -257,6 +279,23 @@ export class NetworkFlowView {
         context.fillText(text, node.x + node.w + 4, node.y + node.h / 2);
       }
     });
+  }
+
+  /** The input point on a unit's picture over the plane. */
+  markPoint(context, node) {
+    const { planes, point } = this.options;
+    if (!point) return;
+    const { xMin, xMax, yMin, yMax } = planes.extent;
+    const x = node.x + ((point[0] - xMin) / (xMax - xMin)) * node.w;
+    const y = node.y + ((yMax - point[1]) / (yMax - yMin)) * node.h;
+    if (x < node.x || x > node.x + node.w || y < node.y || y > node.y + node.h) return;
+    context.fillStyle = '#fff';
+    context.strokeStyle = '#111';
+    context.lineWidth = 1.2;
+    context.beginPath();
+    context.arc(x, y, 2.5, 0, 2 * Math.PI);
+    context.fill();
+    context.stroke();
   }
 
   // ---- what feeds a node, and the pointer and keys
@@ -401,8 +440,18 @@ function lookup(ramp, lo, hi) {
 
 /** A column's maps side by side in one small canvas (one pixel per value), drawn scaled per node. */
 function mapAtlas(column, scale) {
-  if (!column.maps || column.shape.length !== 3) return { canvas: null, scale };
+  if (!column.maps || column.shape.length !== 3) return { canvas: null, scale, tile: [1, 1], smooth: false };
   const [channels, h, w] = column.shape;
+  return { canvas: atlasCanvas(column.maps, channels, h, w, scale), scale, tile: [h, w], smooth: false };
+}
+
+/** 2-D inputs: each unit's r x r picture over the plane, side by side; drawn smoothed, like the decision boundary. */
+function planeAtlas(plane, nodes, r, scale) {
+  return { canvas: atlasCanvas(plane, nodes, r, r, scale), scale, tile: [r, r], smooth: true };
+}
+
+/** channels maps of h x w values (from data) side by side in a canvas of (channels * w) x h pixels. */
+function atlasCanvas(data, channels, h, w, scale) {
   const canvas = document.createElement('canvas');
   canvas.width = channels * w;
   canvas.height = h;
@@ -412,7 +461,7 @@ function mapAtlas(column, scale) {
   for (let c = 0; c < channels; c++) {
     for (let r = 0; r < h; r++) {
       for (let k = 0; k < w; k++) {
-        const colour = 3 * index(column.maps[(c * h + r) * w + k]);
+        const colour = 3 * index(data[(c * h + r) * w + k]);
         const p = 4 * (r * channels * w + c * w + k);
         image.data[p] = table[colour];
         image.data[p + 1] = table[colour + 1];
@@ -422,7 +471,7 @@ function mapAtlas(column, scale) {
     }
   }
   context.putImageData(image, 0, 0);
-  return { canvas, scale };
+  return canvas;
 }
 
 /** One edge from the right of node a to the left of node b; strength in [-1, 1] relative to the strongest. */

@@ -166,10 +166,14 @@ export class UnitExplainerView {
     return `It reads ${parts.join('; ')}.`;
   }
 
-  /** A rows x cols grid of numbers; padding taps say "pad"; `tint` colours cells by value. */
+  /**
+   * A rows x cols grid of numbers (3 decimals, so the columns stay narrow; each cell's title holds
+   * its full value); padding taps say "pad"; `tint` colours cells by value.
+   */
   grid(values, window, { caption, tint = false, winner = -1 } = {}) {
     let peak = 0;
-    if (tint) for (const v of values) peak = Math.max(peak, Math.abs(v));
+    for (const v of values) peak = Math.max(peak, Math.abs(v));
+    const format = peak < 100 ? (v) => (v === 0 ? '0' : v.toFixed(3)) : (v) => formatValue(v, 3);
     const table = el('table', { class: 'unit-grid' }, el('caption', {}, caption));
     for (let i = 0; i < window.rows; i++) {
       const tr = el('tr');
@@ -177,7 +181,7 @@ export class UnitExplainerView {
         const tap = i * window.cols + j;
         const padding = window.padding[tap] === 1;
         const td = el('td', { class: padding ? 'pad' : tap === winner ? 'winner' : null, title: padding ? 'zero padding' : String(values[tap]) },
-          padding ? 'pad' : formatValue(values[tap], 3));
+          padding ? 'pad' : format(values[tap]));
         if (tint && !padding && peak > 0) td.style.background = rgb(diverging((0.6 * values[tap]) / peak));
         tr.append(td);
       }
@@ -305,12 +309,14 @@ const STEPS = {
       el('td', {}, String(i + 1)), el('td', {}, position(t)), el('td', { class: 'num' }, formatValue(t.inputValue)),
       el('td', { class: 'num' }, formatValue(t.weight)), el('td', { class: 'num', 'data-role': 'product' }, formatValue(t.product))));
     const table = el('table', { class: 'data-table unit-terms' },
-      el('caption', {}, `The ${e.top.length} largest of the ${e.inputs} terms weight × input (by size)`), el('thead', {}, head), el('tbody', {}, ...rows));
+      el('caption', {}, e.top.length < e.inputs ? `The ${e.top.length} largest of the ${e.inputs} terms weight × input (by size)`
+        : `The ${e.inputs} terms weight × input, largest first`), el('thead', {}, head), el('tbody', {}, ...rows));
     add(el('p', {}, `Every input value times its weight: ${e.inputs} terms.`), this.contributions(e), table);
     const topSum = e.top.reduce((s, t) => s + t.product, 0);
-    add(el('p', { class: 'unit-eq' }, `The ${e.top.length} largest add up to ${formatValue(topSum)}; the other ${e.rest.count} add up to `,
-      el('span', { 'data-role': 'rest-sum' }, formatValue(e.rest.sum)), '; all together ',
-      el('strong', { 'data-role': 'product-sum' }, formatValue(e.productSum))));
+    add(e.rest.count > 0
+      ? el('p', { class: 'unit-eq' }, `The ${e.top.length} largest add up to ${formatValue(topSum)}; the other ${e.rest.count} add up to `,
+        el('span', { 'data-role': 'rest-sum' }, formatValue(e.rest.sum)), '; all together ', el('strong', { 'data-role': 'product-sum' }, formatValue(e.productSum)))
+      : el('p', { class: 'unit-eq' }, `All ${e.top.length} terms add up to `, el('strong', { 'data-role': 'product-sum' }, formatValue(e.productSum))));
     add(el('p', { class: 'unit-eq' }, `${formatValue(e.productSum)} + bias ${e.hasBias ? formatValue(e.bias) : '(none) 0'} = pre-activation `,
       el('strong', { 'data-role': 'pre-activation' }, formatValue(e.preActivation))));
   },

@@ -135,6 +135,11 @@ export function createApi(Comlink) {
       return flow ? withTransfer(flow, flow.columns.flatMap((c) => [c.values.buffer, c.maxima.buffer, c.maps?.buffer,
         c.incoming?.source.buffer, c.incoming?.target.buffer, c.incoming?.value.buffer])) : null;
     }),
+    /** 2-D points: each network-view column's units over the plane (columnLayers: the flow's layers per column). */
+    planes: serial((columnLayers) => {
+      const planes = inspector.planes(columnLayers);
+      return planes ? withTransfer(planes, planes.columns.map((c) => c.buffer)) : null;
+    }),
 
     save: serial((request) => {
       const bytes = session.save(request);

@@ -220,7 +220,37 @@ export class Inspector {
     if (!this.model) return null;
     return this.model.networkFlow(Float32Array.from(values), { edges: FLOW_EDGES, edgesPerNode: FLOW_EDGES_PER_NODE });
   }
+
+  /**
+   * 2-D points: every unit's value over the plane, as TensorFlow Playground draws its neurons.
+   * columnLayers: per network-view column its layers (the flow's `layers`); a column's nodes are
+   * the values after its last layer. Returns {extent, resolution, columns: [Float32Array(nodes * r * r)]}
+   * (row 0 at the top, y = yMax), or null when the model's input is not a point.
+   */
+  planes(columnLayers) {
+    const grid = this.data.grid;
+    if (!this.model || !grid || this.model.inputShape.join() !== '2') return null;
+    const r = PLANE_RESOLUTION;
+    const { xMin, xMax, yMin, yMax } = grid.extent;
+    const sizes = columnLayers.map((layers) => (layers.length ? this.model.summary[layers.at(-1)].outputShape[0] : 2));
+    const columns = sizes.map((nodes) => new Float32Array(nodes * r * r));
+    const point = new Float32Array(2);
+    for (let row = 0; row < r; row++) {
+      for (let col = 0; col < r; col++) {
+        point[0] = xMin + ((col + 0.5) / r) * (xMax - xMin);
+        point[1] = yMax - ((row + 0.5) / r) * (yMax - yMin);
+        const activations = this.model.activations(point);
+        columnLayers.forEach((layers, k) => {
+          const values = layers.length ? activations[layers.at(-1)].data : point;
+          for (let n = 0; n < sizes[k]; n++) columns[k][n * r * r + row * r + col] = values[n];
+        });
+      }
+    }
+    return { extent: grid.extent, resolution: r, columns };
+  }
 }
+
+const PLANE_RESOLUTION = 24;    // grid cells per side of a 2-D unit's picture
 
 const UNIT_TOP_K = 12;          // a linear unit's terms listed one by one; the rest are summed
 const FLOW_EDGES = 256;         // edges kept per column pair; the view draws the strongest N of them (its menu)
