@@ -76,7 +76,7 @@ bindSettingsForm(store, { onCommit: (field, value) => commit({ [field]: value })
 const modelPanel = new ModelPanel(store, { engine, commit, notify });
 const dataPanel = new DataPanel(store, { engine, commit, notify });
 const inspectPanel = new InspectPanel(store, { views, engine, notify });
-const unitPanel = new UnitPanel(store, { views, engine, notify, imageInput: () => inspectPanel.input() });
+const unitPanel = new UnitPanel(store, { views, engine, imageInput: () => inspectPanel.input() });
 drawFromStore(store, views);
 
 const files = new Files(store, {

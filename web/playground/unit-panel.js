@@ -18,8 +18,8 @@ const byId = (id) => document.getElementById(id);
 
 export class UnitPanel {
   /** views: {unitExplainer, network, boundary}; engine(): the connection or null; imageInput(): inspect-panel.js's input. */
-  constructor(store, { views, engine, notify, imageInput }) {
-    Object.assign(this, { store, views, engine, notify, imageInput });
+  constructor(store, { views, engine, imageInput }) {
+    Object.assign(this, { store, views, engine, imageInput });
     this.requested = false;
     this.busy = false;
     this.point = { hover: null, pinned: null };  // 2-D inputs chosen on the decision boundary
@@ -104,7 +104,6 @@ export class UnitPanel {
     }
     const digitAt = this.digitAt;
     this.digitAt = null;
-    this.planes = { data: null, stale: true, at: 0 };  // 2-D points: each unit over the plane (weights, not the input)
     byId('network-input').textContent = input.text ? `Showing ${input.text}. Move over the decision boundary to follow the pointer; ` +
       'click there to keep a point.' : 'Showing the input being inspected: draw on the pad or click an example to change it.';
     const classNames = state.data.info?.classNames?.length ? state.data.info.classNames : null;

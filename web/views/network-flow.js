@@ -6,10 +6,11 @@
 // Hovering a node (or moving to it with the arrow keys) highlights what feeds it; clicking it (or
 // Enter) dispatches 'unitselect' {layer, name, channel, row, col}, the same event the activation
 // maps send, for the unit inspector. A map node selects the unit under the pointer (Enter: the
-// map's strongest unit).
+// map's strongest unit). For a model of 2-D points, given each unit's values over the plane, a
+// unit is drawn as that picture with the input marked on it (as TensorFlow Playground does).
 //
 //   const view = new NetworkFlowView(container);
-//   view.render(flow, {classNames, inputNames});   // flow: model.networkFlow(input, {edges, edgesPerNode})
+//   view.render(flow, {classNames, inputNames, planes, point});   // flow: model.networkFlow(input, {edges, edgesPerNode})
 // After drawing it dispatches 'flowdrawn' {milliseconds} (how long the drawing took).
 import { el, prepareCanvas, cssVar } from './dom.js';
 import { diverging, sequential, ink, rgb } from './colour.js';
