@@ -205,3 +205,44 @@ test('the inspector follows the drawn input and the training: new numbers after 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('every kind of layer: the value the steps arrive at is the one in the activation maps', async () => {
+  // conv, batch norm, sigmoid, padded average pool, instance norm, local contrast norm, L2 pool,
+  // layer norm, tanh, dropout, flatten, linear: one unit of each, the strongest of its first map.
+  const layers = 'conv2d.4.3.1.1_batchnorm_sigmoid_avgpool.2.2.1_conv2d.4.3.1.1_instancenorm_lcn.3_l2pool.2_layernorm_tanh_' +
+    'dropout.0.3_flatten_linear.10';
+  const { page, problems } = await open(`#model=custom&layers=${layers}`);
+  await activationsShown(page, 'linear1');
+  const view = unitView(page);
+  const entries = await page.evaluate(() => window.wasmgradApp.views.activations.list.map((e) => ({ name: e.name, type: e.type, shape: e.shape })));
+  assert.equal(entries.length, 13);
+  const seen = new Set();
+  for (const entry of entries) {
+    let title;
+    if (entry.shape.length === 3) {
+      const { row, col } = await strongestUnit(page, entry.name, 1);
+      await clickMapUnit(page, entry.name, 1, row, col);
+      title = await inspected(page, new RegExp(`^${entry.name} .*channel 1 of ${entry.shape[0]}, row ${row}, column ${col}:`));
+    } else {
+      const strip = page.getByRole('button', { name: new RegExp(`^${entry.name}: ${entry.shape[0]} units`) });
+      await strip.scrollIntoViewIfNeeded();
+      const box = await strip.boundingBox();
+      const unit = Math.floor(entry.shape[0] / 3);
+      await page.mouse.click(box.x + box.width * ((unit + 0.5) / entry.shape[0]), box.y + box.height / 2);
+      title = await inspected(page, new RegExp(`^${entry.name} .*unit ${unit + 1} of ${entry.shape[0]}`));
+    }
+    // The last line of the check names the map the final value belongs to (this layer's, or the activation's after it).
+    const last = await view.locator('[data-role=unit-check] p').last().textContent();
+    const layer = /the activation map of (\w+) holds/.exec(last)[1];
+    const unit = await page.evaluate(() => window.wasmgradApp.store.get().inspect.unit);
+    const shown = await number(view.locator('[data-role=unit-result]'));
+    const map = await mapValue(page, { ...unit, layer });
+    assert.ok(Math.abs(shown - map) <= 2e-6 * Math.max(1, Math.abs(map)), `${entry.name} (${title}): shown ${shown}, ${layer}'s map ${map}`);
+    seen.add(/\((\w+)/.exec(title)[1]);
+  }
+  assert.deepEqual([...seen].sort(), ['activation', 'avgpool', 'batchnorm', 'conv2d', 'dropout', 'flatten', 'instancenorm', 'l2pool',
+    'layernorm', 'lcn', 'linear']);
+  await elementShot(page, view, path.join(SHOTS, 'unit-linear-after-flatten.png'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -30,14 +30,16 @@ export function formatValue(value, digits = 4) {
 }
 const precise = (value) => formatValue(value, 7);
 
+/** Each activation written out for its input x (a number). */
+const v = (x) => formatValue(x);
 const FUNCTIONS = {
-  relu: (x) => `max(0, ${x})`,
-  leaky_relu: (x, slope) => `${x} if ${x} > 0, else ${formatValue(slope)} × ${x}`,
-  sigmoid: (x) => `1 / (1 + e^(−${x}))`,
-  tanh: (x) => `tanh(${x})`,
-  softplus: (x) => `log(1 + e^(${x}))`,
-  sign: (x) => `sign(${x})`,
-  step: (x) => `step(${x}) (1 if > 0, else 0)`,
+  relu: (x) => `max(0, ${v(x)})`,
+  leaky_relu: (x, slope) => (x > 0 ? `${v(x)} (positive: unchanged)` : `${formatValue(slope)} × ${v(x)} (not positive: times the slope)`),
+  sigmoid: (x) => `1 / (1 + e^(${v(-x)}))`,
+  tanh: (x) => `tanh(${v(x)})`,
+  softplus: (x) => `log(1 + e^(${v(x)}))`,
+  sign: (x) => `sign(${v(x)})`,
+  step: (x) => `step(${v(x)}) (1 if > 0, else 0)`,
 };
 
 export class UnitExplainerView {
@@ -135,8 +137,8 @@ export class UnitExplainerView {
   // ---- step pieces
 
   activationStep(type, slope, x, result, name) {
-    const formula = FUNCTIONS[type] ?? ((v) => `${type}(${v})`);
-    return el('p', { class: 'unit-eq' }, `${name} applies ${type}: ${formula(formatValue(x), slope)} = `,
+    const formula = FUNCTIONS[type] ?? ((value) => `${type}(${v(value)})`);
+    return el('p', { class: 'unit-eq' }, `${name} applies ${type}: ${formula(x, slope)} = `,
       el('strong', { 'data-role': 'activation-result' }, formatValue(result)));
   }
 
@@ -149,7 +151,8 @@ export class UnitExplainerView {
     const outWidth = e.outputShape[2];
     const colShift = e.unit.col + 1 < outWidth ? w.stride : e.unit.col > 0 ? -w.stride : 0;
     const isInput = source.layer < 0;
-    return mapCanvas({ data: source.data, offset: channel * plane, height, width, size: this.mapSize,
+    // At least 6 px a cell, so a small window on a large map stays visible.
+    return mapCanvas({ data: source.data, offset: channel * plane, height, width, size: Math.min(200, Math.max(this.mapSize, 6 * Math.max(height, width))),
       colourOf: this.sourceColours ?? (this.sourceColours = colourScale(source.data, { image: isInput })),
       taps: windowTaps(w), ghost: colShift ? windowRect(w, { colShift }) : null, winner,
       label: `${source.name} channel ${channel + 1} of ${channels}, with the ${w.rows}×${w.cols} window the unit reads marked` });
@@ -327,7 +330,8 @@ const STEPS = {
 
   lcn(e, add) {
     add(el('p', { class: 'unit-eq' }, `Input ${formatValue(e.input)}; the local mean over a ${e.window.rows}×${e.window.cols} box across all ` +
-      `${e.inputChannels} channels (zero padded) is ${formatValue(e.localMean)}, so centred: ${formatValue(e.centered)}.`));
+      `${e.inputChannels} channels (zero padded) is ${formatValue(e.localMean)}, so centred: ${formatValue(e.centered)}.`),
+    el('div', { class: 'unit-channel-body' }, this.windowMap(e, e.unit.channel)));
     const from = { local: 'the local standard deviation', mean: 'the mean local standard deviation over the image', eps: 'eps' }[e.divisorFrom];
     add(el('p', { class: 'unit-eq' }, `Divisor = max(local std ${formatValue(e.localStd)}, mean std ${formatValue(e.meanStd)}, eps ${formatValue(e.eps)}) = ` +
       `${formatValue(e.divisor)} (${from}).`));
