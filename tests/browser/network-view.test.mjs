@@ -76,7 +76,7 @@ for (const [preset, columns] of Object.entries(PRESETS)) {
     // The pad sends a digit event at most every 100 ms, and the page asks for one picture at a time
     // (the newest input wins), so a slow machine shows fewer pictures, never an old one late. On an
     // idle machine every preset draws well within 100 ms; the bound leaves room for a shared CI
-    // machine (lenet5's median was 150-190 ms here at load average 10 on 2 cores).
+    // machine (lenet5's median was 58-180 ms here at load average 8-10 on 2 cores).
     assert.ok(percentile(times, 0.5) < 300, summary);
 
     // Hover a node of the second column: the caption says what feeds it; a click opens the inspector there.

@@ -25,7 +25,14 @@ export class UnitPanel {
     this.point = { hover: null, pinned: null };  // 2-D inputs chosen on the decision boundary
     this.digitAt = null;
     this.planes = { data: null, stale: true, at: 0 };  // 2-D points: each unit over the plane (weights, not the input)
-    document.addEventListener('digit', (event) => { this.digitAt ??= event.timeStamp; });
+    this.weights = 0;     // counts weight changes: with the input, unit and model, key() says whether the views are current
+    this.shown = null;    // the key of what the views show
+    // The pad's new input (inspect-panel.js has just put it in the store): asked for at once, ahead
+    // of the other views' requests in the worker's queue.
+    document.addEventListener('digit', (event) => {
+      this.digitAt ??= event.timeStamp;
+      this.refresh();
+    });
     document.addEventListener('unitselect', (event) => {
       // A unit picked in the activation maps or the network view: bring its explanation into sight.
       if (event.target.closest?.('#activations-view, #network-view')) {
@@ -69,7 +76,10 @@ export class UnitPanel {
    * weights: the weights changed (an epoch ended, a run stopped), so 2-D units' pictures are redrawn too.
    */
   refresh({ weights = false } = {}) {
-    if (weights) this.planes.stale = true;
+    if (weights) {
+      this.planes.stale = true;
+      this.weights += 1;
+    }
     this.requested = true;
     if (!this.busy) this.run();
   }
@@ -98,10 +108,14 @@ export class UnitPanel {
     const expected = state.model.spec?.input?.reduce((a, b) => a * b, 1);
     if (problem || !input || input.values.length !== expected) {
       const note = problem ?? 'Waiting for an input…';
+      this.shown = null;
       network.showNote(note);
       unitExplainer.showNote(note);
       return;
     }
+    // Nothing new since the last answer (e.g. the store's notice of an input already asked for at its digit event).
+    const key = this.key();
+    if (sameKey(key, this.shown)) return;
     const digitAt = this.digitAt;
     this.digitAt = null;
     byId('network-input').textContent = input.text ? `Showing ${input.text}. Move over the decision boundary to follow the pointer; ` +
@@ -116,20 +130,29 @@ export class UnitPanel {
         planes: this.points ? this.planes.data : null, point: this.points ? Array.from(input.values) : null });
       if (digitAt !== null) this.measure(digitAt);
       if (this.points) this.views.boundary.markPoint(Array.from(input.values));
-      if (this.requested) return;  // a newer input waits (the pen moves on): the network first, the unit once it rests
+      // A newer input waits (the pen moves on): the network first, the unit once it rests.
+      if (this.requested && !sameKey(this.key(), key)) return;
       const unit = this.unitRequest(summary, flow);
       const explained = await connection.api.explainUnit(input.values, unit);
       if (!explained) return;
       byId('unit-note').textContent = this.store.get().inspect.unit ? 'Click any unit in the activation maps or the network view to see how it got its value.'
         : `No unit chosen yet: this is the output unit the model predicts. Click any unit in the activation maps or the network view.`;
       unitExplainer.render({ ...explained, classNames: classNames ?? [], outputLayer: unit.layer === summary.length - 1 });
+      this.shown = key;
     } catch (error) {
+      this.shown = null;
       if (this.store.get().model.spec !== state.model.spec) return;  // the model changed under the request
       unitExplainer.showNote(`Inside one unit: ${error.message}`);
     }
   }
 
   get points() { return this.store.get().data.info?.kind === 'points'; }
+
+  /** What the views show depends on: the input, the unit, the model and its weights. */
+  key() {
+    const { inspect, model, data } = this.store.get();
+    return [inspect.input, inspect.unit, model.spec, data.version, this.point.hover, this.point.pinned, this.weights];
+  }
 
   /** 2-D points: every unit's picture over the plane, asked for again when the weights changed (at most twice a second while training). */
   async updatePlanes(connection, flow, training) {
@@ -162,3 +185,5 @@ export class UnitPanel {
     }, { once: true });
   }
 }
+
+const sameKey = (a, b) => a !== null && b !== null && a.every((part, i) => part === b[i]);
