@@ -184,17 +184,19 @@ export function mount(root, { engine, state, setState }) {
       return cell;
     };
     const head = el('tr', {}, el('th', {}, 'input'), ...Array.from({ length: HIDDEN }, (_, k) => el('th', {}, `h${k + 1}`)),
-      el('th', {}, 'bits'), el('th', {}, 'output (argmax)'));
+      el('th', {}, 'bits'), el('th', {}, 'output'));
     const rows = codes.map((code, i) => {
       const best = outputs[i].indexOf(Math.max(...outputs[i]));
+      const oneHot = Array.from({ length: INPUTS }, (_, k) => (k === i ? '1' : '0')).join('');
       return el('tr', { 'data-input': String(i + 1) },
-        el('td', {}, `${i + 1}: ${Array.from({ length: INPUTS }, (_, k) => (k === i ? '1' : '0')).join('')}`),
+        el('td', { title: `one-hot input ${oneHot}` }, String(i + 1)),
         ...code.map(shade),
         el('td', { 'data-role': 'bits' }, code.map((h) => (h >= 0.5 ? '1' : '0')).join('')),
-        el('td', { class: best === i ? 'ok' : 'bad' }, `${best + 1} (${outputs[i][best].toFixed(2)})${best === i ? ' ✓' : ''}`));
+        el('td', { class: best === i ? 'ok' : 'bad', title: `output ${best + 1} is the largest, ${outputs[i][best].toFixed(3)}` },
+          `${best + 1}${best === i ? ' ✓' : ' ✗'}`));
     });
-    table.replaceChildren(el('caption', {}, 'The code: the hidden units\' values for each one-hot input (darker is nearer 1), ' +
-      'the bits they round to, and which output is largest'), el('thead', {}, head), el('tbody', {}, ...rows));
+    table.replaceChildren(el('caption', {}, 'The code of each one-hot input: the hidden units\' values (darker is nearer 1), ' +
+      'the bits they round to, and which output is largest (✓: the input comes back)'), el('thead', {}, head), el('tbody', {}, ...rows));
   }
 
   function drawCube(ctx, width, height) {

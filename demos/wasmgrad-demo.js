@@ -31,8 +31,8 @@ export const DEMOS = {
  * stack: about twice as much at 360 px), and some states grow (the ReLU graph of backprop).
  */
 export const EMBED_HEIGHTS = {
-  perceptron: 700, backprop: 800, approximation: 440, autoencoder: 900, activations: 580,
-  optimizers: 580, conv: 890, 'receptive-field': 610, lenet: 700,
+  perceptron: 700, backprop: 800, approximation: 440, autoencoder: 830, activations: 580,
+  optimizers: 870, conv: 890, 'receptive-field': 610, lenet: 700,
 };
 
 /**

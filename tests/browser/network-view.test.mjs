@@ -101,7 +101,7 @@ for (const [preset, columns] of Object.entries(PRESETS)) {
   });
 }
 
-test('the edge menu sets how many edges are drawn', async () => {
+test('the edge menu sets how many edges are drawn; the keyboard reaches and opens a node', async () => {
   const { page, problems } = await openPlayground(browser, server, { hash: '#model=lenet5' });
   await networkCanvas(page).waitFor({ timeout: 60_000 });
   const summary = page.locator('#network-view .flow-summary');
@@ -116,6 +116,11 @@ test('the edge menu sets how many edges are drawn', async () => {
   await page.waitForFunction(() => /the strongest 256 between/.test(document.querySelector('#network-view .flow-summary').textContent));
   assert.ok(await count() > before);
   await elementShot(page, page.locator('#network-panel'), path.join(SHOTS, 'network-lenet5-256-edges.png'));
+  // By keyboard: into the view, one column right (conv1 + relu1), down to its third map, Enter opens it.
+  await networkCanvas(page).focus();
+  for (const key of ['ArrowRight', 'ArrowDown', 'ArrowDown', 'Enter']) await page.keyboard.press(key);
+  await page.waitForFunction(() => /^conv1 .*channel 3 of 20/.test(document.querySelector('#unit-view .unit-title')?.textContent ?? ''));
+  assert.match(await page.locator('#network-view .flow-caption').textContent(), /^conv1 \+ relu1, map 3: mean/);
   assert.deepEqual(problems, []);
   await page.close();
 });
