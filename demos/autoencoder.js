@@ -69,7 +69,7 @@ export function mount(root, { engine, state, setState }) {
   const seed = slider('seed', params.seed, state.seed, (value) => setState({ seed: value }));
   seed.input.max = '50';
   seed.input.addEventListener('change', () => reset());
-  const chartHolder = el('div', { class: 'panel wide chart' });
+  const chartHolder = el('div', { class: 'chart-holder' });
   const chart = new LineChart(chartHolder, { title: 'Loss and the code\'s distance from binary, per step', xLabel: 'step',
     yLabel: 'log scale', height: 200, yLog: true, series: [
       { label: 'loss (squared error)', colour: '#2f6fde', width: 2 },
