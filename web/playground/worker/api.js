@@ -4,7 +4,8 @@
 // views draw). Calls that change the session run one after another; a run trains between them.
 //
 // Events: status {run, status, epochsDone} · progress {...} · epochEnd {...} · confusion ·
-// filters · histograms · boundary · notice {message} · error {context, message}.
+// filters · histograms · boundary · notice {message} · error {context, message} ·
+// imageLoad {key, phase, done, total, path, skipped} (photos being read: worker/photos.js).
 import { load } from '../../../bindings/wasmgrad.js';
 import { DataSets } from './data.js';
 import { Session, located } from './session.js';
@@ -16,6 +17,7 @@ export function createApi(Comlink) {
   let session = null;
   let inspector = null;
   let onEvent = null;
+  let loading = null;  // the AbortController of a loadData in progress
   let queue = Promise.resolve();
 
   /** Posts an event to the page, transferring `transfer` (typed arrays' buffers). */
@@ -61,11 +63,16 @@ export function createApi(Comlink) {
       ready();
       await session.stopRun();
       session.dropTrainer();
-      const loaded = await data.load(request);
+      // Photos decode for a while: progress events ({key} names the request), and cancelLoad.
+      loading = new AbortController();
+      const loaded = await data.load(request, { signal: loading.signal,
+        onProgress: (p) => emit('imageLoad', { key: request.key ?? null, ...p }) }).finally(() => { loading = null; });
       session.postStatus();
       if (loaded.points) return withTransfer(loaded, [loaded.points.x.buffer, loaded.points.labels.buffer]);
-      return withTransfer(loaded, [loaded.samples.images.buffer]);
+      return withTransfer(loaded, [loaded.samples.images.buffer, loaded.info.photos?.preview.images.buffer]);
     }),
+    /** Stops decoding photos (loadData then rejects); not queued, so it reaches a load in progress. */
+    cancelLoad() { loading?.abort(); },
 
     /** {spec, summary, parameters, error}: the engine's reading of {preset} or {layers} (never throws for the spec). */
     describe: serial((request) => {
