@@ -14,6 +14,9 @@ import { fromDrop, fromFiles } from './dropped-files.js';
 
 const byId = (id) => document.getElementById(id);
 const MB = 2 ** 20;
+// Files handed to the worker per task: cloning a chosen File costs the page a look at the disk
+// (Chromium: about 0.4 ms each), so a few hundred per task keep the page answering.
+const STAGE_CHUNK = 100;
 const plural = (n, word) => `${formatInteger(n)} ${word}${n === 1 ? '' : 's'}`;
 
 export class ImagePanel {
@@ -26,8 +29,9 @@ export class ImagePanel {
     Object.assign(this, { store, engine, commit, notify, reload, webcam });
     this.folder = null;        // {id, name, entries | zip}: what the user dropped or chose
     this.folders = 0;
-    this.pending = null;       // the request being loaded: {key, origin, name}
-    this.cap = null;           // {shape, maxSamples}: a cap the page worked out for the model now shown (checkCapacity)
+    this.pending = null;       // the request being loaded: {key, origin, name, memoryKey}
+    this.failedLoad = null;    // {key, memoryKey, message}: the last request that could not be loaded
+    this.cap = null;           // {shape, memoryKey, maxSamples}: a cap the page worked out for the model shown (checkCapacity)
     this.preview = new ClassPreviewView(byId('class-preview-view'));
 
     byId('image-fit-help').textContent = `Every image is fitted the same way: ${FIT_RULE}.`;
@@ -60,7 +64,7 @@ export class ImagePanel {
 
     store.subscribe(['settings'], (state) => this.drawSettings(state));
     store.subscribe(['data'], (state) => this.drawData(state));
-    store.subscribe(['model', 'settings'], (state) => this.checkCapacity(state));
+    store.subscribe(['model', 'settings', 'data'], (state) => this.checkCapacity(state));
     this.drawSettings(store.get());
   }
 
@@ -71,8 +75,10 @@ export class ImagePanel {
       return;
     }
     this.folders += 1;
-    this.folder = { id: this.folders, name, entries, zip };
+    this.folder = { id: this.folders, name, entries, zip, files: entries?.filter((e) => !e.directory).length ?? 0,
+      stagedOn: null, staging: null };
     this.cap = null;
+    this.failedLoad = null;
     this.drawSettings(this.store.get());
     this.say(zip ? `${name}: ${formatInteger(zip.size / 1024)} KB zip, to be unzipped and decoded in the engine's worker…`
       : `${name}: ${plural(entries.filter((e) => !e.directory).length, 'file')}, to be decoded in the engine's worker…`);
@@ -87,21 +93,63 @@ export class ImagePanel {
     if (origin === 'webcam') {
       source = this.webcam.source();
       if (source.needsFiles) return source;
+    } else if (this.folder?.zip) {
+      source = { id: `folder ${this.folder.id}`, name: this.folder.name, zip: this.folder.zip };
     } else if (this.folder) {
-      source = { id: `folder ${this.folder.id}`, name: this.folder.name, entries: this.folder.entries, zip: this.folder.zip };
+      // A folder's files go to the worker first, in chunks (stage); the request then names them.
+      if (this.folder.stagedOn !== this.engine()) {
+        this.stage(this.folder);
+        return { needsFiles: `Handing the ${plural(this.folder.files, 'file')} of ${this.folder.name} to the engine's worker` };
+      }
+      source = { id: `folder ${this.folder.id}`, name: this.folder.name, staged: this.folder.id };
     } else {
       return { needsFiles: 'Drop a folder of images (one subfolder per class) or a .zip of one in the Data panel, or choose one' };
     }
     const size = Number(settings.imageSize);
     const channels = Number(settings.imageChannels);
-    // The worker works out the cap from the model at this size, unless the page has, for this size.
-    const maxSamples = this.cap?.shape === `${channels},${size},${size}` ? this.cap.maxSamples : null;
+    // The worker works out the cap from the model at this size, unless the page has, for this size and model.
+    const state = this.store.get();
+    const applies = this.cap?.shape === `${channels},${size},${size}` && this.cap.memoryKey === memoryKeyOf(state);
+    const maxSamples = applies ? this.cap.maxSamples : null;
     const key = JSON.stringify([origin, source.id, size, channels, settings.seed, maxSamples]);
-    const request = { source: 'images', key, origin, name: source.name, entries: source.entries, zip: source.zip,
-      width: size, height: size, channels, seed: settings.seed, model: this.modelRequest(), batchSize: settings.batchSize };
+    const model = this.modelRequest();
+    // What failed is not read again for an unrelated change (a learning rate); a new size, channels,
+    // model or batch size (the memory cap) may make it work.
+    const memoryKey = JSON.stringify([settings.model, settings.layers, settings.batchSize]);
+    if (this.failedLoad?.key === key && this.failedLoad.memoryKey === memoryKey) {
+      return { needsFiles: `${this.failedLoad.message}. Drop another folder or .zip, or change the image size, channels, model or batch size` };
+    }
+    const request = { source: 'images', key, origin, name: source.name, entries: source.entries, zip: source.zip, staged: source.staged,
+      width: size, height: size, channels, seed: settings.seed, model, batchSize: settings.batchSize };
+    for (const field of ['entries', 'zip', 'staged']) if (request[field] === undefined) delete request[field];
     if (maxSamples !== null) request.maxSamples = maxSamples;
-    this.requested = { key, origin, name: source.name, zip: Boolean(source.zip) };
+    this.requested = { key, memoryKey, origin, name: source.name, zip: Boolean(source.zip) };
     return request;
+  }
+
+  /**
+   * Hands a folder's entries to the engine's worker, STAGE_CHUNK a task, then asks the data panel
+   * to load them. Again after the worker restarts (it holds them no more).
+   */
+  stage(folder) {
+    const connection = this.engine();
+    if (!connection || folder.staging?.connection === connection) return;
+    const staging = { connection };
+    folder.staging = staging;
+    (async () => {
+      for (let start = 0; start < folder.entries.length; start += STAGE_CHUNK) {
+        if (this.folder !== folder || folder.staging !== staging) return;  // another folder came
+        const held = await connection.api.stageFiles(folder.id, folder.entries.slice(start, start + STAGE_CHUNK));
+        this.say(`${folder.name}: handing the files to the engine's worker, ${formatInteger(held)} of ${formatInteger(folder.entries.length)}…`);
+        await new Promise((resolve) => setTimeout(resolve));
+      }
+      folder.stagedOn = connection;
+      folder.staging = null;
+      if (this.folder === folder) this.reload();
+    })().catch((error) => {
+      folder.staging = null;
+      this.say(`${folder.name}: the files could not be handed to the engine's worker (${error.message})`, true);
+    });
   }
 
   /** The model whose training memory sets how many images fit: a preset, or the layer list. */
@@ -111,12 +159,17 @@ export class ImagePanel {
     return { layers: model.spec?.layers ?? layersFromText(settings.layers).layers ?? [] };
   }
 
-  /** A load failed: a dropped folder that cannot be used is let go (drop another); its skipped files stay listed. */
-  failed() {
-    if (this.pending?.origin === 'folder') this.folder = null;
+  /** A load failed (its skipped files stay listed): it is not tried again until something that matters changes. */
+  failed(message) {
+    this.failedLoad = { key: this.pending.key, memoryKey: this.pending.memoryKey, origin: this.pending.origin, message };
     this.pending = null;
+    this.shownVersion = null;
     this.showProgress(null);
     this.drawSettings(this.store.get());
+    byId('photos-summary').textContent = `Not loaded: ${message}`;
+    byId('photos-notes').replaceChildren();
+    byId('photos-memory').textContent = '';
+    this.preview.showNote('No images are in use.');
   }
 
   /**
@@ -137,7 +190,7 @@ export class ImagePanel {
       this.say(`${name}: decoded ${formatInteger(event.done)} of ${plural(event.total, 'image')}` +
         `${event.skipped ? ` (${formatInteger(event.skipped)} skipped)` : ''}…`);
     } else if (event.phase === 'building') this.say(`${name}: copying the samples into the engine…`);
-    else if (event.phase === 'failed') this.showSkipped(event.skippedFiles ?? [], event.skippedCount ?? 0);
+    else if (event.phase === 'failed') this.showSkipped(event.skippedFiles ?? [], event.skippedCount ?? 0, { loaded: false });
   }
 
   showProgress(done, total = 0) {
@@ -162,14 +215,14 @@ export class ImagePanel {
     else delete document.body.dataset.photos;
     byId('image-size').value = settings.imageSize;
     byId('image-channels').value = settings.imageChannels;
-    byId('photos-field').classList.toggle('wanted', origin === 'folder' && !this.folder);
+    byId('photos-field').classList.toggle('wanted', origin === 'folder' && (!this.folder || this.failedLoad?.origin === 'folder'));
   }
 
   drawData({ data }) {
     const info = data.info;
     if (data.status === 'loading') return;
     if (data.status === 'error') {
-      if (this.pending) this.failed();
+      if (this.pending) this.failed(data.error);
       if (DATASETS[this.store.get().settings.dataset]?.photos) this.say(`Not loaded: ${data.error}`, true);
       return;
     }
@@ -177,6 +230,7 @@ export class ImagePanel {
     this.showProgress(null);
     if (data.status !== 'ready' || !info?.photos || data.version === this.shownVersion) return;
     this.shownVersion = data.version;
+    this.failedLoad = null;
     const photos = info.photos;
     const [channels, height, width] = info.sampleShape;
     this.say(`${info.name}: ${plural(info.train + info.validation, 'image')} in ${info.classes} classes, ` +
@@ -194,10 +248,10 @@ export class ImagePanel {
   }
 
   /** The skipped files, each with its reason (the first SKIPPED_LISTED of them). */
-  showSkipped(list, count) {
+  showSkipped(list, count, { loaded = true } = {}) {
     const box = byId('photos-skipped');
     box.hidden = count === 0;
-    byId('photos-skipped-title').textContent = `${plural(count, 'file')} skipped (the rest loaded)`;
+    byId('photos-skipped-title').textContent = `${plural(count, 'file')} skipped${loaded ? ' (the rest loaded)' : ''}`;
     byId('photos-skipped-list').replaceChildren(...list.map(({ path, reason }) => el('li', {}, el('code', {}, String(path)), `: ${reason}`)),
       ...(count > list.length ? [el('li', {}, `… and ${formatInteger(count - list.length)} more`)] : []));
     box.open = count > 0 && count <= 20;
@@ -211,16 +265,22 @@ export class ImagePanel {
     const memory = state.data.info?.photos?.memory;
     const summary = state.model.summary;
     if (!memory || !summary || state.model.error || state.data.status !== 'ready') return;
+    if (state.model.spec.input.join() !== state.data.info.sampleShape.join()) return;  // the model for these data is on the way
     const [channels, height, width] = state.data.info.sampleShape;
     const capacity = sampleCapacity(channels, height, width, trainingBytes(summary, state.settings.batchSize, state.model.parameters));
     if (capacity === memory.capacity) return;
     if (memory.decoded > capacity || memory.capped) {
-      this.cap = { shape: `${channels},${height},${width}`, maxSamples: capacity };
+      this.cap = { shape: `${channels},${height},${width}`, memoryKey: memoryKeyOf(state), maxSamples: capacity };
       this.notify(`The model or batch size changed what fits in the engine: the images are loaded again, at most ` +
         `${formatInteger(capacity)} of ${channels}×${height}×${width}.`, 'notice', 'photos-memory');
       this.reload();
     }
   }
+}
+
+/** What a cap worked out on the page depends on besides the shape: the model the engine read, the batch size. */
+function memoryKeyOf({ model, settings }) {
+  return JSON.stringify([model.spec?.layers ?? null, settings.batchSize]);
 }
 
 /** "Memory: up to 16,384 samples of 3×32×32 ..." from the worker's account of the cap. */
