@@ -7,6 +7,7 @@
 import { readImageFolder, imageFolderDatasets } from '../../../bindings/js/data/image-folder.js';
 import { zipSource } from '../../../bindings/js/data/zip-source.js';
 import { decodeImage } from '../../../bindings/js/data/browser.js';
+import { FIT_RULE, LUMA_RULE } from '../../../bindings/js/data/fit-image.js';
 import {
   trainingBytes, defaultTrainingBytes, sampleCapacity, sampleBudget, MAX_ZIP_BYTES, ENGINE_MEMORY_BYTES,
 } from '../../../bindings/js/data/limits.js';
@@ -150,4 +151,16 @@ export async function readPhotos(engine, request, { onProgress = () => {}, signa
       preview: preview(folder.train, folder.classNames.length, sampleSize, shape),
     },
   };
+}
+
+/**
+ * What a model file trained on photos says about its data, as the CLI writes it (bin/image-data.mjs):
+ * the class names and how images are fitted, so `wasmgrad predict --model file photo.jpg` names
+ * the class of a photo fitted the same way. {} for other data.
+ */
+export function photoMetadata(info) {
+  if (info?.display !== 'photo') return {};
+  const [channels, height, width] = info.sampleShape;
+  return { classNames: info.classNames,
+    imageData: { width, height, channels, fit: FIT_RULE, ...(channels === 1 && { grey: LUMA_RULE }), layout: info.photos?.layout } };
 }
