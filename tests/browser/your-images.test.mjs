@@ -176,6 +176,11 @@ test('bad input in a zip: each file named with its reason while the rest loads; 
   assert.match(notes, /images come in \d+ sizes/);
   assert.match(await page.textContent('#photos-summary'), /^photos\.zip: circles, squares, triangles\./);
   await page.locator('#photos-panel').screenshot({ path: path.join(SHOTS, 'your-images-bad-input.png') });
+  // On a phone the preview and the skipped list fit the width.
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no sideways scrolling at 390 px');
+  await page.locator('#photos-panel').screenshot({ path: path.join(SHOTS, 'your-images-phone.png') });
+  await page.setViewportSize({ width: 1400, height: 900 });
 
   // One class only: refused with its message, and the drop zone asks for another folder.
   const one = zipSync({ only: { circles: Object.fromEntries(entries.filter((e) => e.path.startsWith('circles/')).slice(0, 5)
@@ -186,6 +191,57 @@ test('bad input in a zip: each file named with its reason while the rest loads; 
   assert.match(await page.textContent('#photos-status'), /only one class/);
   assert.equal(await page.getByRole('button', { name: 'Start', exact: true }).isDisabled(), true);
   assert.deepEqual(problems.filter((p) => !/Images: one\.zip/.test(p)), []);
+  await page.close();
+});
+
+test('a dropped folder is walked (webkitGetAsEntry, "/" stripped), an empty class folder named; the memory cap follows the model', async () => {
+  const { page, problems } = await openOnPhotos(browser, '#data=images&size=96&batch=32');
+  // Chromium gives a script's own DataTransfer no file-system entries, so the page's
+  // webkitGetAsEntry hands out entries shaped as a dropped folder's (fullPath "/shapes/...",
+  // directories read in batches), over real Files; the drop zone, its walk and the worker are the page's.
+  const files = entries.map((e) => ({ path: e.path, bytes: Array.from(e.bytes) }));
+  await page.evaluate((list) => {
+    const fileEntry = (path, file) => ({ isFile: true, isDirectory: false, name: file.name, fullPath: `/${path}`,
+      file: (ok) => setTimeout(() => ok(file)) });
+    const dirEntry = (path, children) => ({ isFile: false, isDirectory: true, name: path.split('/').pop(), fullPath: `/${path}`,
+      createReader: () => {
+        let next = 0;
+        return { readEntries: (ok) => setTimeout(() => { ok(children.slice(next, next + 4)); next += 4; }) };
+      } });
+    const byClass = {};
+    for (const { path, bytes } of list) {
+      const file = new File([Uint8Array.from(bytes)], path.split('/').pop(), { type: 'image/png' });
+      (byClass[path.split('/')[0]] ??= []).push(fileEntry(`shapes/${path}`, file));
+    }
+    const root = dirEntry('shapes', [...Object.entries(byClass).map(([name, children]) => dirEntry(`shapes/${name}`, children)),
+      dirEntry('shapes/empty', [])]);
+    DataTransferItem.prototype.webkitGetAsEntry = () => root;
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([''], 'shapes'));
+    document.querySelector('#photos-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, files);
+  await page.waitForFunction(() => /^In use: shapes: 3 classes \(circles, squares, triangles\), samples 3×96×96\./.test(
+    document.querySelector('#data-status').textContent), null, { timeout: 60_000 });
+  assert.deepEqual(await page.locator('#photos-skipped-list li').allTextContents(),
+    ['shapes/empty/: empty class folder: no files in it; the class is left out']);
+  assert.match(await page.textContent('#photos-memory'), /Training simplenet at batch 32 on 3×96×96 .* up to 1,820 samples \(108 KB each, 192 MB\).*All 120 files of this set fit/);
+
+  // VGG-mini at 96x96 needs more room: only a seeded 103 fit beside it, the same share of every class.
+  await page.getByLabel('Architecture').selectOption('vgg-mini');
+  await page.waitForFunction(() => /This set has more: a seeded 103 files were read/.test(document.querySelector('#photos-memory').textContent),
+    null, { timeout: 60_000 });
+  assert.match(await page.textContent('#photos-memory'), /Training vgg-mini at batch 32 on 3×96×96 takes about \d+ MB/);
+  assert.match(await page.textContent('#photos-notes'), /shapes: 120 images is more than the 103 samples of 3x96x96 .* loading a seeded 103 \(the same share of every class and split\)/);
+  assert.match(await page.textContent('#app-messages'), /the images are loaded again, at most 103 of 3×96×96/);
+  // A batch of 40 leaves no room at all: said, and nothing is tried again until the settings change.
+  await typeInto(page.getByLabel('Batch size'), '40');
+  await page.waitForFunction(() => /^Not loaded: shapes: at 96x96 no samples fit in the engine's 512 MB beside training the model; choose a smaller size \(or a smaller batch\)/
+    .test(document.querySelector('#data-status').textContent), null, { timeout: 60_000 });
+  assert.equal(await page.getByRole('button', { name: 'Start', exact: true }).isDisabled(), true);
+  await typeInto(page.getByLabel('Batch size'), '16');
+  await page.waitForFunction(() => /^In use: shapes: .* 108 training and 12 validation images/.test(document.querySelector('#data-status').textContent),
+    null, { timeout: 60_000 });
+  assert.deepEqual(problems.filter((p) => !/Images: shapes: at 96x96/.test(p)), []);
   await page.close();
 });
 
@@ -237,10 +293,18 @@ test('webcam: capture into two classes, train, reload and find the captures; the
   assert.equal(download.suggestedFilename(), 'webcam-captures.zip');
   const zipPath = path.join(FILES, 'webcam-captures.zip');
   await download.saveAs(zipPath);
-  const names = Object.keys(unzipSync(new Uint8Array(await fs.readFile(zipPath)))).sort();
+  const unzipped = unzipSync(new Uint8Array(await fs.readFile(zipPath)));
+  const names = Object.keys(unzipped).sort();
   assert.equal(names.length, left + right);
   assert.equal(names[0], 'webcam-captures/left/00001.jpg');
   assert.equal(names.filter((n) => n.startsWith('webcam-captures/right/')).length, right);
+
+  // The model saved from the page names its classes and its image size for the CLI.
+  const [saved] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save model' }).click()]);
+  const modelPath = path.join(FILES, 'webcam-page.wgm');
+  await saved.saveAs(modelPath);
+  const photo = path.join(FILES, 'a-capture.jpg');
+  await fs.writeFile(photo, unzipped['webcam-captures/left/00001.jpg']);
 
   // A reload loses nothing: the captures come back from IndexedDB and load again.
   await page.reload();
@@ -257,6 +321,10 @@ test('webcam: capture into two classes, train, reload and find the captures; the
     '--size', '32x32', '--epochs', '1', '--out', out], { cwd: ROOT, timeout: 120_000 });
   assert.match(cli.stdout, /left, right|2 classes/);
   await fs.access(out);
+  const predicted = await run(process.execPath, [path.join(ROOT, 'bin/wasmgrad.mjs'), 'predict', '--model', modelPath, photo],
+    { cwd: ROOT, timeout: 60_000 });
+  const prediction = JSON.parse(predicted.stdout.split('\n')[0]);
+  assert.ok(['left', 'right'].includes(prediction.className) && prediction.probability >= 0.5, predicted.stdout);
   const py = await run('/usr/bin/python3', ['-c', [
     'import sys, zipfile, io, os', 'from PIL import Image',
     'z = zipfile.ZipFile(sys.argv[1])', 'classes = sorted({n.split("/")[1] for n in z.namelist()})',
