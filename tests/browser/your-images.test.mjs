@@ -245,6 +245,41 @@ test('a dropped folder is walked (webkitGetAsEntry, "/" stripped), an empty clas
   await page.close();
 });
 
+test('3,000 files: decoded in the worker with a progress bar while the page keeps drawing; Cancel stops it', async () => {
+  const copies = [];
+  for (let k = 0; k < 25; k++) for (const e of entries) copies.push({ path: e.path.replace('/', `/copy${k}-`), bytes: e.bytes });
+  await writeEntries(path.join(FILES, 'many', 'shapes'), copies);
+  const { page, problems } = await openOnPhotos(browser, '#data=images');
+  await page.evaluate(() => {
+    window.frameGaps = [];
+    let last = performance.now();
+    const tick = (now) => {
+      if (document.querySelector('#photos-progress').value > 0) window.frameGaps.push(now - last);
+      last = now;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await page.getByLabel('Choose a folder of images').setInputFiles(path.join(FILES, 'many', 'shapes'));
+  const bar = page.getByRole('progressbar', { name: 'Decoding progress' });
+  await page.waitForFunction(() => Number(document.querySelector('#photos-progress').value) >= 300, null, { timeout: 60_000 });
+  assert.equal(await bar.getAttribute('max'), '3000');
+  assert.match(await page.textContent('#photos-status'), /^shapes: decoded [\d,]+ of 3,000 images…$/);
+  await page.getByRole('button', { name: 'Cancel loading' }).click();
+  await page.waitForFunction(() => /^Not loaded: loading the images was cancelled/.test(document.querySelector('#data-status').textContent));
+  assert.equal(await bar.isVisible(), false);
+  const gaps = await page.evaluate(() => window.frameGaps);
+  assert.ok(gaps.length > 10 && Math.max(...gaps) < 500, `frames while decoding: ${gaps.length}, longest ${Math.max(...gaps).toFixed(0)} ms`);
+  // Nothing is read again by an unrelated change; choosing the folder again reads it.
+  await typeInto(page.getByLabel('Learning rate', { exact: true }), '0.002');
+  assert.match(await status(page), /loading the images was cancelled\. Drop another folder or \.zip, or change the image size/);
+  await page.getByLabel('Choose a folder of images').setInputFiles(path.join(FILES, 'many', 'shapes'));
+  await page.waitForFunction(() => /^In use: shapes: .* 2,700 training and 300 validation images/.test(document.querySelector('#data-status').textContent),
+    null, { timeout: 120_000 });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 /** Holds a class's capture button until it has `count` more images. */
 async function holdToCapture(page, className, count) {
   const button = page.getByRole('button', { name: `Hold to capture into ${className}` });
