@@ -7,6 +7,7 @@
 // so a cross-origin isolated page in a browser), `simd` = SIMD128 on one thread.
 import { Engine } from './engine.js';
 import { engineFiles, engineFileNames, digitsFile } from './assets.js';
+import { loadExportLibraries } from './export/deps.js';
 
 const POOL_SIZE = 4;  // -sPTHREAD_POOL_SIZE: threads beyond the pool cannot start while the engine waits
 
@@ -39,7 +40,7 @@ async function instantiate(platform, { build, reason }, options) {
   const folder = options.engineUrl ? new URL(options.engineUrl) : null;
   const files = engineFiles(build, folder);
   const names = engineFileNames(build);
-  const factory = await platform.factory(files);
+  const [factory] = await Promise.all([platform.factory(files), loadExportLibraries()]);
   const module = await factory(await platform.moduleOptions(files, names, options));
   restoreStackOnThrow(module);
   platform.started(module);

@@ -225,7 +225,7 @@ test('a model file and a stored record carrying markup: shown as text, settings 
   const model = engine.model({ input: [1, 28, 28], layers: [{ type: 'linear', units: 10 }], seed: 3 });
   const file = model.save({ note: '<svg onload=window.pwned=6>',
     training: { epochsDone: '<img src=x onerror=window.pwned=5>', history: [{ epoch: '<b>1</b>' }] },
-    settings: { optimizer: 'sgd', layers: '<img src=x onerror=window.pwned=7>', learningRate: '<b>1</b>' } });
+    page: { optimizer: 'sgd', layers: '<img src=x onerror=window.pwned=7>', learningRate: '<b>1</b>' } });
   model.dispose();
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const { page, problems } = await openPlayground('#model=perceptron', context);

@@ -13,6 +13,7 @@ import { DataPanel } from './data-panel.js';
 import { RunControls } from './run-controls.js';
 import { InspectPanel } from './inspect-panel.js';
 import { Files } from './files.js';
+import { ExportMenu } from './export-menu.js';
 import { Messages } from './messages.js';
 import { Supervisor } from './supervisor.js';
 import { startEngine } from './engine-client.js';
@@ -95,6 +96,19 @@ const files = new Files(store, {
   showLoadedModel: (loaded) => modelPanel.showLoaded(loaded),
   showEvaluation: (evaluation) => views.confusion.render({ classes: evaluation.classes, matrix: evaluation.matrix,
     classNames: store.get().data.info?.classNames }),
+});
+
+new ExportMenu(store, {
+  engine, notify,
+  showLoadedModel: (loaded) => modelPanel.showLoaded(loaded),
+  // What the imported weights do on the validation set: the accuracy PyTorch reported, seen again.
+  afterImport: async () => {
+    const evaluation = await connection.api.evaluate(trainConfig());
+    if (!evaluation) return;
+    views.confusion.render({ classes: evaluation.classes, matrix: evaluation.matrix, classNames: store.get().data.info?.classNames });
+    notify(`Imported weights on the validation set: accuracy ${(evaluation.accuracy * 100).toFixed(2)}%, loss ${evaluation.loss.toFixed(3)} ` +
+      `(${evaluation.samples} samples).`, 'notice', 'evaluation');
+  },
 });
 
 /** Resolves when the engine has loaded and the data are in. */

@@ -152,5 +152,12 @@ export function createApi(Comlink) {
       return withTransfer(bytes, [bytes.buffer]);
     }),
     load: serial((bytes) => session.load(bytes)),
+    /** The model as ONNX, a PyTorch folder (.zip) or safetensors: {bytes, name}. */
+    exportModel: serial((format, options) => {
+      const file = session.exportModel(format, options);
+      return withTransfer(file, [file.bytes.buffer]);
+    }),
+    /** Weights from a safetensors file for the model of `spec` (names and shapes checked). */
+    importWeights: serial((bytes, spec) => session.importWeights(bytes, spec)),
   };
 }
