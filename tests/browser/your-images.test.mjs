@@ -131,6 +131,7 @@ test('a folder of colour images: preview per class, rules, split and cap stated;
   await page.getByRole('button', { name: 'Show class images' }).click();
   await page.waitForFunction(() => document.querySelectorAll('#class-images-view canvas[aria-label^="image the model scores"]').length === 3);
   assert.ok((await colourShare(page, '#class-images-view canvas')).coloured > 0.05, 'class images in colour');
+  await page.locator('#insight-panel').screenshot({ path: path.join(SHOTS, 'your-images-saliency-class-images.png') });
   await page.getByLabel('Image to inspect').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
   await page.waitForFunction(() => /^notes\.txt: not a PNG, JPEG or WebP image: a text file\.$/.test(
     document.querySelector('#image-picker-view [role=status]').textContent));
