@@ -13,12 +13,18 @@ export class ActivationsView {
   constructor(container, { tileSize = 64 } = {}) {
     this.container = container;
     this.tileSize = tileSize;
+    this.classNames = null;
+  }
+
+  /** The data's class names: the output layer's cells are labelled with them (a folder's names, not 0, 1, 2). */
+  setClassNames(names) {
+    this.classNames = names?.length ? names.map(String) : null;
   }
 
   /** list: [{layer, name, shape:[C,H,W] or [F], data: Float32Array}] */
   render(list) {
     this.list = list;
-    this.container.replaceChildren(...list.map((entry) => this.section(entry)));
+    this.container.replaceChildren(...list.map((entry, i) => this.section(entry, i === list.length - 1)));
   }
 
   /** The value drawn at a unit: {layer (name), channel, row, col} (row and col 0 for a dense layer); undefined when not shown. */
@@ -29,7 +35,7 @@ export class ActivationsView {
     return entry.data[(channel * height + row) * width + col];
   }
 
-  section(entry) {
+  section(entry, last = false) {
     const { shape, data } = entry;
     let lo = Infinity, hi = -Infinity;
     for (const v of data) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
@@ -91,9 +97,10 @@ export class ActivationsView {
         select(best);
       });
       figure.append(canvas);
+      const names = last && this.classNames?.length === features ? this.classNames : null;
       if (features <= 10) {
         figure.append(el('div', { class: 'strip-labels', 'aria-hidden': 'true' },
-          ...Array.from({ length: features }, (_, i) => el('span', {}, String(i)))));
+          ...Array.from({ length: features }, (_, i) => el('span', {}, names ? names[i] : String(i)))));
       }
     }
     return figure;
