@@ -80,7 +80,7 @@ export function textFromLayers(layers, catalog) {
     for (const [name, value] of Object.entries(layer)) {
       if (name === 'type' || fields.includes(name)) continue;
       const field = info?.fields.find((f) => f.name === name);
-      if (!field || String(value) !== field.defaultText) {
+      if (!field || !equalsDefault(value, field.defaultText)) {
         return { text: null, reason: `layer ${index + 1} (${type}) sets ${name}, which a layer list cannot hold` };
       }
     }
@@ -94,6 +94,14 @@ export function textFromLayers(layers, catalog) {
     tokens.push([type, ...flat].join('.'));
   }
   return { text: tokens.join('_'), reason: null };
+}
+
+/** A spec value against the catalog's default text ("1e-05", "true", "0.1"), as values, not as spellings. */
+function equalsDefault(value, defaultText) {
+  if (typeof value === 'boolean') return String(value) === defaultText;
+  const wanted = Number(defaultText);
+  if (typeof value !== 'number' || defaultText === '' || !Number.isFinite(wanted)) return String(value) === defaultText;
+  return value === wanted || Math.abs(value - wanted) <= 1e-6 * Math.abs(wanted);  // a float32 round trip of the default
 }
 
 function isDefault(type, name, values, info) {
