@@ -254,7 +254,7 @@ test('the gallery lists every demo with its snippets and shows one live', async 
   await page.goto(`${origin}/demos/index.html`);
   await page.locator('section#lenet').waitFor();
   const ids = await page.locator('section').evaluateAll((sections) => sections.map((s) => s.id));
-  assert.deepEqual(ids, ['iframe-height', 'perceptron', 'backprop', 'approximation', 'activations', 'optimizers', 'conv',
+  assert.deepEqual(ids, ['iframe-height', 'perceptron', 'backprop', 'approximation', 'autoencoder', 'activations', 'optimizers', 'conv',
     'receptive-field', 'lenet']);
   assert.equal(await page.locator('.missing').count(), 0, 'every demo is available');
   assert.match(await page.locator('section#backprop pre').first().textContent(), /<wasmgrad-demo name="backprop" example="cos_sin_square" x="2"/);
@@ -381,7 +381,7 @@ test('lenet: trains in a worker; filters change; a drawn digit gets probabilitie
 });
 
 test('sized to the container: every demo fits a 360 px column', async () => {
-  const names = ['perceptron', 'backprop', 'approximation', 'activations', 'optimizers', 'conv', 'receptive-field', 'lenet'];
+  const names = ['perceptron', 'backprop', 'approximation', 'autoencoder', 'activations', 'optimizers', 'conv', 'receptive-field', 'lenet'];
   const page = await browser.newPage({ viewport: { width: 480, height: 900 } });
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
