@@ -31,7 +31,7 @@ export const DEMOS = {
  * stack: about twice as much at 360 px), and some states grow (the ReLU graph of backprop).
  */
 export const EMBED_HEIGHTS = {
-  perceptron: 700, backprop: 800, approximation: 440, autoencoder: 850, activations: 580,
+  perceptron: 880, backprop: 800, approximation: 600, autoencoder: 850, activations: 670,
   optimizers: 870, conv: 890, 'receptive-field': 610, lenet: 700,
 };
 
