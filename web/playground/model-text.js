@@ -34,7 +34,7 @@ const problemAt = (layer, field, problem) => ({ layer, field, problem });
  */
 export function layersFromText(text) {
   if (typeof text !== 'string' || text.trim() === '') return { layers: null, error: problemAt(-1, '', 'the layer list is empty') };
-  const tokens = text.trim().split('_');
+  const tokens = splitLayers(text.trim());
   if (tokens.length > MAX_LAYERS) {
     return { layers: null, error: problemAt(-1, '', `${tokens.length} layers is more than ${MAX_LAYERS}`) };
   }
@@ -63,6 +63,22 @@ export function layersFromText(text) {
     layers.push(layer);
   }
   return { layers, error: null };
+}
+
+/** "conv2d.8.5_leaky_relu.0.1_linear.10" -> its layers' tokens: a "_" inside a type name (leaky_relu) joins. */
+function splitLayers(text) {
+  const parts = text.split('_');
+  const tokens = [];
+  for (let i = 0; i < parts.length; i++) {
+    const joined = i + 1 < parts.length ? `${parts[i]}_${parts[i + 1]}` : '';
+    if (!parts[i].includes('.') && Object.hasOwn(POSITIONAL, joined.split('.')[0])) {
+      tokens.push(joined);
+      i++;
+    } else {
+      tokens.push(parts[i]);
+    }
+  }
+  return tokens;
 }
 
 /**
