@@ -9,7 +9,7 @@ import http from 'node:http';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = path.join(ROOT, 'build/screenshots');
@@ -84,10 +84,7 @@ let pastedScript = '';  // the gallery's iframe-resize snippet, as a lecturer pa
 before(async () => {
   server = await plainServer();
   origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launch();
   await fs.mkdir(SHOTS, { recursive: true });
 });
 after(async () => {
@@ -382,7 +379,7 @@ test('lenet: trains in a worker; filters change; a drawn digit gets probabilitie
   await page.mouse.down();
   for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width / 2, box.y + box.height * (0.2 + 0.06 * i));
   await page.mouse.up();
-  await demo.locator('[data-role=probabilities][data-best]').waitFor({ timeout: 10_000 });
+  await demo.locator('[data-role=probabilities][data-best]').waitFor();
   assert.equal(await demo.locator('[data-role=probabilities] .best').count(), 2);
   await page.screenshot({ path: path.join(SHOTS, 'demo-lenet.png'), fullPage: true });
   assert.deepEqual(problems, []);

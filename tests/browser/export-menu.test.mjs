@@ -33,7 +33,7 @@ async function exportAs(page, label) {
   return { name: download.suggestedFilename(), bytes: await fs.readFile(file), file };
 }
 
-test('a model trained in the tab leaves as ONNX, PyTorch and safetensors, and its weights come back', async () => {
+test('a model trained in the tab leaves as ONNX, PyTorch and safetensors, and its weights come back (slow: trains, runs python3)', async () => {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
   const { page, problems } = await openPlayground(context, server, { hash: '#model=cnn&epochs=1&lr=0.002' });
   await waitForRunEnd(page, await startRun(page), 120_000);

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch } from './lib.mjs';
 import sharp from 'sharp';
 import { zipSync } from 'fflate';
 import { startServer } from './static-server.mjs';
@@ -40,11 +40,7 @@ before(async () => {
   await fs.mkdir(SHOTS, { recursive: true });
   server = await startServer(0);
   base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launch();
   page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

@@ -10,16 +10,41 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const SHOTS = path.join(ROOT, 'build/screenshots');
 export const TMP = path.join(ROOT, 'build/test-tmp');
 
+/**
+ * How long a wait without a timeout of its own may take: twice Playwright's 30 s. Every wait is on
+ * an event of the test's own run, so a longer limit only makes a slow machine pass, never a stale
+ * state; a wait that needs more (training to an accuracy) says so where it waits.
+ */
+export const WAIT_MS = 60_000;
+
 /** Headless Debian Chromium with the flags this machine needs (no background networking). */
 export async function launch(extraArgs = []) {
   await fs.mkdir(SHOTS, { recursive: true });
   await fs.mkdir(TMP, { recursive: true });
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
       '--disable-sync', ...extraArgs],
   });
+  return withWaits(browser);
+}
+
+/** Gives every page and context `browser` opens WAIT_MS as its default timeout. */
+export function withWaits(browser) {
+  const newContext = browser.newContext.bind(browser);
+  const newPage = browser.newPage.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(WAIT_MS);
+    return context;
+  };
+  browser.newPage = async (options) => {
+    const page = await newPage(options);
+    page.context().setDefaultTimeout(WAIT_MS);
+    return page;
+  };
+  return browser;
 }
 
 export const playgroundUrl = (server, hash = '', query = '') =>

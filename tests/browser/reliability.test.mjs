@@ -14,7 +14,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch } from './lib.mjs';
 import { createServer as createProjectServer } from '../../scripts/serve.mjs';
 import { startServer } from './static-server.mjs';
 import { load } from '../../bindings/wasmgrad.js';
@@ -53,10 +53,7 @@ async function startProjectServer() {
 before(async () => {
   server = await startProjectServer();
   origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launch();
   await fs.mkdir(SHOTS, { recursive: true });
   await fs.mkdir(TMP, { recursive: true });
 });
@@ -315,7 +312,7 @@ test('a killed worker is noticed, the page says so, and Restart brings back the 
     window.wasmgradApp.worker.terminate();
     return usual;
   });
-  await page.waitForSelector('#engine-crash:not([hidden])', { timeout: 15_000 });
+  await page.waitForSelector('#engine-crash:not([hidden])');
   await page.evaluate((ms) => { window.wasmgradApp.supervisor.timeoutMs = ms; }, timeoutMs);
   const message = await page.textContent('#engine-crash .crash-text');
   assert.match(message, /^The engine is not responding: no answer for \d+ s\. Restart continues from the last autosave \(saved .+, epoch 1, batch \d+\)\.$/);
