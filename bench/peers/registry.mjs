@@ -7,5 +7,6 @@ export const NODE_PEERS = {
   'wasmgrad-wasm-2': { module: here('./wasmgrad.mjs'), variant: { build: 'simd-threads', threads: 2 } },
   'tfjs-wasm': { module: here('./tfjs.mjs'), variant: { backend: 'wasm' } },
   'tfjs-cpu': { module: here('./tfjs.mjs'), variant: { backend: 'cpu' } },
+  'jax-js-wasm': { module: here('./jaxjs.mjs'), variant: {} },
   convnetjs: { module: here('./convnetjs.mjs'), variant: {} },
 };
