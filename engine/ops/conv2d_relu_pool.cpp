@@ -1,0 +1,89 @@
+// conv2d -> ReLU -> 2x2 max pool (stride 2, no padding) as one node, the block every small CNN
+// repeats. Forward, per batch item: the convolution's planes (bias and ReLU applied) stay in a
+// buffer of the thread and are pooled at once, so the full-size activation is never written to
+// memory nor read back by a separate pooling pass. Backward: the pooled gradient goes to each
+// window's winner where the unit was on (pooled value > 0: the ReLU's mask), into a zeroed
+// full-size gradient, which the convolution's own backward kernels then take.
+//
+// Bit-identical to max_pool2d(relu(conv2d(...))) in outputs and every gradient: the same
+// products, the same window scan order and tie rule (strictly greater wins, so the first pixel
+// of a tie), and the scattered gradient is 0 + g as the unfused pooling's accumulation gives.
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/error.h"
+#include "core/parallel.h"
+#include "ops/conv2d.h"
+
+namespace wg {
+
+Var conv2d_relu_maxpool2(const Var& x, const Var& weight, const Var& bias, const Conv2dOptions& options) {
+  const char* op = "conv2d_relu_maxpool2";
+  WG_CHECK(x.defined() && weight.defined(), op, ": input and weight must be defined");
+  const ConvGeometry g = conv_geometry(x.shape(), weight.shape(), options, op);
+  if (bias.defined())
+    WG_CHECK(bias.shape() == Shape{g.out_channels}, op, ": bias must be [", g.out_channels, "] for weight ",
+             shape_str(weight.shape()), ", got ", shape_str(bias.shape()));
+  WG_CHECK(g.out_height >= 2 && g.out_width >= 2, op, ": a 2x2 pool needs a convolution output of at least 2x2, got ",
+           g.out_height, "x", g.out_width);
+  const int OW = g.out_width, PH = g.out_height / 2, PW = g.out_width / 2;
+  const std::int64_t K = g.out_channels, P = static_cast<std::int64_t>(g.out_height) * OW,
+                     Q = static_cast<std::int64_t>(PH) * PW;
+
+  Tensor out = Tensor::empty({g.batch, g.out_channels, PH, PW});
+  // Each pooled unit's winner, as a pixel index within its convolution plane.
+  auto winner = std::make_shared<std::vector<std::int32_t>>(static_cast<std::size_t>(g.batch * K * Q));
+  float* pooled = out.data();
+  std::int32_t* win = winner->data();
+  conv2d_forward_each_item(x.value().data(), weight.value().data(), bias.defined() ? bias.value().data() : nullptr,
+                           true, g, [&](std::int64_t n, const float* planes) {
+    for (std::int64_t k = 0; k < K; ++k) {
+      const float* plane = planes + k * P;
+      float* out_p = pooled + (n * K + k) * Q;
+      std::int32_t* win_p = win + (n * K + k) * Q;
+      for (int oy = 0; oy < PH; ++oy) {
+        const float* top = plane + static_cast<std::int64_t>(2 * oy) * OW;
+        const float* bottom = top + OW;
+        for (int ox = 0; ox < PW; ++ox) {
+          const int x0 = 2 * ox;
+          float best = top[x0];
+          int best_index = 2 * oy * OW + x0;
+          if (top[x0 + 1] > best) best = top[x0 + 1], best_index = 2 * oy * OW + x0 + 1;
+          if (bottom[x0] > best) best = bottom[x0], best_index = (2 * oy + 1) * OW + x0;
+          if (bottom[x0 + 1] > best) best = bottom[x0 + 1], best_index = (2 * oy + 1) * OW + x0 + 1;
+          out_p[oy * PW + ox] = best;
+          win_p[oy * PW + ox] = best_index;
+        }
+      }
+    }
+  });
+
+  std::vector<Var> inputs{x, weight};
+  if (bias.defined()) inputs.push_back(bias);
+  const Tensor x_value = x.value(), w_value = weight.value();
+  const bool has_bias = bias.defined();
+  return make_result(op, out, inputs, [g, x_value, w_value, has_bias, winner, K, P, Q](Node& self) {
+    // The gradient reaching the convolution: the pooled gradient at each winner whose unit was on.
+    Tensor grad_conv = Tensor::empty({g.batch, g.out_channels, g.out_height, g.out_width});
+    const float* grad = self.grad.data();
+    const float* value = self.value.data();
+    const std::int32_t* win = winner->data();
+    float* gc = grad_conv.data();
+    parallel_for(0, g.batch * K, 4, [&](std::int64_t lo, std::int64_t hi) {
+      for (std::int64_t plane = lo; plane < hi; ++plane) {
+        float* gp = gc + plane * P;
+        std::fill(gp, gp + P, 0.0f);
+        for (std::int64_t q = plane * Q; q < (plane + 1) * Q; ++q)
+          if (value[q] > 0.0f) gp[win[q]] += grad[q];
+      }
+    });
+    if (Tensor* gx = self.input_grad(0)) conv2d_backward_input(gx->data(), gc, w_value.data(), g);
+    if (Tensor* gw = self.input_grad(1)) conv2d_backward_weight(gw->data(), gc, x_value.data(), g);
+    if (has_bias)
+      if (Tensor* gb = self.input_grad(2)) conv2d_backward_bias(gb->data(), gc, g);
+  });
+}
+
+}  // namespace wg
