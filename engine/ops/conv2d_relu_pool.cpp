@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "ops/conv2d.h"
+#include "ops/max_pool_2x2.h"
 
 namespace wg {
 
@@ -39,25 +40,8 @@ Var conv2d_relu_maxpool2(const Var& x, const Var& weight, const Var& bias, const
   std::int32_t* win = winner->data();
   conv2d_forward_each_item(x.value().data(), weight.value().data(), bias.defined() ? bias.value().data() : nullptr,
                            true, g, [&](std::int64_t n, const float* planes) {
-    for (std::int64_t k = 0; k < K; ++k) {
-      const float* plane = planes + k * P;
-      float* out_p = pooled + (n * K + k) * Q;
-      std::int32_t* win_p = win + (n * K + k) * Q;
-      for (int oy = 0; oy < PH; ++oy) {
-        const float* top = plane + static_cast<std::int64_t>(2 * oy) * OW;
-        const float* bottom = top + OW;
-        for (int ox = 0; ox < PW; ++ox) {
-          const int x0 = 2 * ox;
-          float best = top[x0];
-          int best_index = 2 * oy * OW + x0;
-          if (top[x0 + 1] > best) best = top[x0 + 1], best_index = 2 * oy * OW + x0 + 1;
-          if (bottom[x0] > best) best = bottom[x0], best_index = (2 * oy + 1) * OW + x0;
-          if (bottom[x0 + 1] > best) best = bottom[x0 + 1], best_index = (2 * oy + 1) * OW + x0 + 1;
-          out_p[oy * PW + ox] = best;
-          win_p[oy * PW + ox] = best_index;
-        }
-      }
-    }
+    for (std::int64_t k = 0; k < K; ++k)
+      max_pool_2x2_plane(planes + k * P, OW, PH, PW, pooled + (n * K + k) * Q, win + (n * K + k) * Q);
   });
 
   std::vector<Var> inputs{x, weight};
