@@ -49,18 +49,30 @@ Var conv2d_relu_maxpool2(const Var& x, const Var& weight, const Var& bias, const
   const Tensor x_value = x.value(), w_value = weight.value();
   const bool has_bias = bias.defined();
   return make_result(op, out, inputs, [g, x_value, w_value, has_bias, winner, K, P, Q](Node& self) {
-    // The gradient reaching the convolution: the pooled gradient at each winner whose unit was on.
+    // The gradient reaching the convolution: the pooled gradient at each winner whose unit was on,
+    // 0 elsewhere. Written window by window in one pass (no zero fill first): the winner gets
+    // 0 + g, what the unfused pooling's accumulation into a zeroed gradient gives.
     Tensor grad_conv = Tensor::empty({g.batch, g.out_channels, g.out_height, g.out_width});
     const float* grad = self.grad.data();
     const float* value = self.value.data();
     const std::int32_t* win = winner->data();
     float* gc = grad_conv.data();
+    const int OH = g.out_height, OW = g.out_width, PH = OH / 2, PW = OW / 2;
     parallel_for(0, g.batch * K, 4, [&](std::int64_t lo, std::int64_t hi) {
       for (std::int64_t plane = lo; plane < hi; ++plane) {
         float* gp = gc + plane * P;
-        std::fill(gp, gp + P, 0.0f);
-        for (std::int64_t q = plane * Q; q < (plane + 1) * Q; ++q)
-          if (value[q] > 0.0f) gp[win[q]] += grad[q];
+        const std::int64_t q0 = plane * Q;
+        for (int oy = 0; oy < PH; ++oy) {
+          float* top = gp + static_cast<std::int64_t>(2 * oy) * OW;
+          float* bottom = top + OW;
+          for (int ox = 0; ox < PW; ++ox) {
+            const std::int64_t q = q0 + oy * PW + ox;
+            top[2 * ox] = top[2 * ox + 1] = bottom[2 * ox] = bottom[2 * ox + 1] = 0.0f;
+            if (value[q] > 0.0f) gp[win[q]] = 0.0f + grad[q];
+          }
+          if (OW % 2) top[OW - 1] = bottom[OW - 1] = 0.0f;  // the column no window covers
+        }
+        if (OH % 2) std::fill(gp + static_cast<std::int64_t>(OH - 1) * OW, gp + P, 0.0f);  // the row none covers
       }
     });
     if (Tensor* gx = self.input_grad(0)) conv2d_backward_input(gx->data(), gc, w_value.data(), g);
