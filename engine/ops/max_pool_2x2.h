@@ -10,6 +10,9 @@
 #if defined(__SSE4_1__)
 #include <smmintrin.h>
 #endif
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
 
 namespace wg {
 
@@ -44,10 +47,16 @@ inline void max_pool_2x2_plane(const float* in, int in_width, int out_height, in
       consider(_mm_shuffle_ps(b0, b1, _MM_SHUFFLE(2, 0, 2, 0)), static_cast<float>(W));
       consider(_mm_shuffle_ps(b0, b1, _MM_SHUFFLE(3, 1, 3, 1)), static_cast<float>(W + 1));
       _mm_storeu_ps(out_row + ox, best);
-      if constexpr (std::is_integral_v<Index>)  // exact: plane indices are far below 2^24
+      if constexpr (std::is_integral_v<Index>) {  // exact: plane indices are far below 2^24
+#if defined(__wasm_simd128__)
+        // Emscripten's _mm_cvttps_epi32 is a scalar loop (x86 out-of-range rules); this is one instruction.
+        wasm_v128_store(arg_row + ox, wasm_i32x4_trunc_sat_f32x4((v128_t)index));
+#else
         _mm_storeu_si128(reinterpret_cast<__m128i*>(arg_row + ox), _mm_cvttps_epi32(index));
-      else
+#endif
+      } else {
         _mm_storeu_ps(reinterpret_cast<float*>(arg_row + ox), index);
+      }
     }
 #endif
     for (; ox < OW; ++ox) {
