@@ -3,7 +3,8 @@
 // derivative is the central difference of those engine outputs (the JS API does not expose a
 // single op's backward yet). The three losses are the engine's too: an identity model (flatten)
 // passes the scores through and trainer.evaluate computes cross-entropy, hinge and squared error.
-import { el, slider, select, responsiveCanvas, short } from './ui.js';
+import { el, slider, select, short } from './ui.js';
+import { LineChart } from '../web/views/line-chart.js';
 
 export const blurb = 'Activation curves and their derivatives; cross-entropy, multiclass hinge and squared error ' +
   'on the same three class scores (all values computed by the engine).';
@@ -25,10 +26,15 @@ const H = 1e-3;
 
 export function mount(root, { engine, state, setState }) {
   let curve = null;  // {x, y, dy}
-  const view = responsiveCanvas(draw, { aspect: 0.62, maxWidth: 560, maxHeight: 360, label: 'activation and its derivative' });
+  const view = el('div', { class: 'chart-holder' });
+  const chart = new LineChart(view, { title: 'Activation and its derivative', xLabel: 'x', yLabel: 'value', height: 260,
+    yRange: (min, max) => [Math.min(-1.1, min ?? 0), Math.max(1.1, Math.min(6, max ?? 1))],
+    series: [{ label: 'f(x), from the engine', colour: '#2f6fde', width: 2.5, gaps: true },
+      { label: 'f′(x), central difference of the engine\'s f', colour: '#e08a00', width: 2.5, dash: [6, 4], gaps: true },
+      { label: 'f at the slider\'s x', colour: '#b3261e', line: false, points: 9 }] });
   const valueText = el('p', { class: 'readout', 'data-role': 'activation-value' });
   const activation = select('activation', ACTIVATIONS, state.activation, (value) => { setState({ activation: value }); computeCurve(); });
-  const xSlider = slider('x', params.x, state.x, (value) => { setState({ x: value }); showValue(); view.redraw(); }, { step: 0.05, format: (v) => v.toFixed(2) });
+  const xSlider = slider('x', params.x, state.x, (value) => { setState({ x: value }); showValue(); draw(); }, { step: 0.05, format: (v) => v.toFixed(2) });
 
   const scoreSliders = ['s0', 's1', 's2'].map((key, k) =>
     slider(`score s${k}`, params[key], state[key], (value) => { setState({ [key]: value }); computeLosses(); }, { step: 0.1, format: (v) => v.toFixed(1) }));
@@ -60,7 +66,7 @@ export function mount(root, { engine, state, setState }) {
       model.dispose();
     }
     showValue();
-    view.redraw();
+    draw();
   }
 
   function showValue() {
@@ -97,55 +103,20 @@ export function mount(root, { engine, state, setState }) {
     }
   }
 
-  function draw(ctx, width, height) {
-    ctx.clearRect(0, 0, width, height);
+  /** The curve and its derivative on the chart; a jump (step, sign) breaks the line instead of drawing a wall. */
+  function draw() {
     if (!curve) return;
-    const values = [...curve.y, ...curve.dy].filter(Number.isFinite);
-    const yMin = Math.min(-1.1, ...values);
-    const yMax = Math.max(1.1, Math.min(6, Math.max(...values)));
-    const toX = (x) => (x - X_MIN) / (X_MAX - X_MIN) * (width - 20) + 10;
-    const toY = (y) => height - 10 - (Math.min(y, yMax) - yMin) / (yMax - yMin) * (height - 20);
-    ctx.fillStyle = '#f7f9fc';
-    ctx.fillRect(0, 0, width, height);
-    ctx.strokeStyle = '#c5ccd8';
-    ctx.lineWidth = 1;
-    ctx.beginPath();
-    ctx.moveTo(0, toY(0)); ctx.lineTo(width, toY(0));
-    ctx.moveTo(toX(0), 0); ctx.lineTo(toX(0), height);
-    ctx.stroke();
-    const line = (ys, colour, dash) => {
-      ctx.strokeStyle = colour;
-      ctx.lineWidth = 2.5;
-      ctx.setLineDash(dash);
-      ctx.beginPath();
-      let pen = false;
-      curve.x.forEach((x, i) => {
-        const jump = i > 0 && Math.abs(ys[i] - ys[i - 1]) > 0.5 * (yMax - yMin);  // step/sign: no vertical stroke
-        if (!Number.isFinite(ys[i])) { pen = false; return; }
-        if (pen && !jump) ctx.lineTo(toX(x), toY(ys[i])); else ctx.moveTo(toX(x), toY(ys[i]));
-        pen = true;
-      });
-      ctx.stroke();
-      ctx.setLineDash([]);
-    };
-    line(curve.y, '#2f6fde', []);
-    line(curve.dy.map((d) => (Math.abs(d) > 50 ? NaN : d)), '#e08a00', [6, 4]);
-    ctx.fillStyle = '#1d2430';
-    ctx.font = '12px system-ui, sans-serif';
-    ctx.fillText(`${state.activation}(x)`, 14, 16);
-    ctx.fillStyle = '#e08a00';
-    ctx.fillText('derivative (dashed)', 14, 32);
-    ctx.strokeStyle = '#b3261e';
-    ctx.beginPath();
-    ctx.moveTo(toX(state.x), 0); ctx.lineTo(toX(state.x), height);
-    ctx.stroke();
+    const broken = (ys, limit) => Array.from(ys, (y, i) => (Math.abs(y) > limit || (i > 0 && Math.abs(y - ys[i - 1]) > 0.5) ? NaN : y));
+    const at = Math.round((state.x - X_MIN) / (X_MAX - X_MIN) * (POINTS - 1));
+    chart.setData([[curve.x, broken(curve.y, 1e6)], [curve.x, broken(curve.dy, 50)], [[curve.x[at]], [curve.y[at]]]],
+      `${state.activation}(x) and its derivative, from x = ${X_MIN} to ${X_MAX}`);
   }
 
   computeCurve();
   computeLosses();
   return {
     destroy() {
-      view.disconnect();
+      chart.destroy();
       for (const t of Object.values(trainers)) t.dispose();
       identity.dispose();
     },

@@ -1,7 +1,8 @@
 // Demo 3: universal approximation. A 1-D network x -> H ReLU units -> y, trained by the engine on
 // one of its toy regression curves, is a linear spline: each hidden unit i bends the output at
 // x = -b_i / w_i (read from model.parameters()). More hidden units, more linear pieces.
-import { el, button, slider, select, responsiveCanvas, short } from './ui.js';
+import { el, button, slider, select, short } from './ui.js';
+import { LineChart } from '../web/views/line-chart.js';
 
 export const blurb = 'One hidden layer of ReLU units is a linear spline: every unit adds one kink at x = −b/w. ' +
   'More hidden units, more linear pieces, a closer fit.';
@@ -29,7 +30,11 @@ export function mount(root, { engine, state, setState }) {
   let ts = null;
   let range = null;
 
-  const view = responsiveCanvas(draw, { aspect: 0.62, maxWidth: 620, maxHeight: 400, label: 'the data, the network\'s output and its kinks' });
+  const view = el('div', { class: 'chart-holder' });
+  const chart = new LineChart(view, { title: 'The data, the network\'s output and its kinks', xLabel: 'x', yLabel: 'y', height: 300,
+    series: [{ label: 'training points', colour: '#5b6472', line: false, points: 4 },
+      { label: 'network output (the engine\'s, on a fine grid)', colour: '#2f6fde', width: 2.5 },
+      { label: 'kinks: where a hidden unit switches on or off', colour: '#e08a00', line: false, points: 9 }] });
   const status = el('p', { class: 'readout', 'data-role': 'status' });
   const pieces = el('p', { class: 'readout', 'data-role': 'pieces' });
   const curve = select('curve', [['sin', 'sin x'], ['abs', '|x|'], ['step', 'step'], ['cubic', 'x³']], state.curve, (value) => {
@@ -119,39 +124,21 @@ export function mount(root, { engine, state, setState }) {
     const k = kinks();
     pieces.textContent = `${state.hidden} hidden unit${state.hidden === 1 ? '' : 's'}: ${k.length} kink${k.length === 1 ? '' : 's'} ` +
       `in the data range, so ${k.length + 1} linear piece${k.length ? 's' : ''}`;
-    view.redraw();
+    draw();
   }
 
-  function draw(ctx, width, height) {
-    ctx.clearRect(0, 0, width, height);
+  function draw() {
     if (!model) return;
-    const toX = (x) => (x - range.xMin) / (range.xMax - range.xMin) * (width - 20) + 10;
-    const toY = (y) => height - 10 - (y - range.yMin) / (range.yMax - range.yMin) * (height - 20);
-    ctx.fillStyle = '#f7f9fc';
-    ctx.fillRect(0, 0, width, height);
-    ctx.strokeStyle = '#c5ccd8';
-    ctx.beginPath();
-    ctx.moveTo(0, toY(0)); ctx.lineTo(width, toY(0));
-    ctx.stroke();
-    ctx.fillStyle = 'rgba(29, 36, 48, 0.35)';
-    for (let i = 0; i < xs.length; i++) ctx.fillRect(toX(xs[i]) - 1.5, toY(ts[i]) - 1.5, 3, 3);
     // The network's output on a fine grid, from the engine.
     const grid = Float32Array.from({ length: CURVE_POINTS }, (_, i) => range.xMin + (range.xMax - range.xMin) * i / (CURVE_POINTS - 1));
     const y = model.outputs(grid, CURVE_POINTS);
-    ctx.strokeStyle = '#2f6fde';
-    ctx.lineWidth = 2.5;
-    ctx.beginPath();
-    grid.forEach((x, i) => (i ? ctx.lineTo(toX(x), toY(y[i])) : ctx.moveTo(toX(x), toY(y[i]))));
-    ctx.stroke();
-    ctx.strokeStyle = '#e08a00';
-    ctx.lineWidth = 2;
-    for (const x of kinks()) {
-      ctx.beginPath();
-      ctx.moveTo(toX(x), height - 2); ctx.lineTo(toX(x), height - 14);
-      ctx.stroke();
-    }
+    const bends = kinks();
+    const atBends = bends.length ? model.outputs(Float32Array.from(bends), bends.length) : [];
+    const order = Array.from(xs.keys()).sort((a, b) => xs[a] - xs[b]);  // the chart takes each series in x order
+    chart.setData([[order.map((i) => xs[i]), order.map((i) => ts[i])], [grid, y], [bends, atBends]],
+      `${state.hidden} hidden units on ${state.curve}: ${bends.length} kinks`);
   }
 
   reset(true);
-  return { destroy() { disposeAll(); view.disconnect(); } };
+  return { destroy() { disposeAll(); chart.destroy(); } };
 }

@@ -58,6 +58,7 @@ export const AVAILABLE = Object.keys(DEMOS);
 const ENGINE_URL = new URL('../build/engine/', import.meta.url);
 const DATA_URL = new URL('../build/data/', import.meta.url);
 const STYLE_URL = new URL('./demo.css', import.meta.url);
+const CHART_STYLE_URL = new URL('../build/vendor/uPlot.min.css', import.meta.url);  // the line charts (web/views/line-chart.js)
 
 let enginePromise = null;
 /** The engine, loaded once per page (single-thread build on the main thread). */
@@ -115,7 +116,7 @@ class WasmgradDemo extends HTMLElement {
   connectedCallback() {
     if (this.shadowRoot) return;
     const root = this.attachShadow({ mode: 'open' });
-    root.append(el('link', { rel: 'stylesheet', href: STYLE_URL.href }));
+    root.append(el('link', { rel: 'stylesheet', href: CHART_STYLE_URL.href }), el('link', { rel: 'stylesheet', href: STYLE_URL.href }));
     this.frame = el('div', { class: 'demo', part: 'demo' });
     root.append(this.frame);
     this.#start();

@@ -7,6 +7,7 @@
 // so a cross-origin isolated page in a browser), `simd` = SIMD128 on one thread.
 import { Engine } from './engine.js';
 import { engineFiles, engineFileNames, digitsFile } from './assets.js';
+import { loadExportLibraries } from './export/deps.js';
 
 // The cap on threads (WASMGRAD_MAX_THREADS in CMakeLists.txt). The threaded build's pthread pool is sized
 // when it starts: as many workers as the machine has logical cores (or as numThreads asks), up to this
@@ -42,7 +43,7 @@ async function instantiate(platform, { build, reason }, options) {
   const folder = options.engineUrl ? new URL(options.engineUrl) : null;
   const files = engineFiles(build, folder);
   const names = engineFileNames(build);
-  const factory = await platform.factory(files);
+  const [factory] = await Promise.all([platform.factory(files), loadExportLibraries()]);
   const hardware = await platform.hardwareThreads();
   const wanted = options.numThreads ?? hardware;
   const poolSize = Math.max(1, Math.min(Math.max(wanted, hardware), POOL_SIZE));

@@ -348,6 +348,9 @@ test('activations and losses: engine curves; the lectures\' hinge example; a sco
   await demo.locator('select[aria-label=activation]').selectOption('relu');
   await demo.locator('input[aria-label=x]').fill('2');
   assert.match(await demo.locator('[data-role=activation-value]').textContent(), /f\(2\.00\) = 2,\s+f′\(2\.00\) ≈ 1/);
+  // The curves are a uPlot chart whose legend is drawn from its series.
+  assert.deepEqual(await demo.locator('.u-legend .u-label').allTextContents(),
+    ['f(x), from the engine', 'f′(x), central difference of the engine\'s f', 'f at the slider\'s x']);
   await page.screenshot({ path: path.join(SHOTS, 'demo-activations.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();

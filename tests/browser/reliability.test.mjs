@@ -225,7 +225,7 @@ test('a model file and a stored record carrying markup: shown as text, settings 
   const model = engine.model({ input: [1, 28, 28], layers: [{ type: 'linear', units: 10 }], seed: 3 });
   const file = model.save({ note: '<svg onload=window.pwned=6>',
     training: { epochsDone: '<img src=x onerror=window.pwned=5>', history: [{ epoch: '<b>1</b>' }] },
-    settings: { optimizer: 'sgd', layers: '<img src=x onerror=window.pwned=7>', learningRate: '<b>1</b>' } });
+    page: { optimizer: 'sgd', layers: '<img src=x onerror=window.pwned=7>', learningRate: '<b>1</b>' } });
   model.dispose();
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const { page, problems } = await openPlayground('#model=perceptron', context);
@@ -236,7 +236,7 @@ test('a model file and a stored record carrying markup: shown as text, settings 
   assert.match(await page.textContent('#app-messages'), /Settings in the file that were not taken: Learning rate \("<b>1<\/b>" is not a number\)\./);
   // A stored "saved model" record whose name and date are hostile (storage is input too).
   await page.evaluate((bytes) => new Promise((resolve, reject) => {
-    const open = indexedDB.open('wasmgrad-playground', 1);
+    const open = indexedDB.open('wasmgrad-playground');  // the version the page made (2 since webcam captures)
     open.onupgradeneeded = () => open.result.createObjectStore('models');
     open.onsuccess = () => {
       const tx = open.result.transaction('models', 'readwrite');
@@ -296,7 +296,7 @@ test('a killed worker is noticed, the page says so, and Restart brings back the 
   const saved = await checkpointBytes(page);
   await page.waitForFunction(async (length) => {
     const record = await new Promise((resolve) => {
-      const open = indexedDB.open('wasmgrad-playground', 1);
+      const open = indexedDB.open('wasmgrad-playground');  // the version the page made (2 since webcam captures)
       open.onsuccess = () => {
         const request = open.result.transaction('models').objectStore('models').get('autosave');
         request.onsuccess = () => { open.result.close(); resolve(request.result); };

@@ -42,9 +42,10 @@ export const CONTINUOUS_LAYER_SPEC = {
   ...EVERY_LAYER_SPEC, layers: EVERY_LAYER_SPEC.layers.filter((layer) => layer.type !== 'sign' && layer.type !== 'step'),
 };
 
-/** The presets and the two every-layer specs, by name. */
+/** The presets (each fitted to the digits: [1, 28, 28], 10 classes) and the two every-layer specs, by name. */
 export function specsUnderTest(engine) {
-  return [...engine.presets.map((name) => [name, name]), ['every layer type', EVERY_LAYER_SPEC],
+  return [...engine.presetNames.map((name) => [name, engine.presetSpec(name, { input: [1, 28, 28], classes: 10 })]),
+    ['every layer type', EVERY_LAYER_SPEC],
     ['every continuous layer type', CONTINUOUS_LAYER_SPEC]];
 }
 

@@ -5,7 +5,7 @@
 //
 // `?engine=off` leaves the engine out (the view tests draw data themselves); `?threads=0` asks
 // for the single-thread build.
-import { parseHash, serializeSettings, trainSettings, epochGapMs, dataKind, SCHEMA } from './settings.js';
+import { parseHash, serializeSettings, trainSettings, epochGapMs, dataKind, datasetModel, SCHEMA, DATASETS } from './settings.js';
 import { createStore, initialState } from './store.js';
 import { bindSettingsForm, settingsAfter } from './settings-form.js';
 import { ModelPanel } from './model-panel.js';
@@ -13,6 +13,7 @@ import { DataPanel } from './data-panel.js';
 import { RunControls } from './run-controls.js';
 import { InspectPanel } from './inspect-panel.js';
 import { Files } from './files.js';
+import { ExportMenu } from './export-menu.js';
 import { Messages } from './messages.js';
 import { Supervisor } from './supervisor.js';
 import { startEngine } from './engine-client.js';
@@ -20,6 +21,9 @@ import { AUTOSAVE_KEY, getValidCheckpoint, putCheckpoint } from './checkpoint-st
 import { createViews, drawFromStore, clearRunViews } from './views.js';
 import { CrashBanner } from '../views/crash-banner.js';
 import { enableIsolationIfNeeded } from '../coi.js';
+import { ImagePanel } from './image-panel.js';
+import { WebcamPanel } from './webcam-panel.js';
+import { PhotoInput } from './photo-input.js';
 
 const byId = (id) => document.getElementById(id);
 const query = new URLSearchParams(location.search);
@@ -39,6 +43,12 @@ const trainConfig = () => trainSettings(store.get().settings);
 function commit(patch) {
   let next = store.get().settings;
   for (const [field, value] of Object.entries(patch)) next = settingsAfter(next, field, value);
+  // A model left at its data set's default follows the data (photos: SimpleNet, the lectures' colour CNN).
+  const before = store.get().settings;
+  if (patch.dataset && !('model' in patch) && before.model === datasetModel(before.dataset) && next.model !== datasetModel(next.dataset)) {
+    next = settingsAfter(next, 'model', datasetModel(next.dataset));
+    if (DATASETS[next.dataset]?.photos) notify(`${DATASETS[next.dataset].title}: the model is now ${next.model}, a CNN for colour images.`, 'notice', 'kind');
+  }
   if (patch.dataset && dataKind(next.dataset) !== dataKind(store.get().settings.dataset)) {
     notify(`${dataKind(next.dataset) === 'points' ? '2-D points' : 'Images'}: the model and ` +
       `the training settings now suit this data (${next.epochs} epochs, learning rate ${next.learningRate}, batch size ${next.batchSize}).`,
@@ -72,7 +82,11 @@ function showLinkErrors(errors) {
 
 bindSettingsForm(store, { onCommit: (field, value) => commit({ [field]: value }) });
 const modelPanel = new ModelPanel(store, { engine, commit, notify });
-const dataPanel = new DataPanel(store, { engine, commit, notify });
+// The user's photos: a folder or zip (image-panel.js) or webcam captures, a data source the data panel asks.
+const webcamPanel = new WebcamPanel(store, { notify, onChange: () => dataPanel.refresh() });
+const imagePanel = new ImagePanel(store, { engine, commit, notify, reload: () => dataPanel.refresh(), webcam: webcamPanel });
+new PhotoInput(store, { view: views.imagePicker });
+const dataPanel = new DataPanel(store, { engine, commit, notify, photos: imagePanel });
 const inspectPanel = new InspectPanel(store, { views, engine, notify });
 drawFromStore(store, views);
 
@@ -82,6 +96,19 @@ const files = new Files(store, {
   showLoadedModel: (loaded) => modelPanel.showLoaded(loaded),
   showEvaluation: (evaluation) => views.confusion.render({ classes: evaluation.classes, matrix: evaluation.matrix,
     classNames: store.get().data.info?.classNames }),
+});
+
+new ExportMenu(store, {
+  engine, notify,
+  showLoadedModel: (loaded) => modelPanel.showLoaded(loaded),
+  // What the imported weights do on the validation set: the accuracy PyTorch reported, seen again.
+  afterImport: async () => {
+    const evaluation = await connection.api.evaluate(trainConfig());
+    if (!evaluation) return;
+    views.confusion.render({ classes: evaluation.classes, matrix: evaluation.matrix, classNames: store.get().data.info?.classNames });
+    notify(`Imported weights on the validation set: accuracy ${(evaluation.accuracy * 100).toFixed(2)}%, loss ${evaluation.loss.toFixed(3)} ` +
+      `(${evaluation.samples} samples).`, 'notice', 'evaluation');
+  },
 });
 
 /** Resolves when the engine has loaded and the data are in. */
@@ -182,6 +209,7 @@ const handlers = {
   histograms(m) { views.histograms.render(m.list); },
   boundary(m) { views.boundary.render(m); },
   notice(m) { notify(m.message, 'notice', 'engine'); },
+  imageLoad(m) { imagePanel.onLoadEvent(m); },
   error(m) { notify(`${m.context === 'training' ? 'Training' : 'Engine'}: ${m.message}`, 'error', m.context ?? 'engine'); },
 };
 function onEvent(event) {

@@ -1,15 +1,19 @@
 // The data panel's behaviour: the data in use always matches what the Dataset menu says. A menu
 // choice loads that set (the bundled digits, a 2-D toy set); a set that comes from the user's
 // files (Fashion-MNIST, any IDX pair) waits for them, says so, and keeps Start disabled until they
-// are there. Dropped or chosen IDX files load in the worker and name any file that is wrong.
+// are there. Dropped or chosen IDX files load in the worker and name any file that is wrong. The
+// user's photos (a folder, a zip, the webcam) are asked for by image-panel.js (`photos`).
 import { DATASETS, dataKind } from './settings.js';
 
 const byId = (id) => document.getElementById(id);
 
 export class DataPanel {
-  /** engine(): the connection or null; commit(patch): applies settings; notify(text, kind, key). */
-  constructor(store, { engine, commit, notify }) {
-    Object.assign(this, { store, engine, commit, notify });
+  /**
+   * engine(): the connection or null; commit(patch): applies settings; notify(text, kind, key);
+   * photos: {request(settings)} for the datasets that are the user's photos (set by app.js).
+   */
+  constructor(store, { engine, commit, notify, photos = null }) {
+    Object.assign(this, { store, engine, commit, notify, photos });
     this.files = null;        // the user's IDX files: {dataset, list: [{name, bytes}]}
     this.loadedKey = null;
     this.sequence = 0;
@@ -37,6 +41,7 @@ export class DataPanel {
   /** The request for the data the settings name, or {needsFiles: text}. */
   request(settings) {
     const { dataset } = settings;
+    if (DATASETS[dataset]?.photos && this.photos) return this.photos.request(settings);
     if (dataKind(dataset) === 'points') {
       return { source: 'toy', name: dataset, n: settings.toySamples, noise: settings.toyNoise, seed: settings.seed };
     }
@@ -52,7 +57,7 @@ export class DataPanel {
     const connection = this.engine();
     if (state.engine.status !== 'ready' || !connection) return;
     const request = this.request(state.settings);
-    const key = JSON.stringify(request, (k, v) => (k === 'files' ? v.map((f) => f.name) : v));
+    const key = request.key ?? JSON.stringify(request, (k, v) => (k === 'files' ? v.map((f) => f.name) : v));
     if (key === this.loadedKey) return;
     this.loadedKey = key;
     const sequence = ++this.sequence;
@@ -71,7 +76,7 @@ export class DataPanel {
       this.loadedKey = null;  // the same choice may be retried
       if (request.source === 'idx') this.files = null;
       this.store.update('data', { status: 'error', info: null, error: error.message, samples: null, points: null });
-      this.notify(`${request.source === 'idx' ? 'IDX files' : 'Data'}: ${error.message}`, 'error', 'data');
+      this.notify(`${{ idx: 'IDX files', images: 'Images' }[request.source] ?? 'Data'}: ${error.message}`, 'error', 'data');
     }
   }
 

@@ -4,7 +4,7 @@
 // per-epoch history (the engine's checkpoint), plus the page's settings and curve: loading it
 // brings all of that back, and Resume counts on from its epoch.
 import { el } from '../views/dom.js';
-import { validateSettings, SCHEMA } from './settings.js';
+import { validateSettings, trainSettings, SCHEMA } from './settings.js';
 import { AUTOSAVE_KEY, SAVED_KEY, getValidCheckpoint, putCheckpoint } from './checkpoint-store.js';
 
 const byId = (id) => document.getElementById(id);
@@ -24,11 +24,16 @@ export class Files {
     byId('export-log').addEventListener('click', () => this.exportLog());
   }
 
-  /** What the page adds to a model file's metadata: its settings and curve. */
+  /**
+   * What the page adds to a model file's metadata: its settings (`page`), the trainer's settings in
+   * the engine's form and the epochs done (`settings`, `epochs`: what the CLI writes too, and what
+   * an export's train.py continues with), and the curve.
+   */
   metadata() {
-    const { settings, history } = this.store.get();
+    const { settings, history, run } = this.store.get();
     const step = Math.max(1, Math.ceil(history.points.length / CURVE_POINTS));
-    return { settings, savedAt: new Date().toISOString(), curve: history.points.filter((_, i) => i % step === 0) };
+    return { page: settings, settings: trainSettings(settings), epochs: run.epochsDone ?? 0, savedAt: new Date().toISOString(),
+      curve: history.points.filter((_, i) => i % step === 0) };
   }
 
   /** A checkpoint for the supervisor: {bytes, metadata}. */
@@ -77,7 +82,7 @@ export class Files {
       return false;
     }
     const metadata = loaded.metadata && typeof loaded.metadata === 'object' ? loaded.metadata : {};
-    this.applySettings(metadata.settings);
+    this.applySettings(metadata.page);
     this.app.showLoadedModel(loaded);
     const history = { epochs: cleanHistory(loaded.history), points: cleanCurve(metadata.curve) };
     this.store.update('history', history);

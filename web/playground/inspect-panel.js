@@ -3,6 +3,8 @@
 // drives the probabilities, the activation maps, the saliency map and the receptive field of the
 // chosen unit (layer, channel, row, column); they are asked for again when the weights change
 // (an epoch ends, a run stops, a new model). Also the class images and the filters' layer menu.
+// Photos (data.info.display 'photo', in colour or grey) are inspected in colour, and picked as a
+// file or taken with the camera (photo-input.js) instead of drawn.
 import { el } from '../views/dom.js';
 
 const byId = (id) => document.getElementById(id);
@@ -18,6 +20,7 @@ export class InspectPanel {
       this.select(empty ? null : { source: 'drawn', pixels, shape: [1, 28, 28] });
     });
     root.addEventListener('exampleselect', (event) => this.pickExample(event.detail));
+    root.addEventListener('photopick', (event) => this.select(event.detail));
     root.addEventListener('cellselect', (event) => this.cell(event.detail));
     root.addEventListener('unitselect', (event) => {
       const { layer, name, channel = 0, row, col } = event.detail;
@@ -51,8 +54,10 @@ export class InspectPanel {
       const sample = await connection.api.sample(set, index);
       const pixels = sample.pixels;
       const [height, width] = sample.shape.slice(-2);
-      this.views.drawPad.show(pixels, width, height);
-      this.select({ source: 'example', set, index, label: sample.label, pixels, shape: sample.shape });
+      const input = { source: 'example', set, index, label: sample.label, pixels, shape: sample.shape };
+      if (this.display() === 'photo') this.views.imagePicker.show({ data: pixels, shape: sample.shape }, sourceText(input, this.names()));
+      else this.views.drawPad.show(pixels, width, height);
+      this.select(input);
     } catch (error) {
       this.notify(`Inspecting that example: ${error.message}`, 'error', 'inspect');
     }
@@ -63,22 +68,32 @@ export class InspectPanel {
     if (!connection) return;
     const result = await connection.api.examples(trueClass, predictedClass);
     if (result.kind === 'points') this.views.boundary.highlight({ x: result.x, title: result.title });
-    else this.views.confusionExamples.render(result);
+    else this.views.confusionExamples.render({ ...result, channels: this.store.get().data.info?.sampleShape[0] ?? 1 });
   }
+
+  /** How the data's images look: 'ink' (digits) or 'photo' (colour.js sampleColours). */
+  display() { return this.store.get().data.info?.display ?? 'ink'; }
+  names() { return this.store.get().data.info?.classNames ?? []; }
 
   onData(state) {
     const info = state.data.info;
     const names = info?.classNames ?? [];
     for (const view of [this.views.saliency, this.views.classImages]) view.setClassNames(names);
     this.views.probabilities.setClassNames(names);
+    this.views.activations.setClassNames(names);
     this.views.gallery.setClassNames(names);
     this.views.confusionExamples.setClassNames(names);
+    for (const view of [this.views.gallery, this.views.confusionExamples, this.views.classImages]) view.setDisplay(this.display());
     byId('draw-heading').textContent = info?.source === 'digits' || !info ? 'Try it: draw a digit'
+      : info.display === 'photo' ? 'Try it: pick an image or take a photo'
       : /fashion/i.test(info.source) ? 'Try it: draw a piece of clothing' : 'Try it: draw an input';
     if (state.data.samples && state.data.version !== this.shownSamples) {
       this.shownSamples = state.data.version;
       this.views.gallery.render(state.data.samples);
-      if (this.store.get().inspect.input?.source !== 'drawn') this.select(null);
+      const kept = this.store.get().inspect.input;
+      // A drawn digit stays for other digits; a picked photo stays for photos of the same shape.
+      const fits = kept && kept.shape.join() === (info?.sampleShape ?? []).join();
+      if (!(fits && (kept.source === 'drawn' || kept.source === 'picked'))) this.select(null);
     }
   }
 
@@ -102,7 +117,9 @@ export class InspectPanel {
     const samples = data.samples;
     if (!samples || data.info?.kind !== 'image') return null;
     const [height, width] = samples.shape;
-    return { source: 'first', pixels: samples.images.subarray(0, height * width), shape: [1, height, width], label: samples.labels[0] };
+    const channels = samples.channels ?? 1;
+    return { source: 'first', index: samples.indices?.[0] ?? 0, pixels: samples.images.subarray(0, channels * height * width),
+      shape: [channels, height, width], label: samples.labels[0] };
   }
 
   /** Asks the engine again for everything the views show of the input (weights or input changed). */
@@ -112,16 +129,16 @@ export class InspectPanel {
     const input = this.input();
     this.describeSource(input);
     if (!connection || !input || state.data.info?.kind !== 'image' || !state.model.spec || state.model.error) return;
+    if (state.model.spec.input.join() !== input.shape.join()) return;  // new data of another shape: its model is on the way
     const sequence = ++this.sequence;
     const pixels = Float32Array.from(input.pixels);
-    const [height, width] = input.shape.slice(-2);
-    const image = { data: pixels.subarray(0, height * width), shape: [height, width] };
+    const image = { data: pixels, shape: input.shape, display: this.display() };
     try {
       const explained = await connection.api.explain(pixels);
       if (sequence !== this.sequence || !explained) return;
       this.views.probabilities.render({ probabilities: explained.probabilities });
       this.views.activations.render(explained.activations);
-      this.views.saliency.render({ image, source: sourceText(input) });
+      this.views.saliency.render({ image, source: sourceText(input, this.names()) });
       const map = await connection.api.saliency(pixels, state.inspect.saliencyClass);
       if (sequence !== this.sequence) return;
       this.views.saliency.render({ map });
@@ -141,8 +158,10 @@ export class InspectPanel {
 
   describeSource(input) {
     const names = this.store.get().data.info?.classNames ?? [];
-    byId('input-source').textContent = input ? `Showing ${sourceText(input, names)}. Draw on the pad, or click a training example ` +
-      'below or an example of a confusion cell, to inspect another.' : 'Draw on the pad, or click a training example below.';
+    const how = this.display() === 'photo' ? 'Pick an image or take a photo' : 'Draw on the pad';
+    byId('input-source').textContent = input ? `Showing ${sourceText(input, names)}. ${how}, or click a training example ` +
+      'below or an example of a confusion cell, to inspect another.' : `${how}, or click a training example below.`;
+    if (input?.source === 'first' && this.display() === 'photo') this.views.imagePicker.show({ data: input.pixels, shape: input.shape }, sourceText(input, names));
   }
 
   /** "What does class k look like" for every class, one engine call each, so the page stays responsive. */
@@ -183,6 +202,7 @@ function centre(layer) {
 function sourceText(input, names = []) {
   const label = input.label === undefined ? '' : `, label ${names[input.label] ?? input.label}`;
   if (input.source === 'drawn') return 'the drawn input';
+  if (input.source === 'picked') return input.name;
   if (input.source === 'first') return `the first training example${label}`;
   return `${input.set === 'validation' ? 'validation' : 'training'} example ${input.index + 1}${label}`;
 }

@@ -7,11 +7,17 @@
 // The model itself is not described here: `model` names an engine preset (the engine's preset
 // table is the only one) or 'custom', whose layers are the text in `layers` (model-text.js).
 
-/** The data sets: images (28x28 grey, 10 classes) or 2-D points from the engine's toy sets. */
+/**
+ * The data sets: images (28x28 grey, 10 classes; or the user's photos: `photos`, in colour or grey
+ * at the chosen size, see image-panel.js) or 2-D points from the engine's toy sets. `model`: the
+ * preset a set starts with when it is chosen (else its kind's default).
+ */
 export const DATASETS = Object.freeze({
   mnist: { kind: 'image', classes: 10, title: 'MNIST digits' },
   'fashion-mnist': { kind: 'image', classes: 10, title: 'Fashion-MNIST' },
   idx: { kind: 'image', classes: 0, title: 'Your IDX files' },
+  images: { kind: 'image', classes: 0, title: 'Your images', photos: 'folder', model: 'simplenet' },
+  webcam: { kind: 'image', classes: 0, title: 'Webcam captures', photos: 'webcam', model: 'simplenet' },
   xor: { kind: 'points', classes: 2, title: 'XOR' },
   circles: { kind: 'points', classes: 2, title: 'Circles' },
   moons: { kind: 'points', classes: 2, title: 'Moons' },
@@ -24,6 +30,13 @@ export const dataKind = (dataset) => (DATASETS[dataset]?.kind === 'points' ? 'po
 
 /** The preset a kind of data starts with (names from the engine's preset table). */
 export const DEFAULT_MODEL = Object.freeze({ image: 'cnn', points: 'mlp-2d' });
+
+/** The preset a data set starts with: photos the lectures' colour CNN (SimpleNet), others their kind's. */
+export const datasetModel = (dataset) => DATASETS[dataset]?.model ?? DEFAULT_MODEL[dataKind(dataset)];
+
+/** Sizes (pixels a side) and channels the user's photos can be read at (image-panel.js). */
+export const IMAGE_SIZES = Object.freeze(['16', '24', '28', '32', '48', '64', '96']);
+export const IMAGE_CHANNELS = Object.freeze(['3', '1']);
 
 /**
  * Training settings that suit each kind of data, applied (with the kind's default model) when the
@@ -39,7 +52,7 @@ export const PACES = Object.freeze(['max', '40', '20', '10', '5', '2', '1']);
 
 /** Controls a lecturer can hide with hide=... (the control groups in index.html carry data-control). */
 const HIDEABLE = ['dataset', 'toyNoise', 'toySamples', 'model', 'layers', 'optimizer', 'learningRate', 'schedule',
-  'batchSize', 'weightDecay', 'loss', 'epochs', 'seed', 'augmentation', 'pace'];
+  'batchSize', 'weightDecay', 'loss', 'epochs', 'seed', 'augmentation', 'pace', 'imageSize', 'imageChannels'];
 
 /**
  * One entry per field. `key`: its name in the URL. Types: 'enum' (one of `values`), 'int' /
@@ -71,6 +84,9 @@ export const SCHEMA = Object.freeze({
   augmentation: { key: 'aug', type: 'flags', values: ['translate', 'rotate', 'noise'], default: [], label: 'Augmentation' },
   pace: { key: 'pace', type: 'enum', values: PACES, default: '20', label: 'Pace',
     help: 'at most this many epochs a second, so the boundary can be watched forming' },
+  // The user's photos (a folder, a zip, the webcam): the size and channels they are fitted to.
+  imageSize: { key: 'size', type: 'enum', values: IMAGE_SIZES, default: '32', label: 'Image size' },
+  imageChannels: { key: 'ch', type: 'enum', values: IMAGE_CHANNELS, default: '3', label: 'Channels' },
   hidden: { key: 'hide', type: 'flags', values: HIDEABLE, default: [], label: 'Hidden controls' },
 });
 
@@ -159,7 +175,7 @@ export function validateSettings(input) {
   }
   const kind = dataKind(settings.dataset);
   for (const [field, value] of Object.entries(KIND_SETTINGS[kind])) if (!given.has(field)) settings[field] = value;
-  if (!given.has('model')) settings.model = DEFAULT_MODEL[kind];
+  if (!given.has('model')) settings.model = datasetModel(settings.dataset);
   // A custom model without a layer list (none given, or one refused above) is the kind's default.
   if (settings.model === 'custom' && !settings.layers) {
     if (!errors.some((e) => e.field === 'layers')) errors.push({ field: 'layers', message: 'is missing: a custom model needs its layer list' });
@@ -174,6 +190,7 @@ export function serializeSettings(settings) {
   const params = new URLSearchParams();
   for (const [field, spec] of Object.entries(SCHEMA)) {
     if (field === 'layers' && settings.model !== 'custom') continue;
+    if ((field === 'imageSize' || field === 'imageChannels') && !DATASETS[settings.dataset]?.photos) continue;
     const value = settings[field];
     params.set(spec.key, Array.isArray(value) ? value.join(',') : String(value));
   }

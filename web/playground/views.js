@@ -16,6 +16,7 @@ import { GalleryView } from '../views/gallery.js';
 import { DecisionBoundaryView } from '../views/decision-boundary.js';
 import { SaliencyView } from '../views/saliency.js';
 import { ClassImagesView } from '../views/class-images.js';
+import { ImagePickerView } from '../views/image-picker.js';
 import { el } from '../views/dom.js';
 import { describeError } from './layer-editor.js';
 import { protocolSummary } from './inspect-panel.js';
@@ -40,6 +41,7 @@ export function createViews() {
     boundary: new DecisionBoundaryView(byId('boundary-view')),
     saliency: new SaliencyView(byId('saliency-view')),
     classImages: new ClassImagesView(byId('class-images-view')),
+    imagePicker: new ImagePickerView(byId('image-picker-view')),
   };
 }
 

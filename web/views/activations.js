@@ -12,14 +12,20 @@ export class ActivationsView {
   constructor(container, { tileSize = 64 } = {}) {
     this.container = container;
     this.tileSize = tileSize;
+    this.classNames = null;
+  }
+
+  /** The data's class names: the output layer's cells are labelled with them (a folder's names, not 0, 1, 2). */
+  setClassNames(names) {
+    this.classNames = names?.length ? names.map(String) : null;
   }
 
   /** list: [{layer, name, shape:[C,H,W] or [F], data: Float32Array}] */
   render(list) {
-    this.container.replaceChildren(...list.map((entry) => this.section(entry)));
+    this.container.replaceChildren(...list.map((entry, i) => this.section(entry, i === list.length - 1)));
   }
 
-  section(entry) {
+  section(entry, last = false) {
     const { shape, data } = entry;
     let lo = Infinity, hi = -Infinity;
     for (const v of data) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
@@ -65,9 +71,10 @@ export class ActivationsView {
       const canvas = el('canvas', { class: 'pixelated bar-strip', role: 'img', 'aria-label': `${entry.name}: ${features} values` });
       paintPixels(canvas, data, features, 1, colourOf);
       figure.append(canvas);
+      const names = last && this.classNames?.length === features ? this.classNames : null;
       if (features <= 10) {
         figure.append(el('div', { class: 'strip-labels', 'aria-hidden': 'true' },
-          ...Array.from({ length: features }, (_, i) => el('span', {}, String(i)))));
+          ...Array.from({ length: features }, (_, i) => el('span', {}, names ? names[i] : String(i)))));
       }
     }
     return figure;

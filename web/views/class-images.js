@@ -4,7 +4,7 @@
 // each as it is ready, so the tiles fill in while the page stays responsive. The button
 // dispatches 'classimages' (bubbling); it is an engine control (data-engine), enabled by app.js.
 import { el } from './dom.js';
-import { ink, paintPixels } from './colour.js';
+import { paintImage } from './colour.js';
 
 export class ClassImagesView {
   constructor(container, { tileSize = 72 } = {}) {
@@ -28,6 +28,11 @@ export class ClassImagesView {
     if (names?.length) this.classNames = names.map(String);
   }
 
+  /** How one-channel images look: 'ink' (digits, the default) or 'photo'; three channels are colour. */
+  setDisplay(display) {
+    this.display = display === 'photo' ? 'photo' : 'ink';
+  }
+
   /** Empty tiles for every class, and a status line while the worker computes them. */
   start(total, steps) {
     this.total = total;
@@ -48,8 +53,7 @@ export class ClassImagesView {
     if (!this.tiles.length) this.start(this.classNames.length, image.scores.length - 1);
     const tile = this.tiles[image.classIndex];
     if (!tile) return;
-    const [height, width] = image.shape.slice(-2);
-    paintPixels(tile.canvas, image.data, width, height, ink);
+    paintImage(tile.canvas, image.data, image.shape, { display: this.display });
     const name = this.classNames[image.classIndex] ?? String(image.classIndex);
     const score = image.scores[image.scores.length - 1];
     tile.canvas.setAttribute('aria-label', `image the model scores highest as ${name} (score ${score.toFixed(1)})`);

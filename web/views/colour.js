@@ -62,3 +62,60 @@ export function paintPixels(canvas, values, width, height, colourOf, offset = 0)
 export function rgb([r, g, b]) {
   return `rgb(${r}, ${g}, ${b})`;
 }
+
+// ---- images: digits (ink on paper) and photos (grey or colour) ----------------------------------
+
+/**
+ * The colour of each pixel of one image sample, as a function of the pixel index: shape [C, H, W]
+ * or [H, W] (row-major channel planes, values in [0, 1]). Three channels are red, green and blue;
+ * one channel is grey, drawn as ink on paper ('ink': 1 = black, how MNIST digits are shown) or as
+ * light ('photo': 1 = white, a grey photo as it was taken).
+ */
+export function sampleColours(data, shape, { display = 'ink', offset = 0 } = {}) {
+  const [channels, height, width] = shape.length === 3 ? shape : [1, ...shape];
+  const plane = height * width;
+  const byte = (v) => Math.round(255 * Math.min(1, Math.max(0, v)));
+  if (channels === 3) {
+    return (i) => [byte(data[offset + i]), byte(data[offset + plane + i]), byte(data[offset + 2 * plane + i])];
+  }
+  if (display === 'photo') {
+    return (i) => {
+      const g = byte(data[offset + i]);
+      return [g, g, g];
+    };
+  }
+  return (i) => ink(data[offset + i]);
+}
+
+/** Paints one image sample (see sampleColours) into a canvas of exactly W x H pixels (CSS scales it). */
+export function paintImage(canvas, data, shape, options = {}) {
+  const [height, width] = shape.slice(-2);
+  paintColours(canvas, width, height, sampleColours(data, shape, options));
+}
+
+/** Paints a width x height canvas (one backing pixel each) with colourAt(pixel index) -> [r, g, b]. */
+export function paintColours(canvas, width, height, colourAt) {
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext('2d');
+  const image = context.createImageData(width, height);
+  for (let i = 0; i < width * height; i++) {
+    const [r, g, b] = colourAt(i);
+    image.data[4 * i] = r;
+    image.data[4 * i + 1] = g;
+    image.data[4 * i + 2] = b;
+    image.data[4 * i + 3] = 255;
+  }
+  context.putImageData(image, 0, 0);
+}
+
+/**
+ * A filter on red, green and blue inputs ([3, KH, KW] weights) as one colour tile: each channel's
+ * weight w becomes 128 + 127 w / scale in that colour (scale: the filter's largest |weight|), so
+ * mid-grey is zero, a red blob is a filter that wants red there, a cyan one that red lowers it.
+ */
+export function filterColours(weights, height, width, scale) {
+  const plane = height * width;
+  const level = (w) => Math.round(128 + 127 * Math.max(-1, Math.min(1, w / scale)));
+  return (i) => [level(weights[i]), level(weights[plane + i]), level(weights[2 * plane + i])];
+}

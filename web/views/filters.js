@@ -6,8 +6,12 @@
 // Filters with several input channels (C > 1): mode 'mean' (default) shows one tile per filter,
 // the mean over channels; mode 'channels' shows one row per filter with a tile per channel (at
 // most MAX_CHANNELS). Normalisation is per filter in both modes, so channels compare fairly.
+// A layer whose three input channels are a colour photo's red, green and blue (`colour`: the first
+// layer on colour data) is drawn in colour in mode 'mean': one RGB tile per filter (colour.js
+// filterColours), so edges and colour blobs show as the lectures describe them. Deeper layers'
+// channels are not colours, and are never drawn as such.
 import { el } from './dom.js';
-import { diverging, paintPixels } from './colour.js';
+import { diverging, paintPixels, paintColours, filterColours } from './colour.js';
 
 const MAX_CHANNELS = 16;
 
@@ -31,14 +35,15 @@ export class FiltersView {
 
   /**
    * data: {layer, shape:[K, C, KH, KW], data: Float32Array(K*C*KH*KW), total?: filters in the layer
-   * (K may be the first few)}. For a deeper conv layer the C input channels are the previous
-   * layer's output channels, not colours.
+   * (K may be the first few), colour?: the C = 3 channels are the input's red, green and blue}. For
+   * a deeper conv layer the C input channels are the previous layer's output channels, not colours.
    */
   render(filters) {
     this.last = filters;
     const [count, channels, height, width] = filters.shape;
     const area = height * width;
     const perChannel = this.mode === 'channels' && channels > 1;
+    const colour = !perChannel && filters.colour === true && channels === 3;
     const shownChannels = Math.min(channels, MAX_CHANNELS);
     const grid = el('div', { class: perChannel ? 'tile-rows' : 'tile-grid', role: 'list' });
     grid.style.setProperty('--tile', `${this.tileSize}px`);
@@ -55,6 +60,13 @@ export class FiltersView {
           row.append(this.tile(weights, c * area, width, height, scale, `${describe}; input channel ${c + 1}`));
         }
         grid.append(row);
+      } else if (colour) {
+        const canvas = el('canvas', { class: 'pixelated', role: 'img', 'aria-label': `${describe}; in colour (red, green, blue weights)`,
+          title: describe });
+        paintColours(canvas, width, height, filterColours(weights, height, width, scale));
+        canvas.style.width = `${this.tileSize}px`;
+        canvas.style.height = `${Math.round((this.tileSize * height) / width)}px`;
+        grid.append(el('figure', { class: 'tile', role: 'listitem' }, canvas, el('figcaption', {}, String(k + 1))));
       } else {
         const mean = new Float32Array(area);
         for (let c = 0; c < channels; c++) for (let i = 0; i < area; i++) mean[i] += weights[c * area + i] / channels;
@@ -65,7 +77,11 @@ export class FiltersView {
       }
     }
 
-    const note = channels > 1
+    const note = colour
+      ? 'Each tile is one filter in colour: its weights on the red, green and blue inputs as red, green and blue, ' +
+        'mid-grey = 0, scaled by the filter\u2019s largest |weight| (a red blob wants red there; cyan, less red). ' +
+        'Pick "one tile per channel" to see the three apart.'
+      : channels > 1
       ? (perChannel
         ? `One row per filter, one tile per input channel${channels > MAX_CHANNELS ? ` (first ${MAX_CHANNELS} of ${channels})` : ''}.`
         : `Each tile is the mean over the ${channels} input channels (pick "one tile per channel" to see them apart).`)
@@ -75,7 +91,7 @@ export class FiltersView {
     this.container.replaceChildren(
       el('p', { class: 'view-caption' },
         el('strong', {}, String(filters.layer)), ` · ${shown} of ${channels}×${height}×${width}. ${note} `,
-        colourKey()),
+        colour ? null : colourKey()),
       grid);
   }
 

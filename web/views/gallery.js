@@ -2,7 +2,7 @@
 // Each tile is a button: clicking it (or Enter / Space) dispatches 'exampleselect' (bubbling)
 // with {set, index, label}, so a page can load that example into its inspection views.
 import { el } from './dom.js';
-import { ink, paintPixels } from './colour.js';
+import { paintImage } from './colour.js';
 
 export class GalleryView {
   /** set: which data set the tiles come from ('train', 'validation'), passed on in the events. */
@@ -17,12 +17,20 @@ export class GalleryView {
     this.classNames = names?.length ? names.map(String) : null;
   }
 
+  /** How one-channel images look: 'ink' (digits, the default) or 'photo' (colour.js sampleColours). */
+  setDisplay(display) {
+    this.display = display === 'photo' ? 'photo' : 'ink';
+  }
+
   /**
-   * data: {images: Float32Array(N*H*W), labels: ArrayLike<int>(N), predictions?: ArrayLike<int>(N),
-   * indices?: sample indices in the set (default 0..N-1), shape?: [H, W], title?}
+   * data: {images: Float32Array(N*C*H*W), labels: ArrayLike<int>(N), predictions?: ArrayLike<int>(N),
+   * indices?: sample indices in the set (default 0..N-1), shape?: [H, W] or [C, H, W], channels?: C
+   * (with a 2-D shape; default 1; 3 = red, green, blue), title?}
    */
-  render({ images, labels, predictions = null, indices = null, shape = [28, 28], title = null }) {
-    const [height, width] = shape;
+  render({ images, labels, predictions = null, indices = null, shape = [28, 28], channels = 1, title = null }) {
+    const [height, width] = shape.slice(-2);
+    const sampleShape = [shape.length === 3 ? shape[0] : channels, height, width];
+    const size = sampleShape[0] * height * width;
     const count = labels.length;
     const name = (c) => (this.classNames?.[c] ?? String(c));
     const grid = el('ul', { class: 'gallery-grid' });
@@ -32,7 +40,7 @@ export class GalleryView {
       const wrong = predictions && predictions[i] !== labels[i];
       const text = predictions ? `${name(labels[i])} → ${name(predictions[i])}` : name(labels[i]);
       const canvas = el('canvas', { class: 'pixelated', 'aria-hidden': 'true' });
-      paintPixels(canvas, images, width, height, ink, i * height * width);
+      paintImage(canvas, images, sampleShape, { display: this.display, offset: i * size });
       canvas.style.width = `${this.tileSize}px`;
       canvas.style.height = `${Math.round((this.tileSize * height) / width)}px`;
       const tile = el('button', { type: 'button', class: 'tile-button', 'aria-label': `Inspect ${this.set} example ${index + 1}: label ${text}`,

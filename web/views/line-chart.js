@@ -11,7 +11,8 @@ import { el } from './dom.js';
 export class LineChart {
   /**
    * options: {title, xLabel, yLabel, height, series: [{label, colour, width = 1.5, dash, alpha = 1,
-   * points: false | radius}], formatY: (v) => text, yRange: (min, max) => [lo, hi], xRange: (min, max) => [lo, hi]}
+   * points: false | radius, line: true (false: points only), gaps: false (true: a missing value breaks the line)}],
+   * formatY: (v) => text, yRange: (min, max) => [lo, hi], xRange: (min, max) => [lo, hi]}
    */
   constructor(container, options) {
     this.options = options;
@@ -51,7 +52,8 @@ export class LineChart {
         stroke: s.alpha && s.alpha < 1 ? withAlpha(s.colour, s.alpha) : s.colour,
         width: s.width ?? 1.5,
         dash: s.dash,
-        spanGaps: true,
+        spanGaps: !s.gaps,
+        ...(s.line === false ? { paths: () => null } : {}),
         points: s.points ? { show: true, size: s.points, fill: s.colour, stroke: s.colour } : { show: false },
       }))],
     };
@@ -59,9 +61,10 @@ export class LineChart {
     this.plot = new uPlot(config, this.data, this.figure);
   }
 
-  /** pairs: one [xs, ys] per series (in the order of options.series). */
+  /** pairs: one [xs, ys] per series (in the order of options.series); a value that is not finite is a gap. */
   setData(pairs, description = '') {
-    this.data = pairs.length ? uPlot.join(pairs.map(([xs, ys]) => [Float64Array.from(xs), Float64Array.from(ys)])) : [[]];
+    const finite = (ys) => Array.from(ys, (y) => (Number.isFinite(y) ? y : null));
+    this.data = pairs.length ? uPlot.join(pairs.map(([xs, ys]) => [Array.from(xs), finite(ys)])) : [[]];
     if (!this.plot) this.create();
     else this.plot.setData(this.data);
     if (description) this.figure.setAttribute('aria-label', `${this.options.title}. ${description}`);

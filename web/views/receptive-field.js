@@ -14,7 +14,7 @@
 // and shaded, the part over padding dashed over a hatched border), the effective receptive field
 // heat map from the worker beside it with the same outline, and the per-layer table.
 import { el, prepareCanvas, cssVar, formatInteger } from './dom.js';
-import { ink, sequential, rgb } from './colour.js';
+import { sequential, sampleColours, rgb } from './colour.js';
 
 /** Input rows/cols seen by unit (row, col): {top, left, bottom, right} inclusive, may exceed the image. */
 export function receptiveFieldRegion({ size, jump, start }, row, col) {
@@ -63,7 +63,8 @@ export class ReceptiveFieldView {
   }
 
   /**
-   * Any subset of {image: {data: Float32Array(H*W), shape:[H,W]}, summary: [layer summaries],
+   * Any subset of {image: {data: Float32Array(C*H*W), shape: [H, W] or [C, H, W], display?: 'ink' |
+   * 'photo' (colour.js sampleColours: three channels are drawn in colour)}, summary: [layer summaries],
    * layer: name, unit: {row, col}, channel, map: {kind:'effectiveReceptiveField', shape:[H,W], data},
    * mapNote: text shown under the heat map while there is none}.
    */
@@ -120,7 +121,7 @@ export class ReceptiveFieldView {
 
   /** Geometry shared by both canvases: the image plus enough border to show the padding part. */
   frame() {
-    const [height, width] = this.state.image?.shape ?? [28, 28];
+    const [height, width] = this.state.image?.shape.slice(-2) ?? [28, 28];
     const layer = this.selectedLayer();
     const region = layer ? receptiveFieldRegion(layer.receptiveField, this.state.unit.row, this.state.unit.col) : null;
     const border = region
@@ -137,10 +138,11 @@ export class ReceptiveFieldView {
     const context = prepareCanvas(this.imageCanvas, size, size);
     paintBorder(context, f, size);
     if (this.state.image) {
-      const { data } = this.state.image;
+      const { data, shape, display } = this.state.image;
+      const colourAt = sampleColours(data, shape, { display });
       for (let y = 0; y < f.height; y++) {
         for (let x = 0; x < f.width; x++) {
-          context.fillStyle = rgb(ink(data[y * f.width + x]));
+          context.fillStyle = rgb(colourAt(y * f.width + x));
           context.fillRect((x + f.border) * f.pixel, (y + f.border) * f.pixel, f.pixel + 0.5, f.pixel + 0.5);
         }
       }

@@ -4,7 +4,7 @@
 // largest value, with the sequential map. A menu picks the class to explain (default: the
 // predicted one) and dispatches 'saliencyclass' {classIndex} (-1 = predicted), bubbling.
 import { el } from './dom.js';
-import { ink, sequential, paintPixels } from './colour.js';
+import { sequential, paintPixels, paintImage } from './colour.js';
 
 export class SaliencyView {
   constructor(container, { tileSize = 168 } = {}) {
@@ -53,15 +53,17 @@ export class SaliencyView {
   get classIndex() { return Number(this.select.value); }
 
   /**
-   * Any subset of {image: {data, shape: [H, W]}, source: text, map: {shape: [H, W], data, classIndex, score}}.
-   * A new image clears the map until the worker answers for it.
+   * Any subset of {image: {data, shape: [H, W] or [C, H, W], display?: 'ink' | 'photo'}, source: text,
+   * map: {shape: [H, W], data, classIndex, score}} (a colour input's map is the largest over its
+   * three channels). A new image clears the map until the worker answers for it.
    */
   render(update) {
     if (update.image && !update.map) this.state.map = null;
     Object.assign(this.state, update);
     const { image, map } = this.state;
-    if (image) paintPixels(this.imageCanvas, image.data, image.shape[1], image.shape[0], ink);
-    if (map && image && map.shape[0] === image.shape[0] && map.shape[1] === image.shape[1]) {
+    if (image) paintImage(this.imageCanvas, image.data, image.shape, { display: image.display });
+    const [height, width] = image?.shape.slice(-2) ?? [];
+    if (map && image && map.shape[0] === height && map.shape[1] === width) {
       let peak = 0;
       for (const v of map.data) peak = Math.max(peak, Math.abs(v));
       paintPixels(this.mapCanvas, map.data, map.shape[1], map.shape[0], (v) => sequential(Math.abs(v) / (peak || 1)));

@@ -13,17 +13,29 @@
 //   const { train, validation } = imageFolderDatasets(engine, folder);
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
-import sharp from 'sharp';
-import * as fflate from 'fflate';
 import { readImageFolder, readImages, ImageFolderError } from './image-folder.js';
+import { exportLibraries, loadExportLibraries } from '../export/deps.js';
 import { zipSource, isZip } from './zip-source.js';
 import { MAX_IMAGE_PIXELS, MAX_ZIP_BYTES } from './limits.js';
 
-sharp.cache(false);  // every file is decoded once: libvips' operation cache would only hold memory
+// sharp is an optional peer dependency: the package installs without its native binaries, and
+// images in Node ask for it when they are first decoded.
+let sharpModule = null;
+async function sharp() {
+  if (!sharpModule) {
+    try {
+      sharpModule = (await import('sharp')).default;
+    } catch (error) {
+      throw new Error(`wasmgrad: decoding images in Node needs the npm package sharp: npm install sharp (${error.message})`);
+    }
+    sharpModule.cache(false);  // every file is decoded once: libvips' operation cache would only hold memory
+  }
+  return sharpModule;
+}
 
 /** Decodes PNG, JPEG or WebP bytes to {width, height, data: RGBA Uint8Array} with sharp. */
 export async function decodeImage(bytes) {
-  const { data, info } = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'warning' })
+  const { data, info } = await (await sharp())(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'warning' })
     .rotate()  // EXIF orientation, as browsers apply it
     .toColourspace('srgb')
     .ensureAlpha()
@@ -98,7 +110,10 @@ export async function imageSource(path, { onProgress } = {}) {
       'a zip may be (it is read into memory whole); unzip it and give the folder instead');
   }
   const bytes = new Uint8Array(await readFile(path));
-  if (isZip(bytes)) return zipSource(bytes, fflate, name);
+  if (isZip(bytes)) {
+    await loadExportLibraries();
+    return zipSource(bytes, exportLibraries(), name);  // fflate, bundled with the exporters
+  }
   throw new ImageFolderError(`${path}: not a folder or a .zip (give a folder with one subfolder per class, or a zip of one)`);
 }
 

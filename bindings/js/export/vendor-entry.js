@@ -10,4 +10,4 @@
 //                       as one .zip download).
 export { create, toBinary, fromBinary } from '@bufbuild/protobuf';
 export { ModelProtoSchema, TensorProto_DataType, AttributeProto_AttributeType } from 'onnx-buf';
-export { zipSync, strToU8 } from 'fflate';
+export { zipSync, unzipSync, strToU8 } from 'fflate';

@@ -4,11 +4,13 @@
 // views draw). Calls that change the session run one after another; a run trains between them.
 //
 // Events: status {run, status, epochsDone} · progress {...} · epochEnd {...} · confusion ·
-// filters · histograms · boundary · notice {message} · error {context, message}.
+// filters · histograms · boundary · notice {message} · error {context, message} ·
+// imageLoad {key, phase, done, total, path, skipped} (photos being read: worker/photos.js).
 import { load } from '../../../bindings/wasmgrad.js';
 import { DataSets } from './data.js';
 import { Session, located } from './session.js';
 import { Inspector } from './inspect.js';
+import { photoMetadata } from './photos.js';
 
 export function createApi(Comlink) {
   let engine = null;
@@ -16,6 +18,8 @@ export function createApi(Comlink) {
   let session = null;
   let inspector = null;
   let onEvent = null;
+  let loading = null;  // the AbortController of a loadData in progress
+  let staged = { id: null, entries: [] };  // a folder's files, handed over in chunks (stageFiles)
   let queue = Promise.resolve();
 
   /** Posts an event to the page, transferring `transfer` (typed arrays' buffers). */
@@ -59,13 +63,32 @@ export function createApi(Comlink) {
 
     loadData: serial(async (request) => {
       ready();
+      if (request.staged !== undefined) {
+        if (staged.id !== request.staged) throw new Error('the files of that folder are not in the engine\'s worker: choose or drop it again');
+        request = { ...request, entries: staged.entries };
+      }
       await session.stopRun();
       session.dropTrainer();
-      const loaded = await data.load(request);
+      // Photos decode for a while: progress events ({key} names the request), and cancelLoad.
+      loading = new AbortController();
+      const loaded = await data.load(request, { signal: loading.signal,
+        onProgress: (p) => emit('imageLoad', { key: request.key ?? null, ...p }) }).finally(() => { loading = null; });
       session.postStatus();
       if (loaded.points) return withTransfer(loaded, [loaded.points.x.buffer, loaded.points.labels.buffer]);
-      return withTransfer(loaded, [loaded.samples.images.buffer]);
+      return withTransfer(loaded, [loaded.samples.images.buffer, loaded.info.photos?.preview.images.buffer]);
     }),
+    /**
+     * A chosen or dropped folder's files, a chunk at a time (image-panel.js: cloning a File costs the
+     * page a look at the disk, so the page sends a few hundred per task); a new `id` starts afresh.
+     * loadData({staged: id}) reads them. Not queued. Returns how many the worker holds.
+     */
+    stageFiles(id, entries) {
+      if (staged.id !== id) staged = { id, entries: [] };
+      for (const entry of entries) staged.entries.push(entry);
+      return staged.entries.length;
+    },
+    /** Stops decoding photos (loadData then rejects); not queued, so it reaches a load in progress. */
+    cancelLoad() { loading?.abort(); },
 
     /** {spec, summary, parameters, error}: the engine's reading of {preset} or {layers} (never throws for the spec). */
     describe: serial((request) => {
@@ -124,9 +147,17 @@ export function createApi(Comlink) {
     }),
 
     save: serial((request) => {
-      const bytes = session.save(request);
+      // A model trained on photos carries their class names and fitting, as the CLI's files do.
+      const bytes = session.save({ ...request, metadata: { ...request.metadata, ...photoMetadata(data.info) } });
       return withTransfer(bytes, [bytes.buffer]);
     }),
     load: serial((bytes) => session.load(bytes)),
+    /** The model as ONNX, a PyTorch folder (.zip) or safetensors: {bytes, name}. */
+    exportModel: serial((format, options) => {
+      const file = session.exportModel(format, options);
+      return withTransfer(file, [file.bytes.buffer]);
+    }),
+    /** Weights from a safetensors file for the model of `spec` (names and shapes checked). */
+    importWeights: serial((bytes, spec) => session.importWeights(bytes, spec)),
   };
 }

@@ -2,6 +2,7 @@
 // Datasets (train + validation). One set is in use at a time; the page asks for another with a
 // request naming what it wants, and gets back what was loaded ({name, kind, classes, ...}).
 import { classNamesFor, pairIdxFiles, readIdxBytes } from '../../../bindings/js/data/idx-files.js';
+import { readPhotos } from './photos.js';
 
 const VALIDATION_FRACTION = 0.15;  // held out of an uploaded training set that comes without a test part
 const GALLERY_SIZE = 32;
@@ -20,14 +21,20 @@ export class DataSets {
 
   /**
    * request: {source: 'digits'} | {source: 'toy', name, n, noise, seed} |
-   *          {source: 'idx', files: [{name, bytes}], dataset: 'fashion-mnist' | 'idx', seed}.
-   * Returns {info, samples?, points?} (the page draws the samples or points).
+   *          {source: 'idx', files: [{name, bytes}], dataset: 'fashion-mnist' | 'idx', seed} |
+   *          {source: 'images', ...} (photos.js: a folder, a zip or the webcam captures).
+   * Returns {info, samples?, points?} (the page draws the samples or points). `options`:
+   * {onProgress, signal} for the photos, which take a while to decode.
    */
-  async load(request) {
+  async load(request, options = {}) {
     let loaded;
     if (request.source === 'toy') loaded = this.toy(request);
     else if (request.source === 'digits') loaded = await this.digits();
     else if (request.source === 'idx') loaded = await this.idx(request);
+    else if (request.source === 'images') {
+      this.release();  // the photos in use may take most of the engine's room: free it for the new ones
+      loaded = await readPhotos(this.engine, request, options);
+    }
     else throw new Error(`unknown data source "${String(request.source).slice(0, 20)}"`);
     this.replace(loaded);
     return this.kind === 'points' ? { info: this.info, points: this.points() } : { info: this.info, samples: this.samples() };
@@ -76,7 +83,17 @@ export class DataSets {
       name: `${pairs.train.images.name} (${parts.train.size} train, ${parts.validation.size} validation)` };
   }
 
-  replace({ train, validation, kind, name, source = '', heldOut = false }) {
+  /** Frees the set in use (the page is told the data are not loaded whenever a load fails). */
+  release() {
+    this.train?.dispose();
+    this.validation?.dispose();
+    this.train = null;
+    this.validation = null;
+    this.info = null;
+    this.grid = null;
+  }
+
+  replace({ train, validation, kind, name, source = '', heldOut = false, note = null, display = 'ink', photos = null }) {
     this.train?.dispose();
     this.validation?.dispose();
     this.train = train;
@@ -89,14 +106,25 @@ export class DataSets {
     const classNames = fromEngine.length === classes && !numbered ? fromEngine : classNamesFor(source, classes);
     this.info = { name, kind, source, classes, classNames, sampleShape: train.sampleShape, train: train.size,
       validation: validation.size,
-      note: heldOut ? `No test files: ${Math.round(VALIDATION_FRACTION * 100)}% of the training set is held out for validation.` : '' };
+      note: note ?? (heldOut ? `No test files: ${Math.round(VALIDATION_FRACTION * 100)}% of the training set is held out for validation.` : ''),
+      // How a sample's values look: 'ink' (digits: 1 is black ink on white paper) or 'photo'
+      // (1 is full light; 3 channels are red, green, blue); photos: what reading them found.
+      display, photos };
   }
 
-  /** The first training images for the page's gallery: {images, labels, shape}. */
+  /**
+   * Training images for the page's gallery: {images, labels, indices, shape: [H, W], channels}:
+   * the first ones, or for photos (stored class by class) the first of every class in turn.
+   */
   samples() {
     const count = Math.min(GALLERY_SIZE, this.train.size);
-    const [height, width] = this.train.sampleShape.slice(-2);
-    return { images: this.train.inputs(0, count), labels: Array.from(this.train.labels().subarray(0, count)), shape: [height, width] };
+    const [channels, height, width] = this.train.sampleShape.length === 3 ? this.train.sampleShape : [1, ...this.train.sampleShape.slice(-2)];
+    const all = this.train.labels();
+    const indices = this.info.display === 'photo' ? roundRobin(all, this.info.classes, count) : Array.from({ length: count }, (_, i) => i);
+    const size = channels * height * width;
+    const images = new Float32Array(count * size);
+    indices.forEach((index, k) => images.set(this.train.inputs(index, 1), k * size));
+    return { images, labels: indices.map((i) => all[i]), indices, shape: [height, width], channels };
   }
 
   /** One sample of a set: {pixels, label, shape}. */
@@ -131,4 +159,17 @@ export class DataSets {
     this.grid = { extent, resolution: g, inputs };
     return { x, labels: this.train.labels(), classes: this.info.classes, classNames: this.info.classNames, extent, name: this.info.name };
   }
+}
+
+/** `count` sample indices taking each class's next sample in turn (labels sorted or not). */
+function roundRobin(labels, classes, count) {
+  const byClass = Array.from({ length: classes }, () => []);
+  labels.forEach((label, i) => byClass[label]?.push(i));
+  const picked = [];
+  for (let round = 0; picked.length < count; round++) {
+    const before = picked.length;
+    for (const list of byClass) if (round < list.length && picked.length < count) picked.push(list[round]);
+    if (picked.length === before) break;
+  }
+  return picked;
 }

@@ -59,7 +59,7 @@ export class Inspector {
     const choices = [];
     let onImage = true;
     this.model.summary.forEach((layer, index) => {
-      if (layer.type === 'conv2d') choices.push({ layer: index, name: layer.name, kind: 'conv' });
+      if (layer.type === 'conv2d') choices.push({ layer: index, name: layer.name, kind: 'conv', seesInput: onImage });
       else if (layer.type === 'linear' && onImage) choices.push({ layer: index, name: layer.name, kind: 'linear' });
       if (layer.type !== 'flatten' && layer.type !== 'dropout') onImage = false;
     });
@@ -90,8 +90,10 @@ export class Inspector {
     }
     const count = Math.min(shape[0], MAX_FILTERS);
     const values = weights.slice(0, count * shape[1] * shape[2] * shape[3]);
+    // Weights on the input's own red, green and blue (a first layer on colour photos) are drawn in colour.
+    const colour = chosen.kind === 'linear' || chosen.seesInput ? shape[1] === 3 && this.data.info?.display === 'photo' : false;
     this.emit('filters', { layer: chosen.name, layerIndex: chosen.layer, shape: [count, shape[1], shape[2], shape[3]],
-      data: values, total: shape[0], choices }, [values.buffer]);
+      data: values, total: shape[0], choices, colour }, [values.buffer]);
   }
 
   postHistograms() {

@@ -7,6 +7,8 @@
 // configuration, and a different one rebuilds the trainer, carrying its state over (optimizer,
 // epochs done, position in the epoch), so what trains is always what the page shows.
 
+import { zipFolder } from '../../../bindings/wasmgrad.js';
+
 const BUDGET_MS = 60;  // work per chunk: enough per message, short enough for Pause to feel instant
 
 export class Session {
@@ -235,6 +237,37 @@ export class Session {
     if (!this.model) throw new Error('no model to save');
     if (this.carried && config) this.ensureTrainer(config);
     return this.trainer ? this.trainer.save(metadata) : this.model.save(metadata);
+  }
+
+  /**
+   * The model in another format: 'onnx' and 'safetensors' as one file, 'pytorch' as a .zip of
+   * model.py, train.py (continuing with `config`, from the epoch reached), README.md, spec.json and
+   * weights.safetensors. Returns {bytes, name}.
+   */
+  exportModel(format, { config, title = 'The model trained in the wasmgrad playground' } = {}) {
+    if (!this.model) throw new Error('no model to export');
+    switch (format) {
+      case 'onnx': return { bytes: this.model.exportONNX(), name: 'model.onnx' };
+      case 'safetensors': return { bytes: this.model.exportSafetensors(), name: 'weights.safetensors' };
+      case 'pytorch': {
+        const startEpoch = this.trainer?.epoch ?? this.carried?.metadata?.training?.epochsDone ?? 0;
+        const files = this.model.exportPyTorch({ training: config, startEpoch, title });
+        return { bytes: zipFolder(files, 'wasmgrad-pytorch'), name: 'wasmgrad-pytorch.zip' };
+      }
+      default: throw new Error(`unknown export format "${String(format).slice(0, 20)}" (onnx, pytorch, safetensors)`);
+    }
+  }
+
+  /**
+   * Weights from a safetensors file (e.g. the weights.safetensors that the exported train.py
+   * wrote) for the model of `spec`: they become the session's model, untrained as far as this page
+   * knows. An error names the tensor and the shapes that do not fit.
+   */
+  async importWeights(bytes, spec) {
+    const model = this.engine.importSafetensors(spec, new Uint8Array(bytes));
+    await this.replaceModel(model);
+    return { spec: model.spec, summary: model.summary, parameters: model.parameterCount, preset: this.presetOf(model), history: [],
+      metadata: null };
   }
 
   /**
