@@ -9,6 +9,7 @@ import { gflopsOf } from './flops.mjs';
 export const ROW_HARDWARE = {
   'wasmgrad-wasm-1': { threads: 1, peak: 'wasm' },
   'wasmgrad-wasm-2': { threads: 2, peak: 'wasm' },
+  'wasmgrad-wasm-threads-1': { threads: 1, peak: 'wasm' },
   'tfjs-wasm': { threads: 1, peak: 'wasm' },
   'tfjs-cpu': { threads: 1, peak: null },
   'jax-js-wasm': { threads: 1, peak: 'wasm' },
@@ -110,10 +111,13 @@ const ratio = (results, model, a, b) => {
 /** The issue's targets, checked on this run's medians: [{ target, value, met }]. */
 export function checkTargets(results) {
   const out = [];
-  const add = (target, value, goal) => out.push({ target, value, met: value === undefined ? undefined : value >= goal });
+  const add = (target, value, goal, info = false) =>
+    out.push({ target, value, info, met: info || value === undefined ? undefined : value >= goal });
   for (const model of ['mlp', 'cnn', 'lenet']) {
     if (!results[model]) continue;
     add(`${model}: Node, WASM 2 threads / 1 thread >= 1.85x`, ratio(results, model, 'wasmgrad-wasm-2', 'wasmgrad-wasm-1'), 1.85);
+    // For reading the line above: the same ratio within the threaded build (no per-thread tax in it).
+    add(`${model}: Node, threaded build 2 threads / the same build on 1 thread`, ratio(results, model, 'wasmgrad-wasm-2', 'wasmgrad-wasm-threads-1'), 0, true);
     add(`${model}: Chromium, threads / one thread >= 1.85x`, ratio(results, model, 'chromium-threads', 'chromium-simd'), 1.85);
   }
   if (results.cnn) add('cnn: WASM 1 thread / PyTorch 1 thread >= 1.0x', ratio(results, 'cnn', 'wasmgrad-wasm-1', 'torch-1'), 1.0);
@@ -124,7 +128,7 @@ export function checkTargets(results) {
 export function formatTargets(targets) {
   const lines = ['Targets (issue 17), on this run\'s medians'];
   for (const t of targets) {
-    const verdict = t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED';
+    const verdict = t.info ? '(for reading the line above)' : t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED';
     lines.push(`  ${t.target}: ${t.value === undefined ? '-' : `${t.value.toFixed(2)}x`} ${verdict}`);
   }
   return lines.join('\n');

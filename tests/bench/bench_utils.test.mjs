@@ -137,6 +137,10 @@ test('targets: ratios of this run\'s medians, missing rows are "not measured"', 
   assert.equal(t['mlp: WASM 1 thread / jax-js >= 2x'].met, false);
   assert.equal(t['mlp: Chromium, threads / one thread >= 1.85x'].met, undefined);
   assert.match(formatTargets(checkTargets(results)), /cnn: Node, WASM 2 threads \/ 1 thread >= 1.85x: 1.50x MISSED/);
+  results.cnn['wasmgrad-wasm-threads-1'] = { median: 80 };
+  const info = checkTargets(results).find((x) => x.target.startsWith('cnn: Node, threaded build'));
+  assert.deepEqual({ value: info.value, met: info.met, info: info.info }, { value: 150 / 80, met: undefined, info: true });
+  assert.match(formatTargets(checkTargets(results)), /threaded build 2 threads \/ the same build on 1 thread: 1.88x \(for reading the line above\)/);
 });
 
 test('cost table: one line per batch size, % of the WASM peak, heap in MiB, a failed width says why', () => {
