@@ -271,11 +271,9 @@ void bias_relu_item(float* out, const float* bias, bool relu, std::int64_t K, st
 // Each item in one pass: its product into dest(n, scratch), then bias and ReLU on its planes
 // while they are in cache, then after(n, planes); threaded over the batch (one parallel_for).
 // scratch is K * OH * OW floats of the calling thread, for a dest that does not keep the planes.
-// padded_out (optional, conv2d_padded_floats(g) per item): keeps each item's padded image for
-// the weight gradient, which then need not pad the input again.
 template <class Dest, class After>
 void forward_items(const float* x, const float* weight, const float* bias, bool relu, const ConvGeometry& g,
-                   bool needs_scratch, float* padded_out, const Dest& dest, const After& after) {
+                   bool needs_scratch, const Dest& dest, const After& after) {
   const std::int64_t rows = col_rows(g), P = out_pixels(g), K = g.out_channels;
   const bool epilogue = bias || relu;
   const std::size_t scratch_floats = needs_scratch ? static_cast<std::size_t>(K * P) : 0;
@@ -298,13 +296,12 @@ void forward_items(const float* x, const float* weight, const float* bias, bool 
   for (std::int64_t k = 0; k < K; ++k)
     for (std::int64_t r = 0; r < rows; ++r) weight_t.data[r * K + k] = weight[k * rows + r];
   parallel_for(0, g.batch, 1, [&](std::int64_t lo, std::int64_t hi) {
-    Scratch padded(padded_out ? 0 : static_cast<std::size_t>(padded_floats(g)));
+    Scratch padded(static_cast<std::size_t>(padded_floats(g)));
     Scratch scratch(scratch_floats);
     for (std::int64_t n = lo; n < hi; ++n) {
       float* planes = dest(n, scratch.data);
-      float* image = padded_out ? padded_out + n * padded_floats(g) : padded.data;
-      copy_padded(image, x + n * g.in_channels * in_pixels(g), g);
-      sgemm_gathered_a(static_cast<int>(P), static_cast<int>(K), static_cast<int>(rows), image,
+      copy_padded(padded.data, x + n * g.in_channels * in_pixels(g), g);
+      sgemm_gathered_a(static_cast<int>(P), static_cast<int>(K), static_cast<int>(rows), padded.data,
                        offsets.pixel.data(), offsets.tap.data(), false, weight_t.data, static_cast<int>(K), 0.0f,
                        planes, static_cast<int>(P), true);
       if (epilogue) bias_relu_item(planes, bias, relu, K, P);
@@ -313,20 +310,17 @@ void forward_items(const float* x, const float* weight, const float* bias, bool 
   });
 }
 
-void forward(float* out, const float* x, const float* weight, const float* bias, bool relu, const ConvGeometry& g,
-             float* padded_out = nullptr) {
+void forward(float* out, const float* x, const float* weight, const float* bias, bool relu, const ConvGeometry& g) {
   const std::int64_t item_floats = static_cast<std::int64_t>(g.out_channels) * out_pixels(g);
-  forward_items(x, weight, bias, relu, g, false, padded_out, [&](std::int64_t n, float*) { return out + n * item_floats; },
+  forward_items(x, weight, bias, relu, g, false, [&](std::int64_t n, float*) { return out + n * item_floats; },
                 [](std::int64_t, const float*) {});
 }
 
 }  // namespace
 
-std::int64_t conv2d_padded_floats(const ConvGeometry& g) { return is_pointwise(g) ? 0 : padded_floats(g); }
-
 void conv2d_forward_each_item(const float* x, const float* weight, const float* bias, bool relu, const ConvGeometry& g,
-                              const std::function<void(std::int64_t, const float*)>& consume, float* x_padded_out) {
-  forward_items(x, weight, bias, relu, g, true, x_padded_out, [](std::int64_t, float* scratch) { return scratch; },
+                              const std::function<void(std::int64_t, const float*)>& consume) {
+  forward_items(x, weight, bias, relu, g, true, [](std::int64_t, float* scratch) { return scratch; },
                 [&](std::int64_t n, const float* planes) { consume(n, planes); });
 }
 
@@ -429,8 +423,7 @@ void conv2d_backward_input(float* grad_x, const float* grad_out, const float* we
 // col_n is the gathered operand (tap offsets for its rows, pixel offsets along k), and the
 // GEMM packs the small grad_out_n.
 
-void conv2d_backward_weight(float* grad_weight, const float* grad_out, const float* x, const ConvGeometry& g,
-                            const float* x_padded) {
+void conv2d_backward_weight(float* grad_weight, const float* grad_out, const float* x, const ConvGeometry& g) {
   const std::int64_t rows = col_rows(g), P = out_pixels(g), K = g.out_channels;
   const bool pointwise = is_pointwise(g);
   const std::int64_t blocks = (g.batch + kWeightGradItemsPerBlock - 1) / kWeightGradItemsPerBlock;
@@ -438,7 +431,7 @@ void conv2d_backward_weight(float* grad_weight, const float* grad_out, const flo
   const ColOffsets offsets = pointwise ? ColOffsets{} : col_offsets(g);
   Scratch partials(static_cast<std::size_t>(blocks * partial_size));  // each [rows, K]
   parallel_for(0, blocks, 1, [&](std::int64_t lo, std::int64_t hi) {
-    Scratch padded(pointwise || x_padded ? 0 : static_cast<std::size_t>(padded_floats(g)));
+    Scratch padded(pointwise ? 0 : static_cast<std::size_t>(padded_floats(g)));
     for (std::int64_t b = lo; b < hi; ++b) {
       float* partial = partials.data + b * partial_size;
       const std::int64_t first = b * kWeightGradItemsPerBlock;
@@ -451,9 +444,8 @@ void conv2d_backward_weight(float* grad_weight, const float* grad_out, const flo
           sgemm(false, true, rows, K, P, 1.0f, x_n, P, gy_n, P, beta, partial, K);
           continue;
         }
-        const float* image = x_padded ? x_padded + n * padded_floats(g) : padded.data;
-        if (!x_padded) copy_padded(padded.data, x_n, g);
-        sgemm_gathered_a(static_cast<int>(rows), static_cast<int>(K), static_cast<int>(P), image,
+        copy_padded(padded.data, x_n, g);
+        sgemm_gathered_a(static_cast<int>(rows), static_cast<int>(K), static_cast<int>(P), padded.data,
                          offsets.tap.data(), offsets.pixel.data(), true, gy_n, static_cast<int>(P), beta, partial,
                          static_cast<int>(K), false);
       }
@@ -547,11 +539,7 @@ Var conv2d_node(const char* op, const Var& x, const Var& weight, const Var& bias
     WG_CHECK(bias.shape() == Shape{g.out_channels}, op, ": bias must be [", g.out_channels, "] for weight ",
              shape_str(weight.shape()), ", got ", shape_str(bias.shape()));
   Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_height, g.out_width});
-  // The padded input, kept for the weight gradient (when one will be asked for).
-  const std::int64_t padded = grad_enabled() && weight.requires_grad() ? conv2d_padded_floats(g) : 0;
-  Tensor x_padded = padded ? Tensor::empty({g.batch, static_cast<int>(padded)}) : Tensor();
-  forward(out.data(), x.value().data(), weight.value().data(), bias.defined() ? bias.value().data() : nullptr, relu, g,
-          padded ? x_padded.data() : nullptr);
+  forward(out.data(), x.value().data(), weight.value().data(), bias.defined() ? bias.value().data() : nullptr, relu, g);
   std::vector<Var> inputs{x, weight};
   if (bias.defined()) inputs.push_back(bias);
   const Tensor x_value = x.value(), w_value = weight.value();
@@ -559,7 +547,7 @@ Var conv2d_node(const char* op, const Var& x, const Var& weight, const Var& bias
   // With the ReLU folded in, the gradient reaching the convolution is grad_out where the
   // output is positive and 0 elsewhere (as relu's backward: the subgradient at 0 is 0, and a
   // non-finite gradient where the unit is off stays 0).
-  return make_result(op, out, inputs, [g, x_value, w_value, x_padded, has_bias, relu](Node& self) {
+  return make_result(op, out, inputs, [g, x_value, w_value, has_bias, relu](Node& self) {
     const float* grad = self.grad.data();
     Scratch masked(relu ? static_cast<std::size_t>(self.grad.size()) : 0);
     if (relu) {
@@ -576,8 +564,7 @@ Var conv2d_node(const char* op, const Var& x, const Var& weight, const Var& bias
       grad = masked.data;
     }
     if (Tensor* gx = self.input_grad(0)) conv2d_backward_input(gx->data(), grad, w_value.data(), g);
-    if (Tensor* gw = self.input_grad(1))
-      conv2d_backward_weight(gw->data(), grad, x_value.data(), g, x_padded.defined() ? x_padded.data() : nullptr);
+    if (Tensor* gw = self.input_grad(1)) conv2d_backward_weight(gw->data(), grad, x_value.data(), g);
     if (has_bias)
       if (Tensor* gb = self.input_grad(2)) conv2d_backward_bias(gb->data(), grad, g);
   });

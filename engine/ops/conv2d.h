@@ -30,20 +30,12 @@ void conv2d_relu_forward(float* out, const float* x, const float* weight, const 
 // conv + ReLU + max-pool): consume(n, planes) gets item n's [K, OH*OW] planes (bias added,
 // ReLU applied when relu) in a buffer of the calling thread, valid until it returns. Threaded
 // over items: consume runs on several threads at once, for different n.
-// x_padded_out (optional, conv2d_padded_floats(g) floats per item) keeps every item's zero-bordered
-// copy of x for conv2d_backward_weight.
 void conv2d_forward_each_item(const float* x, const float* weight, const float* bias, bool relu, const ConvGeometry& g,
-                              const std::function<void(std::int64_t, const float*)>& consume,
-                              float* x_padded_out = nullptr);
-// Floats per item of the zero-bordered input the fast kernels read (0 for a 1x1 unpadded, unstrided
-// convolution, which reads x itself).
-std::int64_t conv2d_padded_floats(const ConvGeometry& g);
+                              const std::function<void(std::int64_t, const float*)>& consume);
 // grad_x [N,C,H,W] += d(out)/d(x)^T grad_out [N,K,OH,OW]
 void conv2d_backward_input(float* grad_x, const float* grad_out, const float* weight, const ConvGeometry& g);
-// grad_weight [K,C,KH,KW] += sum over the batch (fixed-size item blocks, summed in a fixed order).
-// x_padded: the forward's padded copies of x (conv2d_forward_each_item), or null to pad again.
-void conv2d_backward_weight(float* grad_weight, const float* grad_out, const float* x, const ConvGeometry& g,
-                            const float* x_padded = nullptr);
+// grad_weight [K,C,KH,KW] += sum over the batch (fixed-size item blocks, summed in a fixed order)
+void conv2d_backward_weight(float* grad_weight, const float* grad_out, const float* x, const ConvGeometry& g);
 // grad_bias [K] += sum over N, OH, OW of grad_out
 void conv2d_backward_bias(float* grad_bias, const float* grad_out, const ConvGeometry& g);
 

@@ -38,20 +38,17 @@ Var conv2d_relu_maxpool2(const Var& x, const Var& weight, const Var& bias, const
   auto winner = std::make_shared<std::vector<std::int32_t>>(static_cast<std::size_t>(g.batch * K * Q));
   float* pooled = out.data();
   std::int32_t* win = winner->data();
-  // The padded input, kept for the weight gradient (when one will be asked for).
-  const std::int64_t padded = grad_enabled() && weight.requires_grad() ? conv2d_padded_floats(g) : 0;
-  Tensor x_padded = padded ? Tensor::empty({g.batch, static_cast<int>(padded)}) : Tensor();
   conv2d_forward_each_item(x.value().data(), weight.value().data(), bias.defined() ? bias.value().data() : nullptr,
                            true, g, [&](std::int64_t n, const float* planes) {
     for (std::int64_t k = 0; k < K; ++k)
       max_pool_2x2_plane(planes + k * P, OW, PH, PW, pooled + (n * K + k) * Q, win + (n * K + k) * Q);
-  }, padded ? x_padded.data() : nullptr);
+  });
 
   std::vector<Var> inputs{x, weight};
   if (bias.defined()) inputs.push_back(bias);
   const Tensor x_value = x.value(), w_value = weight.value();
   const bool has_bias = bias.defined();
-  return make_result(op, out, inputs, [g, x_value, w_value, x_padded, has_bias, winner, K, P, Q](Node& self) {
+  return make_result(op, out, inputs, [g, x_value, w_value, has_bias, winner, K, P, Q](Node& self) {
     // The gradient reaching the convolution: the pooled gradient at each winner whose unit was on,
     // 0 elsewhere. Written window by window in one pass (no zero fill first): the winner gets
     // 0 + g, what the unfused pooling's accumulation into a zeroed gradient gives.
@@ -79,8 +76,7 @@ Var conv2d_relu_maxpool2(const Var& x, const Var& weight, const Var& bias, const
       }
     });
     if (Tensor* gx = self.input_grad(0)) conv2d_backward_input(gx->data(), gc, w_value.data(), g);
-    if (Tensor* gw = self.input_grad(1))
-      conv2d_backward_weight(gw->data(), gc, x_value.data(), g, x_padded.defined() ? x_padded.data() : nullptr);
+    if (Tensor* gw = self.input_grad(1)) conv2d_backward_weight(gw->data(), gc, x_value.data(), g);
     if (has_bias)
       if (Tensor* gb = self.input_grad(2)) conv2d_backward_bias(gb->data(), gc, g);
   });
