@@ -265,6 +265,7 @@ function formatTable(results) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   ensureData(args.data);
+  fs.mkdirSync(path.dirname(args.out), { recursive: true });
   const started = new Date();
   const machine = { ...machineInfo(), loadAverageAtStart: os.loadavg() };
   console.log(`bench: ${machine.cpuModel} x${machine.logicalCpus}, Node ${machine.node}; load average ${machine.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')}`);
@@ -287,7 +288,8 @@ async function main() {
   const relaxed = args.kernels ? await relaxedPeaks() : {};
   const scaling = args.scaling ? await runScaling(args) : [];
   if (args.page) console.log('bench: page speed (the playground in Chromium, to the first finished epoch)');
-  const page = args.page ? await measurePageSpeed({ runs: args.quick ? 1 : 3, timeoutSeconds: args.timeout }) : null;
+  const page = args.page ? await measurePageSpeed({ runs: args.quick ? 1 : 3, timeoutSeconds: args.timeout,
+    screenshot: path.join(path.dirname(args.out), 'page-first-epoch.png') }) : null;
   const flops = await flopsByModel(args.models);
   const peaks = measuredPeaks(kernels);
   const targets = checkTargets(results);

@@ -13,7 +13,7 @@ import { median } from './protocol.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 
-async function oneRun(browser, url, timeoutMs) {
+async function oneRun(browser, url, timeoutMs, screenshot) {
   const context = await browser.newContext();  // fresh: no HTTP cache, no IndexedDB autosave
   const page = await context.newPage({ viewport: { width: 1400, height: 900 } });
   const problems = [];
@@ -36,14 +36,18 @@ async function oneRun(browser, url, timeoutMs) {
         validationAccuracy: app.epochs[0].validationAccuracy, samplesPerSecond: s.run.progress?.samplesPerSecond ?? null };
     });
     if (problems.length) throw new Error(`page error: ${problems[0]}`);
+    if (screenshot) await page.screenshot({ path: screenshot });
     return { ready, firstEpoch, ...info };
   } finally {
     await context.close();
   }
 }
 
-/** { status: 'ok', runs: [...], median: {ready, firstEpoch}, ... } or { status, error }. */
-export async function measurePageSpeed({ runs = 3, timeoutSeconds = 120 } = {}) {
+/**
+ * { status: 'ok', runs: [...], median: {ready, firstEpoch}, ... } or { status, error }.
+ * screenshot: a PNG path for the page as the first run's first epoch ends (to look at).
+ */
+export async function measurePageSpeed({ runs = 3, timeoutSeconds = 120, screenshot = null } = {}) {
   if (!existsSync(CHROMIUM)) return { status: 'not-available', error: `no ${CHROMIUM} (apt-get install chromium)` };
   let chromium;
   try {
@@ -58,10 +62,11 @@ export async function measurePageSpeed({ runs = 3, timeoutSeconds = 120 } = {}) 
   try {
     const url = `http://127.0.0.1:${server.address().port}/web/index.html`;
     const results = [];
-    for (let r = 0; r < runs; ++r) results.push(await oneRun(browser, url, timeoutSeconds * 1000));
+    for (let r = 0; r < runs; ++r) results.push(await oneRun(browser, url, timeoutSeconds * 1000, r === 0 ? screenshot : null));
     return {
       status: 'ok',
       url: '/web/index.html (defaults)',
+      screenshot,
       runs: results,
       median: { ready: median(results.map((x) => x.ready)), firstEpoch: median(results.map((x) => x.firstEpoch)) },
     };
