@@ -17,6 +17,9 @@
 #include "core/parallel.h"
 #include "ops/conv2d.h"
 #include "ops/max_pool_2x2.h"
+#if defined(__SSE4_1__)
+#include <smmintrin.h>
+#endif
 
 namespace wg {
 
@@ -65,7 +68,29 @@ Var conv2d_relu_maxpool2(const Var& x, const Var& weight, const Var& bias, const
         for (int oy = 0; oy < PH; ++oy) {
           float* top = gp + static_cast<std::int64_t>(2 * oy) * OW;
           float* bottom = top + OW;
-          for (int ox = 0; ox < PW; ++ox) {
+          int ox = 0;
+#if defined(__SSE4_1__)
+          // Four windows at once: each of its four pixels gets 0 + g where it is the window's winner
+          // and the unit was on, else 0; even and odd columns are interleaved back into the rows.
+          const __m128i lane = _mm_set_epi32(6, 4, 2, 0);
+          const __m128i right = _mm_set1_epi32(1), below = _mm_set1_epi32(OW), below_right = _mm_set1_epi32(OW + 1);
+          for (; ox + 4 <= PW; ox += 4) {
+            const std::int64_t q = q0 + oy * PW + ox;
+            const __m128 on = _mm_cmpgt_ps(_mm_loadu_ps(value + q), _mm_setzero_ps());
+            const __m128 g4 = _mm_and_ps(on, _mm_add_ps(_mm_setzero_ps(), _mm_loadu_ps(grad + q)));
+            const __m128i offset = _mm_sub_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(win + q)),
+                                                 _mm_add_epi32(_mm_set1_epi32(2 * oy * OW + 2 * ox), lane));
+            const __m128 tl = _mm_and_ps(g4, _mm_castsi128_ps(_mm_cmpeq_epi32(offset, _mm_setzero_si128())));
+            const __m128 tr = _mm_and_ps(g4, _mm_castsi128_ps(_mm_cmpeq_epi32(offset, right)));
+            const __m128 bl = _mm_and_ps(g4, _mm_castsi128_ps(_mm_cmpeq_epi32(offset, below)));
+            const __m128 br = _mm_and_ps(g4, _mm_castsi128_ps(_mm_cmpeq_epi32(offset, below_right)));
+            _mm_storeu_ps(top + 2 * ox, _mm_unpacklo_ps(tl, tr));
+            _mm_storeu_ps(top + 2 * ox + 4, _mm_unpackhi_ps(tl, tr));
+            _mm_storeu_ps(bottom + 2 * ox, _mm_unpacklo_ps(bl, br));
+            _mm_storeu_ps(bottom + 2 * ox + 4, _mm_unpackhi_ps(bl, br));
+          }
+#endif
+          for (; ox < PW; ++ox) {
             const std::int64_t q = q0 + oy * PW + ox;
             top[2 * ox] = top[2 * ox + 1] = bottom[2 * ox] = bottom[2 * ox + 1] = 0.0f;
             if (value[q] > 0.0f) gp[win[q]] = 0.0f + grad[q];
