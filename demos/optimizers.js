@@ -2,8 +2,10 @@
 // each, same seed, so the same start) fit the same line t = 3x - 4 by full-batch squared error;
 // each is trained by the engine's optimizer of that name, and its (w, b) after every step is
 // drawn over the loss surface. The contours are the same squared error, evaluated on a grid
-// here only to draw them; every path point comes from model.parameters().
+// here only to draw them; every path point comes from model.parameters(). Below, each one's loss
+// per step as the engine's trainer reports it, on a log scale (a uPlot chart: web/views/line-chart.js).
 import { el, button, slider, select, responsiveCanvas, short } from './ui.js';
+import { LineChart } from '../web/views/line-chart.js';
 
 export const blurb = 'SGD, momentum, Nesterov, Adagrad, RMSProp and Adam, each the engine\'s, on the same loss ' +
   'surface (a linear fit y = w·x + b with squared error), from the same start.';
@@ -49,12 +51,17 @@ export function mount(root, { engine, state, setState }) {
   const lr = slider('learning rate ×', params.lr, state.lr, (value) => { setState({ lr: value }); }, { step: 0.1, format: (v) => v.toFixed(1) });
   lr.input.addEventListener('change', () => reset());
 
+  const chartHolder = el('div', { class: 'chart-holder', 'data-role': 'loss-chart' });
+  const chart = new LineChart(chartHolder, { title: 'Loss per step', xLabel: 'step', yLabel: 'loss (log scale)', height: 240, yLog: true,
+    series: RACERS.map((r) => ({ label: r.label, colour: r.colour, width: 2 })) });
+
   root.append(
     el('div', { class: 'panel' }, view),
     el('div', { class: 'panel controls' }, surface, steps, lr,
       el('div', { class: 'buttons' }, runButton, stepButton, resetButton), counter, legend,
       el('p', { class: 'blurb' }, `Fitting t = ${TARGET.w}x ${TARGET.b < 0 ? '−' : '+'} ${Math.abs(TARGET.b)} on ${SAMPLES} points, ` +
         'full batch. The cross marks the minimum; darker is lower loss (log scale).')),
+    chartHolder,
   );
 
   function disposeAll() {
@@ -76,7 +83,7 @@ export function mount(root, { engine, state, setState }) {
       const trainer = engine.trainer(model, { optimizer: racer.optimizer, learningRate: racer.lr * state.lr, batchSize: SAMPLES,
         epochs: 100000, loss: 'mse', seed: state.seed });
       trainer.setData(dataset);
-      return { ...racer, model, trainer, path: [point(model)], loss: NaN, failed: '' };
+      return { ...racer, model, trainer, path: [point(model)], loss: NaN, failed: '', steps: [], losses: [] };
     });
     stepCount = 0;
     const start = runners[0].path[0];
@@ -104,6 +111,8 @@ export function mount(root, { engine, state, setState }) {
         continue;
       }
       r.loss = progress.epochEnd.trainLoss;
+      r.steps.push(stepCount + 1);
+      r.losses.push(r.loss);
       r.path.push(point(r.model));
     }
     stepCount += 1;
@@ -138,6 +147,9 @@ export function mount(root, { engine, state, setState }) {
       return el('div', { class: 'legend', 'data-optimizer': r.optimizer }, el('span', {}, swatch, text));
     }));
     view.redraw();
+    chart.setData(runners.map((r) => [r.steps, r.losses]), runners.map((r) => (r.losses.length
+      ? `${r.label}: loss ${short(r.losses[0])} at step 1, ${short(r.losses.at(-1))} at step ${r.steps.at(-1)}${r.failed ? ` (${r.failed})` : ''}`
+      : `${r.label}: no step yet`)).join('; '));
   }
 
   function lossAt(w, b) {
@@ -209,5 +221,5 @@ export function mount(root, { engine, state, setState }) {
   }
 
   reset();
-  return { destroy() { pause(); disposeAll(); view.disconnect(); } };
+  return { destroy() { pause(); disposeAll(); view.disconnect(); chart.destroy(); } };
 }

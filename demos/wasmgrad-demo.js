@@ -18,6 +18,7 @@ export const DEMOS = {
   perceptron: 'Perceptron: AND, OR, NAND, and why XOR needs a hidden layer',
   backprop: 'Backpropagation on a computation graph',
   approximation: 'Universal approximation: a ReLU layer is a linear spline',
+  autoencoder: 'The 8-3-8 autoencoder: three units learn a binary code',
   activations: 'Activations and losses',
   optimizers: 'Optimizer race on a 2-D loss surface',
   conv: 'Convolution arithmetic and pooling',
@@ -30,8 +31,8 @@ export const DEMOS = {
  * stack: about twice as much at 360 px), and some states grow (the ReLU graph of backprop).
  */
 export const EMBED_HEIGHTS = {
-  perceptron: 700, backprop: 800, approximation: 440, activations: 580,
-  optimizers: 580, conv: 890, 'receptive-field': 610, lenet: 700,
+  perceptron: 880, backprop: 800, approximation: 600, autoencoder: 850, activations: 670,
+  optimizers: 870, conv: 890, 'receptive-field': 610, lenet: 700,
 };
 
 /**

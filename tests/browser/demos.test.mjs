@@ -47,6 +47,15 @@ function plainServer() {
           names.map((n) => `<div style="width: 360px; margin-bottom: 12px"><wasmgrad-demo name="${n}"></wasmgrad-demo></div>`).join(''));
         return;
       }
+      if (url.pathname === '/frames.html') {  // iframes as pasted from the gallery: [{src, height}] in ?frames=
+        const frames = JSON.parse(url.searchParams.get('frames'));
+        const width = Number(url.searchParams.get('width'));
+        response.writeHead(200, { 'Content-Type': TYPES['.html'] });
+        response.end(`<!doctype html><meta charset="utf-8"><title>course page</title><link rel="icon" href="data:,">` +
+          `<div style="width: ${width}px">${frames.map((f) => `<iframe src="${escapeAttribute(f.src)}" width="100%" ` +
+          `height="${Number(f.height)}" style="border:0; display:block"></iframe>`).join('')}</div>`);
+        return;
+      }
       if (url.pathname === '/element.html') {  // the "course page" with the custom element snippet
         const name = url.searchParams.get('name').replace(/[^-\w]/g, '');
         response.writeHead(200, { 'Content-Type': TYPES['.html'] });
@@ -254,7 +263,7 @@ test('the gallery lists every demo with its snippets and shows one live', async 
   await page.goto(`${origin}/demos/index.html`);
   await page.locator('section#lenet').waitFor();
   const ids = await page.locator('section').evaluateAll((sections) => sections.map((s) => s.id));
-  assert.deepEqual(ids, ['iframe-height', 'perceptron', 'backprop', 'approximation', 'activations', 'optimizers', 'conv',
+  assert.deepEqual(ids, ['iframe-height', 'perceptron', 'backprop', 'approximation', 'autoencoder', 'activations', 'optimizers', 'conv',
     'receptive-field', 'lenet']);
   assert.equal(await page.locator('.missing').count(), 0, 'every demo is available');
   assert.match(await page.locator('section#backprop pre').first().textContent(), /<wasmgrad-demo name="backprop" example="cos_sin_square" x="2"/);
@@ -381,7 +390,7 @@ test('lenet: trains in a worker; filters change; a drawn digit gets probabilitie
 });
 
 test('sized to the container: every demo fits a 360 px column', async () => {
-  const names = ['perceptron', 'backprop', 'approximation', 'activations', 'optimizers', 'conv', 'receptive-field', 'lenet'];
+  const names = ['perceptron', 'backprop', 'approximation', 'autoencoder', 'activations', 'optimizers', 'conv', 'receptive-field', 'lenet'];
   const page = await browser.newPage({ viewport: { width: 480, height: 900 } });
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
@@ -396,6 +405,29 @@ test('sized to the container: every demo fits a 360 px column', async () => {
   assert.deepEqual(overflows, names.map((n) => `${n} 360px`));
   await page.screenshot({ path: path.join(SHOTS, 'demos-360px.png'), fullPage: true });
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the gallery\'s iframe snippets are tall enough for their demo at 800 px, without the resize script', async () => {
+  const gallery = await browser.newPage();
+  await gallery.goto(`${origin}/demos/index.html`);
+  await gallery.waitForFunction(() => [...document.querySelectorAll('section pre')].filter((p) => p.textContent.includes('<iframe')).length >= 9);
+  const frames = (await gallery.locator('section pre').allTextContents()).flatMap((text) => {
+    const match = /<iframe src="[^"]*(\/demos\/embed\.html\?name=[-\w]+)"[\s\S]*?height="(\d+)"/.exec(text);
+    return match ? [{ src: match[1], height: Number(match[2]) }] : [];
+  });
+  await gallery.close();
+  assert.equal(frames.length, 9, 'one iframe snippet per demo');
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  await page.goto(`${origin}/frames.html?width=800&frames=${encodeURIComponent(JSON.stringify(frames))}`);
+  await page.waitForFunction((n) => [...document.querySelectorAll('iframe')].filter((f) =>
+    f.contentDocument?.querySelector('wasmgrad-demo[data-ready="true"]')).length === n, frames.length, { timeout: 90_000 });
+  await page.waitForTimeout(1500);  // demos that train by themselves (approximation) settle their text
+  const cut = await page.evaluate(() => [...document.querySelectorAll('iframe')].flatMap((f) => {
+    const content = Math.ceil(f.contentDocument.body.getBoundingClientRect().height);
+    return content > f.clientHeight ? [`${new URL(f.src).searchParams.get('name')}: ${content} px of content in a ${f.clientHeight} px frame`] : [];
+  }));
+  assert.deepEqual(cut, []);
   await page.close();
 });
 

@@ -267,8 +267,11 @@ test('3,000 files: decoded in the worker with a progress bar while the page keep
   assert.equal(await bar.getAttribute('max'), '3000');
   assert.match(await page.textContent('#photos-status'), /^shapes: decoded [\d,]+ of 3,000 images…$/);
   await page.getByRole('button', { name: 'Cancel loading' }).click();
+  // A cancel is the user's choice: said in the status lines, not raised as an error banner.
   await page.waitForFunction(() => /^Not loaded: loading the images was cancelled/.test(document.querySelector('#data-status').textContent));
   assert.equal(await bar.isVisible(), false);
+  assert.equal(await page.locator('#app-messages').getByRole('alert').count(), 0, 'a cancel raised an error banner');
+  assert.equal(await page.locator('#photos-status.problem, #data-status.problem').count(), 0, 'a cancel is shown as a problem');
   const gaps = await page.evaluate(() => window.frameGaps);
   assert.ok(gaps.length > 10 && Math.max(...gaps) < 500, `frames while decoding: ${gaps.length}, longest ${Math.max(...gaps).toFixed(0)} ms`);
   // Nothing is read again by an unrelated change; choosing the folder again reads it.

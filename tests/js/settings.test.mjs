@@ -146,7 +146,7 @@ test('every field the text writes is one the engine has, with a number for a val
     }
   }
   // Written back from the engine's normalised spec: defaults at the end are left out.
-  for (const preset of ['cnn', 'lenet5', 'mlp', 'mlp-2d']) {
+  for (const preset of ['cnn', 'lenet5', 'mlp', 'mlp-2d', 'simplenet', 'vgg-mini']) {
     const model = engine.model(preset);
     const { text } = textFromLayers(model.spec.layers, catalog);
     const again = engine.model({ input: model.inputShape, layers: layersFromText(text).layers });
@@ -157,4 +157,16 @@ test('every field the text writes is one the engine has, with a number for a val
   assert.equal(textFromLayers([{ type: 'conv2d', filters: 8, kernel: 5, stride: 1, pad: 2, dilation: 1, bias: true, init: 'default' },
     { type: 'maxpool', kernel: 2, stride: 2, pad: 0 }], catalog).text, 'conv2d.8.5.1.2_maxpool.2');
   assert.match(textFromLayers([{ type: 'linear', units: 10, bias: false, init: 'default' }], catalog).reason, /sets bias/);
+  assert.match(textFromLayers([{ type: 'batchnorm', momentum: 0.1, eps: 1e-3 }], catalog).reason, /sets eps/);
+  // A type with "_" in its name (the layer separator) reads back, with and without its value.
+  const leaky = [{ type: 'linear', units: 16 }, { type: 'leaky_relu', slope: 0.1 }, { type: 'leaky_relu' }, { type: 'linear', units: 10 }];
+  const leakyModel = engine.model({ input: [784], layers: leaky });
+  const leakyText = textFromLayers(leakyModel.spec.layers, catalog).text;
+  assert.equal(leakyText, 'linear.16_leaky_relu.0.1_leaky_relu.0.01_linear.10');
+  const again = engine.model({ input: [784], layers: layersFromText(leakyText).layers });
+  assert.deepEqual(again.spec.layers, leakyModel.spec.layers);
+  assert.deepEqual(layersFromText('leaky_relu_linear.10').layers, [{ type: 'leaky_relu' }, { type: 'linear', units: 10 }]);
+  assert.equal(layersFromText('leaky_linear.10').error.problem.startsWith('"leaky" is not a layer type'), true);
+  leakyModel.dispose();
+  again.dispose();
 });

@@ -12,6 +12,7 @@ import { ModelPanel } from './model-panel.js';
 import { DataPanel } from './data-panel.js';
 import { RunControls } from './run-controls.js';
 import { InspectPanel } from './inspect-panel.js';
+import { UnitPanel } from './unit-panel.js';
 import { Files } from './files.js';
 import { ExportMenu } from './export-menu.js';
 import { Messages } from './messages.js';
@@ -88,6 +89,7 @@ const imagePanel = new ImagePanel(store, { engine, commit, notify, reload: () =>
 new PhotoInput(store, { view: views.imagePicker });
 const dataPanel = new DataPanel(store, { engine, commit, notify, photos: imagePanel });
 const inspectPanel = new InspectPanel(store, { views, engine, notify });
+const unitPanel = new UnitPanel(store, { views, engine, imageInput: () => inspectPanel.input() });
 drawFromStore(store, views);
 
 const files = new Files(store, {
@@ -181,6 +183,7 @@ const handlers = {
     store.update('run', { id: m.run, status: m.status, epochsDone: m.epochsDone });
     supervisor.noteStatus(m.status);
     if (m.status !== 'training') inspectPanel.refresh();  // the weights changed since the last look
+    if (m.status !== 'training') unitPanel.refresh({ weights: true });
   },
   progress(m) {
     if (!current(m)) return;
@@ -195,6 +198,7 @@ const handlers = {
     store.update('run', { epochsDone: m.epoch });
     supervisor.noteEpochEnd();
     if (store.get().data.info?.kind === 'image') inspectPanel.refresh();
+    unitPanel.refresh({ weights: true });  // after every epoch, images and points (one request at a time)
     if (m.stop) {
       notify(Number.isFinite(m.validationAccuracy) ? `Training finished: validation accuracy ${(m.validationAccuracy * 100).toFixed(1)}%.`
         : `Training finished: ${m.stopReason}.`, 'notice', 'run');

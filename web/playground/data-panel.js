@@ -75,8 +75,10 @@ export class DataPanel {
       if (sequence !== this.sequence) return;
       this.loadedKey = null;  // the same choice may be retried
       if (request.source === 'idx') this.files = null;
-      this.store.update('data', { status: 'error', info: null, error: error.message, samples: null, points: null });
-      this.notify(`${{ idx: 'IDX files', images: 'Images' }[request.source] ?? 'Data'}: ${error.message}`, 'error', 'data');
+      // Cancelled by the user: said in the status lines, not raised as an error banner.
+      const cancelled = error.name === 'LoadCancelled';
+      this.store.update('data', { status: 'error', cancelled, info: null, error: error.message, samples: null, points: null });
+      if (!cancelled) this.notify(`${{ idx: 'IDX files', images: 'Images' }[request.source] ?? 'Data'}: ${error.message}`, 'error', 'data');
     }
   }
 
@@ -97,7 +99,7 @@ export class DataPanel {
   draw({ data, settings }) {
     const status = byId('data-status');
     const title = DATASETS[settings.dataset]?.title ?? settings.dataset;
-    status.classList.toggle('problem', data.status === 'needs-files' || data.status === 'error');
+    status.classList.toggle('problem', data.status === 'needs-files' || (data.status === 'error' && !data.cancelled));
     if (data.status === 'ready') {
       const info = data.info;
       status.textContent = info.kind === 'points'

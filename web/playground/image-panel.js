@@ -223,7 +223,7 @@ export class ImagePanel {
     if (data.status === 'loading') return;
     if (data.status === 'error') {
       if (this.pending) this.failed(data.error);
-      if (DATASETS[this.store.get().settings.dataset]?.photos) this.say(`Not loaded: ${data.error}`, true);
+      if (DATASETS[this.store.get().settings.dataset]?.photos) this.say(`Not loaded: ${data.error}`, !data.cancelled);
       return;
     }
     this.pending = null;

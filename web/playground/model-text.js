@@ -34,7 +34,7 @@ const problemAt = (layer, field, problem) => ({ layer, field, problem });
  */
 export function layersFromText(text) {
   if (typeof text !== 'string' || text.trim() === '') return { layers: null, error: problemAt(-1, '', 'the layer list is empty') };
-  const tokens = text.trim().split('_');
+  const tokens = splitLayers(text.trim());
   if (tokens.length > MAX_LAYERS) {
     return { layers: null, error: problemAt(-1, '', `${tokens.length} layers is more than ${MAX_LAYERS}`) };
   }
@@ -65,6 +65,22 @@ export function layersFromText(text) {
   return { layers, error: null };
 }
 
+/** "conv2d.8.5_leaky_relu.0.1_linear.10" -> its layers' tokens: a "_" inside a type name (leaky_relu) joins. */
+function splitLayers(text) {
+  const parts = text.split('_');
+  const tokens = [];
+  for (let i = 0; i < parts.length; i++) {
+    const joined = i + 1 < parts.length ? `${parts[i]}_${parts[i + 1]}` : '';
+    if (!parts[i].includes('.') && Object.hasOwn(POSITIONAL, joined.split('.')[0])) {
+      tokens.push(joined);
+      i++;
+    } else {
+      tokens.push(parts[i]);
+    }
+  }
+  return tokens;
+}
+
 /**
  * Engine spec layers -> text, or {text: null, reason} when a layer has a setting the text cannot
  * hold (no bias, an initializer, a non-square kernel...). Fields equal to the engine's default
@@ -80,7 +96,7 @@ export function textFromLayers(layers, catalog) {
     for (const [name, value] of Object.entries(layer)) {
       if (name === 'type' || fields.includes(name)) continue;
       const field = info?.fields.find((f) => f.name === name);
-      if (!field || String(value) !== field.defaultText) {
+      if (!field || !equalsDefault(value, field.defaultText)) {
         return { text: null, reason: `layer ${index + 1} (${type}) sets ${name}, which a layer list cannot hold` };
       }
     }
@@ -94,6 +110,14 @@ export function textFromLayers(layers, catalog) {
     tokens.push([type, ...flat].join('.'));
   }
   return { text: tokens.join('_'), reason: null };
+}
+
+/** A spec value against the catalog's default text ("1e-05", "true", "0.1"), as values, not as spellings. */
+function equalsDefault(value, defaultText) {
+  if (typeof value === 'boolean') return String(value) === defaultText;
+  const wanted = Number(defaultText);
+  if (typeof value !== 'number' || defaultText === '' || !Number.isFinite(wanted)) return String(value) === defaultText;
+  return value === wanted || Math.abs(value - wanted) <= 1e-6 * Math.abs(wanted);  // a float32 round trip of the default
 }
 
 function isDefault(type, name, values, info) {

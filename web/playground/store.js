@@ -14,7 +14,7 @@ export function initialState(settings) {
     settings,
     fieldErrors: {},     // field -> message: a value the user typed that the field cannot hold (shown beside it)
     engine: { status: 'loading', build: null, threads: 1, reason: '', detail: '', presets: [], layerTypes: [], problem: null },
-    data: { status: 'none', info: null, error: null, note: '' },
+    data: { status: 'none', info: null, error: null, cancelled: false, note: '' },
     // spec: the engine's normalised spec of the model being edited; summary: its layers; error:
     // {layer, field, problem, message} when it is not a valid model for the data.
     model: { spec: null, summary: null, error: null, parameters: 0, origin: 'preset', textReason: null },

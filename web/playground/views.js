@@ -17,6 +17,8 @@ import { DecisionBoundaryView } from '../views/decision-boundary.js';
 import { SaliencyView } from '../views/saliency.js';
 import { ClassImagesView } from '../views/class-images.js';
 import { ImagePickerView } from '../views/image-picker.js';
+import { UnitExplainerView } from '../views/unit-explainer.js';
+import { NetworkFlowView } from '../views/network-flow.js';
 import { el } from '../views/dom.js';
 import { describeError } from './layer-editor.js';
 import { protocolSummary } from './inspect-panel.js';
@@ -42,6 +44,9 @@ export function createViews() {
     saliency: new SaliencyView(byId('saliency-view')),
     classImages: new ClassImagesView(byId('class-images-view')),
     imagePicker: new ImagePickerView(byId('image-picker-view')),
+    // Inside one unit (unit-panel.js)
+    unitExplainer: new UnitExplainerView(byId('unit-view')),
+    network: new NetworkFlowView(byId('network-view')),
   };
 }
 

@@ -2,7 +2,8 @@
 // a grid of channel images for [C, H, W] outputs and a strip of cells for dense [F] outputs.
 // Each layer is scaled by its own largest |value|: non-negative maps (after ReLU) use the
 // sequential map, signed maps the diverging one. Clicking a unit (or pressing Enter on a focused
-// channel) dispatches 'unitselect' {layer, name, channel, row, col} for the receptive-field view.
+// channel) dispatches 'unitselect' {layer, name, channel, row, col} for the receptive-field view
+// and the unit inspector; a dense layer's strip is a click target per unit (channel = the unit).
 import { el } from './dom.js';
 import { diverging, sequential, paintPixels } from './colour.js';
 
@@ -22,7 +23,16 @@ export class ActivationsView {
 
   /** list: [{layer, name, shape:[C,H,W] or [F], data: Float32Array}] */
   render(list) {
+    this.list = list;
     this.container.replaceChildren(...list.map((entry, i) => this.section(entry, i === list.length - 1)));
+  }
+
+  /** The value drawn at a unit: {layer (name), channel, row, col} (row and col 0 for a dense layer); undefined when not shown. */
+  valueAt({ layer, channel = 0, row = 0, col = 0 }) {
+    const entry = this.list?.find((e) => e.name === layer);
+    if (!entry) return undefined;
+    const [, height = 1, width = 1] = entry.shape;
+    return entry.data[(channel * height + row) * width + col];
   }
 
   section(entry, last = false) {
@@ -68,8 +78,24 @@ export class ActivationsView {
       if (channels > shown) figure.append(el('p', { class: 'view-note' }, `First ${shown} of ${channels} channels.`));
     } else {
       const [features] = shape;
-      const canvas = el('canvas', { class: 'pixelated bar-strip', role: 'img', 'aria-label': `${entry.name}: ${features} values` });
+      // A click target per unit: the unit under the pointer; Enter picks the strongest one.
+      const label = `${entry.name}: ${features} units, pick one to see how it got its value`;
+      const canvas = el('canvas', { class: 'pixelated bar-strip unit-picker', role: 'button', tabindex: '0', 'aria-label': label, title: label });
       paintPixels(canvas, data, features, 1, colourOf);
+      const select = (unit) => this.container.dispatchEvent(new CustomEvent('unitselect', {
+        bubbles: true, detail: { layer: entry.layer, name: entry.name, channel: unit, row: 0, col: 0 },
+      }));
+      canvas.addEventListener('click', (event) => {
+        const box = canvas.getBoundingClientRect();
+        select(Math.min(features - 1, Math.floor(((event.clientX - box.left) / box.width) * features)));
+      });
+      canvas.addEventListener('keydown', (event) => {
+        if (event.key !== 'Enter' && event.key !== ' ') return;
+        event.preventDefault();
+        let best = 0;
+        for (let i = 1; i < features; i++) if (data[i] > data[best]) best = i;
+        select(best);
+      });
       figure.append(canvas);
       const names = last && this.classNames?.length === features ? this.classNames : null;
       if (features <= 10) {

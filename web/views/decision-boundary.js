@@ -33,6 +33,47 @@ export class DecisionBoundaryView {
     this.grid = null;
     this.highlighted = null;
     new ResizeObserver(() => this.draw()).observe(container);
+    this.listenForPoints();
+  }
+
+  // ---- a point of the plane as an input (the network view, web/playground/unit-panel.js): moving over the
+  // plot dispatches 'planepoint' {x, y, pinned: false}, a click {x, y, pinned: true}, leaving it null.
+
+  listenForPoints() {
+    this.marked = null;
+    const send = (event, pinned) => {
+      const extent = this.grid?.extent ?? this.points?.extent;
+      if (!extent) return;
+      const box = this.canvas.getBoundingClientRect();
+      const x = extent.xMin + ((event.clientX - box.left) / box.width) * (extent.xMax - extent.xMin);
+      const y = extent.yMax - ((event.clientY - box.top) / box.height) * (extent.yMax - extent.yMin);
+      this.container.dispatchEvent(new CustomEvent('planepoint', { bubbles: true, detail: { x, y, pinned } }));
+    };
+    this.canvas.addEventListener('pointermove', (event) => send(event, false));
+    this.canvas.addEventListener('click', (event) => send(event, true));
+    this.canvas.addEventListener('pointerleave', () => this.container.dispatchEvent(new CustomEvent('planepoint', { bubbles: true, detail: null })));
+  }
+
+  /** Marks the point being inspected ([x, y], or null). */
+  markPoint(point) {
+    this.marked = point;
+    this.draw();
+  }
+
+  drawMarked(context, toX, toY) {
+    if (!this.marked) return;
+    const [x, y] = this.marked;
+    context.save();
+    context.strokeStyle = '#111';
+    context.lineWidth = 2;
+    context.beginPath();
+    context.arc(toX(x), toY(y), 8, 0, 2 * Math.PI);
+    context.moveTo(toX(x) - 12, toY(y));
+    context.lineTo(toX(x) + 12, toY(y));
+    context.moveTo(toX(x), toY(y) - 12);
+    context.lineTo(toX(x), toY(y) + 12);
+    context.stroke();
+    context.restore();
   }
 
   /** {x: Float32Array(2N) as x0, y0, x1, y1…, labels: Int32Array(N), classes, classNames, extent, name} */
@@ -110,6 +151,7 @@ export class DecisionBoundaryView {
         context.stroke();
       }
     }
+    this.drawMarked(context, toX, toY);
     if (this.highlighted) {
       context.lineWidth = 2;
       context.strokeStyle = cssVar('--accent', '#d81b60');

@@ -12,7 +12,7 @@ export class LineChart {
   /**
    * options: {title, xLabel, yLabel, height, series: [{label, colour, width = 1.5, dash, alpha = 1,
    * points: false | radius, line: true (false: points only), gaps: false (true: a missing value breaks the line)}],
-   * formatY: (v) => text, yRange: (min, max) => [lo, hi], xRange: (min, max) => [lo, hi]}
+   * formatY: (v) => text, yRange: (min, max) => [lo, hi], xRange: (min, max) => [lo, hi], yLog: a log-scaled y axis}
    */
   constructor(container, options) {
     this.options = options;
@@ -41,11 +41,13 @@ export class LineChart {
       cursor: { drag: { x: false, y: false } },
       scales: {
         x: { time: false, range: o.xRange ? (u, min, max) => o.xRange(min, max) : undefined },
-        y: { range: o.yRange ? (u, min, max) => o.yRange(min, max) : undefined },
+        // yLog: a base-10 log axis (values <= 0 are left out: uPlot draws gaps there).
+        y: { range: o.yRange ? (u, min, max) => o.yRange(min, max) : undefined, ...(o.yLog ? { distr: 3, log: 10 } : {}) },
       },
       axes: [
         { label: o.xLabel, stroke: '#4a5263', grid: { stroke: '#e8eaef' } },
-        { label: o.yLabel, stroke: '#4a5263', grid: { stroke: '#e8eaef' }, values: (u, values) => values.map(formatY), size: 56 },
+        // A log axis leaves some ticks unlabelled (null).
+        { label: o.yLabel, stroke: '#4a5263', grid: { stroke: '#e8eaef' }, values: (u, values) => values.map((v) => (v === null ? '' : formatY(v))), size: 56 },
       ],
       series: [{ label: o.xLabel }, ...o.series.map((s) => ({
         label: s.label,
@@ -63,7 +65,9 @@ export class LineChart {
 
   /** pairs: one [xs, ys] per series (in the order of options.series); a value that is not finite is a gap. */
   setData(pairs, description = '') {
-    const finite = (ys) => Array.from(ys, (y) => (Number.isFinite(y) ? y : null));
+    // A log axis cannot show values <= 0: those are gaps too.
+    const shown = this.options.yLog ? (y) => Number.isFinite(y) && y > 0 : Number.isFinite;
+    const finite = (ys) => Array.from(ys, (y) => (shown(y) ? y : null));
     this.data = pairs.length ? uPlot.join(pairs.map(([xs, ys]) => [Array.from(xs), finite(ys)])) : [[]];
     if (!this.plot) this.create();
     else this.plot.setData(this.data);

@@ -146,6 +146,24 @@ export function createApi(Comlink) {
       return result ? withTransfer(result, [result.matrix.buffer]) : null;
     }),
 
+    // Inside one unit (web/playground/unit-panel.js): one unit's computation, and the network view.
+    /** {explanation, input, source} of one unit ({layer, channel, row, col}) for one input. */
+    explainUnit: serial((values, unit) => {
+      const result = inspector.explainUnit(values, unit);
+      return result ? withTransfer(result, [result.input.data.buffer, result.source.layer >= 0 ? result.source.data.buffer : null]) : null;
+    }),
+    /** model.networkFlow of one input: columns of node values and maps, and the strongest edges between them. */
+    flow: serial((values) => {
+      const flow = inspector.flow(values);
+      return flow ? withTransfer(flow, flow.columns.flatMap((c) => [c.values.buffer, c.maxima.buffer, c.maps?.buffer,
+        c.incoming?.source.buffer, c.incoming?.target.buffer, c.incoming?.value.buffer])) : null;
+    }),
+    /** 2-D points: each network-view column's units over the plane (columnLayers: the flow's layers per column). */
+    planes: serial((columnLayers) => {
+      const planes = inspector.planes(columnLayers);
+      return planes ? withTransfer(planes, planes.columns.map((c) => c.buffer)) : null;
+    }),
+
     save: serial((request) => {
       // A model trained on photos carries their class names and fitting, as the CLI's files do.
       const bytes = session.save({ ...request, metadata: { ...request.metadata, ...photoMetadata(data.info) } });

@@ -192,4 +192,69 @@ export class Inspector {
       if (trainer !== this.session.trainer) trainer.dispose();
     }
   }
+
+  // ---- inside one unit: the unit inspector and the network view (web/playground/unit-panel.js)
+
+  /**
+   * How one unit got its value for `values` (one input: an image or a 2-D point), with the
+   * engine's numbers: {explanation (model.explainUnit), input: {shape, data} (the model input),
+   * source: {layer, name, shape, data}: the map the unit's layer reads (the model input for layer 0; for
+   * a linear layer behind a flatten, the map before it, so its terms can be shown in place)}.
+   */
+  explainUnit(values, unit) {
+    if (!this.model) return null;
+    const input = Float32Array.from(values);
+    const explanation = this.model.explainUnit(input, { ...unit, topK: UNIT_TOP_K });
+    const activations = explanation.inputLayer >= 0 ? this.model.activations(input) : [];
+    const mapOf = (layer) => (layer < 0 ? { layer, name: 'input', shape: this.model.inputShape, data: input }
+      : { layer, name: activations[layer].name, shape: activations[layer].shape, data: activations[layer].data });
+    let layer = explanation.inputLayer;
+    if (explanation.kind === 'linear') {
+      while (layer >= 0 && PASS_THROUGH.has(this.model.summary[layer].type)) layer -= 1;
+    }
+    let source = mapOf(layer);
+    if (explanation.kind === 'linear' && source.data.length !== explanation.inputs) source = mapOf(explanation.inputLayer);
+    return { explanation, input: { shape: this.model.inputShape, data: input }, source };
+  }
+
+  /** One input through the whole network (model.networkFlow): the network view's columns and edges. */
+  flow(values) {
+    if (!this.model) return null;
+    return this.model.networkFlow(Float32Array.from(values), { edges: FLOW_EDGES, edgesPerNode: FLOW_EDGES_PER_NODE });
+  }
+
+  /**
+   * 2-D points: every unit's value over the plane, as TensorFlow Playground draws its neurons.
+   * columnLayers: per network-view column its layers (the flow's `layers`); a column's nodes are
+   * the values after its last layer. Returns {extent, resolution, columns: [Float32Array(nodes * r * r)]}
+   * (row 0 at the top, y = yMax), or null when the model's input is not a point.
+   */
+  planes(columnLayers) {
+    const grid = this.data.grid;
+    if (!this.model || !grid || this.model.inputShape.join() !== '2') return null;
+    const r = PLANE_RESOLUTION;
+    const { xMin, xMax, yMin, yMax } = grid.extent;
+    const sizes = columnLayers.map((layers) => (layers.length ? this.model.summary[layers.at(-1)].outputShape[0] : 2));
+    const columns = sizes.map((nodes) => new Float32Array(nodes * r * r));
+    const point = new Float32Array(2);
+    for (let row = 0; row < r; row++) {
+      for (let col = 0; col < r; col++) {
+        point[0] = xMin + ((col + 0.5) / r) * (xMax - xMin);
+        point[1] = yMax - ((row + 0.5) / r) * (yMax - yMin);
+        const activations = this.model.activations(point);
+        columnLayers.forEach((layers, k) => {
+          const values = layers.length ? activations[layers.at(-1)].data : point;
+          for (let n = 0; n < sizes[k]; n++) columns[k][n * r * r + row * r + col] = values[n];
+        });
+      }
+    }
+    return { extent: grid.extent, resolution: r, columns };
+  }
 }
+
+const PLANE_RESOLUTION = 24;    // grid cells per side of a 2-D unit's picture
+
+const UNIT_TOP_K = 12;          // a linear unit's terms listed one by one; the rest are summed
+const FLOW_EDGES = 256;         // edges kept per column pair; the view draws the strongest N of them (its menu)
+const FLOW_EDGES_PER_NODE = 3;  // and the strongest few into every node, for hovering
+const PASS_THROUGH = new Set(['flatten', 'dropout']);  // keep every value: a linear layer's terms map back through them

@@ -22,6 +22,7 @@ const SKIPPED_LISTED = 1000;   // skipped files named one by one; beyond that, c
 export class LoadCancelled extends Error {
   constructor() {
     super('loading the images was cancelled');
+    this.name = 'LoadCancelled';  // kept across the worker boundary (Comlink sends name and message)
   }
 }
 
