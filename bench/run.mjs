@@ -3,11 +3,14 @@
 // optimizer (Adam, lr 1e-3) in wasmgrad and in its peers, each (framework, model) pair in a child
 // process of its own, and prints training samples/s side by side, the speed ratio of wasmgrad
 // (WASM, one thread) to each peer and the test accuracy each reached. Also runs the GEMM kernel
-// benchmarks when they are built. Everything goes to build/bench/results.json as well.
+// benchmarks when they are built. Then: the whole training step in GFLOP/s and as a % of the
+// measured peak (and the relaxed-SIMD FMA peak where the runtime has it), the cost as the work
+// grows (batch size x width), the page speed of the playground in Chromium, and the issue's
+// targets checked on this run. Everything goes to build/bench/results.json as well.
 // What is measured and how to read it: bench/README.md.
 //
 //   node bench/run.mjs [--models mlp,cnn,lenet] [--peers id,id,...] [--quick] [--no-kernels]
-//                      [--timeout <s per peer>] [--out build/bench/results.json]
+//                      [--no-scaling] [--no-page] [--timeout <s per peer>] [--out build/bench/results.json]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +21,11 @@ import { DEFAULT_PROTOCOL, median } from './lib/protocol.mjs';
 import { NODE_PEERS } from './peers/registry.mjs';
 import { runKernelBenchmarks, formatKernelTable } from './lib/kernels.mjs';
 import { BROWSER_VARIANTS, runBrowserRow } from './lib/browser.mjs';
+import { trainingFlopsPerSample } from './lib/flops.mjs';
+import { measureRelaxedPeakInChromium } from './lib/relaxed-peak.mjs';
+import { measurePageSpeed } from './lib/page-speed.mjs';
+import { measuredPeaks, formatStepTable, formatScalingTable, formatPageSpeed, checkTargets, formatTargets } from './lib/report.mjs';
+import { PRESETS } from './peers/wasmgrad-trainer.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3'; // Debian's python3-torch; the pyenv python3 on PATH cannot see it
@@ -36,7 +44,7 @@ const PEERS = [
 const BASELINE = 'wasmgrad-wasm-1';
 
 function parseArgs(argv) {
-  const args = { models: Object.keys(MODELS), peers: PEERS.map((p) => p.id), quick: false, kernels: true, timeout: 90,
+  const args = { models: Object.keys(MODELS), peers: PEERS.map((p) => p.id), quick: false, kernels: true, scaling: true, page: true, timeout: 90,
     out: path.join(ROOT, 'build', 'bench', 'results.json'), data: path.join(ROOT, 'build', 'data') };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
@@ -48,6 +56,8 @@ function parseArgs(argv) {
     else if (a === '--peers') args.peers = value().split(',');
     else if (a === '--quick') args.quick = true;
     else if (a === '--no-kernels') args.kernels = false;
+    else if (a === '--no-scaling') args.scaling = false;
+    else if (a === '--no-page') args.page = false;
     else if (a === '--timeout') args.timeout = Number(value());
     else if (a === '--out') args.out = path.resolve(value());
     else if (a === '--data') args.data = path.resolve(value());
@@ -149,6 +159,50 @@ function runPeer(peer, model, args) {
   return runChild(process.execPath, [path.join(ROOT, 'bench', 'child.mjs'), peer.id, model, args.data, protocol], args.timeout);
 }
 
+// Training FLOPs per sample of each benchmark model, from the engine's own model summary.
+async function flopsByModel(models) {
+  try {
+    const { load } = await import('../bindings/wasmgrad.js');
+    const engine = await load({ threads: false });
+    return Object.fromEntries(models.map((m) => {
+      const net = engine.model(PRESETS[m]);
+      const flops = trainingFlopsPerSample(net.summary);
+      net.dispose();
+      return [m, flops];
+    }));
+  } catch (e) {
+    console.log(`bench: no FLOP counts (the engine did not load: ${String(e.message ?? e).split('\n')[0]})`);
+    return {};
+  }
+}
+
+// The cost table: one child per (model, width), batch sizes 1, 8, 64, 256 in each.
+const SCALING = [['mlp', 128], ['mlp', 512], ['mlp', 2048], ['cnn', 1], ['cnn', 2], ['cnn', 4]];
+async function runScaling(args) {
+  const rows = [];
+  for (const [model, width] of SCALING) {
+    console.log(`bench: cost table, ${model} width ${width}`);
+    const seconds = args.quick ? '0.1' : '0.6';
+    const r = await runChild(process.execPath, [path.join(ROOT, 'bench', 'scaling.mjs'), model, String(width), args.data, seconds], args.timeout);
+    rows.push({ model, width, ...r });
+  }
+  return rows;
+}
+
+// The relaxed-SIMD FMA peak: Node 20 needs a flag for it (a child), Chromium has it.
+async function relaxedPeaks() {
+  const script = path.join(ROOT, 'bench', 'lib', 'relaxed-peak.mjs');
+  const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', script], { encoding: 'utf8', timeout: 60_000 });
+  let node;
+  try {
+    node = JSON.parse(r.stdout.trim().split('\n').at(-1));
+    node.flag = '--experimental-wasm-relaxed-simd';
+  } catch {
+    node = { error: `exit ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').at(-1)}` };
+  }
+  return { node, chromium: await measureRelaxedPeakInChromium() };
+}
+
 function machineInfo() {
   const cpus = os.cpus();
   return {
@@ -211,6 +265,7 @@ function formatTable(results) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   ensureData(args.data);
+  fs.mkdirSync(path.dirname(args.out), { recursive: true });
   const started = new Date();
   const machine = { ...machineInfo(), loadAverageAtStart: os.loadavg() };
   console.log(`bench: ${machine.cpuModel} x${machine.logicalCpus}, Node ${machine.node}; load average ${machine.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')}`);
@@ -230,6 +285,14 @@ async function main() {
   }
 
   const kernels = args.kernels ? runKernelBenchmarks(ROOT, { quick: args.quick }) : { skipped: '--no-kernels' };
+  const relaxed = args.kernels ? await relaxedPeaks() : {};
+  const scaling = args.scaling ? await runScaling(args) : [];
+  if (args.page) console.log('bench: page speed (the playground in Chromium, to the first finished epoch)');
+  const page = args.page ? await measurePageSpeed({ runs: args.quick ? 1 : 3, timeoutSeconds: args.timeout,
+    screenshot: path.join(path.dirname(args.out), 'page-first-epoch.png') }) : null;
+  const flops = await flopsByModel(args.models);
+  const peaks = measuredPeaks(kernels);
+  const targets = checkTargets(results);
   machine.loadAverageAtEnd = os.loadavg();
   const versions = {};
   for (const model of Object.values(results)) {
@@ -244,7 +307,12 @@ async function main() {
     protocol: { ...protocolFor(args), optimizer: 'Adam', loss: 'softmax cross-entropy (batch mean)', baseline: BASELINE,
       models: MODELS, timeoutSecondsPerRow: args.timeout },
     results,
+    flopsPerSample: flops,
+    peaks: { ...peaks, relaxed },
     kernels,
+    scaling,
+    page,
+    targets,
   };
   fs.mkdirSync(path.dirname(args.out), { recursive: true });
   fs.writeFileSync(args.out, JSON.stringify(report, null, 2) + '\n');
@@ -256,6 +324,10 @@ async function main() {
     `(other processes share these cores: treat differences under ~20% as noise)`);
   console.log(`versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log('\n' + formatKernelTable(kernels));
+  console.log('\n' + formatStepTable(results, flops, peaks, relaxed));
+  console.log('\n' + formatScalingTable(scaling, peaks.wasm));
+  console.log('\n' + formatPageSpeed(page));
+  console.log('\n' + formatTargets(targets));
   console.log(`\nbench: wrote ${path.relative(process.cwd(), args.out)} (${report.seconds.toFixed(0)} s in all)`);
 }
 

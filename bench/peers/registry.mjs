@@ -5,7 +5,11 @@ const here = (file) => new URL(file, import.meta.url).href;
 export const NODE_PEERS = {
   'wasmgrad-wasm-1': { module: here('./wasmgrad.mjs'), variant: { build: 'simd', threads: 1 } },
   'wasmgrad-wasm-2': { module: here('./wasmgrad.mjs'), variant: { build: 'simd-threads', threads: 2 } },
+  // The threaded build on one thread: its per-thread cost (JS-based C++ exceptions, shared memory)
+  // apart from how it scales.
+  'wasmgrad-wasm-threads-1': { module: here('./wasmgrad.mjs'), variant: { build: 'simd-threads', threads: 1 } },
   'tfjs-wasm': { module: here('./tfjs.mjs'), variant: { backend: 'wasm' } },
   'tfjs-cpu': { module: here('./tfjs.mjs'), variant: { backend: 'cpu' } },
+  'jax-js-wasm': { module: here('./jaxjs.mjs'), variant: {} },
   convnetjs: { module: here('./convnetjs.mjs'), variant: {} },
 };

@@ -32,7 +32,8 @@ export default function makePeer({ build, threads = 1 }) {
   return {
     describe() {
       const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
-      return { framework: `wasmgrad WASM ${threads} thread${threads > 1 ? 's' : ''}`, version };
+      const name = threads === 1 && build === 'simd-threads' ? 'wasmgrad WASM threads build, 1 thread' : `wasmgrad WASM ${threads} thread${threads > 1 ? 's' : ''}`;
+      return { framework: name, version };
     },
 
     async createTrainer({ model, learningRate }) {

@@ -9,7 +9,10 @@ import { Engine } from './engine.js';
 import { engineFiles, engineFileNames, digitsFile } from './assets.js';
 import { loadExportLibraries } from './export/deps.js';
 
-const POOL_SIZE = 4;  // -sPTHREAD_POOL_SIZE: threads beyond the pool cannot start while the engine waits
+// The cap on threads (WASMGRAD_MAX_THREADS in CMakeLists.txt). The threaded build's pthread pool is sized
+// when it starts: as many workers as the machine has logical cores (or as numThreads asks), up to this
+// cap; threads beyond the pool could not start while the engine waits. Results are the same for any count.
+const POOL_SIZE = 16;
 
 /**
  * A load(options) function over one platform (getPlatform() resolves to its module). Calling load again with
@@ -41,11 +44,13 @@ async function instantiate(platform, { build, reason }, options) {
   const files = engineFiles(build, folder);
   const names = engineFileNames(build);
   const [factory] = await Promise.all([platform.factory(files), loadExportLibraries()]);
-  const module = await factory(await platform.moduleOptions(files, names, options));
+  const hardware = await platform.hardwareThreads();
+  const wanted = options.numThreads ?? hardware;
+  const poolSize = Math.max(1, Math.min(Math.max(wanted, hardware), POOL_SIZE));
+  const module = await factory({ ...await platform.moduleOptions(files, names, options), wasmgradPoolSize: poolSize });
   restoreStackOnThrow(module);
   platform.started(module);
   const info = module.buildInfo();
-  const wanted = options.numThreads ?? await platform.hardwareThreads();
   module.setNumThreads(Math.max(1, Math.min(wanted, info.maxThreads, POOL_SIZE)));
   const dataFolder = options.dataUrl ? new URL(options.dataUrl) : null;
   return new Engine(module, {

@@ -9,16 +9,37 @@
 #include <thread>
 #include <vector>
 
+#if defined(__EMSCRIPTEN__) && defined(WG_THREADS)
+#include <emscripten/em_asm.h>
+#endif
+
 namespace wg {
 
 #if defined(WG_THREADS)
 
 namespace {
 
+// The cap on threads, WASMGRAD_MAX_THREADS in CMakeLists.txt (16 unless configured otherwise).
+#ifndef WG_MAX_THREADS
+#define WG_MAX_THREADS 16
+#endif
+constexpr int kThreadCap = WG_MAX_THREADS;
+
 #if defined(__EMSCRIPTEN__)
-constexpr int kMaxThreads = 4;  // = PTHREAD_POOL_SIZE: more would wait for the JS event loop to spawn a worker
+// A pthread beyond Emscripten's preloaded worker pool would wait for the JS event loop to
+// spawn its worker, which never comes while the engine waits for it: so the most threads are
+// as many as the pool has workers (the caller counts as one thread, one worker stays spare).
+// The pool's size is chosen when the module starts (-sPTHREAD_POOL_SIZE in CMakeLists.txt:
+// the loader passes navigator.hardwareConcurrency / os.availableParallelism(), capped).
+int pool_limit() {
+  static const int limit = [] {
+    const int workers = EM_ASM_INT({ return PThread.unusedWorkers.length + PThread.runningWorkers.length; });
+    return std::clamp(workers, 1, kThreadCap);
+  }();
+  return limit;
+}
 #else
-constexpr int kMaxThreads = 8;
+int pool_limit() { return kThreadCap; }
 #endif
 
 // Chunks per thread: enough that a slowed thread's share moves to the others, few enough
@@ -48,7 +69,7 @@ class ThreadPool {
   int threads() const { return threads_; }
 
   void resize(int threads) {
-    threads = std::clamp(threads, 1, kMaxThreads);
+    threads = std::clamp(threads, 1, pool_limit());
     while (static_cast<int>(workers_.size()) < threads - 1) {
       const std::uint64_t start_generation = generation_.load();  // a new worker joins from the next run on
       workers_.emplace_back([this, start_generation] { worker_loop(start_generation); });
@@ -163,9 +184,10 @@ std::mutex g_run_mutex;  // one parallel_for at a time across caller threads
 
 }  // namespace
 
-int max_threads() { return kMaxThreads; }
+int max_threads() { return pool_limit(); }
 bool threads_supported() { return true; }
 int num_threads() { return pool().threads(); }
+int parallel_threads() { return t_inside_parallel ? 1 : pool().threads(); }
 void set_num_threads(int threads) { pool().resize(threads); }
 
 void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t min_chunk,
@@ -194,6 +216,7 @@ void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t min_chunk,
 int max_threads() { return 1; }
 bool threads_supported() { return false; }
 int num_threads() { return 1; }
+int parallel_threads() { return 1; }
 void set_num_threads(int) {}
 void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t,
                   const std::function<void(std::int64_t, std::int64_t)>& body) {

@@ -17,6 +17,9 @@ namespace wg {
 int num_threads();
 // Clamped to [1, max_threads()]; threads are created once and reused.
 void set_num_threads(int threads);
+// Threads a parallel_for started here would really use: 1 inside a parallel_for chunk (nested
+// calls run inline), else num_threads(). Lets a kernel size its work split for what it gets.
+int parallel_threads();
 // The most threads this build can use (1 in the single-threaded WASM build).
 int max_threads();
 bool threads_supported();

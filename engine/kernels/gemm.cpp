@@ -1,12 +1,11 @@
 // Fast SGEMM: cache-blocked, B packed, with a register-tiled xsimd micro-kernel.
 //
-// Loop nest (after Goto/BLIS):
-//   for each K block of kKC          (pc)   the A rows and the B sliver fit the caches
-//     for each N panel of kNC        (jc)   pack op(B)[pc, jc] into kNR-column slivers
-//       parallel over tasks = (kMC-row block) x (kNB-column block)
-//         for each B sliver (kc x kNR, stays in L1)
-//           for each group of kMR rows of A (the kMC x kc block stays in L2)
-//             micro-kernel: kMR x kNR accumulators in registers, one k at a time
+// Loop nest (after Goto/BLIS, with the parallel loop outermost):
+//   parallel over tasks = (kMC-row block) x (column block of up to kNB)
+//     for each K block of kKC          (pc)   the A rows and the B sliver fit the caches
+//       for each B sliver of the task  (kc x kNR: packed by the task, stays in L1)
+//         for each group of kMR rows of A (the kMC x kc block stays in L2)
+//           micro-kernel: kMR x kNR accumulators in registers, one k at a time
 // A is read in place (each value is broadcast, so no layout needs copying); B is read in
 // place too when it is row-major and A has few rows (a copy would not pay for itself).
 //
@@ -38,10 +37,7 @@ constexpr int kMR = kW == 4 ? 4 : 6;
 constexpr int kNR = 2 * kW;                        // columns of the register tile: two vectors
 constexpr int kKC = 256;                           // depth of one K block: a B sliver of kKC x kNR stays in L1
 constexpr int kMC = 16 * kMR;                      // rows per task: their kMC x kKC part of A stays in L2
-constexpr int kNB = 8 * kNR;                       // columns per task
-constexpr int kNC = 64 * kNR;                      // columns of one packed B panel
-
-int round_up(int value, int multiple) { return (value + multiple - 1) / multiple * multiple; }
+constexpr int kNB = 8 * kNR;                       // columns per task (fewer when a product is small)
 
 // out[j] = column j of the 4 x 4 block in rows r[0..3] (SIMD128 / SSE width only).
 inline void transpose4x4(const batch* r, batch* out) {
@@ -261,58 +257,66 @@ constexpr std::int64_t kMinParallelWork = std::int64_t(1) << 18;
 // The blocked loop nest shared by both entry points. a_sliver(i, rows, pc) returns the
 // A operand of rows [i, i + rows) from depth pc on; B is read in place when b_in_place
 // (row-major op(B), see below), else packed.
+//
+// One parallel_for per product: C is cut into tasks of whole row blocks (kMC rows each) x a
+// column block of up to kNB columns, and each task runs every K block of its own part, packing
+// the B slivers of its columns into scratch of its own (reused by all its row blocks). A
+// training step makes dozens of small products, and a barrier per K block and per packing pass
+// (as one shared packed panel needs) cost more than the packing the tasks repeat. The task grid
+// only decides who computes which tile: every kMR x kNR tile sums the same k in the same order
+// whatever the grid or the thread count.
 template <class MakeASliver>
 void blocked_gemm(int M, int N, int K, float alpha, bool trans_b, const float* B, int ldb, float beta, float* C,
                   int ldc, bool b_in_place, bool transposed_c, const MakeASliver& a_sliver) {
   const int kc_max = std::min(K, kKC);
-  const int nc_max = std::min(round_up(N, kNR), kNC);
-  const std::size_t b_floats = static_cast<std::size_t>(nc_max) * kc_max;
-  float* b_packed = acquire_buffer(b_floats);
+  const int threads = static_cast<std::int64_t>(M) * N * K >= kMinParallelWork ? parallel_threads() : 1;
+  const int m_blocks = (M + kMC - 1) / kMC;
+  // One thread: a task per column block, over all rows (each packed sliver serves all of M).
+  // More: a few tasks per thread, from narrower column blocks and fewer row blocks per task.
+  const int wanted = threads == 1 ? 1 : 4 * threads;
+  int nb = kNB;
+  while (nb > kNR && static_cast<std::int64_t>(m_blocks) * ((N + nb - 1) / nb) < wanted) nb -= kNR;
+  const int n_blocks = (N + nb - 1) / nb;
+  const int group = threads == 1 ? m_blocks : std::max(1, m_blocks * n_blocks / wanted);  // row blocks per task
+  const int row_groups = (m_blocks + group - 1) / group;
+  const std::size_t b_floats = static_cast<std::size_t>(nb) * kc_max;
 
-  const bool threaded = static_cast<std::int64_t>(M) * N * K >= kMinParallelWork && num_threads() > 1;
-  auto run = [&](std::int64_t count, std::int64_t min_chunk, const auto& body) {
-    if (threaded) parallel_for(0, count, min_chunk, body);
-    else body(0, count);
-  };
-
-  for (int pc = 0; pc < K; pc += kKC) {
-    const int kc = std::min(kKC, K - pc);
-    const WriteBack wb{alpha, beta, pc == 0};
-    for (int jc = 0; jc < N; jc += kNC) {
-      const int nc = std::min(kNC, N - jc);
-      const int n_slivers = (nc + kNR - 1) / kNR;
-      const int first_packed = b_in_place ? nc / kNR : 0;  // in place: only the ragged sliver
-      run(n_slivers - first_packed, 4, [&](std::int64_t lo, std::int64_t hi) {
-        for (std::int64_t s = first_packed + lo; s < first_packed + hi; ++s)
-          pack_b_sliver(trans_b, B, ldb, N, jc + static_cast<int>(s) * kNR, pc, kc, b_packed + s * kNR * kc);
-      });
-
-      const int m_blocks = (M + kMC - 1) / kMC;
-      const int n_blocks = (nc + kNB - 1) / kNB;
-      run(static_cast<std::int64_t>(m_blocks) * n_blocks, 1, [&](std::int64_t lo, std::int64_t hi) {
-        for (std::int64_t task = lo; task < hi; ++task) {
-          const int i0 = static_cast<int>(task / n_blocks) * kMC;
-          const int j0 = static_cast<int>(task % n_blocks) * kNB;  // within the panel
-          const int i1 = std::min(M, i0 + kMC), j1 = std::min(nc, j0 + kNB);
+  auto tasks = [&](std::int64_t lo, std::int64_t hi) {
+    float* b_packed = acquire_buffer(b_floats);
+    for (std::int64_t task = lo; task < hi; ++task) {
+      const int r0 = static_cast<int>(task / n_blocks) * group * kMC;
+      const int r1 = std::min(M, r0 + group * kMC);
+      const int j0 = static_cast<int>(task % n_blocks) * nb;
+      const int j1 = std::min(N, j0 + nb);
+      for (int pc = 0; pc < K; pc += kKC) {
+        const int kc = std::min(kKC, K - pc);
+        const WriteBack wb{alpha, beta, pc == 0};
+        for (int j = j0; j < j1; j += kNR) {
+          const bool direct = b_in_place && N - j >= kNR;
+          if (!direct) pack_b_sliver(trans_b, B, ldb, N, j, pc, kc, b_packed + static_cast<std::int64_t>((j - j0) / kNR) * kNR * kc);
+        }
+        for (int i0 = r0; i0 < r1; i0 += kMC) {  // one row block (its kMC x kc part of A stays in L2)
+          const int i1 = std::min(r1, i0 + kMC);
           for (int j = j0; j < j1; j += kNR) {
-            const int cols = std::min(kNR, nc - j);
+            const int cols = std::min(kNR, N - j);
             const bool direct = b_in_place && cols == kNR;
-            const float* b_sliver = direct ? B + static_cast<std::int64_t>(pc) * ldb + jc + j
-                                           : b_packed + static_cast<std::int64_t>(j / kNR) * kNR * kc;
+            const float* b_sliver = direct ? B + static_cast<std::int64_t>(pc) * ldb + j
+                                           : b_packed + static_cast<std::int64_t>((j - j0) / kNR) * kNR * kc;
             const std::ptrdiff_t b_stride = direct ? ldb : kNR;
             for (int i = i0; i < i1; i += kMR) {
               const int rows = std::min(kMR, M - i);
-              float* c = transposed_c ? C + static_cast<std::int64_t>(jc + j) * ldc + i
-                                      : C + static_cast<std::int64_t>(i) * ldc + jc + j;
+              float* c = transposed_c ? C + static_cast<std::int64_t>(j) * ldc + i : C + static_cast<std::int64_t>(i) * ldc + j;
               micro_kernel(kc, a_sliver(i, rows, pc), b_sliver, b_stride, c, ldc, rows, cols, wb, transposed_c);
             }
           }
         }
-      });
+      }
     }
-  }
-
-  release_buffer(b_packed, b_floats);
+    release_buffer(b_packed, b_floats);
+  };
+  const std::int64_t count = static_cast<std::int64_t>(row_groups) * n_blocks;
+  if (threads > 1 && count > 1) parallel_for(0, count, 1, tasks);
+  else tasks(0, count);
 }
 
 }  // namespace

@@ -76,6 +76,11 @@ class Layer {
   virtual Var forward_then_relu(const Var&, ForwardContext&) { return Var(); }
   // True for a plain ReLU activation layer (the layer forward_then_relu folds in).
   virtual bool is_relu() const { return false; }
+  // max_pool_2x2(relu(forward(x))) as one fused op, or an undefined Var when this layer has none.
+  // Model::forward uses it when a plain ReLU and then a 2x2 max pool follow, under the same rule.
+  virtual Var forward_then_relu_maxpool2(const Var&, ForwardContext&) { return Var(); }
+  // True for a max pool with a 2x2 window, stride 2 and no padding (what the fused op folds in).
+  virtual bool is_max_pool_2x2() const { return false; }
   virtual std::vector<NamedParameter> parameters() const { return {}; }
   virtual std::vector<NamedBuffer> buffers() const { return {}; }
   // Allocates (first call) and (re)initialises parameters and buffers from rng.

@@ -126,7 +126,16 @@ Var Model::forward(const Var& batch, ForwardContext& context) {
            shape_str(shape));
   Var x = batch;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
-    // conv -> relu runs as one fused op unless each layer's own output was asked for.
+    // conv -> relu -> 2x2 max pool, and conv -> relu, run as one fused op unless each layer's own
+    // output was asked for.
+    if (!context.activations && i + 2 < layers_.size() && layers_[i + 1]->is_relu() &&
+        layers_[i + 2]->is_max_pool_2x2()) {
+      if (Var fused = layers_[i]->forward_then_relu_maxpool2(x, context); fused.defined()) {
+        x = fused;
+        i += 2;
+        continue;
+      }
+    }
     if (!context.activations && i + 1 < layers_.size() && layers_[i + 1]->is_relu()) {
       if (Var fused = layers_[i]->forward_then_relu(x, context); fused.defined()) {
         x = fused;

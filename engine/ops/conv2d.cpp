@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <vector>
 #include <xsimd/xsimd.hpp>
 
@@ -249,52 +250,79 @@ constexpr int kWeightGradItemsPerBlock = 4;
 
 namespace {
 
-void forward(float* out, const float* x, const float* weight, const float* bias, bool relu, const ConvGeometry& g) {
-  const std::int64_t rows = col_rows(g), P = out_pixels(g), K = g.out_channels;
-  if (is_pointwise(g)) {  // the image already is col
-    parallel_for(0, g.batch, 1, [&](std::int64_t lo, std::int64_t hi) {
-      for (std::int64_t n = lo; n < hi; ++n)
-        sgemm(false, false, K, P, rows, 1.0f, weight, rows, x + n * g.in_channels * in_pixels(g), P, 0.0f,
-              out + n * K * P, P);
-    });
-  } else {
-    // out_n^T [P, K] = col^T [P, rows] * weight^T [rows, K]: the gathered operand is col^T
-    // (pixel offsets for its rows, tap offsets along k), stored transposed straight into out_n.
-    const ColOffsets offsets = col_offsets(g);
-    Scratch weight_t(static_cast<std::size_t>(rows * K));  // weight^T, read in place by the GEMM
-    for (std::int64_t k = 0; k < K; ++k)
-      for (std::int64_t r = 0; r < rows; ++r) weight_t.data[r * K + k] = weight[k * rows + r];
-    parallel_for(0, g.batch, 1, [&](std::int64_t lo, std::int64_t hi) {
-      Scratch padded(static_cast<std::size_t>(padded_floats(g)));
-      for (std::int64_t n = lo; n < hi; ++n) {
-        copy_padded(padded.data, x + n * g.in_channels * in_pixels(g), g);
-        sgemm_gathered_a(static_cast<int>(P), static_cast<int>(K), static_cast<int>(rows), padded.data,
-                         offsets.pixel.data(), offsets.tap.data(), false, weight_t.data, static_cast<int>(K), 0.0f,
-                         out + n * K * P, static_cast<int>(P), true);
-      }
-    });
-  }
-  if (bias || relu) {  // out = out + bias, then max(out, 0), per output plane while it is in cache
-    using batch = xsimd::batch<float>;
-    constexpr int kW = static_cast<int>(batch::size);
-    parallel_for(0, g.batch * K, 4, [&](std::int64_t lo, std::int64_t hi) {
-      for (std::int64_t plane = lo; plane < hi; ++plane) {
-        float* o = out + plane * P;
-        const float b = bias ? bias[plane % K] : 0.0f;
-        std::int64_t p = 0;
-        if (relu) {
-          for (; p + kW <= P; p += kW) xsimd::max(batch::load_unaligned(o + p) + batch(b), batch(0.0f)).store_unaligned(o + p);
-          for (; p < P; ++p) o[p] = std::max(o[p] + b, 0.0f);
-        } else {
-          for (; p + kW <= P; p += kW) (batch::load_unaligned(o + p) + batch(b)).store_unaligned(o + p);
-          for (; p < P; ++p) o[p] += b;
-        }
-      }
-    });
+// out = out + bias, then max(out, 0), over the K output planes of one item while they are in cache.
+void bias_relu_item(float* out, const float* bias, bool relu, std::int64_t K, std::int64_t P) {
+  using batch = xsimd::batch<float>;
+  constexpr int kW = static_cast<int>(batch::size);
+  for (std::int64_t k = 0; k < K; ++k) {
+    float* o = out + k * P;
+    const float b = bias ? bias[k] : 0.0f;
+    std::int64_t p = 0;
+    if (relu) {
+      for (; p + kW <= P; p += kW) xsimd::max(batch::load_unaligned(o + p) + batch(b), batch(0.0f)).store_unaligned(o + p);
+      for (; p < P; ++p) o[p] = std::max(o[p] + b, 0.0f);
+    } else {
+      for (; p + kW <= P; p += kW) (batch::load_unaligned(o + p) + batch(b)).store_unaligned(o + p);
+      for (; p < P; ++p) o[p] += b;
+    }
   }
 }
 
+// Each item in one pass: its product into dest(n, scratch), then bias and ReLU on its planes
+// while they are in cache, then after(n, planes); threaded over the batch (one parallel_for).
+// scratch is K * OH * OW floats of the calling thread, for a dest that does not keep the planes.
+template <class Dest, class After>
+void forward_items(const float* x, const float* weight, const float* bias, bool relu, const ConvGeometry& g,
+                   bool needs_scratch, const Dest& dest, const After& after) {
+  const std::int64_t rows = col_rows(g), P = out_pixels(g), K = g.out_channels;
+  const bool epilogue = bias || relu;
+  const std::size_t scratch_floats = needs_scratch ? static_cast<std::size_t>(K * P) : 0;
+  if (is_pointwise(g)) {  // the image already is col
+    parallel_for(0, g.batch, 1, [&](std::int64_t lo, std::int64_t hi) {
+      Scratch scratch(scratch_floats);
+      for (std::int64_t n = lo; n < hi; ++n) {
+        float* planes = dest(n, scratch.data);
+        sgemm(false, false, K, P, rows, 1.0f, weight, rows, x + n * g.in_channels * in_pixels(g), P, 0.0f, planes, P);
+        if (epilogue) bias_relu_item(planes, bias, relu, K, P);
+        after(n, planes);
+      }
+    });
+    return;
+  }
+  // out_n^T [P, K] = col^T [P, rows] * weight^T [rows, K]: the gathered operand is col^T
+  // (pixel offsets for its rows, tap offsets along k), stored transposed straight into out_n.
+  const ColOffsets offsets = col_offsets(g);
+  Scratch weight_t(static_cast<std::size_t>(rows * K));  // weight^T, read in place by the GEMM
+  for (std::int64_t k = 0; k < K; ++k)
+    for (std::int64_t r = 0; r < rows; ++r) weight_t.data[r * K + k] = weight[k * rows + r];
+  parallel_for(0, g.batch, 1, [&](std::int64_t lo, std::int64_t hi) {
+    Scratch padded(static_cast<std::size_t>(padded_floats(g)));
+    Scratch scratch(scratch_floats);
+    for (std::int64_t n = lo; n < hi; ++n) {
+      float* planes = dest(n, scratch.data);
+      copy_padded(padded.data, x + n * g.in_channels * in_pixels(g), g);
+      sgemm_gathered_a(static_cast<int>(P), static_cast<int>(K), static_cast<int>(rows), padded.data,
+                       offsets.pixel.data(), offsets.tap.data(), false, weight_t.data, static_cast<int>(K), 0.0f,
+                       planes, static_cast<int>(P), true);
+      if (epilogue) bias_relu_item(planes, bias, relu, K, P);
+      after(n, planes);
+    }
+  });
+}
+
+void forward(float* out, const float* x, const float* weight, const float* bias, bool relu, const ConvGeometry& g) {
+  const std::int64_t item_floats = static_cast<std::int64_t>(g.out_channels) * out_pixels(g);
+  forward_items(x, weight, bias, relu, g, false, [&](std::int64_t n, float*) { return out + n * item_floats; },
+                [](std::int64_t, const float*) {});
+}
+
 }  // namespace
+
+void conv2d_forward_each_item(const float* x, const float* weight, const float* bias, bool relu, const ConvGeometry& g,
+                              const std::function<void(std::int64_t, const float*)>& consume) {
+  forward_items(x, weight, bias, relu, g, true, [](std::int64_t, float* scratch) { return scratch; },
+                [&](std::int64_t n, const float* planes) { consume(n, planes); });
+}
 
 void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g) {
   forward(out, x, weight, bias, false, g);

@@ -2,6 +2,9 @@
 // Exposed so layers, benchmarks and tests can call the fast kernels and the naive
 // direct-loop reference (the test oracle) with the same geometry.
 #pragma once
+#include <cstdint>
+#include <functional>
+
 #include "ops/ops.h"
 
 namespace wg {
@@ -23,6 +26,12 @@ ConvGeometry conv_geometry(const Shape& x_shape, const Shape& weight_shape, cons
 void conv2d_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g);
 // The same followed by max(out, 0), in the same pass over each output plane.
 void conv2d_relu_forward(float* out, const float* x, const float* weight, const float* bias, const ConvGeometry& g);
+// The forward of one item at a time, for a consumer that reduces the output at once (the fused
+// conv + ReLU + max-pool): consume(n, planes) gets item n's [K, OH*OW] planes (bias added,
+// ReLU applied when relu) in a buffer of the calling thread, valid until it returns. Threaded
+// over items: consume runs on several threads at once, for different n.
+void conv2d_forward_each_item(const float* x, const float* weight, const float* bias, bool relu, const ConvGeometry& g,
+                              const std::function<void(std::int64_t, const float*)>& consume);
 // grad_x [N,C,H,W] += d(out)/d(x)^T grad_out [N,K,OH,OW]
 void conv2d_backward_input(float* grad_x, const float* grad_out, const float* weight, const ConvGeometry& g);
 // grad_weight [K,C,KH,KW] += sum over the batch (fixed-size item blocks, summed in a fixed order)

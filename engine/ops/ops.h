@@ -72,6 +72,9 @@ Var conv2d(const Var& x, const Var& weight, const Var& bias, const Conv2dOptions
 // are applied while each output plane is still in cache, and backward masks the incoming
 // gradient once instead of keeping a separate ReLU node and its gradient buffer.
 Var conv2d_relu(const Var& x, const Var& weight, const Var& bias, const Conv2dOptions& options);
+// max_pool2d(relu(conv2d(x, weight, bias)), 2x2, stride 2, no padding) as one node, bit-identical to the three
+// (the full-size activation is never stored; conv2d_relu_pool.cpp).
+Var conv2d_relu_maxpool2(const Var& x, const Var& weight, const Var& bias, const Conv2dOptions& options);
 
 // ---- pool.cpp: x [N,C,H,W], window `kernel`, `stride` (0 = kernel), `pad`
 struct Pool2dOptions {

@@ -4,12 +4,10 @@
 // Every (n, c) plane is independent, so threads split over planes.
 #include <cmath>
 #include <limits>
-#if defined(__SSE4_1__)
-#include <smmintrin.h>
-#endif
 
 #include "core/error.h"
 #include "core/parallel.h"
+#include "ops/max_pool_2x2.h"
 #include "ops/ops.h"
 
 namespace wg {
@@ -76,55 +74,12 @@ void for_each_plane(const PoolGeometry& g, Body body) {
 // ---- max: out [N,C,OH,OW], argmax [N,C,OH,OW] (index within the plane, stored as float:
 // planes are far below 2^24 pixels), x [N,C,H,W]. Ties keep the first pixel in scan order.
 
-// The common 2x2, stride-2, unpadded window: every window lies inside the image, so the
-// four taps are compared directly (same scan order and tie rule as the general loop).
-// With SSE (natively, and in WASM where Emscripten lowers it to SIMD128) four windows go
-// at once: a shuffle splits each row into its even and odd columns.
+// The common 2x2, stride-2, unpadded window: ops/max_pool_2x2.h (shared with the fused
+// conv + ReLU + pool, which pools each plane while it is in cache).
 void max_pool2d_forward_2x2(float* out, float* argmax, const float* x, const PoolGeometry& g) {
-  const int W = g.in_width, OW = g.out_width;
   for_each_plane(g, [&](std::int64_t p) {
-    const float* in = x + p * g.in_plane();
-    float* out_p = out + p * g.out_plane();
-    float* arg_p = argmax + p * g.out_plane();
-    for (int oy = 0; oy < g.out_height; ++oy) {
-      const float* top = in + static_cast<std::int64_t>(2 * oy) * W;
-      const float* bottom = top + W;
-      const int row_index = 2 * oy * W;
-      float* out_row = out_p + oy * OW;
-      float* arg_row = arg_p + oy * OW;
-      int ox = 0;
-#if defined(__SSE4_1__)
-      const __m128 lane = _mm_set_ps(6.0f, 4.0f, 2.0f, 0.0f);  // 2 * ox of the four windows, ox relative
-      for (; ox + 4 <= OW; ox += 4) {
-        const int x0 = 2 * ox;
-        const __m128 t0 = _mm_loadu_ps(top + x0), t1 = _mm_loadu_ps(top + x0 + 4);
-        const __m128 b0 = _mm_loadu_ps(bottom + x0), b1 = _mm_loadu_ps(bottom + x0 + 4);
-        const __m128 base = _mm_add_ps(_mm_set1_ps(static_cast<float>(row_index + x0)), lane);
-        __m128 best = _mm_shuffle_ps(t0, t1, _MM_SHUFFLE(2, 0, 2, 0));  // top, even columns
-        __m128 index = base;
-        auto consider = [&](__m128 candidate, float offset) {  // strictly greater: first wins ties
-          const __m128 greater = _mm_cmpgt_ps(candidate, best);
-          best = _mm_blendv_ps(best, candidate, greater);
-          index = _mm_blendv_ps(index, _mm_add_ps(base, _mm_set1_ps(offset)), greater);
-        };
-        consider(_mm_shuffle_ps(t0, t1, _MM_SHUFFLE(3, 1, 3, 1)), 1.0f);
-        consider(_mm_shuffle_ps(b0, b1, _MM_SHUFFLE(2, 0, 2, 0)), static_cast<float>(W));
-        consider(_mm_shuffle_ps(b0, b1, _MM_SHUFFLE(3, 1, 3, 1)), static_cast<float>(W + 1));
-        _mm_storeu_ps(out_row + ox, best);
-        _mm_storeu_ps(arg_row + ox, index);
-      }
-#endif
-      for (; ox < OW; ++ox) {
-        const int x0 = 2 * ox;
-        float best = top[x0];
-        int best_index = row_index + x0;
-        if (top[x0 + 1] > best) best = top[x0 + 1], best_index = row_index + x0 + 1;
-        if (bottom[x0] > best) best = bottom[x0], best_index = row_index + W + x0;
-        if (bottom[x0 + 1] > best) best = bottom[x0 + 1], best_index = row_index + W + x0 + 1;
-        out_row[ox] = best;
-        arg_row[ox] = static_cast<float>(best_index);
-      }
-    }
+    max_pool_2x2_plane(x + p * g.in_plane(), g.in_width, g.out_height, g.out_width, out + p * g.out_plane(),
+                       argmax + p * g.out_plane());
   });
 }
 

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "optim/optimizer_types.h"
 
 namespace wg {
@@ -43,21 +44,39 @@ void Optimizer::zero_grad() {
 
 namespace {
 
-// sqrt(sum of g^2) over every defined gradient, in double, in a fixed order (four
-// interleaved partial sums for instruction-level parallelism, then added in order).
-double global_grad_norm(const std::vector<ParameterRef>& params) {
+// sqrt(sum of g^2) over every defined gradient, in double. Each gradient is cut into blocks of
+// a fixed size; a block's sum (four interleaved partial sums for instruction-level parallelism,
+// then added in order) does not depend on who computes it, and the block sums are added in
+// order: so the norm has the same bits for any thread count, and large models share the pass.
+constexpr std::int64_t kNormBlock = 8192;
+
+double sum_of_squares(const float* x, std::int64_t n) {
   double partial[4] = {0, 0, 0, 0};
+  std::int64_t i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int j = 0; j < 4; ++j) partial[j] += static_cast<double>(x[i + j]) * x[i + j];
+  for (; i < n; ++i) partial[0] += static_cast<double>(x[i]) * x[i];
+  return ((partial[0] + partial[1]) + partial[2]) + partial[3];
+}
+
+double global_grad_norm(const std::vector<ParameterRef>& params) {
+  struct Block {
+    const float* data;
+    std::int64_t size;
+  };
+  std::vector<Block> blocks;
   for (const ParameterRef& p : params) {
     const Tensor& g = p.var.grad();
     if (!g.defined()) continue;
-    const float* x = g.data();
-    const std::int64_t n = g.size();
-    std::int64_t i = 0;
-    for (; i + 4 <= n; i += 4)
-      for (int j = 0; j < 4; ++j) partial[j] += static_cast<double>(x[i + j]) * x[i + j];
-    for (; i < n; ++i) partial[0] += static_cast<double>(x[i]) * x[i];
+    for (std::int64_t i = 0; i < g.size(); i += kNormBlock) blocks.push_back({g.data() + i, std::min(kNormBlock, g.size() - i)});
   }
-  return std::sqrt(((partial[0] + partial[1]) + partial[2]) + partial[3]);
+  std::vector<double> sums(blocks.size());
+  parallel_for(0, static_cast<std::int64_t>(blocks.size()), 4, [&](std::int64_t lo, std::int64_t hi) {
+    for (std::int64_t b = lo; b < hi; ++b) sums[b] = sum_of_squares(blocks[b].data, blocks[b].size);
+  });
+  double total = 0;
+  for (double s : sums) total += s;
+  return std::sqrt(total);
 }
 
 }  // namespace

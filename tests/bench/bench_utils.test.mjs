@@ -98,3 +98,69 @@ test('IDX reader names the file when the magic is wrong', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// ---- the whole step against the peak, the cost table and the targets (bench/lib/flops.mjs, report.mjs)
+import { trainingFlopsPerSample, gflopsOf } from '../../bench/lib/flops.mjs';
+import { stepEfficiency, measuredPeaks, checkTargets, formatScalingTable, formatTargets } from '../../bench/lib/report.mjs';
+import { relaxedPeakModule } from '../../bench/lib/relaxed-peak.mjs';
+
+test('training FLOPs: 6 x multiply-adds per weighted layer, 4 x for the first (the issue\'s 4.44 MFLOP CNN)', () => {
+  // The CNN preset's summary: conv1 156,800, conv2 627,200, linear 7,840 multiply-adds per sample; relu/pool none.
+  const cnn = [{ multiplyAdds: 156800 }, { multiplyAdds: 0 }, { multiplyAdds: 0 }, { multiplyAdds: 627200 }, {}, { multiplyAdds: 7840 }];
+  assert.equal(trainingFlopsPerSample(cnn), 4 * 156800 + 6 * (627200 + 7840));
+  assert.equal((trainingFlopsPerSample(cnn) / 1e6).toFixed(2), '4.44');
+  assert.equal(trainingFlopsPerSample([{ multiplyAdds: 0 }]), 0);
+  assert.equal(gflopsOf(10000, 4.44e6), 44.4);
+});
+
+test('step efficiency: threads multiply the peak; a plain-JS row has none', () => {
+  const peaks = { wasm: 50, native: 200 };
+  const one = stepEfficiency('wasmgrad-wasm-1', { median: 10000 }, 4e6, peaks);
+  assert.equal(one.gflops, 40);
+  assert.equal(one.percent, 80);
+  assert.equal(stepEfficiency('wasmgrad-wasm-2', { median: 10000 }, 4e6, peaks).percent, 40);
+  assert.equal(stepEfficiency('torch-1', { median: 10000 }, 4e6, peaks).percent, 20);
+  assert.equal(stepEfficiency('convnetjs', { median: 10000 }, 4e6, peaks).percent, undefined);
+  assert.deepEqual(stepEfficiency('wasmgrad-wasm-1', { status: 'error' }, 4e6, peaks), {});
+  assert.deepEqual(measuredPeaks({ wasm: { rows: [{ kind: 'sgemm', gflops: 1 }, { kind: 'peak', gflops: 33 }] } }), { wasm: 33, native: undefined });
+});
+
+test('targets: ratios of this run\'s medians, missing rows are "not measured"', () => {
+  const results = {
+    mlp: { 'wasmgrad-wasm-1': { median: 100 }, 'wasmgrad-wasm-2': { median: 190 }, 'jax-js-wasm': { median: 60 } },
+    cnn: { 'wasmgrad-wasm-1': { median: 100 }, 'wasmgrad-wasm-2': { median: 150 }, 'torch-1': { median: 100 } },
+  };
+  const t = Object.fromEntries(checkTargets(results).map((x) => [x.target, x]));
+  assert.equal(t['mlp: Node, WASM 2 threads / 1 thread >= 1.85x'].met, true);
+  assert.equal(t['cnn: Node, WASM 2 threads / 1 thread >= 1.85x'].met, false);
+  assert.equal(t['cnn: WASM 1 thread / PyTorch 1 thread >= 1.0x'].met, true);
+  assert.equal(t['mlp: WASM 1 thread / jax-js >= 2x'].met, false);
+  assert.equal(t['mlp: Chromium, threads / one thread >= 1.85x'].met, undefined);
+  assert.match(formatTargets(checkTargets(results)), /cnn: Node, WASM 2 threads \/ 1 thread >= 1.85x: 1.50x MISSED/);
+  results.cnn['wasmgrad-wasm-threads-1'] = { median: 80 };
+  const info = checkTargets(results).find((x) => x.target.startsWith('cnn: Node, threaded build'));
+  assert.deepEqual({ value: info.value, met: info.met, info: info.info }, { value: 150 / 80, met: undefined, info: true });
+  assert.match(formatTargets(checkTargets(results)), /threaded build 2 threads \/ the same build on 1 thread: 1.88x \(for reading the line above\)/);
+});
+
+test('cost table: one line per batch size, % of the WASM peak, heap in MiB, a failed width says why', () => {
+  const text = formatScalingTable([
+    { status: 'ok', model: 'mlp', width: 512, flopsPerSample: 2e6, rows: [{ batchSize: 8, samplesPerSecond: 5000, gflops: 10, heapTopBytes: 3 * 2 ** 20 }] },
+    { status: 'error', model: 'cnn', width: 4, error: 'out of memory' },
+  ], 40);
+  assert.match(text, /mlp +\| hidden 512 +\| 8 +\| 5000 +\| 10\.0 +\| 25% +\| 3\.0 MiB/);
+  assert.match(text, /cnn +\| 4 .*out of memory/);
+});
+
+test('relaxed-SIMD peak module: well-formed WebAssembly (validates where the runtime has relaxed SIMD)', async () => {
+  const { bytes, flopsPerIteration } = relaxedPeakModule();
+  assert.deepEqual([...bytes.subarray(0, 8)], [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+  assert.equal(flopsPerIteration, 12 * 4 * 2);
+  // Node 20 has relaxed SIMD behind a flag: with it, the module validates, instantiates and runs.
+  const { execFileSync } = await import('node:child_process');
+  const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e',
+    `import { relaxedPeakModule } from '${new URL('../../bench/lib/relaxed-peak.mjs', import.meta.url).href}';
+     const { instance } = await WebAssembly.instantiate(relaxedPeakModule().bytes);
+     console.log(WebAssembly.validate(relaxedPeakModule().bytes), Number.isFinite(instance.exports.peak(1000)));`], { encoding: 'utf8' });
+  assert.equal(out.trim(), 'true true');
+});

@@ -69,7 +69,7 @@ TEST(Rng, ReproducibleAndInRange) {
 }
 
 TEST(Parallel, CoversRangeOnceAndPropagatesErrors) {
-  for (int threads : {1, 2, 4}) {
+  for (int threads : {1, 2, 3, 4, 8}) {
     set_num_threads(threads);
     std::vector<int> hits(1000, 0);
     parallel_for(0, 1000, 1, [&](std::int64_t lo, std::int64_t hi) {

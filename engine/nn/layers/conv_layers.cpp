@@ -63,6 +63,10 @@ class Conv2dLayer final : public Layer {
 
   Var forward(const Var& x, ForwardContext&) override { return conv2d(x, weight_, bias_, options_); }
   Var forward_then_relu(const Var& x, ForwardContext&) override { return conv2d_relu(x, weight_, bias_, options_); }
+  Var forward_then_relu_maxpool2(const Var& x, ForwardContext&) override {
+    if (output_shape()[1] < 2 || output_shape()[2] < 2) return Var();
+    return conv2d_relu_maxpool2(x, weight_, bias_, options_);
+  }
 
   std::vector<NamedParameter> parameters() const override {
     std::vector<NamedParameter> p = {{name() + ".weight", weight_}};
@@ -128,6 +132,9 @@ class PoolLayer final : public Layer {
   }
 
   const char* type() const override { return type_.c_str(); }
+  bool is_max_pool_2x2() const override {
+    return type_ == "maxpool" && options_.kernel == 2 && options_.stride == 2 && options_.pad == 0;
+  }
 
   Var forward(const Var& x, ForwardContext&) override {
     if (type_ == "maxpool") return max_pool2d(x, options_);

@@ -3,7 +3,9 @@
 // every parameter.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "core/error.h"
 #include "gradcheck.h"
@@ -67,8 +69,36 @@ TEST(ModelForward, SignAndStepLayersRunButPassNoGradient) {
     EXPECT_TRUE(out.value()[i] == 0.0f || out.value()[i] == 1.0f);
 }
 
-// Without a request for per-layer outputs, conv -> relu runs as the fused conv2d_relu; with one,
-// as two layers. Both give the same output and the same parameter gradients, bit for bit.
+// The ops of a forward graph, from the output back to the inputs (each node once).
+std::vector<std::string> graph_ops(const Var& out) {
+  std::vector<std::string> ops;
+  std::vector<const Node*> stack{out.node()}, seen;
+  while (!stack.empty()) {
+    const Node* n = stack.back();
+    stack.pop_back();
+    if (std::find(seen.begin(), seen.end(), n) != seen.end()) continue;
+    seen.push_back(n);
+    ops.push_back(n->op);
+    for (const auto& in : n->inputs) stack.push_back(in.get());
+  }
+  return ops;
+}
+
+// In training and evaluation (no per-layer outputs asked for), conv -> relu -> 2x2 max pool runs
+// as one conv2d_relu_maxpool2 node and a conv -> relu without that pool as conv2d_relu.
+TEST(ModelForward, ConvReluPoolBlocksRunFused) {
+  Model model(R"({"input": [1, 12, 12], "layers": [{"type": "conv2d", "filters": 3, "kernel": 3, "pad": 1},
+      {"type": "relu"}, {"type": "maxpool", "kernel": 2}, {"type": "conv2d", "filters": 4, "kernel": 3},
+      {"type": "relu"}, {"type": "maxpool", "kernel": 2, "stride": 1}, {"type": "linear", "units": 2}]})");
+  ForwardContext context;
+  const std::vector<std::string> ops = graph_ops(model.forward(Var(testing::random_tensor({2, 1, 12, 12}, 3)), context));
+  EXPECT_EQ(std::count(ops.begin(), ops.end(), "conv2d_relu_maxpool2"), 1);
+  EXPECT_EQ(std::count(ops.begin(), ops.end(), "conv2d_relu"), 1);  // its pool has stride 1: not fused
+  EXPECT_EQ(std::count(ops.begin(), ops.end(), "relu"), 0);
+}
+
+// Without a request for per-layer outputs, conv -> relu (-> 2x2 max pool) runs fused; with one,
+// layer by layer. Both give the same output and the same parameter gradients, bit for bit.
 TEST(ModelForward, FusedConvReluMatchesTheLayerByLayerPass) {
   for (const char* preset : {"cnn", "lenet5"}) {
     Model model(preset_spec(preset));

@@ -125,7 +125,7 @@ TEST(Conv2d, FastKernelsMatchReference) {
   }
 }
 
-TEST(Conv2d, BitIdenticalForOneTwoFourThreads) {
+TEST(Conv2d, BitIdenticalForAnyThreadCount) {
   // batch 9: threads split items and weight-gradient blocks; batch 1: threads split GEMM rows.
   const ConvCase cases[] = {{{9, 3, 12, 10}, {6, 3, 3, 3}, {2, 1, 1}, true},
                             {{1, 4, 16, 16}, {16, 4, 3, 3}, {1, 1, 1}, true},
@@ -135,7 +135,7 @@ TEST(Conv2d, BitIdenticalForOneTwoFourThreads) {
     SCOPED_TRACE(shape_str(c.x) + " * " + shape_str(c.w));
     Tensor x = random_tensor(c.x, seed++), w = random_tensor(c.w, seed++), b = random_tensor({c.w[0]}, seed++);
     std::vector<std::vector<float>> results;
-    for (int threads : {1, 2, 4}) {
+    for (int threads : {1, 2, 3, 4, 8}) {
       set_num_threads(threads);
       Var xv(x.clone(), true), wv(w.clone(), true), bv(b.clone(), true);
       Var y = conv2d(xv, wv, bv, c.options);
@@ -148,8 +148,7 @@ TEST(Conv2d, BitIdenticalForOneTwoFourThreads) {
       results.push_back(all);
     }
     set_num_threads(1);
-    EXPECT_EQ(results[0], results[1]);
-    EXPECT_EQ(results[0], results[2]);
+    for (std::size_t r = 1; r < results.size(); ++r) EXPECT_EQ(results[0], results[r]) << "run " << r;
   }
 }
 
@@ -193,6 +192,54 @@ TEST(Conv2d, FusedReluIsBitIdenticalToConvThenRelu) {
             << names[t] << " differs at " << i << " for input " << shape_str(c.x);
     }
   }
+}
+
+// conv2d_relu_maxpool2 is max_pool2d(relu(conv2d(...)), 2x2) in one node: same bits forward and
+// backward, with odd convolution outputs (the last row and column are not pooled), ties among
+// off units (all-zero windows), many threads, and an infinite upstream gradient on a pooled unit.
+TEST(Conv2d, FusedReluMaxPoolIsBitIdenticalToTheThreeOps) {
+  struct Case {
+    Shape x, w;
+    Conv2dOptions options;
+    float bias_shift;  // pushes outputs below zero: more off units and all-zero windows
+  };
+  const Case cases[] = {{{4, 1, 28, 28}, {8, 1, 5, 5}, {1, 2, 1}, 0.0f},
+                        {{5, 8, 14, 14}, {16, 8, 5, 5}, {1, 2, 1}, -1.0f},
+                        {{2, 3, 9, 7}, {4, 3, 3, 3}, {1, 0, 1}, -0.5f},   // 7x5 output: odd both ways
+                        {{3, 2, 11, 10}, {5, 2, 3, 3}, {2, 1, 1}, 0.0f},  // stride 2: 6x5 output
+                        {{2, 4, 6, 6}, {3, 4, 1, 1}, {1, 0, 1}, 0.0f}};  // pointwise path
+  for (const Case& c : cases) {
+    SCOPED_TRACE(shape_str(c.x) + " * " + shape_str(c.w));
+    const Tensor x0 = random_tensor(c.x, 11), w0 = random_tensor(c.w, 12);
+    Tensor b0 = random_tensor({c.w[0]}, 13);
+    for (std::int64_t i = 0; i < b0.size(); ++i) b0[i] += c.bias_shift;
+    const Pool2dOptions pool{2, 2, 0};
+    auto run = [&](bool fused) {
+      Var x(x0.clone(), true), w(w0.clone(), true), b(b0.clone(), true);
+      Var y = fused ? conv2d_relu_maxpool2(x, w, b, c.options) : max_pool2d(relu(conv2d(x, w, b, c.options)), pool);
+      Tensor seed = random_tensor(y.shape(), 14);
+      seed[1] = std::numeric_limits<float>::infinity();
+      backward(y, seed);
+      return std::vector<Tensor>{y.value(), x.grad(), w.grad(), b.grad()};
+    };
+    const std::vector<Tensor> separate = run(false);
+    for (int threads : {1, 2, 3, 8}) {
+      set_num_threads(threads);
+      const std::vector<Tensor> fused = run(true);
+      const char* names[] = {"output", "x gradient", "weight gradient", "bias gradient"};
+      for (int t = 0; t < 4; ++t) {
+        ASSERT_EQ(fused[t].shape(), separate[t].shape()) << names[t];
+        for (std::int64_t i = 0; i < fused[t].size(); ++i)
+          ASSERT_TRUE(fused[t][i] == separate[t][i] || (std::isnan(fused[t][i]) && std::isnan(separate[t][i])))
+              << names[t] << " differs at " << i << " with " << threads << " threads: " << fused[t][i] << " vs "
+              << separate[t][i];
+      }
+    }
+    set_num_threads(1);
+  }
+  expect_error_mentions([] {
+    conv2d_relu_maxpool2(Var(Tensor::zeros({1, 1, 3, 3})), Var(Tensor::zeros({2, 1, 3, 3})), Var(), {});
+  }, {"conv2d_relu_maxpool2", "at least 2x2", "1x1"});
 }
 
 TEST(Conv2d, ErrorsNameTheShapes) {
