@@ -212,6 +212,39 @@ test('a saved model downloads, is offered after a reload, restores with its hist
   await context.close();
 });
 
+test('Restore pressed while the data are still loading: the restored weights stay (no reading of the model rebuilds it after them)', async () => {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  const { page, problems } = await open({ context, hash: '#model=mlp&epochs=1' });
+  await waitForRunEnd(page, await startRun(page), 120_000);
+  const trained = await page.evaluate(() => window.wasmgradApp.epochs[0].validationAccuracy);
+  await Promise.all([page.waitForEvent('download'), button(page, 'Save model').click()]);
+  await page.waitForFunction(() => /in this browser/.test(document.querySelector('#app-messages').textContent));
+
+  // Hold one of the digits files until Restore has been pressed: the page then asks the engine to
+  // read the model for the new data while the restored model is being loaded (the order that
+  // once put fresh weights over the restored ones).
+  let release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  let held = false;
+  await context.route(/digits-test-labels-idx1-ubyte\.gz/, async (route) => {
+    held = true;
+    await gate;
+    await route.continue();
+  });
+  await page.reload();
+  await page.getByRole('button', { name: 'Restore it' }).waitFor({ timeout: 90_000 });
+  await page.waitForFunction(() => window.wasmgradApp.store.get().data.status === 'loading');
+  await page.getByRole('button', { name: 'Restore it' }).click();
+  assert.ok(held, 'the digits were held back while Restore was pressed');
+  release();
+  await page.waitForFunction(() => /Model evaluated/.test(document.querySelector('#app-messages').textContent));
+  const restored = Number(/accuracy ([\d.]+)%/.exec(await page.textContent('#app-messages .message[data-key="evaluation"]'))[1]) / 100;
+  assert.ok(Math.abs(restored - trained) < 0.001, `restored ${restored} vs trained ${trained}`);
+  assert.deepEqual(problems, []);
+  await context.unrouteAll({ behavior: 'ignoreErrors' });
+  await context.close();
+});
+
 test('IDX uploads: plain and gzipped files load, a corrupt one is refused naming the file', async () => {
   const { page, problems } = await open({ hash: '#model=perceptron' });
   const { images, labels } = makeIdx(200);

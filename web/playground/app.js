@@ -95,6 +95,8 @@ drawFromStore(store, views);
 const files = new Files(store, {
   engine, trainConfig, commit, notify,
   ready: () => whenReady(),
+  beforeLoad: () => modelPanel.supersede(),
+  loadFailed: () => modelPanel.refresh(),  // the reading superseded by the load is asked for again
   showLoadedModel: (loaded) => modelPanel.showLoaded(loaded),
   showEvaluation: (evaluation) => views.confusion.render({ classes: evaluation.classes, matrix: evaluation.matrix,
     classNames: store.get().data.info?.classNames }),
@@ -102,6 +104,8 @@ const files = new Files(store, {
 
 new ExportMenu(store, {
   engine, notify,
+  beforeLoad: () => modelPanel.supersede(),
+  loadFailed: () => modelPanel.refresh(),  // the reading superseded by the load is asked for again
   showLoadedModel: (loaded) => modelPanel.showLoaded(loaded),
   // What the imported weights do on the validation set: the accuracy PyTorch reported, seen again.
   afterImport: async () => {

@@ -12,7 +12,7 @@ const byId = (id) => document.getElementById(id);
 const TYPES = { onnx: 'application/octet-stream', pytorch: 'application/zip', safetensors: 'application/octet-stream' };
 
 export class ExportMenu {
-  /** app: {engine(), notify(text, kind, key), showLoadedModel(loaded)} */
+  /** app: {engine(), notify(text, kind, key), beforeLoad(), loadFailed(), showLoadedModel(loaded)} */
   constructor(store, app) {
     Object.assign(this, { store, app });
     for (const button of document.querySelectorAll('#export-menu [data-format]')) {
@@ -64,13 +64,17 @@ export class ExportMenu {
       this.app.notify('Import PyTorch weights: there is no model to put the weights in yet.', 'error', 'import');
       return;
     }
+    let loaded = null;
     try {
-      const loaded = await this.app.engine().api.importWeights(await weights.arrayBuffer(), spec);
+      const bytes = await weights.arrayBuffer();
+      this.app.beforeLoad();
+      loaded = await this.app.engine().api.importWeights(bytes, spec);
       this.app.showLoadedModel(loaded);
       this.store.update('history', { epochs: [], points: [] });
       this.app.notify(`Imported ${weights.name} into ${from}: ${loaded.parameters.toLocaleString('en')} parameters.`, 'notice', 'import');
       this.app.afterImport?.();
     } catch (error) {
+      if (!loaded) this.app.loadFailed();  // the reading superseded by the import is asked for again
       this.app.notify(`Import PyTorch weights (${weights.name}): ${error.message}`, 'error', 'import');
     }
   }

@@ -11,7 +11,7 @@ const byId = (id) => document.getElementById(id);
 const CURVE_POINTS = 2000;  // per-chunk points kept in a file (evenly thinned)
 
 export class Files {
-  /** app: {engine(), trainConfig(), commit(patch), notify(text, kind, key), ready(): Promise (engine and data)} */
+  /** app: {engine(), trainConfig(), commit(patch), notify(text, kind, key), ready(): Promise (engine and data), beforeLoad(), loadFailed(), showLoadedModel(loaded), showEvaluation(e)} */
   constructor(store, app) {
     Object.assign(this, { store, app });
     byId('save-model').addEventListener('click', () => this.save());
@@ -76,8 +76,10 @@ export class Files {
     const connection = this.app.engine();
     let loaded;
     try {
+      this.app.beforeLoad();
       loaded = await connection.api.load(buffer);
     } catch (error) {
+      this.app.loadFailed();
       this.app.notify(`Loading ${name}: ${error.message}`, 'error', 'files');
       return false;
     }

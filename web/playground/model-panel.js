@@ -76,8 +76,19 @@ export class ModelPanel {
    * A model file became the engine's model: its architecture is the model now (as a preset, a
    * layer list, or, when a layer list cannot hold it, as it is until the user edits the model).
    */
+  /**
+   * A model file or imported weights are about to become the engine's model: a reading still in
+   * flight (e.g. the one new data asked for just before a Restore) must not rebuild the model
+   * after them, over the loaded weights. Called before the load is sent to the worker.
+   */
+  supersede() {
+    ++this.sequence;
+  }
+
   showLoaded(loaded) {
     const state = this.store.get();
+    ++this.sequence;
+    this.dataVersion = state.data.version;  // the loaded weights are the model for the data in use
     this.sessionSpec = loaded.spec;
     this.store.update('model', { spec: loaded.spec, summary: loaded.summary, parameters: loaded.parameters, error: null, pending: false });
     const { text, reason } = textFromLayers(loaded.spec.layers, state.engine.layerTypes);
