@@ -274,7 +274,7 @@ EpochResult Trainer::finish_epoch() {
   }
   if (!result.stop && epoch_ >= config_.epochs) {
     result.stop = true;
-    result.stop_reason = "finished " + std::to_string(config_.epochs) + " epochs";
+    result.stop_reason = "finished " + std::to_string(config_.epochs) + (config_.epochs == 1 ? " epoch" : " epochs");
   }
   finished_ = result.stop;
   history_.push_back(result);
