@@ -4,6 +4,7 @@
 // are there. Dropped or chosen IDX files load in the worker and name any file that is wrong. The
 // user's photos (a folder, a zip, the webcam) are asked for by image-panel.js (`photos`).
 import { DATASETS, dataKind } from './settings.js';
+import { dropZone } from '../views/dom.js';
 
 const byId = (id) => document.getElementById(id);
 
@@ -22,18 +23,7 @@ export class DataPanel {
       this.takeFiles(input.files);
       input.value = '';
     });
-    const zone = byId('idx-drop');
-    for (const type of ['dragenter', 'dragover']) {
-      zone.addEventListener(type, (event) => {
-        event.preventDefault();
-        zone.classList.add('dragging');
-      });
-    }
-    for (const type of ['dragleave', 'drop']) zone.addEventListener(type, () => zone.classList.remove('dragging'));
-    zone.addEventListener('drop', (event) => {
-      event.preventDefault();
-      this.takeFiles(event.dataTransfer.files);
-    });
+    dropZone(byId('idx-drop'), (dropped) => this.takeFiles(dropped.files));
     store.subscribe(['settings', 'engine'], () => this.refresh());
     store.subscribe(['data', 'settings'], (state) => this.draw(state));
   }

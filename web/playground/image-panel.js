@@ -4,7 +4,7 @@
 // they are fitted to, the model whose training memory caps how many load), shows the worker's
 // progress while it decodes, and then what was read: a preview per class with counts, how the
 // images were fitted, the held-out split, the memory cap, and every skipped file with its reason.
-import { el, formatInteger } from '../views/dom.js';
+import { el, formatInteger, dropZone } from '../views/dom.js';
 import { ClassPreviewView } from '../views/class-preview.js';
 import { FIT_RULE, LUMA_RULE } from '../../bindings/js/data/fit-image.js';
 import { sampleCapacity, trainingBytes } from '../../bindings/js/data/limits.js';
@@ -46,17 +46,8 @@ export class ImagePanel {
         input.value = '';
       });
     }
-    const zone = byId('photos-drop');
-    for (const type of ['dragenter', 'dragover']) {
-      zone.addEventListener(type, (event) => {
-        event.preventDefault();
-        zone.classList.add('dragging');
-      });
-    }
-    for (const type of ['dragleave', 'drop']) zone.addEventListener(type, () => zone.classList.remove('dragging'));
-    zone.addEventListener('drop', (event) => {
-      event.preventDefault();
-      const listing = fromDrop(event.dataTransfer, (n) => this.say(`Listing the dropped files: ${formatInteger(n)} so far…`));
+    dropZone(byId('photos-drop'), (dropped) => {
+      const listing = fromDrop(dropped, (n) => this.say(`Listing the dropped files: ${formatInteger(n)} so far…`));
       this.say('Listing the dropped files…');
       listing.then((folder) => this.take(folder), (error) => this.say(`The drop could not be read: ${error.message}`, true));
     });

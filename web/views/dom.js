@@ -77,3 +77,21 @@ export function frameThrottle(fn) {
     });
   };
 }
+
+/**
+ * Makes `zone` a drop target: it is marked 'dragging' while something is held over it, and
+ * onDrop(dataTransfer) gets what is dropped (the browser's default, opening the file, is stopped).
+ */
+export function dropZone(zone, onDrop) {
+  for (const type of ['dragenter', 'dragover']) {
+    zone.addEventListener(type, (event) => {
+      event.preventDefault();
+      zone.classList.add('dragging');
+    });
+  }
+  for (const type of ['dragleave', 'drop']) zone.addEventListener(type, () => zone.classList.remove('dragging'));
+  zone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    onDrop(event.dataTransfer);
+  });
+}
