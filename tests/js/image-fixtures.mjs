@@ -7,20 +7,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { mulberry32 } from '../../bindings/js/data/seeded.js';
 
 export const SHAPE_CLASSES = ['circles', 'squares', 'triangles'];
 
-/** A seeded generator of floats in [0, 1) (mulberry32). */
-export function rng(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator of floats in [0, 1) (mulberry32, the one the image-folder hold-out uses). */
+export const rng = (seed) => mulberry32(seed);
 
 const BASE_COLOUR = { circles: [220, 40, 40], squares: [40, 190, 60], triangles: [50, 70, 220] };
 

@@ -10,9 +10,9 @@ function hash(text) {
   return h >>> 0;
 }
 
-/** mulberry32: a small, well-mixed 32-bit generator; returns floats in [0, 1). */
-function generator(seed, salt) {
-  let state = (Math.floor(seed) ^ hash(salt)) >>> 0;
+/** mulberry32: a small, well-mixed 32-bit generator from a 32-bit state; returns floats in [0, 1). */
+export function mulberry32(state) {
+  state >>>= 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
@@ -21,6 +21,9 @@ function generator(seed, salt) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** The generator for one group: the seed salted with the group's name. */
+const generator = (seed, salt) => mulberry32(Math.floor(seed) ^ hash(salt));
 
 /** The positions 0..n-1 in a seeded order (Fisher-Yates). */
 export function seededOrder(n, seed, salt) {
