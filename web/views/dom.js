@@ -95,3 +95,17 @@ export function dropZone(zone, onDrop) {
     onDrop(event.dataTransfer);
   });
 }
+
+/** Zero padding drawn as a hatched square of `side` CSS pixels (the unit inspector and the receptive field). */
+export function hatchPadding(context, side) {
+  context.fillStyle = '#f0f1f4';
+  context.fillRect(0, 0, side, side);
+  context.strokeStyle = '#c9ced8';
+  context.lineWidth = 1;
+  for (let d = -side; d < side; d += 6) {
+    context.beginPath();
+    context.moveTo(d, side);
+    context.lineTo(d + side, 0);
+    context.stroke();
+  }
+}

@@ -5,7 +5,7 @@
 //
 //   const canvas = mapCanvas({data, offset, height, width, colourOf, size, taps, outline, ghost, winner, label});
 //   // taps: [{row, col, padding}], outline / ghost: {top, left, bottom, right} (inclusive, may leave the map)
-import { el, prepareCanvas, cssVar } from './dom.js';
+import { el, prepareCanvas, cssVar, hatchPadding } from './dom.js';
 import { diverging, sequential, ink, rgb } from './colour.js';
 
 const MAX_BORDER = 12;  // cells of padding drawn at most (a window far into the padding is clipped to it)
@@ -58,7 +58,7 @@ export function mapCanvas({ data, offset = 0, height, width, channels = 1, colou
   const context = prepareCanvas(canvas, (width + 2 * border) * pixel, (height + 2 * border) * pixel);
   const x = (col) => (col + border) * pixel;
   const y = (row) => (row + border) * pixel;
-  if (border > 0) hatch(context, side);
+  if (border > 0) hatchPadding(context, side);
   paint(context, { data, offset, height, width, channels, colourOf, pixel, x, y });
   if (border > 0) {
     context.strokeStyle = '#8a93a3';
@@ -115,16 +115,3 @@ function paint(context, { data, offset, height, width, channels, colourOf, pixel
   }
 }
 
-/** The zero padding: a hatched background. */
-function hatch(context, side) {
-  context.fillStyle = '#f0f1f4';
-  context.fillRect(0, 0, side, side);
-  context.strokeStyle = '#c9ced8';
-  context.lineWidth = 1;
-  for (let d = -side; d < side; d += 6) {
-    context.beginPath();
-    context.moveTo(d, side);
-    context.lineTo(d + side, 0);
-    context.stroke();
-  }
-}

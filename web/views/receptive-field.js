@@ -13,7 +13,7 @@
 // The view draws the input image with the exact region outlined (the part inside the image solid
 // and shaded, the part over padding dashed over a hatched border), the effective receptive field
 // heat map from the worker beside it with the same outline, and the per-layer table.
-import { el, prepareCanvas, cssVar, formatInteger } from './dom.js';
+import { el, prepareCanvas, cssVar, formatInteger, hatchPadding } from './dom.js';
 import { sequential, sampleColours, rgb } from './colour.js';
 
 /** Input rows/cols seen by unit (row, col): {top, left, bottom, right} inclusive, may exceed the image. */
@@ -227,16 +227,7 @@ function centreUnit(layer) {
 /** Hatched border standing for zero padding around the image. */
 function paintBorder(context, f, size) {
   if (f.border === 0) return;
-  context.fillStyle = '#f2f2f2';
-  context.fillRect(0, 0, size, size);
-  context.strokeStyle = '#c8c8c8';
-  context.lineWidth = 1;
-  for (let d = -size; d < size; d += 6) {
-    context.beginPath();
-    context.moveTo(d, size);
-    context.lineTo(d + size, 0);
-    context.stroke();
-  }
+  hatchPadding(context, size);
   context.strokeStyle = '#999';
   context.strokeRect(f.border * f.pixel - 0.5, f.border * f.pixel - 0.5, f.width * f.pixel + 1, f.height * f.pixel + 1);
 }
