@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "autodiff/var.h"
@@ -37,6 +38,17 @@ struct ForwardContext {
   bool training = false;                  // dropout active, batch norm uses and updates batch statistics
   Rng* rng = nullptr;                     // required when training through a dropout layer
   std::vector<Var>* activations = nullptr;  // when set, each layer appends its output (activation maps)
+  // When set, layers compute with these leaves in place of their own parameters: the same
+  // values, gradients of their own. A split training step gives each chunk of its batch one
+  // set, so the chunks can run backward at the same time (train/batch_split.h).
+  const std::unordered_map<const Node*, Var>* parameter_replicas = nullptr;
+
+  // What a layer computes with for its parameter p: p itself, or its replica.
+  const Var& parameter(const Var& p) const {
+    if (parameter_replicas == nullptr || !p.defined()) return p;
+    auto it = parameter_replicas->find(p.node());
+    return it == parameter_replicas->end() ? p : it->second;
+  }
 };
 
 struct NamedParameter {
@@ -81,6 +93,9 @@ class Layer {
   virtual Var forward_then_relu_maxpool2(const Var&, ForwardContext&) { return Var(); }
   // True for a max pool with a 2x2 window, stride 2 and no padding (what the fused op folds in).
   virtual bool is_max_pool_2x2() const { return false; }
+  // True when training mixes the samples of a batch (batch norm's batch statistics), so a
+  // training step cannot be split into chunks of samples.
+  virtual bool couples_samples() const { return false; }
   virtual std::vector<NamedParameter> parameters() const { return {}; }
   virtual std::vector<NamedBuffer> buffers() const { return {}; }
   // Allocates (first call) and (re)initialises parameters and buffers from rng.

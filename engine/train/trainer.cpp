@@ -138,41 +138,55 @@ void Trainer::start_epoch() {
   epoch_seconds_ = 0.0;
 }
 
-Trainer::StepResult Trainer::train_step(const Batch& batch) {
+PassResult Trainer::forward_backward(const Batch& batch, ForwardContext& context, float share) {
   const int n = batch.inputs.dim(0);
-  const bool classification = batch.targets.defined() == false;
-  const std::vector<int>& labels = batch.labels;
-  ForwardContext context;
-  context.training = true;
-  context.rng = &rng_;
+  const bool classification = !batch.targets.defined();
   Var outputs = model_.forward(Var(batch.inputs), context);
   Var loss;
   if (classification) {
-    loss = classification_loss(loss_kind_, reshape(outputs, {n, -1}), labels);
+    loss = classification_loss(loss_kind_, reshape(outputs, {n, -1}), batch.labels);
   } else {
     Var targets(batch.targets.reshaped(outputs.shape()));
     loss = loss_kind_ == LossKind::bce ? bce_with_logits(outputs, targets) : mse_loss(outputs, targets);
   }
-  const float data_loss = loss.item();
-  if (config_.l2 > 0 && !penalised_.empty()) loss = add(loss, l2_penalty(penalised_, config_.l2));
-  if (config_.l1 > 0 && !penalised_.empty()) loss = add(loss, l1_penalty(penalised_, config_.l1));
-
-  optimizer_->zero_grad();
-  backward(loss);
-  // The norm is also what the optimizer clips by; it measures it once for both.
-  const double grad_norm = optimizer_->measure_grad_norm();
-  const bool finite = std::isfinite(loss.item()) && std::isfinite(grad_norm);
-  if (finite) optimizer_->step();
-
-  int correct = 0;
+  backward(loss, Tensor::full(loss.shape(), share));
+  PassResult result;
+  result.loss = loss.item();
   if (classification) {
     const Tensor& out = outputs.value();
     const int classes = static_cast<int>(out.size() / n);
-    for (int i = 0; i < n; ++i) {
-      correct += predicted_class(out.data() + i * classes, classes) == labels[i];
-    }
+    for (int i = 0; i < n; ++i) result.correct += predicted_class(out.data() + i * classes, classes) == batch.labels[i];
   }
-  return {data_loss, correct, finite};
+  return result;
+}
+
+Trainer::StepResult Trainer::train_step(const Batch& batch) {
+  optimizer_->zero_grad();
+  PassResult pass;
+  if (const int chunks = split_chunks(model_, batch.inputs.dim(0)); chunks > 1) {
+    if (!split_) split_ = std::make_unique<BatchSplit>(model_);
+    pass = split_->run(batch, chunks, rng_, [this](const Batch& chunk, ForwardContext& context, float share) {
+      return forward_backward(chunk, context, share);
+    });
+  } else {
+    ForwardContext context;
+    context.training = true;
+    context.rng = &rng_;
+    pass = forward_backward(batch, context, 1.0f);
+  }
+  double penalty = 0.0;
+  if (!penalised_.empty() && (config_.l2 > 0 || config_.l1 > 0)) {
+    Var total;
+    if (config_.l2 > 0) total = l2_penalty(penalised_, config_.l2);
+    if (config_.l1 > 0) total = total.defined() ? add(total, l1_penalty(penalised_, config_.l1)) : l1_penalty(penalised_, config_.l1);
+    penalty = total.item();
+    backward(total);
+  }
+  // The norm is also what the optimizer clips by; it measures it once for both.
+  const double grad_norm = optimizer_->measure_grad_norm();
+  const bool finite = std::isfinite(pass.loss + penalty) && std::isfinite(grad_norm);
+  if (finite) optimizer_->step();
+  return {static_cast<float>(pass.loss), pass.correct, finite};
 }
 
 StepReport Trainer::train_on_batch(const Tensor& inputs, const std::vector<int>& labels) {

@@ -19,6 +19,7 @@
 #include "nn/model.h"
 #include "optim/optimizer.h"
 #include "optim/schedule.h"
+#include "train/batch_split.h"
 
 namespace wg {
 
@@ -135,7 +136,11 @@ class Trainer {
     int correct;
     bool finite;
   };
+  // One optimizer step on a batch: its gradient (split into chunks when split_chunks says so),
+  // the penalties' gradient, the divergence check, the update.
   StepResult train_step(const Batch& batch);
+  // Forward, loss and backward (seeded with `share`) of a batch or a chunk of one.
+  PassResult forward_backward(const Batch& batch, ForwardContext& context, float share);
   void start_epoch();
   EpochResult finish_epoch();
 
@@ -148,6 +153,7 @@ class Trainer {
   std::unique_ptr<BatchLoader> loader_;
   Batch batch_data_;             // the loader's reused buffers
   Rng rng_;                      // dropout
+  std::unique_ptr<BatchSplit> split_;  // made on the first split step
   int epoch_ = 0;               // completed epochs
   int batch_ = 0;               // batches done in the current epoch (0 = not started)
   bool in_epoch_ = false;

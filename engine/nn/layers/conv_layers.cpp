@@ -61,11 +61,15 @@ class Conv2dLayer final : public Layer {
 
   const char* type() const override { return "conv2d"; }
 
-  Var forward(const Var& x, ForwardContext&) override { return conv2d(x, weight_, bias_, options_); }
-  Var forward_then_relu(const Var& x, ForwardContext&) override { return conv2d_relu(x, weight_, bias_, options_); }
-  Var forward_then_relu_maxpool2(const Var& x, ForwardContext&) override {
+  Var forward(const Var& x, ForwardContext& context) override {
+    return conv2d(x, context.parameter(weight_), context.parameter(bias_), options_);
+  }
+  Var forward_then_relu(const Var& x, ForwardContext& context) override {
+    return conv2d_relu(x, context.parameter(weight_), context.parameter(bias_), options_);
+  }
+  Var forward_then_relu_maxpool2(const Var& x, ForwardContext& context) override {
     if (output_shape()[1] < 2 || output_shape()[2] < 2) return Var();
-    return conv2d_relu_maxpool2(x, weight_, bias_, options_);
+    return conv2d_relu_maxpool2(x, context.parameter(weight_), context.parameter(bias_), options_);
   }
 
   std::vector<NamedParameter> parameters() const override {

@@ -34,9 +34,9 @@ class LinearLayer final : public Layer {
 
   const char* type() const override { return "linear"; }
 
-  Var forward(const Var& x, ForwardContext&) override {
+  Var forward(const Var& x, ForwardContext& context) override {
     const Var rows = x.shape().size() > 2 ? flatten(x) : x;
-    return linear(rows, weight_, bias_);
+    return linear(rows, context.parameter(weight_), context.parameter(bias_));
   }
 
   std::vector<NamedParameter> parameters() const override {

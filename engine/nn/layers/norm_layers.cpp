@@ -48,8 +48,10 @@ class BatchNormLayer final : public Layer {
   }
   const char* type() const override { return "batchnorm"; }
   Var forward(const Var& x, ForwardContext& context) override {
-    return batch_norm(x, affine_.gamma, affine_.beta, running_mean_, running_var_, context.training, momentum_, eps_);
+    return batch_norm(x, context.parameter(affine_.gamma), context.parameter(affine_.beta), running_mean_,
+                      running_var_, context.training, momentum_, eps_);
   }
+  bool couples_samples() const override { return true; }
   std::vector<NamedParameter> parameters() const override {
     std::vector<NamedParameter> p;
     affine_.add_to(p, name());
@@ -99,9 +101,11 @@ class SampleNormLayer final : public Layer {
                       ", eps " + number_text(eps_) + (affine_enabled_ ? "" : ", no affine");
   }
   const char* type() const override { return type_.c_str(); }
-  Var forward(const Var& x, ForwardContext&) override {
-    if (type_ == "layernorm") return layer_norm(x, affine_.gamma, affine_.beta, eps_);
-    return instance_norm(x, affine_.gamma, affine_.beta, eps_);
+  Var forward(const Var& x, ForwardContext& context) override {
+    const Var& gamma = context.parameter(affine_.gamma);
+    const Var& beta = context.parameter(affine_.beta);
+    if (type_ == "layernorm") return layer_norm(x, gamma, beta, eps_);
+    return instance_norm(x, gamma, beta, eps_);
   }
   std::vector<NamedParameter> parameters() const override {
     std::vector<NamedParameter> p;
