@@ -29,23 +29,33 @@ namespace wg::optim_detail {
 constexpr std::int64_t kBlock = 4096;         // elements per thread task unit
 constexpr std::int64_t kMinBlocksPerTask = 4;  // below 2 x 16k elements, one thread does it all
 
-// rule(p, g, s...) over elements [0, n) of p, g and every state array in s (I indexes s).
+// rule(p, g, s...) over elements [begin, end). Everything arrives by value, so the rule's
+// constants and the pointers are locals that the stores through p and s cannot alias: the
+// compiler keeps them in registers. (Read through a closure, they were reloaded from memory for
+// every vector, and Adam's update took 29% of the MLP's step in WASM.)
 template <std::size_t... I, class Rule, class... State>
-void apply_rule(std::index_sequence<I...>, std::int64_t n, Rule rule, float* p, const float* g, State*... s) {
+void apply_rule_range(std::index_sequence<I...>, std::int64_t begin, std::int64_t end, Rule rule, float* p,
+                      const float* g, State*... s) {
   using Batch = xsimd::batch<float>;
   constexpr std::int64_t width = Batch::size;
+  std::int64_t i = begin;
+  for (; i + width <= end; i += width) {
+    Batch pv = Batch::load_unaligned(p + i);
+    std::array<Batch, sizeof...(State)> sv{Batch::load_unaligned(s + i)...};
+    rule(pv, Batch::load_unaligned(g + i), sv[I]...);
+    pv.store_unaligned(p + i);
+    (sv[I].store_unaligned(s + i), ...);
+  }
+  for (; i < end; ++i) rule(p[i], g[i], s[i]...);
+}
+
+// rule(p, g, s...) over elements [0, n) of p, g and every state array in s (I indexes s).
+template <std::size_t... I, class Rule, class... State>
+void apply_rule(std::index_sequence<I...> indices, std::int64_t n, Rule rule, float* p, const float* g,
+                State*... s) {
   const std::int64_t blocks = (n + kBlock - 1) / kBlock;
   parallel_for(0, blocks, kMinBlocksPerTask, [&](std::int64_t first, std::int64_t last) {
-    const std::int64_t begin = first * kBlock, end = std::min(n, last * kBlock);
-    std::int64_t i = begin;
-    for (; i + width <= end; i += width) {
-      Batch pv = Batch::load_unaligned(p + i);
-      std::array<Batch, sizeof...(State)> sv{Batch::load_unaligned(s + i)...};
-      rule(pv, Batch::load_unaligned(g + i), sv[I]...);
-      pv.store_unaligned(p + i);
-      (sv[I].store_unaligned(s + i), ...);
-    }
-    for (; i < end; ++i) rule(p[i], g[i], s[i]...);
+    apply_rule_range(indices, first * kBlock, std::min(n, last * kBlock), rule, p, g, s...);
   });
 }
 
