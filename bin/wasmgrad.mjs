@@ -30,6 +30,7 @@ import { readFile, writeFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FASHION_CLASSES, idxFileNames, readIdxBytes } from '../bindings/js/data/idx-files.js';
+import { MAX_THREADS } from '../bindings/js/loader.js';
 import { IMAGE_HELP, looksLikeImageData, imageTrainingData, imageEvaluationData, predictImages } from './image-data.mjs';
 import { EXPORT_COMMANDS } from './export-commands.mjs';
 
@@ -54,7 +55,7 @@ const inputError = (message) => new CliError(EXIT.badInput, message);
 
 const COMMON = {
   json: { type: 'boolean', help: 'JSON lines on stdout even on a terminal' },
-  threads: { type: 'string', help: 'kernel threads (default: all cores, at most 4)' },
+  threads: { type: 'string', help: `kernel threads (default: all cores; at most ${MAX_THREADS})` },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
 
@@ -420,7 +421,7 @@ async function loadModel(engine, reference) {
 }
 
 async function loadEngine(values, command) {
-  const threads = numberOption(values, command, 'threads', { integer: true, min: 1, max: 64 });
+  const threads = numberOption(values, command, 'threads', { integer: true, min: 1, max: MAX_THREADS });
   const { load } = await import('../bindings/wasmgrad.js');
   try {
     return await load(threads === undefined ? {} : { numThreads: threads });

@@ -3,6 +3,7 @@
 // Node code. The engine's files are found through js/assets.js, whose new URL(..., import.meta.url)
 // patterns bundlers follow and copy.
 import { createLoader } from './js/loader.js';
+export { MAX_THREADS } from './js/loader.js';
 import * as browser from './js/platform-browser.js';
 
 export { Engine, Model, Trainer, Dataset, Perceptron } from './js/engine.js';

@@ -254,6 +254,9 @@ export interface Engine {
 
 /** Loads (once per build) and returns the engine best suited to this environment. */
 export function load(options?: LoadOptions): Promise<Engine>;
+/** The most threads the threaded build starts (16): the cap on its pthread pool, WASMGRAD_MAX_THREADS in
+ *  CMakeLists.txt. `numThreads` and `setThreads` above it are clamped; results are the same for any count. */
+export const MAX_THREADS: number;
 
 // ---- image folders (bindings/js/data/): ImageFolder layout -> engine datasets ----------------
 // Environment-free; decoders: 'wasmgrad/data/node' (sharp) and 'wasmgrad/data/browser'

@@ -11,6 +11,7 @@
 //
 // The loading itself is js/loader.js; js/assets.js says where the built files are.
 import { createLoader } from './js/loader.js';
+export { MAX_THREADS } from './js/loader.js';
 import { isNode } from './js/environment.js';
 
 export { Engine, Model, Trainer, Dataset, Perceptron } from './js/engine.js';

@@ -12,7 +12,7 @@ import { loadExportLibraries } from './export/deps.js';
 // The cap on threads (WASMGRAD_MAX_THREADS in CMakeLists.txt). The threaded build's pthread pool is sized
 // when it starts: as many workers as the machine has logical cores (or as numThreads asks), up to this
 // cap; threads beyond the pool could not start while the engine waits. Results are the same for any count.
-const POOL_SIZE = 16;
+export const MAX_THREADS = 16;
 
 /**
  * A load(options) function over one platform (getPlatform() resolves to its module). Calling load again with
@@ -46,16 +46,16 @@ async function instantiate(platform, { build, reason }, options) {
   const [factory] = await Promise.all([platform.factory(files), loadExportLibraries()]);
   const hardware = await platform.hardwareThreads();
   const wanted = options.numThreads ?? hardware;
-  const poolSize = Math.max(1, Math.min(Math.max(wanted, hardware), POOL_SIZE));
+  const poolSize = Math.max(1, Math.min(Math.max(wanted, hardware), MAX_THREADS));
   const module = await factory({ ...await platform.moduleOptions(files, names, options), wasmgradPoolSize: poolSize });
   restoreStackOnThrow(module);
   platform.started(module);
   const info = module.buildInfo();
-  module.setNumThreads(Math.max(1, Math.min(wanted, info.maxThreads, POOL_SIZE)));
+  module.setNumThreads(Math.max(1, Math.min(wanted, info.maxThreads, MAX_THREADS)));
   const dataFolder = options.dataUrl ? new URL(options.dataUrl) : null;
   return new Engine(module, {
     reason,
-    maxThreads: Math.min(info.maxThreads, info.threadsSupported ? POOL_SIZE : 1),
+    maxThreads: Math.min(info.maxThreads, info.threadsSupported ? MAX_THREADS : 1),
     readData: (name) => platform.readBytes(digitsFile(name, dataFolder)),
   });
 }

@@ -66,6 +66,7 @@ const usageCases = [
   { args: ['train', '--data', 'digits'], message: /--model is required/ },
   { args: ['train', '--model', 'mlp', '--data', 'digits', '--epochs', 'three'], message: /--epochs must be an integer/ },
   { args: ['train', '--model', 'mlp', '--data', 'digits', '--lr=-1'], message: /--lr must be a number in \[0, 1000\]/ },
+  { args: ['train', '--model', 'mlp', '--data', 'digits', '--threads', '17'], message: /--threads must be an integer in \[1, 16\], got "17"/ },
   { args: ['train', '--model', 'mlp', '--data', 'digits', '--lr', '-1'], message: /argument is ambiguous/ },
   { args: ['info', '--model', 'mlp', '--colour'], message: /Unknown option '--colour'/ },
   { args: ['train', '--model', 'mlp', '--data', 'digits', '--optimizer', 'sgdd'], message: /unknown type 'sgdd'/ },

@@ -3,7 +3,7 @@
 // (scripts/build.sh wasm).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { load } from '../../bindings/wasmgrad.js';
+import { load, MAX_THREADS } from '../../bindings/wasmgrad.js';
 
 const builds = [
   { options: {}, build: 'simd-threads', threadsSupported: true },
@@ -25,6 +25,8 @@ for (const { options, build, threadsSupported } of builds) {
     const engine = await load(options);
     if (threadsSupported) {
       assert.ok(engine.maxThreads >= 2);
+      assert.ok(engine.maxThreads <= MAX_THREADS, `${engine.maxThreads} threads, the stated cap is ${MAX_THREADS}`);
+      assert.equal(MAX_THREADS, 16);
       assert.equal(engine.setThreads(2), 2);
       assert.equal(engine.threads, 2);
       assert.equal(engine.setThreads(1000), engine.maxThreads);
