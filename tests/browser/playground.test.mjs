@@ -247,14 +247,14 @@ test('Restore pressed while the data are still loading: the restored weights sta
 
 test('IDX uploads: plain and gzipped files load, a corrupt one is refused naming the file', async () => {
   const { page, problems } = await open({ hash: '#model=perceptron' });
-  const { images, labels } = makeIdx(200);
+  const { images, labels } = makeIdx(2000);
   const input = page.getByLabel('IDX files (.gz or plain)');
   // Plain pair
   await input.setInputFiles([
     { name: 'squares-images-idx3-ubyte', mimeType: 'application/octet-stream', buffer: images },
     { name: 'squares-labels-idx1-ubyte', mimeType: 'application/octet-stream', buffer: labels },
   ]);
-  await page.waitForFunction(() => /squares-images-idx3-ubyte \(170 train, 30 validation\)/.test(document.querySelector('#data-status').textContent));
+  await page.waitForFunction(() => /squares-images-idx3-ubyte \(1,700 train, 300 validation\)/.test(document.querySelector('#data-status').textContent));
   assert.equal(await page.getByLabel('Dataset').inputValue(), 'idx');
   assert.equal(await page.$$eval('#gallery-view canvas', (c) => c.length), 32);
   // Gzipped train + test pairs
@@ -265,7 +265,7 @@ test('IDX uploads: plain and gzipped files load, a corrupt one is refused naming
     { name: 't10k-images-idx3-ubyte.gz', mimeType: 'application/gzip', buffer: zlib.gzipSync(test.images) },
     { name: 't10k-labels-idx1-ubyte.gz', mimeType: 'application/gzip', buffer: zlib.gzipSync(test.labels) },
   ]);
-  await page.waitForFunction(() => /\(200 train\) \+ t10k-images-idx3-ubyte\.gz \(50 test\)/.test(document.querySelector('#data-status').textContent));
+  await page.waitForFunction(() => /\(2,000 train\) \+ t10k-images-idx3-ubyte\.gz \(50 test\)/.test(document.querySelector('#data-status').textContent));
   await waitForRunEnd(page, await startRun(page));
   // Corrupt: the image file is cut short.
   await input.setInputFiles([
@@ -274,7 +274,7 @@ test('IDX uploads: plain and gzipped files load, a corrupt one is refused naming
   ]);
   await page.waitForSelector('#app-messages .message.error');
   const error = await page.textContent('#app-messages .message.error');
-  assert.match(error, /^IDX files: cut-images-idx3-ubyte: corrupt IDX: header says \[200, 28, 28\]/);
+  assert.match(error, /^IDX files: cut-images-idx3-ubyte: corrupt IDX: header says \[2000, 28, 28\]/);
   assert.match(await page.textContent('#data-status'), /^Not loaded: /);
   await page.screenshot({ path: path.join(SHOTS, 'playground-idx-error.png'), clip: { x: 0, y: 0, width: 1400, height: 900 } });
   assert.deepEqual(problems, []);

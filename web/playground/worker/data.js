@@ -3,6 +3,7 @@
 // request naming what it wants, and gets back what was loaded ({name, kind, classes, ...}).
 import { classNamesFor, pairIdxFiles, readIdxBytes } from '../../../bindings/js/data/idx-files.js';
 import { readPhotos } from './photos.js';
+import { formatInteger } from '../../views/dom.js';
 
 const VALIDATION_FRACTION = 0.15;  // held out of an uploaded training set that comes without a test part
 const GALLERY_SIZE = 32;
@@ -44,7 +45,7 @@ export class DataSets {
     const train = this.engine.toyDataset(name, { n, noise, seed });
     // Validation: a quarter as many points from the same distribution, with another seed.
     const validation = this.engine.toyDataset(name, { n: Math.max(20, Math.round(n / 4)), noise, seed: (seed + 1_000_003) % 2_147_483_648 });
-    return { train, validation, kind: 'points', name: `${name} (${train.size} training and ${validation.size} validation points, noise ${noise})` };
+    return { train, validation, kind: 'points', name: `${name} (${formatInteger(train.size)} training and ${formatInteger(validation.size)} validation points, noise ${noise})` };
   }
 
   async digits() {
@@ -75,12 +76,12 @@ export class DataSets {
     if (pairs.test) {
       const validation = await read(pairs.test);
       return { train, validation, kind: 'image', source,
-        name: `${pairs.train.images.name} (${train.size} train) + ${pairs.test.images.name} (${validation.size} test)` };
+        name: `${pairs.train.images.name} (${formatInteger(train.size)} train) + ${pairs.test.images.name} (${formatInteger(validation.size)} test)` };
     }
     const parts = train.split(VALIDATION_FRACTION, seed);
     train.dispose();
     return { ...parts, kind: 'image', source, heldOut: true,
-      name: `${pairs.train.images.name} (${parts.train.size} train, ${parts.validation.size} validation)` };
+      name: `${pairs.train.images.name} (${formatInteger(parts.train.size)} train, ${formatInteger(parts.validation.size)} validation)` };
   }
 
   /** Frees the set in use (the page is told the data are not loaded whenever a load fails). */
