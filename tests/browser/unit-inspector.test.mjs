@@ -168,6 +168,9 @@ test('a max-pool unit shows its window and the winner; a dense unit its largest 
   const dense = await number(view.locator('[data-role=unit-result]'));
   assert.ok(Math.abs(dense - await mapValue(page, { layer: 'linear1', channel: 7 })) < 1e-5);
   await elementShot(page, view, path.join(SHOTS, 'unit-dense.png'));
+  // The receptive-field view follows the chosen unit: a dense unit has no window, it sees the whole image.
+  await page.waitForFunction(() => /^Unit 8 of 10 in linear1 is connected to every input pixel: its receptive field is the whole 28×28 image\./
+    .test(document.querySelector('#receptive-field-view .view-caption').textContent));
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -278,6 +278,23 @@ test('clicking a confusion cell dispatches cellselect', async () => {
   await page.close();
 });
 
+test('the receptive-field view says a dense unit sees the whole image, and draws its map', async () => {
+  const { page, problems } = await open();
+  await renderAll(page);
+  await page.evaluate(() => {
+    const erf = Float32Array.from({ length: 784 }, (_, i) => Math.sin(i / 40) ** 2);
+    window.wasmgradApp.views.receptiveField.render({ layer: 'fc', unit: { row: 0, col: 0 }, channel: 3,
+      map: { kind: 'effectiveReceptiveField', shape: [28, 28], data: erf } });
+  });
+  assert.equal(await page.textContent('#receptive-field-view .view-caption'), 'Unit 4 of 10 in fc is connected to every input ' +
+    'pixel: its receptive field is the whole 28×28 image. The heat map shows how much each pixel moves it for this input.');
+  assert.equal(await page.locator('#receptive-field-view canvas[aria-label^="Effective receptive field"]').getAttribute('aria-label'),
+    'Effective receptive field heat map');
+  await page.locator('#receptive-field-view').screenshot({ path: path.join(SHOTS, 'receptive-field-dense-unit.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('state round-trips through the URL hash and the form', async () => {
   const { page, problems } = await open();
   await page.getByLabel('Optimizer').selectOption('momentum');

@@ -87,7 +87,7 @@ export class ReceptiveFieldView {
       this.channelSelect.replaceChildren(...Array.from({ length: channels }, (_, c) => el('option', { value: String(c) }, `${c + 1} of ${channels}`)));
       this.channelSelect.dataset.count = String(channels);
     }
-    if (this.state.channel >= channels) this.state.channel = 0;
+    if (layer && this.state.channel >= channels) this.state.channel = 0;  // a dense unit keeps its index
     this.channelSelect.value = String(this.state.channel);
   }
 
@@ -183,6 +183,14 @@ export class ReceptiveFieldView {
   }
 
   describe(f) {
+    const vector = f.layer ? null : this.state.summary.find((l) => l.name === this.state.layer && l.outputShape.length === 1);
+    if (vector) {
+      // A dense (or flattened) unit has no window: it is connected to every input pixel.
+      const units = vector.outputShape[0];
+      this.caption.textContent = `Unit ${this.state.channel + 1} of ${units} in ${vector.name} is connected to every input pixel: ` +
+        `its receptive field is the whole ${f.height}×${f.width} image. The heat map shows how much each pixel moves it for this input.`;
+      return;
+    }
     if (!f.layer) {
       this.caption.textContent = 'Pick a layer in the table, then click a unit in its activation map or a point on the image.';
       return;
