@@ -144,6 +144,12 @@ test('a max-pool unit shows its window and the winner; a dense unit its largest 
   await activationsShown(page, 'maxpool1');
   await clickMapUnit(page, 'maxpool1', 4, 7, 6);
   await inspected(page, /^maxpool1 .*channel 4 of 8, row 7, column 6/);
+  // The chosen unit is outlined in its map (maxpool1 is 8x14x14), which is the pressed button.
+  const markers = () => page.locator('#activations-view .unit-marker')
+    .evaluateAll((nodes) => nodes.map((n) => ['--x', '--y', '--w'].map((k) => Number(n.style.getPropertyValue(k)))));
+  await page.getByRole('button', { name: 'maxpool1 channel 4', pressed: true }).waitFor();
+  assert.deepEqual(await markers(), [[6 / 14, 7 / 14, 1 / 14]]);
+  await elementShot(page, page.locator('#activations-view figure', { hasText: 'maxpool1' }), path.join(SHOTS, 'unit-marked-in-map.png'));
   const view = unitView(page);
   // Each cell's title holds its full value: the window's largest is the winner, is the result, is the map's value.
   const window = await view.locator('table.unit-grid td').evaluateAll((tds) => tds.map((td) => Number(td.title)));
@@ -161,6 +167,8 @@ test('a max-pool unit shows its window and the winner; a dense unit its largest 
   const box = await strip.boundingBox();
   await page.mouse.click(box.x + box.width * 0.75, box.y + box.height / 2);
   await inspected(page, /^linear1 .*unit 8 of 10 \(class 7\)/);
+  await page.getByRole('button', { name: /^linear1: 10 units/, pressed: true }).waitFor();
+  assert.deepEqual(await markers(), [[7 / 10, 0, 1 / 10]], 'one outline, on the dense unit');
   const products = (await view.locator('[data-role=product]').allTextContents()).map(Number);
   assert.equal(products.length, 12);
   for (let i = 1; i < products.length; i++) assert.ok(Math.abs(products[i]) <= Math.abs(products[i - 1]) + 1e-9, 'largest first');

@@ -38,6 +38,7 @@ export class InspectPanel {
     });
     byId('filters-mode').addEventListener('change', (event) => views.filters.setMode(event.target.value));
     store.subscribe(['inspect'], () => this.refresh());
+    store.subscribe(['inspect'], ({ inspect }) => views.activations.setSelected(inspect.unit));
     store.subscribe(['data'], (state) => this.onData(state));
     store.subscribe(['model'], (state) => this.onModel(state));
   }

@@ -4,6 +4,7 @@
 // sequential map, signed maps the diverging one. Clicking a unit (or pressing Enter on a focused
 // channel) dispatches 'unitselect' {layer, name, channel, row, col} for the receptive-field view
 // and the unit inspector; a dense layer's strip is a click target per unit (channel = the unit).
+// The chosen unit (setSelected) is outlined where it is drawn, and its map is the pressed button.
 import { el } from './dom.js';
 import { diverging, sequential, paintPixels } from './colour.js';
 
@@ -14,6 +15,32 @@ export class ActivationsView {
     this.container = container;
     this.tileSize = tileSize;
     this.classNames = null;
+    this.selected = null;
+    this.frames = new Map();  // "name/channel" -> {frame, canvas, height, width}; a dense layer's channel is -1
+  }
+
+  /** The chosen unit {layer (name), channel, row, col}, or null: outlined in its map. */
+  setSelected(unit) {
+    this.selected = unit ?? null;
+    this.mark();
+  }
+
+  mark() {
+    for (const node of this.container.querySelectorAll('.unit-marker')) node.remove();
+    for (const node of this.container.querySelectorAll('.unit-picker[aria-pressed]')) node.removeAttribute('aria-pressed');
+    const unit = this.selected;
+    if (!unit) return;
+    const spatial = this.frames.get(`${unit.layer}/${unit.channel ?? 0}`);
+    const dense = this.frames.get(`${unit.layer}/-1`);
+    const target = spatial ?? dense;
+    if (!target) return;  // another layer's unit, or a channel past the ones shown
+    const [x, y, w, h] = spatial
+      ? [(unit.col ?? 0) / target.width, (unit.row ?? 0) / target.height, 1 / target.width, 1 / target.height]
+      : [(unit.channel ?? 0) / target.width, 0, 1 / target.width, 1];
+    const marker = el('span', { class: 'unit-marker', 'aria-hidden': 'true' });
+    for (const [name, value] of Object.entries({ '--x': x, '--y': y, '--w': w, '--h': h })) marker.style.setProperty(name, String(value));
+    target.frame.append(marker);
+    target.canvas.setAttribute('aria-pressed', 'true');
   }
 
   /** The data's class names: the output layer's cells are labelled with them (a folder's names, not 0, 1, 2). */
@@ -24,7 +51,9 @@ export class ActivationsView {
   /** list: [{layer, name, shape:[C,H,W] or [F], data: Float32Array}] */
   render(list) {
     this.list = list;
+    this.frames.clear();
     this.container.replaceChildren(...list.map((entry, i) => this.section(entry, i === list.length - 1)));
+    this.mark();
   }
 
   /** The value drawn at a unit: {layer (name), channel, row, col} (row and col 0 for a dense layer); undefined when not shown. */
@@ -72,7 +101,9 @@ export class ActivationsView {
             select(Math.floor(height / 2), Math.floor(width / 2));
           }
         });
-        grid.append(el('div', { class: 'tile' }, canvas));
+        const frame = el('span', { class: 'unit-frame' }, canvas);
+        this.frames.set(`${entry.name}/${c}`, { frame, canvas, height, width });
+        grid.append(el('div', { class: 'tile' }, frame));
       }
       figure.append(grid);
       if (channels > shown) figure.append(el('p', { class: 'view-note' }, `First ${shown} of ${channels} channels.`));
@@ -96,7 +127,9 @@ export class ActivationsView {
         for (let i = 1; i < features; i++) if (data[i] > data[best]) best = i;
         select(best);
       });
-      figure.append(canvas);
+      const frame = el('span', { class: 'unit-frame strip' }, canvas);
+      this.frames.set(`${entry.name}/-1`, { frame, canvas, height: 1, width: features });
+      figure.append(frame);
       const names = last && this.classNames?.length === features ? this.classNames : null;
       if (features <= 10) {
         figure.append(el('div', { class: 'strip-labels', 'aria-hidden': 'true' },
