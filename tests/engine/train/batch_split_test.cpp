@@ -8,11 +8,11 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/parallel.h"
 #include "losses/losses.h"
 #include "nn/presets.h"
 #include "ops/ops.h"
 #include "train/trainer.h"
+#include "thread_counts.h"
 
 namespace wg {
 namespace {
@@ -138,14 +138,11 @@ TEST(BatchSplit, SummedGradientAndLossAreTheWholeBatchs) {
 // Dropout draws per chunk from seeds drawn in chunk order, so the masks, and the weights after
 // an epoch, do not depend on which thread ran which chunk.
 TEST(BatchSplit, DropoutChunksGiveTheSameBitsOnAnyThreadCount) {
-  std::vector<std::vector<float>> results;
-  const std::vector<int> counts = {1, 2, 3, 4, 8};
-  for (int threads : counts) {
-    set_num_threads(threads);
+  testing::expect_same_bits_on_any_thread_count([] {
     Model model(kMixedSpec);
     model.reinitialize(2);
-    Dataset data;
     const Batch batch = random_batch(model, 512, 3, 11);
+    Dataset data;
     data.name = "random";
     data.inputs = batch.inputs;
     data.labels = batch.labels;
@@ -156,17 +153,10 @@ TEST(BatchSplit, DropoutChunksGiveTheSameBitsOnAnyThreadCount) {
     config.seed = 9;
     Trainer trainer(model, config);
     trainer.set_data(data, Dataset());
-    ASSERT_EQ(split_chunks(model, config.batch_size), 4);
+    EXPECT_EQ(split_chunks(model, config.batch_size), 4);
     trainer.train_epoch();
-    std::vector<float> weights;
-    for (const NamedParameter& p : model.parameters()) {
-      auto v = p.var.value().to_vector();
-      weights.insert(weights.end(), v.begin(), v.end());
-    }
-    results.push_back(weights);
-  }
-  set_num_threads(1);
-  for (std::size_t r = 1; r < results.size(); ++r) EXPECT_EQ(results[0], results[r]) << counts[r] << " threads";
+    return testing::all_weights(model);
+  });
 }
 
 }  // namespace
