@@ -176,9 +176,11 @@ Trainer::StepResult Trainer::train_step(const Batch& batch) {
   }
   double penalty = 0.0;
   if (!penalised_.empty() && (config_.l2 > 0 || config_.l1 > 0)) {
-    Var total;
-    if (config_.l2 > 0) total = l2_penalty(penalised_, config_.l2);
-    if (config_.l1 > 0) total = total.defined() ? add(total, l1_penalty(penalised_, config_.l1)) : l1_penalty(penalised_, config_.l1);
+    Var total = config_.l2 > 0 ? l2_penalty(penalised_, config_.l2) : Var();
+    if (config_.l1 > 0) {
+      const Var l1 = l1_penalty(penalised_, config_.l1);
+      total = total.defined() ? add(total, l1) : l1;
+    }
     penalty = total.item();
     backward(total);
   }

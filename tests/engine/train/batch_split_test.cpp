@@ -135,6 +135,59 @@ TEST(BatchSplit, SummedGradientAndLossAreTheWholeBatchs) {
   }
 }
 
+// One SGD step with L2 and L1 penalties, split (the conv model: 2 chunks) and unsplit (a dense
+// model): the weights move by lr x (the whole batch's data gradient + 2 l2 w + l1 sign(w)) on
+// weights, and by lr x the data gradient alone on biases and norm shifts.
+TEST(BatchSplit, PenaltiesAddTheirGradientOnceToTheBatchs) {
+  const std::string no_dropout = std::string(kMixedSpec).replace(std::string(kMixedSpec).find("0.25"), 4, "0.0");
+  const std::string dense = R"({"input":[6],"layers":[{"type":"linear","units":5},{"type":"tanh"},{"type":"linear","units":3}]})";
+  for (const std::string& spec : {no_dropout, dense}) {
+    Model model(spec);
+    model.reinitialize(4);
+    const int expected_chunks = spec == dense ? 1 : 2;
+    ASSERT_EQ(split_chunks(model, 64), expected_chunks);
+    SCOPED_TRACE(expected_chunks == 1 ? "unsplit" : "split");
+    const Batch batch = random_batch(model, 64, 3, 21);
+    const float lr = 0.1f, l2 = 0.01f, l1 = 0.002f;
+
+    // The expected step, from one unsplit pass over the same weights.
+    Model reference(spec);
+    reference.reinitialize(4);
+    Rng rng(1);
+    ForwardContext context;
+    context.training = true;
+    context.rng = &rng;
+    zero_gradients(reference);
+    cross_entropy_pass(reference, batch, context, 1.0f);
+    std::vector<std::vector<float>> expected;
+    for (const NamedParameter& p : reference.parameters()) {
+      std::vector<float> w = p.var.value().to_vector();
+      const std::vector<float> g = p.var.grad().to_vector();
+      const bool penalised = p.name.size() > 7 && p.name.compare(p.name.size() - 7, 7, ".weight") == 0;
+      for (std::size_t i = 0; i < w.size(); ++i) {
+        const float penalty = penalised ? 2 * l2 * w[i] + l1 * static_cast<float>((w[i] > 0) - (w[i] < 0)) : 0.0f;
+        w[i] -= lr * (g[i] + penalty);
+      }
+      expected.push_back(w);
+    }
+
+    TrainConfig config;
+    config.optimizer.type = "sgd";
+    config.optimizer.learning_rate = lr;
+    config.batch_size = 64;
+    config.l2 = l2;
+    config.l1 = l1;
+    Trainer trainer(model, config);
+    trainer.train_on_batch(batch.inputs, batch.labels);
+    const std::vector<NamedParameter> params = model.parameters();
+    for (std::size_t p = 0; p < params.size(); ++p) {
+      const std::vector<float> got = params[p].var.value().to_vector();
+      for (std::size_t i = 0; i < got.size(); ++i)
+        ASSERT_NEAR(got[i], expected[p][i], 1e-6f + 1e-5f * std::fabs(expected[p][i])) << params[p].name << "[" << i << "]";
+    }
+  }
+}
+
 // Dropout draws per chunk from seeds drawn in chunk order, so the masks, and the weights after
 // an epoch, do not depend on which thread ran which chunk.
 TEST(BatchSplit, DropoutChunksGiveTheSameBitsOnAnyThreadCount) {
