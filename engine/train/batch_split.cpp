@@ -21,9 +21,24 @@ int split_chunks(const Model& model, int batch_size) {
   return chunks >= 2 ? static_cast<int>(chunks) : 1;
 }
 
-BatchSplit::BatchSplit(Model& model) : parameters_(model.parameters()) {}
+BatchSplit::BatchSplit(Model& model) : parameters_(model.parameters()) {
+  // Blocks of one parameter's elements, so that the threads share the big tensors too.
+  constexpr std::int64_t kBlock = 8192;
+  for (std::size_t p = 0; p < parameters_.size(); ++p) {
+    const std::int64_t size = parameters_[p].var.value().size();
+    for (std::int64_t b = 0; b < size; b += kBlock) blocks_.push_back({p, b, std::min(size, b + kBlock)});
+  }
+}
 
 namespace {
+
+// Elements [begin, end) of v, or none when v is empty (labels of a regression batch, indices of a
+// batch the caller built).
+template <class T>
+std::vector<T> slice(const std::vector<T>& v, int begin, int end) {
+  if (v.empty()) return {};
+  return std::vector<T>(v.begin() + begin, v.begin() + end);
+}
 
 // Rows [begin, end) of a [N, ...] tensor into `out`, reallocated only when its shape changes.
 void copy_rows(const Tensor& from, int begin, int end, Tensor& out) {
@@ -40,10 +55,8 @@ void BatchSplit::prepare(Chunk& chunk, const Batch& batch, int begin, int end) {
   copy_rows(batch.inputs, begin, end, chunk.batch.inputs);
   if (batch.targets.defined()) copy_rows(batch.targets, begin, end, chunk.batch.targets);
   else chunk.batch.targets = Tensor();
-  chunk.batch.labels.assign(batch.labels.begin() + std::min<std::size_t>(begin, batch.labels.size()),
-                            batch.labels.begin() + std::min<std::size_t>(end, batch.labels.size()));
-  chunk.batch.indices.assign(batch.indices.begin() + std::min<std::size_t>(begin, batch.indices.size()),
-                             batch.indices.begin() + std::min<std::size_t>(end, batch.indices.size()));
+  chunk.batch.labels = slice(batch.labels, begin, end);
+  chunk.batch.indices = slice(batch.indices, begin, end);
   for (const NamedParameter& p : parameters_) {
     auto [it, added] = chunk.replicas.try_emplace(p.var.node());
     if (added) it->second = Var::parameter(p.var.value(), p.name);
@@ -93,21 +106,10 @@ PassResult BatchSplit::run(const Batch& batch, int chunks, Rng& rng, const Pass&
 }
 
 void BatchSplit::sum_gradients(int chunks) {
-  // Blocks of one parameter's elements, so that the threads share the big tensors too.
-  constexpr std::int64_t kBlock = 8192;
-  struct Block {
-    std::size_t parameter;
-    std::int64_t begin, end;
-  };
-  std::vector<Block> blocks;
-  for (std::size_t p = 0; p < parameters_.size(); ++p) {
-    parameters_[p].var.node()->grad_buffer();  // allocated here, not on the threads
-    const std::int64_t size = parameters_[p].var.value().size();
-    for (std::int64_t b = 0; b < size; b += kBlock) blocks.push_back({p, b, std::min(size, b + kBlock)});
-  }
-  parallel_for(0, static_cast<std::int64_t>(blocks.size()), 1, [&](std::int64_t lo, std::int64_t hi) {
+  for (const NamedParameter& p : parameters_) p.var.node()->grad_buffer();  // allocated here, not on the threads
+  parallel_for(0, static_cast<std::int64_t>(blocks_.size()), 1, [&](std::int64_t lo, std::int64_t hi) {
     for (std::int64_t i = lo; i < hi; ++i) {
-      const Block& block = blocks[i];
+      const Block& block = blocks_[i];
       Node* parameter = parameters_[block.parameter].var.node();
       float* sum = parameter->grad.data();
       for (int c = 0; c < chunks; ++c) {  // chunk order: the same bits on any thread count

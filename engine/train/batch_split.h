@@ -76,7 +76,12 @@ class BatchSplit {
   void prepare(Chunk& chunk, const Batch& batch, int begin, int end);
   void sum_gradients(int chunks);
 
+  struct Block {  // elements [begin, end) of parameter `parameter`: one task of the gradient sum
+    std::size_t parameter;
+    std::int64_t begin, end;
+  };
   std::vector<NamedParameter> parameters_;
+  std::vector<Block> blocks_;
   std::vector<Chunk> chunks_;
 };
 
