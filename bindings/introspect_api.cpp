@@ -77,11 +77,11 @@ val ascent_to_js(const AscentResult& r) {
 }
 
 std::vector<float> floats_from_js(const val& values, const char* what) {
-  WG_CHECK(values.isArray() || values.instanceof(val::global("Float32Array")), what, ": expected an array of numbers");
-  const int n = values["length"].as<int>();
+  const std::vector<double> numbers = numbers_from_js(values, what);
+  const int n = static_cast<int>(numbers.size());
   std::vector<float> out(n);
   for (int i = 0; i < n; ++i) {
-    const double x = values[i].as<double>();
+    const double x = numbers[i];
     WG_CHECK(std::isfinite(x), what, ": value ", i, " is not a finite number");
     out[i] = static_cast<float>(x);
   }

@@ -92,6 +92,19 @@ inline val bytes_to_js(const std::vector<std::uint8_t>& bytes) {
   return val(emscripten::typed_memory_view(bytes.size(), bytes.data())).call<val>("slice");
 }
 
+// The numbers of a JS array or typed array, copied into engine memory by one typed-array set().
+// (Reading them one by one costs a JS round trip each: for a batch's labels, more than a
+// small model's whole training step spends outside its kernels.)
+inline std::vector<double> numbers_from_js(const val& values, const char* what) {
+  WG_CHECK(values.isArray() || (val::global("ArrayBuffer").call<bool>("isView", values) &&
+                                !values.instanceof(val::global("DataView"))),
+           what, ": expected an array or a typed array of numbers, got ", values.typeOf().as<std::string>());
+  const std::size_t n = values["length"].as<std::size_t>();
+  std::vector<double> out(n);
+  if (n) val(emscripten::typed_memory_view(n, out.data())).call<void>("set", values);
+  return out;
+}
+
 // Float32Array or number array of exactly `expected` values, copied into a new tensor.
 inline Tensor tensor_from_js(const val& data, const Shape& shape, const char* what) {
   WG_CHECK(data.instanceof(val::global("Float32Array")) || data.isArray(), what,

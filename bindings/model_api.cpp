@@ -63,11 +63,12 @@ DatasetHandle DatasetHandle::from_arrays(const val& inputs, const val& sample_sh
     const int n = shape[0];
     if (classes > 0) {
       d.num_classes = classes;
-      const int count = labels_or_targets["length"].as<int>();
-      WG_CHECK(count == n, "Dataset.fromArrays: ", count, " labels for ", n, " samples");
+      const std::vector<double> labels = numbers_from_js(labels_or_targets, "Dataset.fromArrays: labels");
+      WG_CHECK(static_cast<std::int64_t>(labels.size()) == n, "Dataset.fromArrays: ", labels.size(), " labels for ", n,
+               " samples");
       d.labels.resize(n);
       for (int i = 0; i < n; ++i) {
-        const double label = labels_or_targets[i].as<double>();
+        const double label = labels[i];
         WG_CHECK(label == std::floor(label) && label >= 0 && label < classes, "Dataset.fromArrays: label ", label,
                  " at index ", i, " is not a class in [0, ", classes, ")");
         d.labels[i] = static_cast<int>(label);
@@ -148,10 +149,11 @@ DatasetHandle DatasetHandle::split_validation(double fraction, double seed) cons
 
 DatasetHandle DatasetHandle::subset(const val& indices) const {
   return guarded([&] {
-    const int count = indices["length"].as<int>();
+    const std::vector<double> positions = numbers_from_js(indices, "Dataset.subset: indices");
+    const int count = static_cast<int>(positions.size());
     std::vector<int> picked(count);
     for (int i = 0; i < count; ++i) {
-      const double index = indices[i].as<double>();
+      const double index = positions[i];
       WG_CHECK(index == std::floor(index) && index >= 0 && index < data_.size(), "Dataset.subset: index ", index,
                " at position ", i, " is outside [0, ", data_.size(), ")");
       picked[i] = static_cast<int>(index);
@@ -289,11 +291,13 @@ JsProgress TrainerHandle::step(int max_batches) {
 
 val TrainerHandle::train_on_batch(const val& inputs, const val& labels) {
   return guarded([&] {
-    const int count = labels["length"].as<int>();
+    const std::vector<double> values = numbers_from_js(labels, "Trainer.trainBatch: labels");
+    WG_CHECK(values.size() <= 65536, "Trainer.trainBatch: ", values.size(), " labels; a batch holds at most 65536");
+    const int count = static_cast<int>(values.size());
     Tensor batch = samples_from_js(model_->input_shape(), inputs, count, "Trainer.trainBatch");
     std::vector<int> classes(count);
     for (int i = 0; i < count; ++i) {
-      const double label = labels[i].as<double>();
+      const double label = values[i];
       WG_CHECK(label == std::floor(label) && label >= 0 && label < 2147483648.0, "Trainer.trainBatch: label ", label,
                " at index ", i, " is not a class index");
       classes[i] = static_cast<int>(label);

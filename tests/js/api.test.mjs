@@ -139,6 +139,36 @@ for (const threads of [true, false]) {
       xor.dispose();
     });
 
+    test('labels come as an array or any typed array, with the same result; a bad one is named by its index', () => {
+      const images = Float32Array.from({ length: 4 * 784 }, (_, i) => ((i * 7919) % 255) / 255);
+      const classes = [3, 0, 9, 3];
+      const losses = [classes, Int32Array.from(classes), Uint8Array.from(classes), Float64Array.from(classes)].map((labels) => {
+        const model = engine.model('mlp');
+        model.reinitialize(5);
+        const trainer = engine.trainer(model, { seed: 1 });
+        const { loss } = trainer.trainBatch(images, labels);
+        const weights = Array.from(model.parameters()[0].data.subarray(0, 50));
+        trainer.dispose();
+        model.dispose();
+        return { loss, weights };
+      });
+      for (const other of losses.slice(1)) assert.deepEqual(other, losses[0]);
+      const model = engine.model('mlp');
+      const trainer = engine.trainer(model, {});
+      assert.throws(() => trainer.trainBatch(images, [3, 0, 1.5, 3]), /label 1\.5 at index 2/);
+      assert.throws(() => trainer.trainBatch(images, [3, 0, 9, -1]), /label -1 at index 3/);
+      assert.throws(() => trainer.trainBatch(images, [3, 'x', 9, 3]), /label nan at index 1/i);
+      assert.throws(() => trainer.trainBatch(images, [3, 0, 9]), /3 samples|2352/);
+      assert.throws(() => trainer.trainBatch(images, 3), /labels: expected an array or a typed array of numbers, got number/);
+      assert.throws(() => trainer.trainBatch(images, new DataView(new ArrayBuffer(4))), /labels: expected an array/);
+      const data = engine.arrayDataset(images, [1, 28, 28], Uint8Array.from(classes), { classes: 10 });
+      assert.deepEqual(Array.from(data.labels()), classes);
+      assert.deepEqual(Array.from(data.subset(Int32Array.from([3, 1])).labels()), [3, 0]);
+      assert.throws(() => data.subset([0, 4]), /index 4 at position 1 is outside \[0, 4\)/);
+      assert.throws(() => engine.arrayDataset(images, [1, 28, 28], [3, 0, 10, 3], { classes: 10 }), /label 10 at index 2/);
+      for (const x of [trainer, model, data]) x.dispose();
+    });
+
     test('creating and disposing many models and trainers does not grow memory', () => {
       const make = () => {
         const model = engine.model('cnn');
