@@ -36,6 +36,9 @@ const MODELS = {
 };
 const PEERS = [
   ...Object.keys(NODE_PEERS).map((id) => ({ id, kind: 'node' })),
+  // Two one-thread trainers in two processes at once: what 2 cores give when nothing is shared, the
+  // ceiling against which the 2-thread rows' scaling is read.
+  { id: 'wasmgrad-wasm-1x2', kind: 'pair', of: 'wasmgrad-wasm-1' },
   ...Object.keys(BROWSER_VARIANTS).map((id) => ({ id, kind: 'browser' })),
   { id: 'wasmgrad-native', kind: 'native', threads: 1 },
   { id: 'torch-1', kind: 'python', threads: 1 },
@@ -144,7 +147,21 @@ function runChild(command, args, timeoutSeconds) {
   });
 }
 
+// Both children start together and run the same protocol, so their timed runs overlap; the row's
+// speed is the sum of theirs (accuracy is the one-thread row's).
+async function runPair(peer, model, args) {
+  const [a, b] = await Promise.all([0, 1].map(() => runPeer({ id: peer.of, kind: 'node' }, model, args)));
+  const framework = `${a.framework ?? peer.of}, two processes at once`;
+  if (a.status !== 'ok' || b.status !== 'ok') return { status: 'error', framework, error: a.error ?? b.error ?? 'a child failed' };
+  return {
+    status: 'ok', framework, version: a.version, runs: a.runs, batchesPerRun: a.batchesPerRun, batchSize: a.batchSize,
+    median: a.median + b.median, min: a.min + b.min, max: a.max + b.max, samplesPerSecond: [a.samplesPerSecond, b.samplesPerSecond],
+    note: `${fmt(a.median)} + ${fmt(b.median)}; the 2 cores' ceiling for a 2-thread row`, accuracySkipped: 'see the one-thread row',
+  };
+}
+
 function runPeer(peer, model, args) {
+  if (peer.kind === 'pair') return runPair(peer, model, args);
   const protocol = JSON.stringify(protocolFor(args));
   if (peer.kind === 'native') {
     const driver = path.join(ROOT, 'build', 'native', 'wasmgrad_train_bench');

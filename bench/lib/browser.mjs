@@ -1,6 +1,6 @@
 // The Chromium rows of the training benchmark: wasmgrad in headless Debian Chromium (driven by
 // playwright-core), once on a cross-origin isolated page (COOP/COEP headers: the threaded build,
-// 2 threads) and once on a plain page (no isolation: the single-thread SIMD build), each running
+// 2 threads, and 1 thread) and once on a plain page (no isolation: the single-thread SIMD build), each running
 // bench/browser/ with the same protocol, data and trainer adapter as the Node rows.
 import http from 'node:http';
 import fs from 'node:fs/promises';
@@ -16,6 +16,8 @@ const PUBLIC = ['bench/browser/', 'bench/lib/', 'bench/peers/', 'bindings/', 'bu
 export const BROWSER_VARIANTS = {
   'chromium-threads': { isolated: true, threads: 2, label: 'wasmgrad Chromium threads (COOP/COEP), 2 threads' },
   'chromium-simd': { isolated: false, threads: 1, label: 'wasmgrad Chromium no isolation, 1 thread' },
+  // The threaded build on one thread: its per-thread cost apart from how it scales (as in Node).
+  'chromium-threads-1': { isolated: true, threads: 1, label: 'wasmgrad Chromium threads (COOP/COEP), 1 thread' },
 };
 
 function serve(root, isolated) {

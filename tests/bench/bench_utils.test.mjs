@@ -140,7 +140,14 @@ test('targets: ratios of this run\'s medians, missing rows are "not measured"', 
   results.cnn['wasmgrad-wasm-threads-1'] = { median: 80 };
   const info = checkTargets(results).find((x) => x.target.startsWith('cnn: Node, threaded build'));
   assert.deepEqual({ value: info.value, met: info.met, info: info.info }, { value: 150 / 80, met: undefined, info: true });
-  assert.match(formatTargets(checkTargets(results)), /threaded build 2 threads \/ the same build on 1 thread: 1.88x \(for reading the line above\)/);
+  assert.match(formatTargets(checkTargets(results)), /threaded build 2 threads \/ the same build on 1 thread: 1.88x \(for reading the target above\)/);
+  results.cnn['wasmgrad-wasm-1x2'] = { median: 196 };
+  results.cnn['chromium-threads'] = { median: 160 };
+  results.cnn['chromium-threads-1'] = { median: 90 };
+  const text = formatTargets(checkTargets(results));
+  assert.match(text, /cnn: Node, two 1-thread trainers at once \/ one alone \(what the 2 cores allow\): 1.96x \(for reading/);
+  assert.match(text, /cnn: Chromium, threads \/ one thread >= 1.85x: - not measured/);
+  assert.match(text, /cnn: Chromium, threaded build 2 threads \/ the same build on 1 thread: 1.78x \(for reading/);
 });
 
 test('cost table: one line per batch size, % of the WASM peak, heap in MiB, a failed width says why', () => {
