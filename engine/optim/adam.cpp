@@ -3,7 +3,9 @@
 //   adam:  g' = g + wd * p          adamw: p *= 1 - lr * wd;  g' = g
 //   m = beta1 m + (1 - beta1) g';  v = beta2 v + (1 - beta2) g'^2
 //   p -= (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
-// The bias corrections undo the zero start of m and v during the first steps.
+// The bias corrections undo the zero start of m and v during the first steps. m and v below the
+// smallest normal float are stored as 0 (flush_subnormal in elementwise.h), where PyTorch keeps
+// the subnormal value: no weight moves differently.
 #include <cmath>
 
 #include "optim/elementwise.h"
@@ -31,8 +33,8 @@ class Adam final : public Optimizer {
       using std::sqrt;
       p = p * keep;
       auto decayed = g + coupled_wd * p;
-      m = beta1 * m + (1.0f - beta1) * decayed;
-      v = beta2 * v + (1.0f - beta2) * decayed * decayed;
+      m = flush_subnormal(beta1 * m + (1.0f - beta1) * decayed);
+      v = flush_subnormal(beta2 * v + (1.0f - beta2) * decayed * decayed);
       p = p - step_size * m / (sqrt(v) / correction2_sqrt + eps);
     });
   }

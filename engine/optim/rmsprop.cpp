@@ -21,7 +21,7 @@ class RmsProp final : public Optimizer {
     for_each_element(u.size, u.param, u.grad, u.buffers[0], [=](auto& p, auto g, auto& square_avg) {
       using std::sqrt;
       auto decayed = g + wd * p;
-      square_avg = alpha * square_avg + (1.0f - alpha) * decayed * decayed;
+      square_avg = flush_subnormal(alpha * square_avg + (1.0f - alpha) * decayed * decayed);
       p = p - lr * decayed / (sqrt(square_avg) + eps);
     });
   }

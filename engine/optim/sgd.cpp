@@ -1,7 +1,8 @@
 // Stochastic gradient descent, plain and with (Nesterov) momentum, as torch.optim.SGD
 // with dampening 0:  g' = g + wd * p;  buf = mu * buf + g';
 //   plain: p -= lr * g';  momentum: p -= lr * buf;  nesterov: p -= lr * (g' + mu * buf).
-// buf starts at 0, so the first step sets buf = g' exactly as PyTorch's clone does.
+// buf starts at 0, so the first step sets buf = g' exactly as PyTorch's clone does. A buf below the
+// smallest normal float is stored as 0 (flush_subnormal in elementwise.h).
 #include "optim/elementwise.h"
 #include "optim/optimizer_types.h"
 
@@ -25,13 +26,13 @@ class Sgd final : public Optimizer {
       for_each_element(u.size, u.param, u.grad, [=](auto& p, auto g) { p = p - lr * (g + wd * p); });
     } else if (!nesterov_) {
       for_each_element(u.size, u.param, u.grad, u.buffers[0], [=](auto& p, auto g, auto& buf) {
-        buf = mu * buf + (g + wd * p);
+        buf = flush_subnormal(mu * buf + (g + wd * p));
         p = p - lr * buf;
       });
     } else {
       for_each_element(u.size, u.param, u.grad, u.buffers[0], [=](auto& p, auto g, auto& buf) {
         auto decayed = g + wd * p;
-        buf = mu * buf + decayed;
+        buf = flush_subnormal(mu * buf + decayed);
         p = p - lr * (decayed + mu * buf);
       });
     }
