@@ -62,11 +62,12 @@ void apply_rule(std::index_sequence<I...> indices, std::int64_t n, Rule rule, fl
 }
 
 // A decaying state value (momentum, Adam's m and v, RMSprop's average) below the smallest normal
-// float, as exactly 0. The state of a weight whose gradient has gone to 0 (a dead unit, a pixel
-// that is always blank) decays geometrically and, left alone, would spend a hundred steps or more
+// float, as exactly 0. The state of a weight whose gradient has gone to 0 (a unit that died, an
+// input that went blank) decays geometrically and, left alone, would spend a hundred steps or more
 // in the subnormal range, where x86 CPUs take a microcode assist of ~100 cycles for every
 // operation that reads or makes one; WASM has no flush-to-zero mode to switch that off. In the
-// MLP, Adam's update went from 0.09 to 0.41 ms per step once its unused weights' m got there.
+// MLP trained on one repeated batch, Adam's update went from 0.09 to 0.41 ms per step once its
+// dead units' m got there.
 // A value that small moves no weight: it makes an update of at most lr x 1.2e-38 (momentum) or
 // lr x 1.2e-38 / eps (Adam, RMSprop), far below the rounding of any weight.
 inline float flush_subnormal(float x) { return std::fabs(x) < std::numeric_limits<float>::min() ? 0.0f : x; }
