@@ -72,7 +72,7 @@ function parseArgs(argv) {
 }
 
 // --quick: a smoke run of the whole pipeline (about a minute), not numbers to quote.
-const QUICK_PROTOCOL = { warmupBatches: 2, runs: 2, minRuns: 2, targetRunSeconds: 0.3, timedMaxSeconds: 3, accuracyBudgetSeconds: 2, minAccuracyBatches: 3 };
+const QUICK_PROTOCOL = { warmupBatches: 2, warmupMinSeconds: 0, runs: 2, minRuns: 2, targetRunSeconds: 0.3, timedMaxSeconds: 3, accuracyBudgetSeconds: 2, minAccuracyBatches: 3 };
 
 const protocolFor = (args) => ({ ...DEFAULT_PROTOCOL, ...(args.quick ? QUICK_PROTOCOL : {}) });
 

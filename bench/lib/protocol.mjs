@@ -1,7 +1,10 @@
 // The measurement protocol every Node peer goes through (bench/peers/torch_bench.py repeats it
 // in Python, step for step), so that the numbers in one table were produced the same way:
 //
-//   1. build the model; warm up for `warmupBatches` batches (JIT tiers up, pools fill);
+//   1. build the model; warm up for at least `warmupBatches` batches and `warmupMinSeconds`
+//      (JIT tiers up, pools fill: V8 compiles hot WASM functions again, optimized, on a
+//      background thread, which a 2-thread row leaves no idle core for, so its first second
+//      ran at the baseline tier when the warm-up was 5 batches);
 //   2. pick B, the batches per timed run, so one run takes about `targetRunSeconds`
 //      (from the warm-up's per-batch time), then time `runs` runs of B batches:
 //      samples/s of each run = B * batchSize / wall seconds;
@@ -23,6 +26,7 @@
 // A peer that cannot train a model throws `cannotTrain(reason)`.
 
 export const PIXELS = 784;
+const WARMUP_KEPT = 10; // warm-up batch times kept for the report and a killed child's estimate
 
 export class CannotTrain extends Error {
   constructor(reason) {
@@ -36,6 +40,7 @@ export const DEFAULT_PROTOCOL = {
   batchSize: 64,
   learningRate: 1e-3,
   warmupBatches: 5,
+  warmupMinSeconds: 3,
   warmupMaxSeconds: 4, // a very slow peer warms up for fewer batches (at least one)
   runs: 5,
   minRuns: 3, // a very slow peer gets fewer runs, never fewer than this
@@ -97,18 +102,27 @@ export async function runProtocol(peer, { model, threads = 1, data, log = () => 
 
   // 1-2. speed
   let trainer = await peer.createTrainer(options);
-  const warmupSeconds = [];
+  const warmupSeconds = []; // the last WARMUP_KEPT batches' times
   const warmupStart = now();
-  for (let i = 0; i < p.warmupBatches && (i === 0 || now() - warmupStart < p.warmupMaxSeconds); ++i) {
+  let warmupBatches = 0, reported = 0;
+  for (;;) {
+    const elapsed = now() - warmupStart;
+    const enough = warmupBatches >= p.warmupBatches && elapsed >= p.warmupMinSeconds;
+    if (warmupBatches > 0 && (enough || elapsed >= p.warmupMaxSeconds)) break;
     const t = now();
     await step(trainer);
     warmupSeconds.push(now() - t);
-    progress({ batchSize: p.batchSize, warmupSeconds, samplesPerSecond: [] });
+    if (warmupSeconds.length > WARMUP_KEPT) warmupSeconds.shift();
+    warmupBatches += 1;
+    if (warmupBatches <= WARMUP_KEPT || now() - reported >= 0.25) {  // a few lines, not one per batch
+      progress({ batchSize: p.batchSize, warmupSeconds, samplesPerSecond: [] });
+      reported = now();
+    }
   }
   const perBatch = median(warmupSeconds.slice(-3));
   const batchesPerRun = Math.max(p.minBatchesPerRun, Math.min(p.maxBatchesPerRun, Math.round(p.targetRunSeconds / perBatch)));
   const runs = Math.min(p.runs, Math.max(p.minRuns, Math.floor(p.timedMaxSeconds / (batchesPerRun * perBatch))));
-  log(`warm-up ${warmupSeconds.map((s) => s.toFixed(3)).join(' ')} s/batch -> ${runs} runs of ${batchesPerRun} batches`);
+  log(`warm-up ${warmupBatches} batches, the last ${warmupSeconds.map((s) => s.toFixed(4)).join(' ')} s/batch -> ${runs} runs of ${batchesPerRun} batches`);
   const samplesPerSecond = [];
   for (let r = 0; r < runs; ++r) {
     const t = now();
@@ -145,7 +159,7 @@ export async function runProtocol(peer, { model, threads = 1, data, log = () => 
     min: Math.min(...samplesPerSecond),
     max: Math.max(...samplesPerSecond),
     batchSize: p.batchSize,
-    warmupBatches: p.warmupBatches,
+    warmupBatches,
     batchesPerRun,
     runs,
     warmupSeconds,

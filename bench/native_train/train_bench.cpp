@@ -98,13 +98,21 @@ int main(int argc, char** argv) {
     };
 
     auto run = std::make_unique<Run>(preset, lr);
+    // At least warmupBatches and warmupMinSeconds, at most warmupMaxSeconds (at least one batch);
+    // `warmup` keeps the last kWarmupKept batches' times.
+    constexpr std::size_t kWarmupKept = 10;
     std::vector<double> warmup;
+    int warmup_batches = 0;
     const double start = now();
-    for (int i = 0; i < param("warmupBatches", 5); ++i) {
-      if (i > 0 && now() - start >= param("warmupMaxSeconds", 4)) break;
+    for (;;) {
+      const double elapsed = now() - start;
+      const bool enough = warmup_batches >= param("warmupBatches", 5) && elapsed >= param("warmupMinSeconds", 3);
+      if (warmup_batches > 0 && (enough || elapsed >= param("warmupMaxSeconds", 4))) break;
       const double t = now();
       step(*run);
       warmup.push_back(now() - t);
+      if (warmup.size() > kWarmupKept) warmup.erase(warmup.begin());
+      ++warmup_batches;
     }
     const double per_batch = median(std::vector<double>(warmup.end() - std::min<std::size_t>(3, warmup.size()), warmup.end()));
     const int b = std::max<int>(param("minBatchesPerRun", 1),
@@ -142,7 +150,7 @@ int main(int argc, char** argv) {
     result.set("min", *std::min_element(sps.begin(), sps.end()));
     result.set("max", *std::max_element(sps.begin(), sps.end()));
     result.set("batchSize", bs);
-    result.set("warmupBatches", static_cast<int>(warmup.size()));
+    result.set("warmupBatches", warmup_batches);
     result.set("warmupSeconds", numbers(warmup));
     result.set("batchesPerRun", b);
     result.set("runs", runs);

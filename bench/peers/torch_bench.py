@@ -57,8 +57,10 @@ def build_model(nn, model):
     raise ValueError(f"unknown model '{model}'")
 
 
+WARMUP_KEPT = 10  # warm-up batch times kept for the report and a killed child's estimate
+
 # Fallback only: bench/run.mjs passes bench/lib/protocol.mjs DEFAULT_PROTOCOL in full.
-DEFAULTS = dict(batchSize=64, learningRate=1e-3, warmupBatches=5, warmupMaxSeconds=4, runs=5, minRuns=3,
+DEFAULTS = dict(batchSize=64, learningRate=1e-3, warmupBatches=5, warmupMinSeconds=3, warmupMaxSeconds=4, runs=5, minRuns=3,
                 timedMaxSeconds=20, targetRunSeconds=1.0, minBatchesPerRun=1, maxBatchesPerRun=400,
                 accuracyBudgetSeconds=15, minAccuracyBatches=10)
 
@@ -103,19 +105,25 @@ def main():
 
     log = lambda msg: sys.stderr.write(f"  [torch-{threads} {model}] {msg}\n")
     net, opt = fresh()
-    warmup = []
+    warmup = []  # the last WARMUP_KEPT batches' times
+    warmup_batches, reported = 0, 0.0
     start = time.perf_counter()
-    for i in range(p["warmupBatches"]):
-        if i > 0 and time.perf_counter() - start >= p["warmupMaxSeconds"]:
+    while True:  # at least warmupBatches and warmupMinSeconds, at most warmupMaxSeconds (>= 1 batch)
+        elapsed = time.perf_counter() - start
+        enough = warmup_batches >= p["warmupBatches"] and elapsed >= p["warmupMinSeconds"]
+        if warmup_batches > 0 and (enough or elapsed >= p["warmupMaxSeconds"]):
             break
         t = time.perf_counter()
         step(net, opt)
-        warmup.append(time.perf_counter() - t)
-        partial(warmupSeconds=warmup, samplesPerSecond=[])
+        warmup = (warmup + [time.perf_counter() - t])[-WARMUP_KEPT:]
+        warmup_batches += 1
+        if warmup_batches <= WARMUP_KEPT or time.perf_counter() - reported >= 0.25:
+            partial(warmupSeconds=warmup, samplesPerSecond=[])
+            reported = time.perf_counter()
     per_batch = statistics.median(warmup[-3:])
     b = max(p["minBatchesPerRun"], min(p["maxBatchesPerRun"], round(p["targetRunSeconds"] / per_batch)))
     runs = min(p["runs"], max(p["minRuns"], math.floor(p["timedMaxSeconds"] / (b * per_batch))))
-    log(f"warm-up {' '.join(f'{s:.3f}' for s in warmup)} s/batch -> {runs} runs of {b} batches")
+    log(f"warm-up {warmup_batches} batches, the last {' '.join(f'{s:.4f}' for s in warmup)} s/batch -> {runs} runs of {b} batches")
     sps = []
     for r in range(runs):
         t = time.perf_counter()
@@ -144,7 +152,7 @@ def main():
         accuracy = float((predicted == test_y).float().mean())
         log(f"accuracy {accuracy} after {acc_batches}/{per_epoch} batches")
     emit(dict(info, status="ok", samplesPerSecond=sps, median=med, min=min(sps), max=max(sps), batchSize=bs,
-              warmupBatches=len(warmup), warmupSeconds=warmup, batchesPerRun=b, runs=runs, accuracy=accuracy,
+              warmupBatches=warmup_batches, warmupSeconds=warmup, batchesPerRun=b, runs=runs, accuracy=accuracy,
               accuracySkipped=skipped, accuracyBatches=acc_batches, epochBatches=per_epoch,
               accuracyTrainSeconds=acc_seconds))
 
