@@ -133,7 +133,7 @@ TEST(Optimizer, SimdBodyMatchesScalarTail) {
 // 37 elements: the SIMD body and the scalar tail. A gradient of 1e-19 makes v's (1 - beta2) g^2
 // subnormal at once; then 1000 steps of 0 take every m and momentum below the smallest normal.
 TEST(Optimizer, DecayingStateIsZeroNeverSubnormal) {
-  for (const std::string& type : {"momentum", "nesterov", "adam", "adamw", "rmsprop"}) {
+  for (const std::string type : {"momentum", "nesterov", "adam", "adamw", "rmsprop"}) {
     SCOPED_TRACE(type);
     OptimizerConfig config;
     config.type = type;
