@@ -160,7 +160,7 @@ TEST(Optimizer, DecayingStateIsZeroNeverSubnormal) {
       auto other = make_optimizer(config, {{"fresh", fresh}});
       set_grad(fresh, std::vector<float>(37, 1e-19f));
       other->step();
-      const Tensor& average = other->state().back().second;
+      const Tensor average = other->state().back().second;  // a copy: state() returns a new vector
       for (std::int64_t i = 0; i < average.size(); ++i) EXPECT_EQ(average[i], 0.0f) << "element " << i;
     }
     for (int step = 3; step <= 1000; ++step) {
