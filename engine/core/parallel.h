@@ -1,8 +1,9 @@
 // A persistent thread pool (std::thread natively, pthreads in the threaded WASM build,
 // nothing in the single-threaded build). parallel_for splits [begin, end) into
-// contiguous chunks, a few per thread, which the caller and the workers take in turn
-// from a shared counter: a thread that is slowed down (another process on its core, a
-// late wake-up) takes fewer chunks instead of holding everyone up at the end.
+// contiguous chunks, a few per thread. Each thread owns a contiguous share of them and runs
+// its own first, so the same thread touches the same data from op to op and step to step;
+// then it takes what is left of the others' shares: a thread that is slowed down (another
+// process on its core, a late wake-up) loses chunks instead of holding everyone up at the end.
 //
 // Determinism rule for every kernel: split only over independent outputs (rows,
 // batch items, channels) and never change the order of a reduction with the thread
@@ -15,7 +16,8 @@ namespace wg {
 
 // Number of threads parallel_for uses (>= 1). Set at most hardware/pool size.
 int num_threads();
-// Clamped to [1, max_threads()]; threads are created once and reused.
+// Clamped to [1, max_threads()]; threads are created once and reused. After a smaller count than
+// before, the extra workers stay idle. Not from inside a parallel_for chunk (throws wg::Error).
 void set_num_threads(int threads);
 // Threads a parallel_for started here would really use: 1 inside a parallel_for chunk (nested
 // calls run inline), else num_threads(). Lets a kernel size its work split for what it gets.

@@ -1,6 +1,11 @@
 // Tensor, buffer pool, Rng and the autodiff graph mechanics.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
+
 #include "autodiff/var.h"
 #include "core/buffer_pool.h"
 #include "core/error.h"
@@ -81,6 +86,31 @@ TEST(Parallel, CoversRangeOnceAndPropagatesErrors) {
                  }),
                  Error);
   }
+  set_num_threads(1);
+}
+
+// The count set is the count used, also after a larger one: the extra workers stay out (they
+// used to keep taking chunks, so setThreads(2) after setThreads(4) ran on 4 threads). Each chunk
+// waits ~2 ms, so that any thread looking for work would get some.
+TEST(Parallel, UsesNoMoreThreadsThanSet) {
+  if (!threads_supported()) GTEST_SKIP() << "single-threaded build";
+  for (int threads : {4, 2, 3, 1, 2}) {
+    set_num_threads(threads);
+    std::mutex mutex;
+    std::set<std::thread::id> seen;
+    parallel_for(0, 64, 1, [&](std::int64_t, std::int64_t) {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        seen.insert(std::this_thread::get_id());
+      }
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(2);
+      while (std::chrono::steady_clock::now() < until) {
+      }
+    });
+    EXPECT_LE(static_cast<int>(seen.size()), threads) << "set to " << threads;
+    EXPECT_GE(static_cast<int>(seen.size()), 1);
+  }
+  EXPECT_THROW(parallel_for(0, 4, 1, [](std::int64_t, std::int64_t) { set_num_threads(1); }), Error);
   set_num_threads(1);
 }
 
