@@ -150,6 +150,22 @@ export class Perceptron extends Owned {
   setWeights(weights, bias) { this.handle.setWeights(Array.from(weights), bias); }
 }
 
+// Lets the event loop run between two chunks of training (a Pause message, timers) without the
+// clamp of setTimeout(0): once nested, that waits at least 4 ms in browsers (6% of a 60 ms chunk)
+// and 1 ms in Node. setImmediate in Node; elsewhere a message to itself, which waits behind the
+// messages already queued and no longer.
+function yieldToEventLoop() {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
 export class Trainer extends Owned {
   #model;
 
@@ -220,7 +236,7 @@ export class Trainer extends Owned {
         onEpoch?.(progress.epochEnd);
       }
       const gap = progress.epochEnd ? (typeof epochGapMs === 'function' ? epochGapMs() : epochGapMs) : 0;
-      await new Promise((resolve) => setTimeout(resolve, gap));
+      await (gap > 0 ? new Promise((resolve) => setTimeout(resolve, gap)) : yieldToEventLoop());
     }
     return { finished: this.finished, aborted: Boolean(signal?.aborted), epochs, progress };
   }
