@@ -25,6 +25,7 @@ import { enableIsolationIfNeeded } from '../coi.js';
 import { ImagePanel } from './image-panel.js';
 import { WebcamPanel } from './webcam-panel.js';
 import { PhotoInput } from './photo-input.js';
+import { EventPacer } from './event-pacer.js';
 
 const byId = (id) => document.getElementById(id);
 const query = new URLSearchParams(location.search);
@@ -191,10 +192,8 @@ const handlers = {
   },
   progress(m) {
     if (!current(m)) return;
-    store.update('run', { progress: m });
-    store.update('history', (h) => ({ ...h, points: [...h.points, { x: m.x, loss: m.stepLoss, accuracy: m.stepAccuracy, epoch: m.epoch,
-      batch: m.batch, learningRate: m.learningRate }] }));
     supervisor.noteProgress();
+    progressPacer.push(m);  // drawn with the others that come within PROGRESS_MS (event-pacer.js)
   },
   epochEnd(m) {
     if (!current(m)) return;
@@ -220,7 +219,23 @@ const handlers = {
   imageLoad(m) { imagePanel.onLoadEvent(m); },
   error(m) { notify(`${m.context === 'training' ? 'Training' : 'Engine'}: ${m.message}`, 'error', m.context ?? 'engine'); },
 };
+// Progress is drawn at most every PROGRESS_MS: every chunk's point goes into the history, the
+// latest is the one shown. Any other event first hands on the progress waiting before it.
+const PROGRESS_MS = 200;
+const progressPacer = new EventPacer(PROGRESS_MS, (events) => {
+  const mine = events.filter(current);  // a run started since they came has its own history
+  if (!mine.length) return;
+  try {
+    store.update('run', { progress: mine.at(-1) });
+    store.update('history', (h) => ({ ...h, points: [...h.points, ...mine.map((m) => ({ x: m.x, loss: m.stepLoss,
+      accuracy: m.stepAccuracy, epoch: m.epoch, batch: m.batch, learningRate: m.learningRate }))] }));
+  } catch (error) {
+    notify(`Showing "progress" failed: ${error.message}`, 'error', 'views');
+  }
+});
+
 function onEvent(event) {
+  if (event?.type !== 'progress') progressPacer.flush();
   try {
     handlers[event?.type]?.(event);
   } catch (error) {
