@@ -44,9 +44,27 @@ auto guarded(Body&& body) -> decltype(body()) {
   throw_js_error(message.c_str(), located ? &where : nullptr);
 }
 
+// The most samples one call takes (a training batch, or inputs to classify): the engine's batch-size
+// limit (TrainConfig), so that a count beyond it is refused before anything is copied.
+inline constexpr int kMaxSamplesPerCall = 65536;
+
+// What a JS value is, for an error message that names what was given instead: "null",
+// "undefined", "string", "number", ..., or for an object its constructor's name
+// ("Float64Array", "Object"), else "object".
+inline std::string js_kind(const val& v) {
+  if (v.isNull()) return "null";
+  if (v.isUndefined()) return "undefined";
+  const std::string type = v.typeOf().as<std::string>();
+  if (type != "object") return type;
+  const val constructor = v["constructor"];
+  if (constructor.typeOf().as<std::string>() != "function") return type;
+  const std::string name = constructor["name"].as<std::string>();
+  return name.empty() ? type : name;
+}
+
 // A JS array of positive integers -> Shape; `what` names the argument in errors.
 inline Shape shape_from_js(const val& shape, const char* what) {
-  WG_CHECK(shape.isArray(), what, ": shape must be an array of integers, got ", shape.typeOf().as<std::string>());
+  WG_CHECK(shape.isArray(), what, ": shape must be an array of integers, got ", js_kind(shape));
   const int rank = shape["length"].as<int>();
   Shape result(rank);
   for (int i = 0; i < rank; ++i) {
@@ -81,7 +99,7 @@ inline val int32_copy(const std::vector<int>& values) {
 // Bytes of a Uint8Array (copied into engine memory); `what` names the argument.
 inline std::vector<std::uint8_t> bytes_from_js(const val& bytes, const char* what) {
   WG_CHECK(bytes.instanceof(val::global("Uint8Array")), what, ": expected a Uint8Array, got ",
-           bytes.typeOf().as<std::string>());
+           js_kind(bytes));
   const std::size_t n = bytes["length"].as<std::size_t>();
   std::vector<std::uint8_t> out(n);
   if (n) val(emscripten::typed_memory_view(n, out.data())).call<void>("set", bytes);
@@ -98,7 +116,7 @@ inline val bytes_to_js(const std::vector<std::uint8_t>& bytes) {
 inline std::vector<double> numbers_from_js(const val& values, const char* what) {
   WG_CHECK(values.isArray() || (val::global("ArrayBuffer").call<bool>("isView", values) &&
                                 !values.instanceof(val::global("DataView"))),
-           what, ": expected an array or a typed array of numbers, got ", values.typeOf().as<std::string>());
+           what, ": expected an array or a typed array of numbers, got ", js_kind(values));
   const std::size_t n = values["length"].as<std::size_t>();
   std::vector<double> out(n);
   if (n) val(emscripten::typed_memory_view(n, out.data())).call<void>("set", values);
@@ -108,7 +126,7 @@ inline std::vector<double> numbers_from_js(const val& values, const char* what) 
 // Float32Array or number array of exactly `expected` values, copied into a new tensor.
 inline Tensor tensor_from_js(const val& data, const Shape& shape, const char* what) {
   WG_CHECK(data.instanceof(val::global("Float32Array")) || data.isArray(), what,
-           ": expected a Float32Array or an array of numbers, got ", data.typeOf().as<std::string>());
+           ": expected a Float32Array or an array of numbers, got ", js_kind(data));
   const std::int64_t length = data["length"].as<double>();
   WG_CHECK(length == shape_numel(shape), what, ": ", length, " values do not fill shape ", shape_str(shape), " (",
            shape_numel(shape), " values)");
@@ -121,7 +139,7 @@ inline Tensor tensor_from_js(const val& data, const Shape& shape, const char* wh
 // shape, or with count < 0 of any whole number of them; copied into a new [N, ...] tensor.
 inline Tensor samples_from_js(const Shape& sample_shape, const val& data, int count, const char* what) {
   WG_CHECK(data.instanceof(val::global("Float32Array")) || data.isArray(), what,
-           ": expected a Float32Array of input samples, got ", data.typeOf().as<std::string>());
+           ": expected a Float32Array of input samples, got ", js_kind(data));
   const std::int64_t per_sample = shape_numel(sample_shape);
   const std::int64_t length = data["length"].as<double>();
   if (count < 0) {
@@ -129,7 +147,7 @@ inline Tensor samples_from_js(const Shape& sample_shape, const val& data, int co
              " values are not a whole number of samples of shape ", shape_str(sample_shape));
     count = static_cast<int>(length / per_sample);
   }
-  WG_CHECK(count >= 1 && count <= 65536, what, ": count must be in [1, 65536], got ", count);
+  WG_CHECK(count >= 1 && count <= kMaxSamplesPerCall, what, ": count must be in [1, ", kMaxSamplesPerCall, "], got ", count);
   Shape shape = sample_shape;
   shape.insert(shape.begin(), count);
   return tensor_from_js(data, shape, what);

@@ -292,7 +292,8 @@ JsProgress TrainerHandle::step(int max_batches) {
 val TrainerHandle::train_on_batch(const val& inputs, const val& labels) {
   return guarded([&] {
     const std::vector<double> values = numbers_from_js(labels, "Trainer.trainBatch: labels");
-    WG_CHECK(values.size() <= 65536, "Trainer.trainBatch: ", values.size(), " labels; a batch holds at most 65536");
+    WG_CHECK(values.size() <= static_cast<std::size_t>(kMaxSamplesPerCall), "Trainer.trainBatch: ", values.size(), " labels; a batch holds at most ",
+             kMaxSamplesPerCall);
     const int count = static_cast<int>(values.size());
     Tensor batch = samples_from_js(model_->input_shape(), inputs, count, "Trainer.trainBatch");
     std::vector<int> classes(count);

@@ -160,7 +160,12 @@ for (const threads of [true, false]) {
       assert.throws(() => trainer.trainBatch(images, [3, 'x', 9, 3]), /label nan at index 1/i);
       assert.throws(() => trainer.trainBatch(images, [3, 0, 9]), /3 samples|2352/);
       assert.throws(() => trainer.trainBatch(images, 3), /labels: expected an array or a typed array of numbers, got number/);
-      assert.throws(() => trainer.trainBatch(images, new DataView(new ArrayBuffer(4))), /labels: expected an array/);
+      assert.throws(() => trainer.trainBatch(images, new DataView(new ArrayBuffer(4))), /labels: expected an array.*, got DataView$/);
+      assert.throws(() => trainer.trainBatch(images, null), /labels: expected an array or a typed array of numbers, got null$/);
+      assert.throws(() => trainer.trainBatch(images), /labels: expected an array or a typed array of numbers, got undefined$/);
+      assert.throws(() => trainer.trainBatch(Float64Array.from(images), classes), /expected a Float32Array of input samples, got Float64Array$/);
+      assert.throws(() => trainer.trainBatch(null, classes), /expected a Float32Array of input samples, got null$/);
+      assert.throws(() => trainer.trainBatch(images, new Uint8Array(65537)), /65537 labels; a batch holds at most 65536/);
       const data = engine.arrayDataset(images, [1, 28, 28], Uint8Array.from(classes), { classes: 10 });
       assert.deepEqual(Array.from(data.labels()), classes);
       assert.deepEqual(Array.from(data.subset(Int32Array.from([3, 1])).labels()), [3, 0]);
