@@ -14,7 +14,8 @@
 //      order, or fewer batches when the peer is too slow to finish an epoch within
 //      `accuracyBudgetSeconds` (the result says how many; at least `minAccuracyBatches`, and
 //      skipped with a reason if even those would take twice the budget), then classify the
-//      2,000 test digits.
+//      2,000 test digits. (`skipAccuracy`, a reason, leaves this step out: the two-process row,
+//      whose accuracy is the one-thread row's.)
 //
 // A peer module exports `describe()` -> { framework, version, ... } and
 // `createTrainer({ model, batchSize, learningRate, threads })` -> trainer:
@@ -138,7 +139,10 @@ export async function runProtocol(peer, { model, threads = 1, data, log = () => 
   const affordable = Math.floor((p.accuracyBudgetSeconds * med) / p.batchSize);
   let accuracyBatches = Math.min(batches.perEpoch, Math.max(p.minAccuracyBatches, affordable));
   let accuracy = null, accuracyTrainSeconds = 0, accuracySkipped;
-  if ((accuracyBatches * p.batchSize) / med > 2 * p.accuracyBudgetSeconds) {
+  if (p.skipAccuracy) {
+    accuracySkipped = p.skipAccuracy;
+    accuracyBatches = 0;
+  } else if ((accuracyBatches * p.batchSize) / med > 2 * p.accuracyBudgetSeconds) {
     accuracySkipped = `skipped: ${accuracyBatches} batches would take ~${Math.round((accuracyBatches * p.batchSize) / med)} s, one epoch ~${Math.round((batches.perEpoch * p.batchSize) / med / 60)} min`;
     accuracyBatches = 0;
     log(`accuracy ${accuracySkipped}`);

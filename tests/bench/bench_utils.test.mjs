@@ -171,3 +171,23 @@ test('relaxed-SIMD peak module: well-formed WebAssembly (validates where the run
      console.log(WebAssembly.validate(relaxedPeakModule().bytes), Number.isFinite(instance.exports.peak(1000)));`], { encoding: 'utf8' });
   assert.equal(out.trim(), 'true true');
 });
+
+// The protocol is written three times: bench/lib/protocol.mjs (Node and Chromium rows), and the
+// fallbacks of bench/peers/torch_bench.py and bench/native_train/train_bench.cpp (used when they
+// run on their own; bench/run.mjs passes them DEFAULT_PROTOCOL in full). Every value must agree.
+test('the PyTorch and native drivers fall back to the same protocol as protocol.mjs', async () => {
+  const { DEFAULT_PROTOCOL } = await import('../../bench/lib/protocol.mjs');
+  const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+  const python = fs.readFileSync(path.join(root, 'bench', 'peers', 'torch_bench.py'), 'utf8');
+  const dict = python.match(/^DEFAULTS = dict\(([^)]*)\)/m);
+  assert.ok(dict, 'torch_bench.py: DEFAULTS = dict(...) not found');
+  const fromPython = Object.fromEntries([...dict[1].matchAll(/(\w+)=([-\d.e]+)/g)].map(([, k, v]) => [k, Number(v)]));
+  const cpp = fs.readFileSync(path.join(root, 'bench', 'native_train', 'train_bench.cpp'), 'utf8');
+  const fromCpp = {};
+  for (const [, k, v] of cpp.matchAll(/param\("(\w+)", *([-\d.e]+)\)/g)) {
+    assert.ok(!(k in fromCpp) || fromCpp[k] === Number(v), `train_bench.cpp: two fallbacks for ${k}`);
+    fromCpp[k] = Number(v);
+  }
+  assert.deepEqual(fromPython, DEFAULT_PROTOCOL, 'torch_bench.py DEFAULTS');
+  assert.deepEqual(fromCpp, DEFAULT_PROTOCOL, 'train_bench.cpp param(...) fallbacks');
+});
