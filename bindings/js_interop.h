@@ -58,8 +58,10 @@ inline std::string js_kind(const val& v) {
   if (type != "object") return type;
   const val constructor = v["constructor"];
   if (constructor.typeOf().as<std::string>() != "function") return type;
-  const std::string name = constructor["name"].as<std::string>();
-  return name.empty() ? type : name;
+  const val name = constructor["name"];
+  if (name.typeOf().as<std::string>() != "string") return type;
+  const std::string text = name.as<std::string>();
+  return text.empty() ? type : text;
 }
 
 // A JS array of positive integers -> Shape; `what` names the argument in errors.

@@ -1,7 +1,5 @@
 #include "core/parallel.h"
 
-#include "core/error.h"
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -10,6 +8,8 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "core/error.h"
 
 #if defined(__EMSCRIPTEN__) && defined(WG_THREADS)
 #include <emscripten/em_asm.h>
@@ -85,7 +85,7 @@ class ThreadPool {
     threads = std::clamp(threads, 1, pool_limit());
     while (static_cast<int>(workers_.size()) < threads - 1) {
       const int slot = static_cast<int>(workers_.size()) + 1;
-      const std::uint64_t start_generation = run_state_.load() >> kCountBits;  // a new worker joins from the next run on
+      const std::uint64_t start_generation = generation_of(run_state_.load());  // a new worker joins from the next run on
       workers_.emplace_back([this, slot, start_generation] { worker_loop(slot, start_generation); });
     }
     threads_ = threads;
@@ -105,8 +105,11 @@ class ThreadPool {
     // none can still be reading this run's fields when the caller starts writing the next's.
     pending_.store(participants - 1);
     // Publishes the fields above, with who takes part, to workers that see the new generation.
-    run_state_.store((((run_state_.load() >> kCountBits) + 1) << kCountBits) | static_cast<std::uint64_t>(participants));
-    if (sleeping_workers_.load() > 0) {
+    run_state_.store(((generation_of(run_state_.load()) + 1) << kCountBits) | static_cast<std::uint64_t>(participants));
+    // Only a sleeping worker that takes part needs the wake-up (idle ones after a smaller
+    // set_num_threads would otherwise cost every run a futex wake).
+    const std::uint32_t taking_part = ((std::uint32_t{1} << participants) - 1) & ~std::uint32_t{1};  // slots 1 .. participants - 1
+    if (sleeping_slots_.load() & taking_part) {
       std::lock_guard<std::mutex> lock(mutex_);  // a worker between its check and its wait holds it
       wake_.notify_all();
     }
@@ -125,6 +128,9 @@ class ThreadPool {
   // run_state_ = generation << kCountBits | threads taking part in that run (caller included).
   static constexpr int kCountBits = 8;
   static_assert(kThreadCap < (1 << kCountBits), "the thread count must fit in run_state_'s low bits");
+  static std::uint64_t generation_of(std::uint64_t state) { return state >> kCountBits; }
+  static int participants_of(std::uint64_t state) { return static_cast<int>(state & ((1u << kCountBits) - 1)); }
+  static_assert(kThreadCap < 32, "sleeping_slots_ has one bit per worker slot");
 
   // A thread's share of a run's chunks, [front, back): the owner takes from the front, thieves
   // from the back, both by compare-and-swap on one word, so each chunk is taken exactly once.
@@ -194,17 +200,17 @@ class ThreadPool {
       auto has_news = [&] {
         if (stopping_.load()) return true;
         state = run_state_.load();
-        return (state >> kCountBits) != seen && slot < static_cast<int>(state & ((1u << kCountBits) - 1));
+        return generation_of(state) != seen && slot < participants_of(state);
       };
       if (!spin_until(has_news)) {
         std::unique_lock<std::mutex> lock(mutex_);
-        sleeping_workers_.fetch_add(1);
+        sleeping_slots_.fetch_or(std::uint32_t{1} << slot);
         wake_.wait(lock, has_news);
-        sleeping_workers_.fetch_sub(1);
+        sleeping_slots_.fetch_and(~(std::uint32_t{1} << slot));
       }
       if (stopping_.load()) return;
-      seen = state >> kCountBits;
-      run_chunks(slot, static_cast<int>(state & ((1u << kCountBits) - 1)));
+      seen = generation_of(state);
+      run_chunks(slot, participants_of(state));
       if (pending_.fetch_sub(1) == 1 && caller_sleeping_.load()) {
         std::lock_guard<std::mutex> lock(mutex_);  // the caller between its check and its wait holds it
         done_.notify_one();
@@ -224,7 +230,7 @@ class ThreadPool {
   Share shares_[kThreadCap];
   std::atomic<std::uint64_t> run_state_{0};
   std::atomic<int> pending_{0};
-  std::atomic<int> sleeping_workers_{0};
+  std::atomic<std::uint32_t> sleeping_slots_{0};  // bit w + 1: worker w waits on wake_
   std::atomic<bool> caller_sleeping_{false};
   std::atomic<bool> stopping_{false};
 };
