@@ -147,8 +147,6 @@ function runChild(command, args, timeoutSeconds) {
   });
 }
 
-// Both children start together and run the same protocol, so their timed runs overlap; the row's
-// speed is the sum of theirs (accuracy is the one-thread row's).
 // Two 1-thread children at once, timed alike: run i of the row is the sum of the two children's
 // run i (they start together and each run lasts about targetRunSeconds). Only the speed steps:
 // the accuracy is the one-thread row's, and training it twice more would only lengthen the bench.
