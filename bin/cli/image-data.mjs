@@ -1,21 +1,21 @@
 // The CLI's image data: image folders (ImageFolder layout), .zip files of them and single image
-// files for `wasmgrad train`, `eval` and `predict` (bin/wasmgrad.mjs routes here when the data
-// are not IDX files). Loading, checks and the resize rule are bindings/js/data/'s, shared with
+// files for `wasmgrad train`, `eval` and `predict` (bin/cli/data.mjs's isImageData routes here
+// when the data are not IDX files). Loading, checks and the resize rule are bindings/js/data/'s, shared with
 // the playground; this file turns them into the CLI's options, messages, events and metadata.
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { imageSource, loadImageFolder, decodeImage } from '../bindings/js/data/node.js';
-import { readImageFolder, readImages, imageFolderDatasets, ImageFolderError, HOLD_OUT_FRACTION } from '../bindings/js/data/image-folder.js';
-import { planImageFolder, pathSegments } from '../bindings/js/data/folder-layout.js';
-import { FIT_RULE, LUMA_RULE } from '../bindings/js/data/fit-image.js';
-import { readImageHeader } from '../bindings/js/data/image-header.js';
-import { isZip } from '../bindings/js/data/zip-source.js';
-import { SAMPLE_BUDGET_BYTES, ENGINE_MEMORY_BYTES, MAX_IMAGE_PIXELS, sampleCapacity, trainingBytes } from '../bindings/js/data/limits.js';
+import { imageSource, loadImageFolder, decodeImage } from '../../bindings/js/data/node.js';
+import { readImageFolder, imageFolderDatasets, ImageFolderError } from '../../bindings/js/data/image-folder.js';
+import { planImageFolder } from '../../bindings/js/data/folder-layout.js';
+import { FIT_RULE, LUMA_RULE } from '../../bindings/js/data/fit-image.js';
+import { readImageHeader } from '../../bindings/js/data/image-header.js';
+import { isZip } from '../../bindings/js/data/zip-source.js';
+import { SAMPLE_BUDGET_BYTES, ENGINE_MEMORY_BYTES, MAX_IMAGE_PIXELS, sampleCapacity, trainingBytes } from '../../bindings/js/data/limits.js';
+import { HOLD_OUT, classNames, inputError, loadModel, usageError } from './shared.mjs';
 
 const IMAGE_NAME = /\.(png|jpe?g|webp)$/i;
 const DEFAULT_SHAPE = { width: 32, height: 32, channels: 3 };
 const SKIPPED_LINES = 20;     // on a terminal; --json lists every skipped file
-const PREDICT_CHUNK = 256;    // images decoded and classified at a time
 
 export const IMAGE_HELP = {
   data: 'or an image folder (one subfolder per class, optional train/ test/ val/ above them; PNG, JPEG, WebP) or a .zip of one',
@@ -25,7 +25,7 @@ export const IMAGE_HELP = {
   rules: [
     'Image folders: one subfolder per class (class names = folder names, sorted as PyTorch\'s ImageFolder sorts them),',
     '  optionally under train/ and test/ (or val/). Without test/ or val/, train holds out a seeded ' +
-      `${Math.round(100 * HOLD_OUT_FRACTION)}% of each class for validation and says so.`,
+      `${Math.round(100 * HOLD_OUT)}% of each class for validation and says so.`,
     `  Files that cannot be used (not an image, corrupt, over ${MAX_IMAGE_PIXELS / 1e6} megapixels) are skipped and listed.`,
     `  At most ${SAMPLE_BUDGET_BYTES / 2 ** 20} MB of samples are loaded (${sampleCapacity(3, 32, 32).toLocaleString('en')} at 3x32x32), ` +
       'less when the model needs more of the engine\'s 512 MB to train:',
@@ -34,7 +34,7 @@ export const IMAGE_HELP = {
 };
 
 /** --size and --channels as {width, height, channels} (only the given ones). */
-export function imageShapeOptions(values, command, usageError) {
+export function imageShapeOptions(values, command) {
   const shape = {};
   if (values.size !== undefined) {
     const match = /^\s*(\d+)\s*(?:[x×]\s*(\d+))?\s*$/i.exec(values.size);
@@ -102,7 +102,7 @@ function imageMetadata(folder, shape) {
 }
 
 /** The shape a saved model's images need: its metadata's, else its input shape. */
-function modelImageShape(model, given, command, usageError) {
+export function modelImageShape(model, given, command) {
   const saved = model.metadata?.imageData;
   const [channels, height, width] = model.inputShape.length === 3 ? model.inputShape : [];
   if (!(channels === 1 || channels === 3)) {
@@ -143,7 +143,7 @@ function reportFolder(out, { skipped, notes }) {
   }
 }
 
-async function readFolder(path, options, out, inputError) {
+async function readFolder(path, options, out) {
   try {
     return await loadImageFolder(path, { ...options, onProgress: reportLoading(out, `decoding ${basename(path)}`) });
   } catch (error) {
@@ -165,11 +165,10 @@ function fitPreset(engine, name, sampleShape, classes) {
  * The training data of an image folder, and the model to train on it. Returns what train()
  * needs: {model, kind, trainSet, testSet, evaluatedOn, source, heldOut, names, metadata}.
  */
-export async function imageTrainingData(engine, { data, modelRef, values, seed, batchSize, limit, testLimit, holdOut, out, errors, loadModel, classNames }) {
-  const { usageError, inputError } = errors;
-  const given = imageShapeOptions(values, 'train', usageError);
+export async function imageTrainingData(engine, { data, modelRef, values, seed, batchSize, limit, testLimit, out }) {
+  const given = imageShapeOptions(values, 'train');
   let { model, kind } = await loadModel(engine, modelRef);
-  const shape = kind === 'preset' ? { ...DEFAULT_SHAPE, ...given } : modelImageShape(model, given, 'train', usageError);
+  const shape = kind === 'preset' ? { ...DEFAULT_SHAPE, ...given } : modelImageShape(model, given, 'train');
   // A saved model continues with its own classes, matched by name; otherwise the folder's.
   const savedClasses = kind === 'file' && Array.isArray(model.metadata?.classNames) ? model.metadata.classNames : undefined;
   // As many samples as fit beside training this model at this batch size (limits.js).
@@ -183,9 +182,9 @@ export async function imageTrainingData(engine, { data, modelRef, values, seed, 
       'use a smaller --batch or --size');
   }
   const folder = await readFolder(data, {
-    ...shape, seed, holdOut, classNames: savedClasses, maxSamples,
+    ...shape, seed, holdOut: HOLD_OUT, classNames: savedClasses, maxSamples,
     limits: { train: limit, validation: testLimit, test: testLimit },
-  }, out, inputError);
+  }, out);
   reportFolder(out, folder);
   if (!folder.train) throw inputError(`${data}: no training images (put them in class folders${folder.layout === 'splits' ? ' under train/' : ''})`);
   if (!folder.evaluation) {
@@ -217,7 +216,7 @@ function fileEntries(paths) {
   });
 }
 
-async function isFolderOrZip(path) {
+export async function isFolderOrZip(path) {
   const info = await stat(path).catch(() => null);
   return info !== null && (info.isDirectory() || /\.zip$/i.test(path));
 }
@@ -228,9 +227,8 @@ async function isFolderOrZip(path) {
  * picks test/, else val/, else the part held out when the model trained on this folder, else all.
  * Returns {dataset, source, split, names}.
  */
-export async function imageEvaluationData(engine, model, { paths, split, limit, values, out, errors, classNames }) {
-  const { usageError, inputError } = errors;
-  const shape = modelImageShape(model, imageShapeOptions(values, 'eval', usageError), 'eval', usageError);
+export async function imageEvaluationData(engine, model, { paths, split, limit, values, out }) {
+  const shape = modelImageShape(model, imageShapeOptions(values, 'eval'), 'eval');
   const classes = model.outputShape.reduce((a, b) => a * b, 1);
   const names = classNames(values, 'eval', paths[0], model.metadata?.classNames, classes);
   const oneSource = paths.length === 1 && await isFolderOrZip(paths[0]);
@@ -251,7 +249,7 @@ export async function imageEvaluationData(engine, model, { paths, split, limit, 
   if (chosen === 'validation' && !has('validation') && !heldOut) {
     throw usageError(`eval: --split validation: ${paths.join(' ')} has no val/ folder and the model was not trained with a held-out validation set; use --split all`);
   }
-  const holdOut = chosen === 'all' ? 0 : heldOut?.fraction ?? HOLD_OUT_FRACTION;
+  const holdOut = chosen === 'all' ? 0 : heldOut?.fraction ?? HOLD_OUT;
   const parts = chosen === 'all' ? ['train', 'validation', 'test'] : [chosen];
   let folder;
   try {
@@ -286,86 +284,4 @@ export async function imageEvaluationData(engine, model, { paths, split, limit, 
   }
   const dataset = engine.arrayDataset(inputs, folder.sampleShape, labels, { classes, classNames: names, name: chosen });
   return { dataset, source: oneSource ? resolve(paths[0]) : paths.join(' '), split: chosen, names };
-}
-
-/** Every file under the given paths (folders and zips walked), each with the class its parent folder names. */
-async function predictionEntries(paths, inputError) {
-  const entries = [];
-  const prepares = [];
-  for (const path of paths) {
-    if (await isFolderOrZip(path)) {
-      const source = await imageSource(path).catch((error) => { throw inputError(error.message); });
-      if (source.prepare) prepares.push(source.prepare);
-      for (const entry of source.entries) {
-        const { segments, refused } = pathSegments(entry.path);
-        if (entry.directory || refused || segments.length === 0 || segments.some((s) => s.startsWith('.') || s === '__MACOSX')) continue;
-        entry.parent = segments.at(-2) ?? basename(resolve(path));  // the same object: a zip inflates its entries by identity
-        entries.push(entry);
-      }
-    } else {
-      const info = await stat(path).catch(() => null);
-      if (!info) throw inputError(`image ${path}: no such file`);
-      entries.push({ path, size: info.size, read: () => import('node:fs/promises').then((fs) => fs.readFile(path)), parent: basename(dirname(resolve(path))) });
-    }
-  }
-  return { entries, prepare: (list) => prepares.forEach((prepare) => prepare(list)) };
-}
-
-/**
- * Classifies image files (and every image in the given folders / zips), PREDICT_CHUNK at a time:
- * one line (and one 'prediction' event) per image with its class name and probability; images
- * inside a folder named after one of the model's classes count towards an accuracy.
- */
-export async function predictImages(engine, model, { paths, count, values, out, errors, classNames }) {
-  const { usageError, inputError } = errors;
-  const shape = modelImageShape(model, imageShapeOptions(values, 'predict', usageError), 'predict', usageError);
-  const classes = model.outputShape.reduce((a, b) => a * b, 1);
-  const names = classNames(values, 'predict', paths[0], model.metadata?.classNames, classes);
-  const { entries, prepare } = await predictionEntries(paths, inputError);
-  const wanted = entries.slice(0, count ?? entries.length);
-  const width = Math.max(5, ...names.map((name) => name.length));
-  out.line(`${'class'.padStart(width)}  probability  image`);
-  let index = 0;
-  let labelled = 0;
-  let correct = 0;
-  const skipped = [];
-  for (let start = 0; start < wanted.length; start += PREDICT_CHUNK) {
-    const chunk = wanted.slice(start, start + PREDICT_CHUNK);
-    const images = await readImages(chunk, { decode: decodeImage, ...shape, prepare });
-    for (const s of images.skipped) {
-      skipped.push(s);
-      out.event({ event: 'skipped', path: s.path, reason: s.reason });
-      out.line(`skipped ${s.path}: ${s.reason}`);
-    }
-    if (images.size === 0) continue;
-    let probabilities;
-    let predicted;
-    try {
-      probabilities = model.predict(images.inputs, images.size);
-      predicted = model.classify(images.inputs, images.size);
-    } catch (error) {
-      throw inputError(`model cannot take these images: ${error.message}`);
-    }
-    const byPath = new Map(chunk.map((entry) => [entry.path, entry]));
-    for (let i = 0; i < images.size; i++) {
-      const row = probabilities.subarray(i * classes, (i + 1) * classes);
-      const best = predicted[i];
-      const path = images.paths[i];
-      const label = names.indexOf(byPath.get(path).parent);
-      const event = { event: 'prediction', index: index++, path, class: best, className: names[best], probability: row[best], probabilities: row };
-      if (label >= 0) {
-        Object.assign(event, { label, labelName: names[label] });
-        labelled++;
-        if (label === best) correct++;
-      }
-      out.event(event);
-      out.line(`${names[best].padStart(width)}  ${row[best].toFixed(4).padStart(11)}  ${path}` +
-        (label >= 0 ? (label === best ? '' : `  (folder: ${names[label]})`) : ''));
-    }
-  }
-  if (index === 0) throw inputError(`${paths.join(' ')}: no usable images${skipped.length ? ` (${skipped.length} skipped)` : ''}`);
-  const result = { event: 'result', command: 'predict', count: index, skipped: skipped.length };
-  if (labelled > 0) Object.assign(result, { labelled, accuracy: correct / labelled });
-  out.event(result);
-  if (labelled > 0) out.line(`accuracy ${(100 * correct / labelled).toFixed(2)}% on ${labelled} images in folders named after a class`);
 }
