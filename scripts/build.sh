@@ -81,10 +81,12 @@ node scripts/make-digits.mjs build/data
 # The npm libraries the pages load (Comlink, uPlot), where the servers publish them.
 node scripts/vendor.mjs
 
-# The exporters' libraries (bindings/js/export/vendor-entry.js: protobuf, onnx.proto, zip) bundled into
-# one ES module that Node and a browser Worker both load by URL (a Worker cannot resolve npm names).
+# The exporters' libraries (bindings/js/export/vendor-entry.js: protobuf, onnx.proto, zip; and the text of
+# the PyTorch export's train.py) bundled into one ES module that Node and a browser Worker both load by
+# URL (a Worker cannot resolve npm names).
 node_modules/.bin/esbuild bindings/js/export/vendor-entry.js --bundle --format=esm --platform=neutral \
-  --main-fields=module,main --minify --legal-comments=eof --log-level=warning --outfile=build/vendor/export-deps.mjs
+  --main-fields=module,main --loader:.py=text --minify --legal-comments=eof --log-level=warning \
+  --outfile=build/vendor/export-deps.mjs
 
 if [ "$target" = package ]; then
   node scripts/check-package.mjs

@@ -1,5 +1,5 @@
-// The PyTorch export: a folder's files by name. model.py (pytorch-model.js) and train.py
-// (pytorch-train.js) are generated from the spec and the training settings; weights.safetensors
+// The PyTorch export: a folder's files by name. model.py (pytorch-model.js) is generated from the
+// spec, train.py (the template train.py, configured by pytorch-train.js) from the training settings; weights.safetensors
 // comes from the engine; spec.json lets `wasmgrad import` read the trained weights back.
 import { modelPy } from './pytorch-model.js';
 import { shortestFloat32, trainPy } from './pytorch-train.js';

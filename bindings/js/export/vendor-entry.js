@@ -11,3 +11,6 @@
 export { create, toBinary, fromBinary } from '@bufbuild/protobuf';
 export { ModelProtoSchema, TensorProto_DataType, AttributeProto_AttributeType } from 'onnx-buf';
 export { zipSync, unzipSync, strToU8 } from 'fflate';
+// Not a library: the PyTorch export's train.py as text (esbuild's text loader, --loader:.py=text),
+// so it travels in the bundle every exporter already loads (pytorch-train.js).
+export { default as TRAIN_PY_TEMPLATE } from './train.py';
