@@ -7,6 +7,7 @@
 #include "introspect_api.h"
 #include "js_types.h"
 #include "model_api.h"
+#include "teaching_api.h"
 
 using namespace emscripten;
 using namespace wg::api;
@@ -172,6 +173,47 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .function("restoreOptimizerState", &TrainerHandle::restore_optimizer_state)
       .function("restoreProgress", &TrainerHandle::restore_progress);
 
+  // ---- seeing inside the network (introspect_api.h): the records of introspect_types.h
+  value_object<JsLayerActivation>("LayerActivation")
+      .field("layer", &JsLayerActivation::layer)
+      .field("name", &JsLayerActivation::name)
+      .field("type", &JsLayerActivation::type)
+      .field("shape", &JsLayerActivation::shape)
+      .field("data", &JsLayerActivation::data);
+  value_object<JsLayerFilters>("LayerFilters")
+      .field("shape", &JsLayerFilters::shape)
+      .field("data", &JsLayerFilters::data)
+      .field("layer", &JsLayerFilters::layer)
+      .field("name", &JsLayerFilters::name)
+      .field("type", &JsLayerFilters::type);
+  value_object<JsSaliencyMap>("SaliencyMap")
+      .field("shape", &JsSaliencyMap::shape)
+      .field("data", &JsSaliencyMap::data)
+      .field("classIndex", &JsSaliencyMap::classIndex)
+      .field("score", &JsSaliencyMap::score);
+  value_object<wg::PixelRect>("PixelRect")
+      .field("top", &wg::PixelRect::top)
+      .field("left", &wg::PixelRect::left)
+      .field("height", &wg::PixelRect::height)
+      .field("width", &wg::PixelRect::width);
+  value_object<wg::TheoreticalField>("ReceptiveField")
+      .field("full", &wg::TheoreticalField::full)
+      .field("clipped", &wg::TheoreticalField::clipped);
+  value_object<JsEffectiveField>("EffectiveField")
+      .field("shape", &JsEffectiveField::shape)
+      .field("data", &JsEffectiveField::data)
+      .field("layer", &JsEffectiveField::layer)
+      .field("channel", &JsEffectiveField::channel)
+      .field("row", &JsEffectiveField::row)
+      .field("col", &JsEffectiveField::col)
+      .field("activation", &JsEffectiveField::activation)
+      .field("theoretical", &JsEffectiveField::theoretical);
+  value_object<JsAscent>("AscentResult")
+      .field("shape", &JsAscent::shape)
+      .field("data", &JsAscent::data)
+      .field("scores", &JsAscent::scores)
+      .field("objectives", &JsAscent::objectives);
+
   function("layerActivations", &layer_activations);
   function("layerFilters", &layer_filters);
   function("saliencyMap", &saliency_map);
@@ -181,24 +223,14 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
   function("deepDream", &deep_dream);
   function("parameterHistograms", &parameter_histograms);
   function("lossGraph", &loss_graph);
-  function("workedExample", &worked_example);
-  function("workedExampleNames", &worked_example_names);
 
-  // ---- inside one unit (introspect/explain_unit.h, introspect/network_flow.h): the fixed-shape
-  // records of an explanation as value objects; the kind-dependent rest is built in introspect_api.cpp.
+  // ---- inside one unit (introspect/explain_unit.h, introspect/network_flow.h): an explanation is
+  // the UnitExplanation record with its kind's steps record assigned onto it.
   value_object<wg::UnitIndex>("UnitIndex")
       .field("layer", &wg::UnitIndex::layer)
       .field("channel", &wg::UnitIndex::channel)
       .field("row", &wg::UnitIndex::row)
       .field("col", &wg::UnitIndex::col);
-  value_object<wg::PixelRect>("PixelRect")
-      .field("top", &wg::PixelRect::top)
-      .field("left", &wg::PixelRect::left)
-      .field("height", &wg::PixelRect::height)
-      .field("width", &wg::PixelRect::width);
-  value_object<wg::TheoreticalField>("ReceptiveField")
-      .field("full", &wg::TheoreticalField::full)
-      .field("clipped", &wg::TheoreticalField::clipped);
   value_object<wg::NextActivation>("NextActivation")
       .field("layer", &wg::NextActivation::layer)
       .field("name", &wg::NextActivation::name)
@@ -207,6 +239,59 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .field("input", &wg::NextActivation::input)
       .field("result", &wg::NextActivation::result)
       .field("value", &wg::NextActivation::value);
+  value_object<JsUnitExplanation>("UnitExplanation")
+      .field("kind", &JsUnitExplanation::kind)
+      .field("type", &JsUnitExplanation::type)
+      .field("layer", &JsUnitExplanation::layer)
+      .field("name", &JsUnitExplanation::name)
+      .field("unit", &JsUnitExplanation::unit)
+      .field("inputLayer", &JsUnitExplanation::inputLayer)
+      .field("inputShape", &JsUnitExplanation::inputShape)
+      .field("outputShape", &JsUnitExplanation::outputShape)
+      .field("value", &JsUnitExplanation::value)
+      .field("result", &JsUnitExplanation::result)
+      .field("receptiveField", &JsUnitExplanation::receptiveField)
+      .field("next", &JsUnitExplanation::next);
+  value_object<JsInputWindow>("InputWindow")
+      .field("top", &JsInputWindow::top)
+      .field("left", &JsInputWindow::left)
+      .field("rows", &JsInputWindow::rows)
+      .field("cols", &JsInputWindow::cols)
+      .field("step", &JsInputWindow::step)
+      .field("stride", &JsInputWindow::stride)
+      .field("pad", &JsInputWindow::pad)
+      .field("padding", &JsInputWindow::padding);
+  value_object<JsConvChannelTerm>("ConvChannelTerm")
+      .field("channel", &JsConvChannelTerm::channel)
+      .field("patch", &JsConvChannelTerm::patch)
+      .field("weights", &JsConvChannelTerm::weights)
+      .field("products", &JsConvChannelTerm::products)
+      .field("sum", &JsConvChannelTerm::sum);
+  value_object<JsConvSteps>("ConvSteps")
+      .field("window", &JsConvSteps::window)
+      .field("channels", &JsConvSteps::channels)
+      .field("channelSum", &JsConvSteps::channelSum)
+      .field("hasBias", &JsConvSteps::hasBias)
+      .field("bias", &JsConvSteps::bias)
+      .field("preActivation", &JsConvSteps::preActivation);
+  value_object<JsPoolWinner>("PoolWinner")
+      .field("tap", &JsPoolWinner::tap)
+      .field("row", &JsPoolWinner::row)
+      .field("col", &JsPoolWinner::col)
+      .field("value", &JsPoolWinner::value);
+  value_object<JsMaxPoolSteps>("MaxPoolSteps")
+      .field("window", &JsMaxPoolSteps::window)
+      .field("values", &JsMaxPoolSteps::values)
+      .field("winner", &JsMaxPoolSteps::winner);
+  value_object<JsAvgPoolSteps>("AvgPoolSteps")
+      .field("window", &JsAvgPoolSteps::window)
+      .field("values", &JsAvgPoolSteps::values)
+      .field("sum", &JsAvgPoolSteps::sum)
+      .field("divisor", &JsAvgPoolSteps::divisor);
+  value_object<JsL2PoolSteps>("L2PoolSteps")
+      .field("window", &JsL2PoolSteps::window)
+      .field("values", &JsL2PoolSteps::values)
+      .field("sumOfSquares", &JsL2PoolSteps::sumOfSquares);
   value_object<wg::Contribution>("Contribution")
       .field("input", &wg::Contribution::input)
       .field("channel", &wg::Contribution::channel)
@@ -215,6 +300,18 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .field("inputValue", &wg::Contribution::input_value)
       .field("weight", &wg::Contribution::weight)
       .field("product", &wg::Contribution::product);
+  value_object<JsRest>("Rest")
+      .field("count", &JsRest::count)
+      .field("sum", &JsRest::sum);
+  value_object<JsLinearSteps>("LinearSteps")
+      .field("inputs", &JsLinearSteps::inputs)
+      .field("top", &JsLinearSteps::top)
+      .field("rest", &JsLinearSteps::rest)
+      .field("products", &JsLinearSteps::products)
+      .field("productSum", &JsLinearSteps::productSum)
+      .field("hasBias", &JsLinearSteps::hasBias)
+      .field("bias", &JsLinearSteps::bias)
+      .field("preActivation", &JsLinearSteps::preActivation);
   value_object<wg::NormExplanation>("NormSteps")
       .field("input", &wg::NormExplanation::input)
       .field("mean", &wg::NormExplanation::mean)
@@ -226,9 +323,55 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .field("affine", &wg::NormExplanation::affine)
       .field("gamma", &wg::NormExplanation::gamma)
       .field("beta", &wg::NormExplanation::beta);
+  value_object<JsLcnSteps>("LcnSteps")
+      .field("window", &JsLcnSteps::window)
+      .field("inputChannels", &JsLcnSteps::inputChannels)
+      .field("input", &JsLcnSteps::input)
+      .field("localMean", &JsLcnSteps::localMean)
+      .field("centered", &JsLcnSteps::centered)
+      .field("localStd", &JsLcnSteps::localStd)
+      .field("meanStd", &JsLcnSteps::meanStd)
+      .field("eps", &JsLcnSteps::eps)
+      .field("divisor", &JsLcnSteps::divisor)
+      .field("divisorFrom", &JsLcnSteps::divisorFrom);
+  value_object<JsDropoutSteps>("DropoutSteps")
+      .field("input", &JsDropoutSteps::input)
+      .field("rate", &JsDropoutSteps::rate);
+  value_object<JsSlopeSteps>("ActivationSteps")
+      .field("input", &JsSlopeSteps::input)
+      .field("slope", &JsSlopeSteps::slope);
+  value_object<JsFlattenSource>("FlattenSource")
+      .field("channel", &JsFlattenSource::channel)
+      .field("row", &JsFlattenSource::row)
+      .field("col", &JsFlattenSource::col);
+  value_object<JsFlattenSteps>("FlattenSteps")
+      .field("input", &JsFlattenSteps::input)
+      .field("source", &JsFlattenSteps::source);
+  value_object<JsFlowEdges>("FlowEdges")
+      .field("kind", &JsFlowEdges::kind)
+      .field("possible", &JsFlowEdges::possible)
+      .field("source", &JsFlowEdges::source)
+      .field("target", &JsFlowEdges::target)
+      .field("value", &JsFlowEdges::value);
+  value_object<JsFlowColumn>("FlowColumn")
+      .field("index", &JsFlowColumn::index)
+      .field("layers", &JsFlowColumn::layers)
+      .field("name", &JsFlowColumn::name)
+      .field("type", &JsFlowColumn::type)
+      .field("shape", &JsFlowColumn::shape)
+      .field("nodes", &JsFlowColumn::nodes)
+      .field("values", &JsFlowColumn::values)
+      .field("maxima", &JsFlowColumn::maxima)
+      .field("maps", &JsFlowColumn::maps)
+      .field("incoming", &JsFlowColumn::incoming);
+  value_object<JsNetworkFlow>("NetworkFlow")
+      .field("columns", &JsNetworkFlow::columns);
   function("explainUnit", &explain_unit);
   function("networkFlow", &network_flow);
 
+  // ---- the lectures' teaching pieces (teaching_api.h)
+  function("workedExample", &worked_example);
+  function("workedExampleNames", &worked_example_names);
   class_<PerceptronHandle>("Perceptron")
       .class_function("create", &PerceptronHandle::create)
       .function("predict", &PerceptronHandle::predict)

@@ -125,6 +125,19 @@ inline std::vector<double> numbers_from_js(const val& values, const char* what) 
   return out;
 }
 
+// The numbers of a JS array or typed array as floats; every one must be finite.
+inline std::vector<float> floats_from_js(const val& values, const char* what) {
+  const std::vector<double> numbers = numbers_from_js(values, what);
+  const int n = static_cast<int>(numbers.size());
+  std::vector<float> out(n);
+  for (int i = 0; i < n; ++i) {
+    const double x = numbers[i];
+    WG_CHECK(std::isfinite(x), what, ": value ", i, " is not a finite number");
+    out[i] = static_cast<float>(x);
+  }
+  return out;
+}
+
 // Float32Array or number array of exactly `expected` values, copied into a new tensor.
 inline Tensor tensor_from_js(const val& data, const Shape& shape, const char* what) {
   WG_CHECK(data.instanceof(val::global("Float32Array")) || data.isArray(), what,
