@@ -28,7 +28,7 @@
 // "prediction" per image)
 // so autograders can parse it. Exit codes: 0 ok, 1 training/evaluation failed,
 // 2 usage error, 3 bad input file or spec (the message names the file and what was wrong).
-import { EXIT, CliError, HOLD_OUT, Output, commandHelp, parseCommand } from './cli/shared.mjs';
+import { EXIT, CliError, HOLD_OUT, Output, commandHelp, engineCatalog, helpNeedsCatalog, parseCommand } from './cli/shared.mjs';
 import { IMAGE_HELP } from './cli/image-data.mjs';
 import { train } from './cli/train.mjs';
 import { evaluate } from './cli/eval.mjs';
@@ -56,7 +56,9 @@ async function main(argv) {
   try {
     const parsed = parseCommand(argv, COMMANDS);
     if (parsed.helpFor !== undefined) {
-      const help = parsed.helpFor === null ? mainHelp() : commandHelp(parsed.helpFor, COMMANDS[parsed.helpFor]);
+      const command = COMMANDS[parsed.helpFor];
+      const help = parsed.helpFor === null ? mainHelp()
+        : commandHelp(parsed.helpFor, command, helpNeedsCatalog(command) ? await engineCatalog() : null);
       (parsed.exitCode === EXIT.ok ? process.stdout : process.stderr).write(help + '\n');
       return parsed.exitCode;
     }

@@ -99,6 +99,10 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .field("data", &JsPreset::data)
       .field("input", &JsPreset::input)
       .field("classes", &JsPreset::classes);
+  value_object<JsTrainingCatalog>("TrainingCatalog")
+      .field("optimizers", &JsTrainingCatalog::optimizers)
+      .field("losses", &JsTrainingCatalog::losses)
+      .field("schedules", &JsTrainingCatalog::schedules);
 
   function("buildInfo", &build_info);
   function("numThreads", &num_threads);
@@ -158,6 +162,7 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
 
   class_<TrainerHandle>("Trainer")
       .class_function("create", &TrainerHandle::create)
+      .class_function("catalog", &TrainerHandle::catalog)
       .function("setData", &TrainerHandle::set_data)
       .function("step", &TrainerHandle::step)
       .function("trainOnBatch", &TrainerHandle::train_on_batch)

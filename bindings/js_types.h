@@ -106,6 +106,13 @@ struct JsPreset {
   int classes;
 };
 
+// The names training settings take (optim/optimizer.h, losses/losses.h, optim/schedule.h).
+struct JsTrainingCatalog {
+  val optimizers = val::undefined();  // string[]
+  val losses = val::undefined();      // string[]
+  val schedules = val::undefined();   // string[]: schedule.type
+};
+
 JsEvaluation to_js(const EvalResult& r);
 JsEpochResult to_js(const EpochResult& e);
 JsProgress to_js(const Progress& p);

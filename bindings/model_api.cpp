@@ -8,6 +8,9 @@
 #include "ops/ops.h"
 #include "js_interop.h"
 #include "js_types.h"
+#include "losses/losses.h"
+#include "optim/optimizer.h"
+#include "optim/schedule.h"
 #include "train/config_json.h"
 
 namespace wg::api {
@@ -272,6 +275,13 @@ val ModelHandle::save(const std::string& metadata_json) const {
 }
 
 // ---- TrainerHandle
+
+JsTrainingCatalog TrainerHandle::catalog() {
+  return guarded([] {
+    return JsTrainingCatalog{string_array(wg::optimizer_types()), string_array(wg::loss_names()),
+                             string_array(wg::schedule_types())};
+  });
+}
 
 TrainerHandle TrainerHandle::create(const ModelHandle& model, const std::string& config_json) {
   return guarded([&] {

@@ -104,6 +104,8 @@ class TrainerHandle {
   // A factory for the reason given at ModelHandle::create; here a throwing constructor also
   // kept a reference to the model, so a bad config leaked the whole model (threads build).
   static TrainerHandle create(const ModelHandle& model, const std::string& config_json);
+  // The names training settings take: {optimizers, losses, schedules} (the engine's lists).
+  static JsTrainingCatalog catalog();
 
   void set_data(const DatasetHandle& train, const DatasetHandle& validation);
   JsProgress step(int max_batches);

@@ -74,11 +74,25 @@ export interface LayerField {
   name: string; kind: 'integer' | 'size' | 'number' | 'boolean' | 'initializer';
   min: number; max: number; required: boolean; defaultText: string;
 }
-export interface LayerType { type: string; aliasOf: string; needsImage: boolean; fields: LayerField[] }
+/**
+ * The names the engine's catalog lists (engine.catalog), written out for the type checker;
+ * tests/js/api/catalog.test.mjs fails when these unions and the catalog differ.
+ */
+export type LayerTypeName = 'conv2d' | 'maxpool' | 'avgpool' | 'l2pool' | 'linear' | 'dense' | 'relu' | 'leaky_relu' |
+  'sigmoid' | 'tanh' | 'softplus' | 'sign' | 'step' | 'batchnorm' | 'layernorm' | 'instancenorm' | 'lcn' | 'dropout' | 'flatten';
+export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw';
+export type LossName = 'cross_entropy' | 'mse' | 'bce' | 'hinge';
+export type ScheduleType = 'constant' | 'step' | 'exponential' | 'cosine';
+
+export interface LayerType { type: LayerTypeName; aliasOf: string; needsImage: boolean; fields: LayerField[] }
+/** Every name and limit the engine accepts, from the engine itself: one source for every list a page or tool shows. */
+export interface Catalog {
+  layerTypes: LayerType[]; presets: PresetInfo[]; optimizers: OptimizerName[]; losses: LossName[]; schedules: ScheduleType[];
+}
 export interface PresetInfo { name: string; title: string; data: 'images' | 'points' | 'any'; input: number[]; classes: number }
 
 /** A layer spec, e.g. {type: 'conv2d', filters: 8, kernel: 5, pad: 2}; see engine/nn/layer.h. */
-export interface LayerSpec { type: string; [field: string]: unknown }
+export interface LayerSpec { type: LayerTypeName; [field: string]: unknown }
 export interface ModelSpec { input: number[]; layers: LayerSpec[]; seed?: number }
 
 export interface LayerSummary {
@@ -144,12 +158,12 @@ export interface AscentOptions { steps?: number; stepSize?: number; l2?: number;
 
 /** Training settings; every key optional (engine/train/config_json.h lists them all). */
 export interface TrainSettings {
-  optimizer?: 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw';
+  optimizer?: OptimizerName;
   learningRate?: number; momentum?: number; nesterov?: boolean; beta1?: number; beta2?: number; eps?: number;
   alpha?: number; weightDecay?: number; clipGradNorm?: number; clipGradValue?: number;
-  schedule?: { type?: 'constant' | 'step' | 'exponential' | 'cosine'; stepSize?: number; gamma?: number;
+  schedule?: { type?: ScheduleType; stepSize?: number; gamma?: number;
     totalEpochs?: number; minLr?: number; warmupEpochs?: number };
-  loss?: 'cross_entropy' | 'mse' | 'bce' | 'hinge'; batchSize?: number; epochs?: number; seed?: number;
+  loss?: LossName; batchSize?: number; epochs?: number; seed?: number;
   augment?: { maxShift?: number; maxRotation?: number; noise?: number };
   l1?: number; l2?: number; earlyStoppingPatience?: number; layerLearningRates?: Record<string, number>;
 }
@@ -238,6 +252,8 @@ export interface Engine {
   /** The preset's spec; with {input, classes}, fitted to that data (input shape, one output per class). */
   presetSpec(name: string, fit?: { input: number[]; classes: number }): ModelSpec;
   readonly layerTypes: LayerType[];
+  /** Layer types, presets, optimizers, losses and schedules: every list, from the engine. */
+  readonly catalog: Catalog;
   readonly toyDatasets: string[];
   model(spec: string | ModelSpec): Model;
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;

@@ -7,7 +7,7 @@
 //   wasmgrad import --weights FILE.safetensors --spec SPEC.json|PRESET --out MODEL.wgm
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { CliError, EXIT, inputError, loadEngine, loadModel, readConfig, readInputFile, requireOption, usageError } from './shared.mjs';
+import { CliError, EXIT, inputError, loadEngine, loadModel, nameList, readConfig, readInputFile, requireOption, usageError } from './shared.mjs';
 
 const FORMATS = {
   onnx: 'ONNX (opset 17, one file with the weights inside)',
@@ -115,8 +115,8 @@ export const importCommand = {
   usage: 'wasmgrad import --weights FILE.safetensors --spec SPEC.json|PRESET --out MODEL.wgm',
   options: {
     weights: { type: 'string', help: 'a safetensors file whose tensor names and shapes fit the spec (F32, F16, BF16 or F64)' },
-    spec: { type: 'string', help: 'the architecture: a JSON spec file, inline JSON, a preset (perceptron, mlp, cnn, ' +
-      'lenet5) or a model file (its spec is used)' },
+    spec: { type: 'string', help: (catalog) => 'the architecture: a JSON spec file, inline JSON, a preset ' +
+      `(${nameList(catalog.presets.map((p) => p.name))}) or a model file (its spec is used)` },
     out: { type: 'string', help: 'the model file to write' },
   },
   run: importWeights,

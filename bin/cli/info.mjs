@@ -1,12 +1,13 @@
 // `wasmgrad info`: a model's layers as a table (or one 'info' event): output shapes, parameters,
 // multiply-adds and receptive fields.
-import { EXIT, loadEngine, loadModel, requireOption } from './shared.mjs';
+import { EXIT, loadEngine, loadModel, nameList, requireOption } from './shared.mjs';
 
 export const info = {
   summary: 'show a model\'s layers: shapes, parameters, multiply-adds, receptive fields',
   usage: 'wasmgrad info --model <preset|spec.json|model.bin>',
   options: {
-    model: { type: 'string', help: 'preset name, JSON spec file (or inline JSON), or saved model file' },
+    model: { type: 'string', help: (catalog) => `preset name (${nameList(catalog.presets.map((p) => p.name))}), ` +
+      `JSON spec file (or inline JSON; layer types: ${nameList(catalog.layerTypes.map((t) => t.type))}), or saved model file` },
   },
   run,
 };

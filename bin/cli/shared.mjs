@@ -35,15 +35,35 @@ export const COMMON = {
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
 
-/** `wasmgrad <name> --help`: the command's usage and options (its own, then the common ones). */
-export function commandHelp(name, command) {
+/** True when a command's help names lists from the engine's catalog (an option's help is then help(catalog)). */
+export function helpNeedsCatalog(command) {
+  return Object.values(command.options).some((spec) => typeof spec.help === 'function');
+}
+
+/**
+ * `wasmgrad <name> --help`: the command's usage and options (its own, then the common ones);
+ * `catalog` (engineCatalog()) fills in the names an option's help lists.
+ */
+export function commandHelp(name, command, catalog) {
   const lines = [`wasmgrad ${name}: ${command.summary}`, '', `usage: ${command.usage}`, '', 'options:'];
   for (const [option, spec] of Object.entries({ ...command.options, ...COMMON })) {
     const flag = spec.type === 'string' ? `--${option} <value>` : `--${option}`;
     const def = spec.default !== undefined ? ` (default: ${spec.default})` : '';
-    lines.push(`  ${flag.padEnd(22)} ${spec.help}${def}`);
+    const help = typeof spec.help === 'function' ? spec.help(catalog) : spec.help;
+    lines.push(`  ${flag.padEnd(22)} ${help}${def}`);
   }
   return lines.join('\n');
+}
+
+/** Names as a help text or message lists them. */
+export const nameList = (names) => names.join(', ');
+
+/**
+ * A usage error unless `name` is one of `names` (a list of the engine's catalog), worded as the
+ * engine words it ("unknown type 'sgdd'"), with the valid names.
+ */
+export function checkName(command, where, name, names, noun = 'type') {
+  if (!names.includes(name)) throw usageError(`${command}: ${where}: unknown ${noun} '${name}' (valid: ${nameList(names)})`);
 }
 
 // ---- output: human on a terminal, JSON lines otherwise ---------------------------------
@@ -208,6 +228,19 @@ export async function loadModel(engine, reference) {
     return { model: engine.loadModel(bytes), kind: 'file' };
   } catch (error) {
     throw inputError(`model file ${reference}: not a valid wasmgrad model: ${error.message}`);
+  }
+}
+
+/**
+ * The engine's catalog ({layerTypes, presets, optimizers, losses, schedules}): the lists the
+ * help shows come from the engine, as the checks do (engine.catalog once it is loaded).
+ */
+export async function engineCatalog() {
+  const { load } = await import('../../bindings/wasmgrad.js');
+  try {
+    return (await load({ numThreads: 1 })).catalog;
+  } catch (error) {
+    throw new CliError(EXIT.failed, `could not load the engine: ${error.message}`);
   }
 }
 

@@ -3,8 +3,8 @@
 // epochs, and saves the model with its settings, class names and data in its metadata.
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CLASS_NAMES_RULE, CliError, EXIT, HOLD_OUT, classNames, classesOption, inputError, loadEngine, loadModel,
-  numberOption, percent, readConfig, requireOption, usageError } from './shared.mjs';
+import { CLASS_NAMES_RULE, CliError, EXIT, HOLD_OUT, checkName, classNames, classesOption, inputError, loadEngine, loadModel,
+  nameList, numberOption, percent, readConfig, requireOption, usageError } from './shared.mjs';
 import { hasNoTestFiles, holdOut, isImageData, limitTo, loadSplit } from './data.mjs';
 import { IMAGE_HELP, imageTrainingData } from './image-data.mjs';
 
@@ -12,8 +12,9 @@ export const train = {
   summary: 'train a model on IDX image data or an image folder and save it',
   usage: 'wasmgrad train --model <preset|spec.json|model.bin> --data <dir|digits|images.zip> [options]',
   options: {
-    model: { type: 'string', help: 'preset (perceptron, mlp, cnn, lenet5; for colour images simplenet, vgg-mini: a preset takes the ' +
-      'image folder\'s size and class count), a JSON spec file, or a saved model to continue' },
+    model: { type: 'string', help: (catalog) => `preset (${nameList(catalog.presets.map((p) => p.name))}: a preset takes the ` +
+      `image folder's size and class count), a JSON spec file (layer types: ${nameList(catalog.layerTypes.map((t) => t.type))}), ` +
+      'or a saved model to continue' },
     data: { type: 'string', help: 'folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-... (.gz or not), or "digits" for the bundled 10,000 MNIST digits; ' +
       `without t10k-* files, ${100 * HOLD_OUT}% of the training set (seeded by --seed) is held out for validation and reported in place of the test set; ` +
       IMAGE_HELP.data },
@@ -22,12 +23,13 @@ export const train = {
     epochs: { type: 'string', default: '3', help: 'epochs to train' },
     batch: { type: 'string', default: '64', help: 'mini-batch size' },
     lr: { type: 'string', default: '1e-3', help: 'learning rate' },
-    optimizer: { type: 'string', default: 'adam', help: 'sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw' },
+    optimizer: { type: 'string', default: 'adam', help: (catalog) => nameList(catalog.optimizers) },
     seed: { type: 'string', default: '1', help: 'random seed (initialisation, shuffling)' },
-    loss: { type: 'string', help: 'cross_entropy (default), mse, hinge, ...' },
+    loss: { type: 'string', help: (catalog) => `${nameList(catalog.losses)} (default: cross_entropy)` },
     limit: { type: 'string', help: 'train on the first N training samples only' },
     'test-limit': { type: 'string', help: 'evaluate on the first N test (or held-out validation) samples only' },
-    config: { type: 'string', help: 'JSON file with more training settings (weightDecay, schedule, augment, ...); the flags above override it' },
+    config: { type: 'string', help: (catalog) => 'JSON file with more training settings (weightDecay, ' +
+      `schedule: {"type": ${nameList(catalog.schedules)}, ...}, augment, ...); the flags above override it` },
     out: { type: 'string', help: 'where to save the trained model (default: model.bin)' },
     classes: { type: 'string', help: `${CLASS_NAMES_RULE}; saved in the model file` },
   },
@@ -48,6 +50,10 @@ async function run(values, out) {
   const extra = values.config === undefined ? {} : await readConfig(values.config);
 
   const engine = await loadEngine(values, 'train');
+  const { optimizers, losses, schedules } = engine.catalog;
+  checkName('train', '--optimizer', values.optimizer, optimizers);
+  if (values.loss !== undefined) checkName('train', '--loss', values.loss, losses, 'loss');
+  if (extra.schedule?.type !== undefined) checkName('train', `schedule in ${values.config}`, extra.schedule.type, schedules);
   const images = await isImageData(data, values, 'train');
   let model, kind, trainSet, testSet, source, heldOut, evaluatedOn, names;
   let dataMetadata = {};

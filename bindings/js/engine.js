@@ -300,6 +300,14 @@ export class Engine {
   }
   /** The engine's layer types and their fields with limits: [{type, aliasOf, needsImage, fields: [{name, kind, min, max, required, defaultText}]}]. */
   get layerTypes() { return this.#module.Model.layerTypes(); }
+  /**
+   * Every list the engine accepts, from the engine: {layerTypes, presets, optimizers, losses,
+   * schedules}; what the CLI's help and checks, the .d.ts (tests/js/api/catalog.test.mjs) and a page's
+   * menus should show.
+   */
+  get catalog() {
+    return { layerTypes: this.layerTypes, presets: this.presets, ...this.#module.Trainer.catalog() };
+  }
   get toyDatasets() { return this.#module.Dataset.toyNames(); }
 
   /** A model from a preset name ('mlp', 'cnn', 'lenet5', 'perceptron'), a spec object or JSON. */

@@ -194,12 +194,23 @@ Var l2_penalty(const std::vector<Var>& params, float lambda) { return penalty("l
 Var l1_penalty(const std::vector<Var>& params, float lambda) { return penalty("l1_penalty", params, lambda, false); }
 
 // ---- names
+constexpr LossKind kLossKinds[] = {LossKind::cross_entropy, LossKind::mse, LossKind::bce, LossKind::hinge};
+
 LossKind parse_loss_kind(const std::string& name) {
-  if (name == "cross_entropy") return LossKind::cross_entropy;
-  if (name == "mse") return LossKind::mse;
-  if (name == "bce") return LossKind::bce;
-  if (name == "hinge") return LossKind::hinge;
-  fail("unknown loss '", name, "'; valid losses: cross_entropy, mse, bce, hinge");
+  for (LossKind kind : kLossKinds)
+    if (name == loss_kind_name(kind)) return kind;
+  std::string valid;
+  for (const std::string& n : loss_names()) valid += (valid.empty() ? "" : ", ") + n;
+  fail("unknown loss '", name, "'; valid losses: ", valid);
+}
+
+const std::vector<std::string>& loss_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (LossKind kind : kLossKinds) out.push_back(loss_kind_name(kind));
+    return out;
+  }();
+  return names;
 }
 
 const char* loss_kind_name(LossKind kind) {

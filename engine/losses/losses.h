@@ -42,6 +42,7 @@ Var l1_penalty(const std::vector<Var>& params, float lambda);
 enum class LossKind { cross_entropy, mse, bce, hinge };
 LossKind parse_loss_kind(const std::string& name);  // error lists the valid names
 const char* loss_kind_name(LossKind kind);
+const std::vector<std::string>& loss_names();  // every LossKind's name, in enum order
 
 // The loss of a classifier's outputs [N, K] against class labels. cross_entropy and
 // hinge use the labels directly; mse and bce compare the outputs with one-hot targets.
