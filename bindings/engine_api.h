@@ -30,7 +30,7 @@ struct MemoryStats {
   double live_bytes;
   double cached_bytes;
   double system_allocations;
-  // The whole C++ heap, for leak checks (bench/soak.mjs, tests/js/leak.test.mjs): bytes malloc
+  // The whole C++ heap, for leak checks (bench/soak.mjs, tests/js/api/leak.test.mjs): bytes malloc
   // has handed out and not got back, and the top of the heap (sbrk(0)), which never shrinks.
   double malloc_bytes;
   double heap_top_bytes;

@@ -7,7 +7,7 @@
 // Only the files a page needs are public (PUBLIC below): the rest of the repository (.git,
 // node_modules, engine sources, tests, build trees) answers 404, and any path that tries to climb
 // out (.., encoded or not), names a dotfile or carries a backslash or NUL answers 403.
-// tests/js/serve.test.mjs tries the attacks.
+// tests/js/web/serve.test.mjs tries the attacks.
 import http from 'node:http';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';

@@ -2,7 +2,7 @@
 // their sources of truth: package.json's "version" and kModelFormatVersion in
 // engine/io/model_file.h. README, CHANGELOG and docs/model-format.md must say the same, and the
 // current format version must have its fixture (tests/fixtures/model-format-v<N>/, loaded by
-// tests/js/model-format.test.mjs).
+// tests/js/api/model-format.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';

@@ -19,7 +19,7 @@ export const SAMPLE_BUDGET_BYTES = 192 * 1024 * 1024;
  * times 2.2 (the values kept for the backward pass, their gradients and the buffer pool's
  * recycled copies), plus weights, gradients and Adam's two moments (16 bytes a parameter), plus
  * 32 MB. Calibrated on the engine's heap top with a full folder, 3 batches and the whole
- * validation part evaluated (tests/js/image-memory.test.mjs), used vs estimated: SimpleNet 39 vs
+ * validation part evaluated (tests/js/data/image-memory.test.mjs), used vs estimated: SimpleNet 39 vs
  * 64 MB on 3x32x32 and 144 vs 159 MB on 3x64x64 (batch 64); vgg-mini 107 vs 130 MB on 3x32x32,
  * 371 vs 421 MB on 3x64x64 at batch 64 (so only 1,260 samples fit beside it) and 214 vs 227 MB
  * at batch 32. An estimate above the truth only lowers the cap; below it, a tab would run out.

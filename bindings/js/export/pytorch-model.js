@@ -1,7 +1,7 @@
 // model.py of the PyTorch export: the network as a readable nn.Module whose attributes are the
 // engine's layer names (conv1, relu1, maxpool1, ...), so its state_dict keys are the engine's
 // tensor names and weights.safetensors loads as it is. Each engine layer maps to the PyTorch
-// module with the same arithmetic (checked by tests/js/export-pytorch.test.mjs):
+// module with the same arithmetic (checked by tests/js/export/export-pytorch.test.mjs):
 //   conv2d, maxpool, avgpool (count_include_pad), linear, batchnorm (same momentum convention),
 //   layernorm, instancenorm, dropout, flatten and the activations: their torch.nn modules;
 //   l2pool, lcn, sign, step: small modules written out in model.py (PyTorch has no exact twin).

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
-import { load } from '../../bindings/wasmgrad.js';
+import { load } from '../../../bindings/wasmgrad.js';
 import { CHECK_SCRIPT, python, relativeError, specsUnderTest, trainedModel } from './export-fixtures.mjs';
 
 const SAMPLES = 64;
@@ -57,7 +57,7 @@ test('onnx.checker.check_model (full check, Debian python3-onnx) passes on every
 });
 
 test('the graph: opset 17, named layers, inference-form batch norm, dropout as Identity, LCN as standard ops', async () => {
-  const { create, fromBinary, ModelProtoSchema } = await import('../../build/vendor/export-deps.mjs');
+  const { create, fromBinary, ModelProtoSchema } = await import('../../../build/vendor/export-deps.mjs');
   assert.equal(typeof create, 'function');
   const model = engine.model({ input: [1, 8, 8], layers: [{ type: 'conv2d', filters: 2, kernel: 3 }, { type: 'batchnorm' },
     { type: 'dropout' }, { type: 'lcn', size: 3 }, { type: 'linear', units: 3 }] });

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHECK_SCRIPT, PYTHON, python } from './export-fixtures.mjs';
 
-const CLI = fileURLToPath(new URL('../../bin/wasmgrad.mjs', import.meta.url));
-const DATA = fileURLToPath(new URL('../../build/data/', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../bin/wasmgrad.mjs', import.meta.url));
+const DATA = fileURLToPath(new URL('../../../build/data/', import.meta.url));
 
 /** Runs the CLI with stdout piped (JSON lines); resolves {code, stderr, events}. */
 function run(args, { timeout = 300_000 } = {}) {

@@ -12,9 +12,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createServer, resolvePublicPath, CSP } from '../../scripts/serve.mjs';
+import { createServer, resolvePublicPath, CSP } from '../../../scripts/serve.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 let repoServer, fixtureServer, fixtureRoot;
 
 /** One raw HTTP/1.1 request; resolves {status, headers, body}. */
@@ -142,7 +142,7 @@ const attacks = [
   ['/bindings/bindings.cpp', [404]],
   ['/bindings/engine_api.h', [404]],
   ['/scripts/serve.mjs', [404]],
-  ['/tests/js/serve.test.mjs', [404]],
+  ['/tests/js/web/serve.test.mjs', [404]],
   ['/CMakeLists.txt', [404]],
   ['/build/data/digits-train-images-idx3-ubyte', [404]],
   ['/build/native/wasmgrad_tests', [404]],

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { PATCHES, patched } from '../../scripts/vendor.mjs';
+import { PATCHES, patched } from '../../../scripts/vendor.mjs';
 
 test('uPlot: the locale it formats numbers with is checked first (navigator.language "C" throws in Intl)', async () => {
-  const source = await fs.readFile(new URL('../../node_modules/uplot/dist/uPlot.esm.js', import.meta.url), 'utf8');
+  const source = await fs.readFile(new URL('../../../node_modules/uplot/dist/uPlot.esm.js', import.meta.url), 'utf8');
   const text = patched('uPlot.esm.js', source);
   assert.equal(text.split(PATCHES['uPlot.esm.js'][0].find).length, 1, 'the original call is gone');
   const expression = /new Intl\.NumberFormat\(domEnv \? (\(\(\) => \{.*?\}\)\(\)) : 'en-US'\)/.exec(text)[1];

@@ -1,7 +1,7 @@
 // Tests for the receptive-field geometry used by web/views/receptive-field.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { receptiveFieldRegion, clipRegion } from '../../web/views/receptive-field.js';
+import { receptiveFieldRegion, clipRegion } from '../../../web/views/receptive-field.js';
 
 const cases = [
   // [rf, row, col, region {top, left, bottom, right}, clipped to 28x28]

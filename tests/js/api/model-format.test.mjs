@@ -6,9 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { load } from '../../bindings/wasmgrad.js';
+import { load } from '../../../bindings/wasmgrad.js';
 
-const FIXTURE = new URL('../fixtures/model-format-v1/', import.meta.url);
+const FIXTURE = new URL('../../fixtures/model-format-v1/', import.meta.url);
 const bytes = new Uint8Array(await fs.readFile(new URL('model.wgm', FIXTURE)));
 const expected = JSON.parse(await fs.readFile(new URL('expected.json', FIXTURE), 'utf8'));
 const floats = (base64) => {

@@ -4,7 +4,7 @@
 // IndexedDB are covered by tests/browser/reliability.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Supervisor } from '../../web/playground/supervisor.js';
+import { Supervisor } from '../../../web/playground/supervisor.js';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 

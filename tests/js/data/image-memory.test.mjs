@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const WASMGRAD = fileURLToPath(new URL('../../bindings/wasmgrad.js', import.meta.url));
-const LIMITS = fileURLToPath(new URL('../../bindings/js/data/limits.js', import.meta.url));
+const WASMGRAD = fileURLToPath(new URL('../../../bindings/wasmgrad.js', import.meta.url));
+const LIMITS = fileURLToPath(new URL('../../../bindings/js/data/limits.js', import.meta.url));
 
 const CHILD = `
 import { load } from ${JSON.stringify(WASMGRAD)};

@@ -1,4 +1,4 @@
-"""Python side of the export tests (tests/js/export-*.test.mjs), run with Debian's /usr/bin/python3.
+"""Python side of the export tests (tests/js/export/*.test.mjs), run with Debian's /usr/bin/python3.
 
     export_check.py onnx FILE...                         onnx.checker.check_model (full) on each file
     export_check.py torch FOLDER INPUTS N LOGITS         model.load() of an exported PyTorch folder run on

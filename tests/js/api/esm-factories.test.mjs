@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { toEsModule } from '../../scripts/make-esm-factories.mjs';
+import { toEsModule } from '../../../scripts/make-esm-factories.mjs';
 
-const ENGINE = new URL('../../build/engine/', import.meta.url);
+const ENGINE = new URL('../../../build/engine/', import.meta.url);
 
 for (const build of ['simd-threads', 'simd']) {
   test(`${build}: the .mjs is the .js with a default export and a module-worker test, nothing else changed`, async () => {

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import {
   SCHEMA, DEFAULTS, DATASETS, defaultSettings, parseHash, serializeSettings, validateSettings, validateField, dataKind,
   KIND_SETTINGS, DEFAULT_MODEL, limitsText, trainSettings, epochGapMs,
-} from '../../web/playground/settings.js';
-import { layersFromText, textFromLayers, POSITIONAL } from '../../web/playground/model-text.js';
-import { load } from '../../bindings/wasmgrad.js';
+} from '../../../web/playground/settings.js';
+import { layersFromText, textFromLayers, POSITIONAL } from '../../../web/playground/model-text.js';
+import { load } from '../../../bindings/wasmgrad.js';
 
 test('defaults satisfy their own schema', () => {
   const { settings, errors } = validateSettings(defaultSettings());

@@ -2,7 +2,7 @@
 // most intervalMs apart, none lost, none reordered, and flush() hands on what waits at once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventPacer } from '../../web/playground/event-pacer.js';
+import { EventPacer } from '../../../web/playground/event-pacer.js';
 
 // A clock and timers under the test's control.
 function fakeTime() {

@@ -3,7 +3,7 @@
 // argument types are TypeErrors naming the argument.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { load, zipFolder } from '../../bindings/wasmgrad.js';
+import { load, zipFolder } from '../../../bindings/wasmgrad.js';
 import { EVERY_LAYER_SPEC, trainedModel } from './export-fixtures.mjs';
 
 let engine;

@@ -3,7 +3,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { load } from '../../bindings/wasmgrad.js';
+import { load } from '../../../bindings/wasmgrad.js';
 
 function idxImages(count, rows, cols, fill = (i) => i % 256) {
   const bytes = new Uint8Array(16 + count * rows * cols);

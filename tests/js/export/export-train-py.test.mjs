@@ -10,12 +10,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { load } from '../../bindings/wasmgrad.js';
-import { CONFIG_BEGIN, CONFIG_END } from '../../bindings/js/export/pytorch-train.js';
+import { load } from '../../../bindings/wasmgrad.js';
+import { CONFIG_BEGIN, CONFIG_END } from '../../../bindings/js/export/pytorch-train.js';
 import { python } from './export-fixtures.mjs';
 
-const TEMPLATE = fileURLToPath(new URL('../../bindings/js/export/train.py', import.meta.url));
-const BUNDLE = new URL('../../build/vendor/export-deps.mjs', import.meta.url);
+const TEMPLATE = fileURLToPath(new URL('../../../bindings/js/export/train.py', import.meta.url));
+const BUNDLE = new URL('../../../build/vendor/export-deps.mjs', import.meta.url);
 const PYFLAKES = '/usr/bin/pyflakes3';
 
 /** pyflakes3 on `path`: resolves its report ('' when clean); it exits 1 when it reports anything. */

@@ -1,4 +1,4 @@
-// The command line on image folders (bin/image-data.mjs): a generated folder of coloured shapes
+// The command line on image folders (bin/cli/image-data.mjs): a generated folder of coloured shapes
 // (tests/js/image-fixtures.mjs: 100 per class, PNG) trains SimpleNet to >= 90% validation
 // accuracy; eval finds the held-out images again; predict names the class of a photo; a zip and
 // grey 24x24 work; every bad input is skipped by name and training still runs; bad options
@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { zipSync } from 'fflate';
-import { shapeEntries, writeEntries, encode, shapePixels, rng, SHAPE_CLASSES } from './image-fixtures.mjs';
+import { shapeEntries, writeEntries, encode, shapePixels, rng, SHAPE_CLASSES } from '../image-fixtures.mjs';
 
-const CLI = fileURLToPath(new URL('../../bin/wasmgrad.mjs', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../bin/wasmgrad.mjs', import.meta.url));
 const PER_CLASS = 100;
 
 function run(args, { timeout = 300_000 } = {}) {

@@ -4,7 +4,7 @@
 // the steps hold the engine's own numbers, and bad requests fail with clear messages.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { load } from '../../bindings/wasmgrad.js';
+import { load } from '../../../bindings/wasmgrad.js';
 
 // Every layer type the engine has, on a small image.
 const EVERY_LAYER = {

@@ -1,7 +1,7 @@
 // Tests for web/digit-preprocess.js: bounding box, area resampling, centring.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { preprocessDigit, inkBoundingBox, resampleArea, centreOfMass } from '../../web/digit-preprocess.js';
+import { preprocessDigit, inkBoundingBox, resampleArea, centreOfMass } from '../../../web/digit-preprocess.js';
 
 function canvasWith(width, height, paint) {
   const ink = new Float32Array(width * height);

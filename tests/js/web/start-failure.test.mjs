@@ -2,8 +2,8 @@
 // format with (web/locale.js): both run before anything else can, so they must never throw.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { explainStartFailure } from '../../web/start-failure.js';
-import { safeLocale, FALLBACK_LOCALE } from '../../web/locale.js';
+import { explainStartFailure } from '../../../web/start-failure.js';
+import { safeLocale, FALLBACK_LOCALE } from '../../../web/locale.js';
 
 test('each kind of start failure gets its own advice; the message is kept whole', () => {
   const cases = [

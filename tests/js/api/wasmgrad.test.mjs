@@ -3,7 +3,7 @@
 // (scripts/build.sh wasm).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { load, MAX_THREADS } from '../../bindings/wasmgrad.js';
+import { load, MAX_THREADS } from '../../../bindings/wasmgrad.js';
 
 const builds = [
   { options: {}, build: 'simd-threads', threadsSupported: true },

@@ -6,7 +6,7 @@
 // figures is bench/soak.mjs (docs/reliability.md).
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { load } from '../../bindings/wasmgrad.js';
+import { load } from '../../../bindings/wasmgrad.js';
 
 const CYCLES = 200;
 // Bytes malloc holds beyond the buffer pool's cache. The pool may keep a few more free buffers

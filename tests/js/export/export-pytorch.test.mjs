@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { load } from '../../bindings/wasmgrad.js';
+import { load } from '../../../bindings/wasmgrad.js';
 import { CHECK_SCRIPT, python, relativeError, specsUnderTest, trainedModel } from './export-fixtures.mjs';
 
 const SAMPLES = 64;
