@@ -9,10 +9,11 @@ node tests/run-engine-tests.mjs || failed+=(engine)          # GoogleTest: nativ
 node --test tests/js/ || failed+=(js)                         # node:test: the JS package layer
 node --test --test-concurrency=1 tests/browser/ || failed+=(browser)  # playwright-core + Debian Chromium: pages
 node --test --test-concurrency=1 tests/package/ || failed+=(package)  # npm pack, installed where no toolchain is
+node --test --test-concurrency=1 tests/cross-browser/ || failed+=(cross-browser)  # the user paths in Chromium, Firefox ESR, WebKitGTK
 scripts/sanitize.sh --gtest_filter='-Training.*' || failed+=(sanitizers)  # ASan + UBSan + LSan, native suite
 scripts/fuzz.sh short || failed+=(fuzz)                                  # libFuzzer, 20 s per parser
 
-suites=6  # the runs above
+suites=7  # the runs above
 echo "suites: $((suites - ${#failed[@]})) passed, ${#failed[@]} failed"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "test: failed suites: ${failed[*]}" >&2
