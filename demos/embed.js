@@ -36,3 +36,4 @@ if (!AVAILABLE.includes(name)) {
   document.title = `${DEMOS[name]} · wasmgrad`;
   slot.append(demo);
 }
+window.wasmgradBoot?.ready();  // web/boot-guard.js: from here the element shows its own problems and watchdog

@@ -32,7 +32,17 @@ for (const [name, title] of Object.entries(DEMOS)) {
     gallery.append(section);
     continue;
   }
-  const module = await import(`./${name}.js`);
+  let module;
+  try {
+    module = await import(`./${name}.js`);
+  } catch (error) {  // one demo that cannot load leaves the others, and says why
+    const problem = make('p', `This demo could not load: ${error?.message ?? error}. Reload the page; if this stays, ` +
+      'try another browser, and report the message with the browser\'s name.', 'problem');
+    problem.setAttribute('role', 'alert');
+    section.append(problem);
+    gallery.append(section);
+    continue;
+  }
   if (module.blurb) section.append(make('p', module.blurb));
   const attributes = Object.entries(module.params).map(([key, spec]) => ` ${key}="${spec.default}"`).join('');
   const embedUrl = new URL(`./embed.html?name=${name}`, import.meta.url).href;
@@ -59,3 +69,4 @@ for (const [name, title] of Object.entries(DEMOS)) {
   section.append(actions, live);
   gallery.append(section);
 }
+window.wasmgradBoot?.ready();  // web/boot-guard.js: the gallery is drawn (each demo shows its own problems)

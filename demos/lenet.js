@@ -4,6 +4,10 @@
 import { el, button, select } from './ui.js';
 import { FiltersView } from '../web/views/filters.js';
 import { DrawPad } from '../web/views/draw-pad.js';
+import { explainStartFailure } from '../web/start-failure.js';
+
+/** After this long without its worker's engine ready, the demo says it is still loading, and what to try. */
+const WATCHDOG_MS = 30_000;
 
 export const blurb = 'Train the lectures\' LeNet-5 on 8,000 real MNIST digits, watch its first-layer filters form, ' +
   'and draw a digit for it to read.';
@@ -87,8 +91,17 @@ export function mount(root, { state, setState }) {
     bars.dataset.best = String(best);
   }
 
+  let watchdog = 0;
+  const failed = (what, error) => {
+    clearTimeout(watchdog);
+    const { message, hint } = explainStartFailure(error);
+    status.className = 'readout bad';
+    status.setAttribute('role', 'alert');
+    status.textContent = `${what}: ${message}.${trainButton.disabled ? ` ${hint}` : ''}`;
+  };
   worker.onmessage = ({ data: message }) => {
     if (message.type === 'ready') {
+      clearTimeout(watchdog);
       trainButton.disabled = false;
       status.textContent = `${message.parameters.toLocaleString('en')} parameters; ready to train (8,000 digits, Adam, batch 32).`;
       workerBadge.textContent = `worker engine: wasmgrad ${message.build}, ${message.threads} thread${message.threads === 1 ? '' : 's'} (${message.reason})`;
@@ -105,24 +118,25 @@ export function mount(root, { state, setState }) {
     } else if (message.type === 'probabilities') {
       showProbabilities(message.data);
     } else if (message.type === 'error') {
-      status.className = 'readout bad';
-      status.textContent = `engine error: ${message.message}`;
+      failed('engine error', message.message);
       setTraining(false);
     }
   };
-  worker.onerror = (event) => {
-    status.className = 'readout bad';
-    status.textContent = `the engine worker failed: ${event.message ?? 'could not start'}`;
-  };
+  worker.onerror = (event) => failed('the engine worker failed', event.message || 'its script did not load');
 
   function restart() {
     setTraining(false);
     trainButton.disabled = true;
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      status.textContent = `Still loading after ${WATCHDOG_MS / 1000} s. A slow network or a busy computer can take this long: ` +
+        'wait a little more, or reload the page. If it never starts, try another browser.';
+    }, WATCHDOG_MS);
     worker.postMessage({ type: 'init', model: state.model, seed: state.seed, learningRate: 1e-3, batchSize: 32,
       bindingsUrl: BINDINGS_URL.href, engineUrl: ENGINE_URL.href, dataUrl: DATA_URL.href });
   }
 
   restart();
   classify();
-  return { destroy() { worker.terminate(); } };
+  return { destroy() { clearTimeout(watchdog); worker.terminate(); } };
 }

@@ -12,6 +12,10 @@
 // Nothing from attributes or URLs is ever inserted as HTML: text goes in through textContent.
 import { load } from '../bindings/wasmgrad.js';
 import { el } from './ui.js';
+import { explainStartFailure } from '../web/start-failure.js';
+
+/** After this long without the demo mounted, the element says it is still loading, and what to try. */
+const WATCHDOG_MS = 30_000;
 
 /** name -> title; the order is the gallery's. */
 export const DEMOS = {
@@ -111,6 +115,7 @@ class WasmgradDemo extends HTMLElement {
   #module = null;
   #state = null;
   #reflecting = false;
+  #watchdog = 0;
 
   static get observedAttributes() { return ['name']; }
 
@@ -128,19 +133,27 @@ class WasmgradDemo extends HTMLElement {
   }
 
   disconnectedCallback() {
+    clearTimeout(this.#watchdog);
     this.#mounted?.destroy?.();
     this.#mounted = null;
   }
 
   async #start() {
+    clearTimeout(this.#watchdog);
     this.#mounted?.destroy?.();
     this.#mounted = null;
     const name = this.getAttribute('name') ?? '';
     const header = el('div', { class: 'demo-head' });
-    const body = el('div', { class: 'demo-body' }, el('p', { class: 'loading' }, 'Loading the wasmgrad engine…'));
+    const loading = el('p', { class: 'loading', role: 'status' }, 'Loading the wasmgrad engine…');
+    const body = el('div', { class: 'demo-body' }, loading);
+    this.#watchdog = setTimeout(() => {
+      loading.textContent = `Still loading after ${WATCHDOG_MS / 1000} s. A slow network or a busy computer can take this long: ` +
+        'wait a little more, or reload the page. If it never starts, try another browser.';
+    }, WATCHDOG_MS);
     const footer = el('div', { class: 'demo-foot' });
     this.frame.replaceChildren(header, body, footer);
     if (!Object.hasOwn(DEMOS, name) || !AVAILABLE.includes(name)) {
+      clearTimeout(this.#watchdog);
       body.replaceChildren(el('p', { class: 'problem' },
         `wasmgrad-demo: unknown demo name "${name}". Available: ${AVAILABLE.join(', ')}.`));
       return;
@@ -186,10 +199,14 @@ class WasmgradDemo extends HTMLElement {
       link.href = embedUrl(name, module.params, this.#state);
       body.replaceChildren();
       this.#mounted = await module.mount(body, context) ?? null;
+      clearTimeout(this.#watchdog);
       this.dataset.ready = 'true';
       this.dispatchEvent(new CustomEvent('demo-ready', { bubbles: true }));
     } catch (error) {
-      body.replaceChildren(el('p', { class: 'problem' }, `This demo could not start: ${error?.message ?? error}`));
+      clearTimeout(this.#watchdog);
+      const { message, hint } = explainStartFailure(error);
+      body.replaceChildren(el('p', { class: 'problem', role: 'alert' }, `This demo could not start: ${message}. ${hint}`));
+      this.dataset.failed = 'true';
       console.error(error);
     }
   }

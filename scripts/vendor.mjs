@@ -26,16 +26,50 @@ export const VENDOR_FILES = [
   ['fflate', 'LICENSE', 'fflate.LICENSE.txt'],
 ];
 
-await fs.mkdir(out, { recursive: true });
-for (const [pkg, file, name] of VENDOR_FILES) {
-  const source = path.join(root, 'node_modules', pkg, file);
-  const target = path.join(out, name);
-  try {
-    const [from, to] = await Promise.all([fs.stat(source), fs.stat(target).catch(() => null)]);
-    if (to && to.mtimeMs >= from.mtimeMs && to.size === from.size) continue;
-    await fs.copyFile(source, target);
-  } catch (error) {
-    console.error(`vendor: ${pkg}/${file} is missing (${error.code ?? error.message}); run npm ci`);
-    process.exit(1);
+/**
+ * Changes to a library's file, each with why; a change whose text is not found exactly once fails
+ * the build (a new version of the library then needs a look, not a silent skip).
+ *   uPlot formats axis numbers with `new Intl.NumberFormat(navigator.language)` when its module
+ *   loads. WebKitGTK under LANG=C reports the language "C", for which Intl throws a RangeError:
+ *   the module, and every page importing it, then never ran (issue 24). The locale is checked
+ *   first and falls back to en-US, as web/locale.js does for the pages' own formatting.
+ */
+export const PATCHES = {
+  'uPlot.esm.js': [{
+    find: "new Intl.NumberFormat(domEnv ? nav.language : 'en-US')",
+    replace: "new Intl.NumberFormat(domEnv ? (() => { try { return Intl.getCanonicalLocales(nav.language)[0] || 'en-US'; } " +
+      "catch (e) { return 'en-US'; } })() : 'en-US') /* wasmgrad: scripts/vendor.mjs PATCHES */",
+  }],
+};
+
+/** The file's text with its PATCHES applied; throws naming a change that does not fit. */
+export function patched(name, text) {
+  for (const { find, replace } of PATCHES[name] ?? []) {
+    const count = text.split(find).length - 1;
+    if (count !== 1) throw new Error(`vendor: ${name}: the text to change was found ${count} times, not once: ${find}`);
+    text = text.replace(find, () => replace);
+  }
+  return text;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await vendor();
+
+/** Copies (and patches) every VENDOR_FILES entry into build/vendor/, writing only what changed. */
+async function vendor() {
+  await fs.mkdir(out, { recursive: true });
+  for (const [pkg, file, name] of VENDOR_FILES) {
+    const source = path.join(root, 'node_modules', pkg, file);
+    const target = path.join(out, name);
+    let from;
+    try {
+      from = await fs.readFile(source, PATCHES[name] ? 'utf8' : null);
+    } catch (error) {
+      console.error(`vendor: ${pkg}/${file} is missing (${error.code ?? error.message}); run npm ci`);
+      process.exit(1);
+    }
+    const bytes = PATCHES[name] ? patched(name, from) : from;
+    const current = await fs.readFile(target, PATCHES[name] ? 'utf8' : null).catch(() => null);
+    if (current !== null && (PATCHES[name] ? current === bytes : Buffer.compare(current, bytes) === 0)) continue;
+    await fs.writeFile(target, bytes);
   }
 }

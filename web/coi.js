@@ -8,17 +8,22 @@
 // single-thread build and the badge says why.
 const RELOADED = 'wasmgrad-coi-reloaded';
 
+// sessionStorage throws where storage is blocked (a sandboxed frame, some privacy settings): the
+// page then just does not try the reload, rather than stop.
+const remembered = () => { try { return sessionStorage.getItem(RELOADED) !== null; } catch { return true; } };
+const remember = (on) => { try { if (on) sessionStorage.setItem(RELOADED, '1'); else sessionStorage.removeItem(RELOADED); } catch { /* see above */ } };
+
 /** Returns {reloading: true} when the page is about to reload, else {note} (why no isolation) or {}. */
 export async function enableIsolationIfNeeded() {
   if (globalThis.crossOriginIsolated) {
-    sessionStorage.removeItem(RELOADED);
+    remember(false);
     return {};
   }
   if (!document.querySelector('meta[name="wasmgrad-coi-serviceworker"]')) return { note: 'the server sends no COOP/COEP headers' };
   if (!('serviceWorker' in navigator) || !globalThis.isSecureContext) {
     return { note: 'no service worker here (needs https or localhost) to add the COOP/COEP headers' };
   }
-  if (sessionStorage.getItem(RELOADED)) {
+  if (remembered()) {
     return { note: 'the service worker could not make this page cross-origin isolated' };
   }
   try {
@@ -32,7 +37,7 @@ export async function enableIsolationIfNeeded() {
   } catch (error) {
     return { note: `the service worker failed to register (${error.message})` };
   }
-  sessionStorage.setItem(RELOADED, '1');
+  remember(true);
   location.reload();
   return { reloading: true };
 }

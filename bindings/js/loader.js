@@ -39,7 +39,18 @@ function chooseBuild(platform, options) {
   return { build: available ? 'simd-threads' : 'simd', reason };
 }
 
+// The smallest module that uses SIMD128 (a function returning i32x4.splat(0)): both builds need it.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 17, 11]);
+
 async function instantiate(platform, { build, reason }, options) {
+  if (typeof WebAssembly !== 'object') {
+    throw new Error('wasmgrad: WebAssembly is turned off in this runtime (for example by Safari\'s Lockdown Mode or a ' +
+      'browser policy); the engine needs it');
+  }
+  if (!WebAssembly.validate(SIMD_PROBE)) {
+    throw new Error('wasmgrad: this runtime\'s WebAssembly has no SIMD128, which every wasmgrad build needs ' +
+      '(Chrome and Edge 91+, Firefox 89+, Safari 16.4+, Node.js 16.4+ have it)');
+  }
   const folder = options.engineUrl ? new URL(options.engineUrl) : null;
   const files = engineFiles(build, folder);
   const names = engineFileNames(build);
@@ -47,7 +58,8 @@ async function instantiate(platform, { build, reason }, options) {
   const hardware = await platform.hardwareThreads();
   const wanted = options.numThreads ?? hardware;
   const poolSize = Math.max(1, Math.min(Math.max(wanted, hardware), MAX_THREADS));
-  const module = await factory({ ...await platform.moduleOptions(files, names, options), wasmgradPoolSize: poolSize });
+  const module = await factory({ ...await platform.moduleOptions(files, names, options), wasmgradPoolSize: poolSize })
+    .catch(async (error) => { throw await startFailure(platform, files, error); });
   restoreStackOnThrow(module);
   platform.started(module);
   const info = module.buildInfo();
@@ -58,6 +70,19 @@ async function instantiate(platform, { build, reason }, options) {
     maxThreads: Math.min(info.maxThreads, info.threadsSupported ? MAX_THREADS : 1),
     readData: (name) => platform.readBytes(digitsFile(name, dataFolder)),
   });
+}
+
+/**
+ * The module did not instantiate: an Error that names the cause. Emscripten reports a .wasm that did
+ * not arrive by the bytes it got instead ("expected magic word ..., found 6e 6f 74 20", the text of a
+ * 404 page), inside "Aborted(...). Build with -s ASSERTIONS=1 for more info.", which says nothing
+ * to a reader: the platform looks at the file itself, and the wrapper is taken off.
+ */
+async function startFailure(platform, files, error) {
+  const missing = await platform.unreachable?.(files.wasm);
+  if (missing) return new Error(`wasmgrad: the engine's WebAssembly file did not load: ${missing}`);
+  const message = String(error?.message ?? error).replace(/^Aborted\(([\s\S]*)\)\. Build with -s ASSERTIONS=1 for more info\.$/, '$1');
+  return new Error(`wasmgrad: the engine did not start: ${message}`);
 }
 
 // An engine error reaches JS as a JS Error thrown from inside the module (engine_api.cpp).

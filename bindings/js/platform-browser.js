@@ -10,7 +10,10 @@ export function threadSupport() {
   }
   // Browsers give SharedArrayBuffer only to cross-origin isolated pages: name that root cause first.
   if (!globalThis.crossOriginIsolated) return { available: false, reason: 'not cross-origin isolated: single thread' };
-  if (typeof SharedArrayBuffer === 'undefined') return { available: false, reason: 'no SharedArrayBuffer: single thread' };
+  // WebKitGTK (Safari's engine on Linux) isolates the page but offers no SharedArrayBuffer at all.
+  if (typeof SharedArrayBuffer === 'undefined') {
+    return { available: false, reason: 'no SharedArrayBuffer in this browser, even cross-origin isolated: single thread' };
+  }
   return { available: true, reason: 'cross-origin isolated' };
 }
 
@@ -51,6 +54,17 @@ async function blobUrlOf(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`wasmgrad: could not fetch ${url.href}: HTTP ${response.status}`);
   return URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
+}
+
+/** Why `url` cannot be fetched ("could not fetch URL: HTTP 404"), or null when it can. */
+export async function unreachable(url) {
+  try {
+    const response = await fetch(url, { cache: 'no-store' });
+    await response.body?.cancel();
+    return response.ok ? null : `could not fetch ${url.href}: HTTP ${response.status}`;
+  } catch (error) {
+    return `could not fetch ${url.href} (${error.message})`;
+  }
 }
 
 export async function hardwareThreads() {

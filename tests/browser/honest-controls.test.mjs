@@ -13,7 +13,7 @@ import { startServer } from './static-server.mjs';
 import { createServer } from '../../scripts/serve.mjs';
 import {
   SHOTS, TMP, launch, openPlayground, playgroundUrl, watch, startRun, waitForRunEnd, waitForStatus, typeInto, button, startButton,
-  makeIdx,
+  makeIdx, nextFrames,
 } from './lib.mjs';
 
 let server, browser;
@@ -300,7 +300,8 @@ test('8. on a phone Start is on the first screen; the pace slows 2-D runs; the d
   assert.ok(Date.now() - began >= 1800, `10 epochs at pace 5 took ${Date.now() - began} ms`);
   // It stays at the top while the page scrolls.
   await page.mouse.wheel(0, 2000);
-  await page.waitForTimeout(100);
+  await page.waitForFunction(() => window.scrollY > 0);  // the wheel scrolls asynchronously
+  await nextFrames(page);
   const after = await startButton(page).boundingBox();
   assert.ok(after.y >= 0 && after.y < 100, `Start after scrolling at y=${after.y}`);
   await page.getByRole('link', { name: 'Lecture demos' }).click();

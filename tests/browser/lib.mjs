@@ -95,6 +95,9 @@ export async function waitForStatus(page, status, timeout = 60_000) {
   await page.waitForFunction((s) => window.wasmgradApp.status === s, status, { timeout });
 }
 
+/** Resolves after the page has drawn two more frames (what a change asked to draw is on screen). */
+export const nextFrames = (page) => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+
 /** Types into a field the way a user does (select all, type, leave the field). */
 export async function typeInto(locator, text) {
   await locator.fill(text);

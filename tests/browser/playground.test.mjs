@@ -223,19 +223,22 @@ test('Restore pressed while the data are still loading: the restored weights sta
   // Hold one of the digits files until Restore has been pressed: the page then asks the engine to
   // read the model for the new data while the restored model is being loaded (the order that
   // once put fresh weights over the restored ones).
+  // Restore is pressed only once the held request has been made (on a busy machine the offer can
+  // come before the worker asks for the digits).
   let release;
   const gate = new Promise((resolve) => { release = resolve; });
-  let held = false;
+  let markHeld;
+  const held = new Promise((resolve) => { markHeld = resolve; });
   await context.route(/digits-test-labels-idx1-ubyte\.gz/, async (route) => {
-    held = true;
+    markHeld();
     await gate;
     await route.continue();
   });
   await page.reload();
   await page.getByRole('button', { name: 'Restore it' }).waitFor({ timeout: 90_000 });
-  await page.waitForFunction(() => window.wasmgradApp.store.get().data.status === 'loading');
+  await held;
+  assert.equal(await page.evaluate(() => window.wasmgradApp.store.get().data.status), 'loading', 'the digits are still loading');
   await page.getByRole('button', { name: 'Restore it' }).click();
-  assert.ok(held, 'the digits were held back while Restore was pressed');
   release();
   await page.waitForFunction(() => /Model evaluated/.test(document.querySelector('#app-messages').textContent));
   const restored = Number(/accuracy ([\d.]+)%/.exec(await page.textContent('#app-messages .message[data-key="evaluation"]'))[1]) / 100;

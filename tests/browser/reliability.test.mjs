@@ -102,7 +102,9 @@ async function cspControl(page, problems, { waitForReport = true } = {}) {
     return window.inlineScriptRan === true;
   });
   assert.equal(ran, false, 'an inline script ran: no CSP in force');
-  await page.waitForTimeout(300);
+  // The violation event comes asynchronously: wait for it (a busy machine may take a while).
+  const seen = () => problems.slice(problemsBefore).some((p) => /CSP violation: script-src-elem blocked inline/.test(p));
+  for (const deadline = Date.now() + 30_000; !seen() && Date.now() < deadline;) await page.waitForTimeout(50);
   const added = problems.splice(problemsBefore);
   assert.ok(added.some((p) => /CSP violation: script-src-elem blocked inline/.test(p)), `no violation event: ${added.join('\n')}`);
   problems.push(...added.filter((p) => !/CSP violation: script-src-elem blocked inline|Executing inline script violates/.test(p)));

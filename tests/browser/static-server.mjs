@@ -18,9 +18,11 @@ const TYPES = {
  * Serve `root` (default: the repository) on 127.0.0.1. isolated: send COOP/COEP (threads) or not
  * (a host without the headers: the single-thread build runs). csp: send the project's
  * Content-Security-Policy (scripts/serve.mjs: WebAssembly yes, eval and inline script no), or
- * not (a static host that sends none: dist/ then relies on its <meta> policy).
+ * not (a static host that sends none: dist/ then relies on its <meta> policy). faults:
+ * {'/path': {status, body, type} | {hang: true}} answers those paths instead of their files (a
+ * missing file, a script that throws at load, a file that never arrives).
  */
-export function startServer(port = 0, { isolated = true, root = ROOT, csp = true } = {}) {
+export function startServer(port = 0, { isolated = true, root = ROOT, csp = true, faults = {} } = {}) {
   const base = path.resolve(root);
   const server = http.createServer(async (request, response) => {
     const headers = {
@@ -31,6 +33,13 @@ export function startServer(port = 0, { isolated = true, root = ROOT, csp = true
     };
     try {
       const url = new URL(request.url, 'http://localhost');
+      const fault = faults[url.pathname];
+      if (fault?.hang) return;  // never answered (closeAllConnections() ends it)
+      if (fault) {
+        response.writeHead(fault.status ?? 200, { ...headers, 'Content-Type': fault.type ?? TYPES[path.extname(url.pathname)] ?? 'text/plain' });
+        response.end(fault.body ?? '');
+        return;
+      }
       let file = path.resolve(base, `.${decodeURIComponent(url.pathname)}`);
       if (!file.startsWith(base + path.sep) && file !== base) throw Object.assign(new Error('outside root'), { code: 'ENOENT' });
       if ((await fs.stat(file)).isDirectory()) file = path.join(file, 'index.html');

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch } from './lib.mjs';
+import { launch, nextFrames } from './lib.mjs';
 import { startServer } from './static-server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -173,7 +173,7 @@ async function renderAll(page) {
     v.confusionExamples.render({ images: images.subarray(0, 4 * 784), labels: [4, 4, 4, 4], predictions: [9, 9, 4, 9],
       title: 'True 4, predicted 9' });
   });
-  await page.waitForTimeout(100); // curves draw on the next animation frame
+  await nextFrames(page);  // curves draw on the next animation frame
 }
 
 test('page loads without errors; engine buttons wait for the engine', async () => {

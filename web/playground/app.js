@@ -26,6 +26,7 @@ import { ImagePanel } from './image-panel.js';
 import { WebcamPanel } from './webcam-panel.js';
 import { PhotoInput } from './photo-input.js';
 import { EventPacer } from './event-pacer.js';
+import { explainStartFailure } from '../start-failure.js';
 
 const byId = (id) => document.getElementById(id);
 const query = new URLSearchParams(location.search);
@@ -261,13 +262,17 @@ const supervisor = new Supervisor({
 
 async function connect() {
   store.update('engine', { status: 'loading', problem: null });
+  window.wasmgradBoot?.stage('starting the engine');
   try {
     connection = await startEngine({ threads: query.get('threads') === '0' ? false : undefined, onEvent });
   } catch (error) {
-    store.update('engine', { status: 'failed', problem: error.message });
-    notify(`The engine did not start: ${error.message}`, 'error', 'engine');
+    const { message, hint } = explainStartFailure(error);
+    store.update('engine', { status: 'failed', problem: message });
+    notify(`The engine did not start: ${message}. ${hint}`, 'error', 'engine');
+    window.wasmgradBoot?.failed();
     return;
   }
+  window.wasmgradBoot?.ready();
   supervisor.attach(connection);
   connection.api.setEpochGap(epochGapMs(store.get().settings.pace));
   store.update('engine', { status: 'ready', ...connection.info, note: isolationNote });
@@ -303,7 +308,10 @@ window.wasmgradApp = {
 
 let isolationNote = '';
 showLinkErrors(fromLink.errors);
-if (query.get('engine') !== 'off') {
+if (query.get('engine') === 'off') {
+  window.wasmgradBoot?.ready();
+} else {
+  window.wasmgradBoot?.stage('enabling threads');
   const isolation = await enableIsolationIfNeeded();
   if (isolation.reloading) {
     views.badge.element.textContent = 'enabling threads…';

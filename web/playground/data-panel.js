@@ -25,7 +25,7 @@ export class DataPanel {
     });
     dropZone(byId('idx-drop'), (dropped) => this.takeFiles(dropped.files));
     store.subscribe(['settings', 'engine'], () => this.refresh());
-    store.subscribe(['data', 'settings'], (state) => this.draw(state));
+    store.subscribe(['data', 'settings', 'engine'], (state) => this.draw(state));
   }
 
   /** The request for the data the settings name, or {needsFiles: text}. */
@@ -86,7 +86,7 @@ export class DataPanel {
     else this.refresh();
   }
 
-  draw({ data, settings }) {
+  draw({ data, settings, engine }) {
     const status = byId('data-status');
     const title = DATASETS[settings.dataset]?.title ?? settings.dataset;
     status.classList.toggle('problem', data.status === 'needs-files' || (data.status === 'error' && !data.cancelled));
@@ -102,6 +102,8 @@ export class DataPanel {
       status.textContent = `Loading ${title}…`;
     } else if (data.status === 'error') {
       status.textContent = `Not loaded: ${data.error}`;
+    } else if (engine.status === 'failed') {
+      status.textContent = 'Not loaded: the engine did not start (the message above says why).';
     }
     byId('idx-field').classList.toggle('wanted', data.status === 'needs-files');
   }

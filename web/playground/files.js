@@ -6,6 +6,7 @@
 import { el } from '../views/dom.js';
 import { validateSettings, trainSettings, SCHEMA } from './settings.js';
 import { AUTOSAVE_KEY, SAVED_KEY, getValidCheckpoint, putCheckpoint } from './checkpoint-store.js';
+import { userLocale } from '../locale.js';
 
 const byId = (id) => document.getElementById(id);
 const CURVE_POINTS = 2000;  // per-chunk points kept in a file (evenly thinned)
@@ -131,7 +132,7 @@ export class Files {
     const restore = el('button', { type: 'button', class: 'button primary small', id: 'restore-model' }, 'Restore it');
     const dismiss = el('button', { type: 'button', class: 'button secondary small' }, 'Not now');
     const when = new Date(record.savedAt);
-    const on = Number.isNaN(when.getTime()) ? '' : `on ${when.toLocaleString()} `;
+    const on = Number.isNaN(when.getTime()) ? '' : `on ${when.toLocaleString(userLocale())} `;
     banner.replaceChildren(el('span', {}, record.autosave
       ? `Training autosaved ${on}is kept in this browser (model, settings and history).`
       : `A model you saved ${on}is kept in this browser (${String(record.name)}).`), restore, dismiss);

@@ -170,6 +170,9 @@ export class ModelPanel {
       }
       this.select.disabled = false;
       if (options.some((o) => o.value === settings.model)) this.select.value = settings.model;
+    } else if (engine.status === 'failed' && this.shownOptions !== 'failed') {
+      this.select.replaceChildren(el('option', { value: '' }, 'the engine did not start'));
+      this.shownOptions = 'failed';
     }
     const layers = model.spec?.layers ?? (settings.model === 'custom' ? layersFromText(settings.layers).layers : null);
     if (document.activeElement !== this.text && !state.fieldErrors.layers) {

@@ -55,7 +55,7 @@ export function drawFromStore(store, views) {
   store.subscribe(['engine'], ({ engine }) => {
     views.badge.render(engine.status === 'ready' ? engine : null);
     if (engine.status === 'loading') views.badge.element.textContent = 'loading engine…';
-    else if (engine.status === 'failed') views.badge.element.textContent = 'engine failed to load';
+    else if (engine.status === 'failed') views.badge.renderFailed('engine failed to load', engine.problem);
     for (const node of document.querySelectorAll('[data-engine]')) node.disabled = engine.status !== 'ready';
   });
   store.subscribe(['run', 'settings'], ({ run }) => views.progress.render(run.progress));

@@ -5,6 +5,13 @@ export class BuildBadge {
     this.element = element;
   }
 
+  /** The engine did not start: `text` in the badge, `problem` (what failed) as its title. */
+  renderFailed(text, problem = '') {
+    this.element.textContent = text;
+    this.element.className = 'badge failed';
+    this.element.title = String(problem ?? '');
+  }
+
   /** data: {build: 'simd-threads'|'simd', threads, reason}, or null while loading */
   render(data) {
     if (!data) {

@@ -1,6 +1,7 @@
 // The message shown when the engine worker crashed, was killed or stopped answering
 // (web/playground/supervisor.js finds out), with a Restart button that starts a new worker from the
 // last checkpoint. Text goes in through textContent only.
+import { userLocale } from '../locale.js';
 import { el } from './dom.js';
 
 const WHAT = {
@@ -24,7 +25,7 @@ export class CrashBanner {
   show({ kind, message, checkpoint }) {
     const facts = [];
     const when = checkpoint ? new Date(checkpoint.savedAt) : null;
-    if (when && !Number.isNaN(when.getTime())) facts.push(`saved ${when.toLocaleTimeString()}`);
+    if (when && !Number.isNaN(when.getTime())) facts.push(`saved ${when.toLocaleTimeString(userLocale())}`);
     const { epoch, batch } = checkpoint?.metadata?.position ?? {};
     if (Number.isInteger(epoch) && Number.isInteger(batch)) facts.push(`epoch ${epoch}, batch ${batch}`);
     else if (Number.isInteger(epoch)) facts.push(`after epoch ${epoch}`);
