@@ -24,7 +24,7 @@ import * as webkit from './drivers/webkit.mjs';
 
 const THREADED = { build: /^simd-threads · [2-4] threads · cross-origin isolated$/, package: { build: 'simd-threads', threads: 2, reason: /cross-origin isolated/ } };
 // WebKitGTK has no global SharedArrayBuffer even on an isolated page: one thread, and the badge says why.
-const ONE_THREAD = { build: /^simd · 1 thread · no SharedArrayBuffer$/, package: { build: 'simd', threads: 1, reason: /no SharedArrayBuffer/ } };
+const ONE_THREAD = { build: /^simd · 1 thread · no SharedArrayBuffer\b/, package: { build: 'simd', threads: 1, reason: /no SharedArrayBuffer/ } };
 const ENGINES = [
   { key: 'chromium', title: 'Chromium', launch: () => chromium.launch(), expect: THREADED },
   { key: 'firefox', title: 'Firefox ESR', launch: () => firefox.launch(), expect: THREADED },

@@ -48,6 +48,10 @@ export async function launch({ viewport = { width: 1400, height: 900 } } = {}) {
     engine: 'firefox',
     version: await browser.version(),
     async open(url) {
+      // Through about:blank: from a page holding iframes to a cross-origin isolated page (another
+      // browsing context group), puppeteer's goto over BiDi never sees the load event here, though
+      // the page loads (seen with demos/embed.html frames, then the package page).
+      if (url !== 'about:blank') await page.goto('about:blank', { waitUntil: 'load', timeout: 90_000 });
       await page.goto(url, { waitUntil: 'load', timeout: 90_000 });
     },
     async find(role, name, { timeout = 60_000, hidden = false } = {}) {
