@@ -120,6 +120,12 @@ function demoStates() {
 const demosReady = (count) => ({ demos }) =>
   demos.length === count && demos.every((d) => d.ready && (d.name !== 'lenet' || /wasmgrad/.test(d.worker ?? '')));
 
+/** What the package page shows and has loaded, for a timeout's message. */
+function packageState() {
+  return { isolated: self.crossOriginIsolated, status: document.querySelector('[role="status"]')?.textContent,
+    loaded: performance.getEntriesByType('resource').map((e) => `${e.name.replace(/^.*\//, '')} ${Math.round(e.duration)} ms`) };
+}
+
 /** The package page's status line, once it says what happened. */
 function packageStatus() {
   const text = document.querySelector('[role="status"][aria-label="training"]')?.textContent ?? '';
@@ -193,6 +199,7 @@ for (const engine of ENGINES.filter((e) => !chosen || chosen.includes(e.key))) {
       assert.ok(epoch.validationAccuracy >= 0.85, `validation accuracy after one epoch: ${summary}`);
       trained.accuracy = shown[1];
       console.log(`# ${engine.key}: ${summary}`);
+      await driver.evaluate(() => scrollTo(0, 0));  // the badge, the curves and the message at the top
       await shot('trained');
       await assertNoProblems('while training');
     });
@@ -224,7 +231,12 @@ for (const engine of ENGINES.filter((e) => !chosen || chosen.includes(e.key))) {
       assert.equal(evaluated[1], trained.accuracy, 'the loaded model\'s accuracy is the trained one\'s');
       assert.match(await driver.evaluate(() => document.querySelector('#curves-view .chart-summary').textContent),
         new RegExp(`^Epoch 1: .*validation ${trained.accuracy.replace('.', '\\.')}%`), 'its history came back');
-      assert.equal(await draw(), trained.prediction, 'the same stroke reads the same with the loaded model');
+      // The same stroke, the same reading: the same digit, its probability within a point (an engine may
+      // deliver the stroke's pointer moves in other batches, which shifts a few anti-aliased pixels).
+      const [again, before] = [await draw(), trained.prediction].map((p) => /^Prediction: (\d) \(([\d.]+)%\)$/.exec(p));
+      assert.equal(again[1], before[1], `the loaded model reads the stroke as before: ${again[0]} / ${before[0]}`);
+      assert.ok(Math.abs(Number(again[2]) - Number(before[2])) <= 1, `the same probability within a point: ${again[0]} / ${before[0]}`);
+      console.log(`# ${engine.key}: the loaded model: accuracy ${evaluated[1]}%, drawn "1": ${again[0]}`);
       await assertNoProblems('while saving and loading');
     });
 
@@ -234,7 +246,8 @@ for (const engine of ENGINES.filter((e) => !chosen || chosen.includes(e.key))) {
         const count = await wait(() => document.querySelectorAll('section[data-demo]').length, [], { what: 'the course page' });
         try {
           await wait(demoStates, [], { until: demosReady(count), timeout: 240_000, what: `all ${count} demos to be ready`, explain: demoStates });
-        } finally {
+        } finally {  // the first demo with a uPlot chart (the ones a bad locale once left blank)
+          await driver.evaluate(() => document.querySelector('section[data-demo="approximation"]')?.scrollIntoView());
           await shot(`demos-${as}`);
         }
         const { demos } = await driver.evaluate(demoStates);
@@ -258,7 +271,8 @@ for (const engine of ENGINES.filter((e) => !chosen || chosen.includes(e.key))) {
       await driver.open(fixture.packagePage);
       const status = await driver.find('status', 'training');
       assert.ok(status);
-      const text = await wait(packageStatus, [], { timeout: 180_000, what: 'the package page to train' });
+      const text = await wait(packageStatus, [], { timeout: 180_000, what: 'the package page to train', explain: packageState })
+        .catch(async (error) => { throw new Error(`${error.message} Problems: ${(await driver.problems()).join(' | ') || 'none'}`); });
       const shown = /^(\S+) on (\d+) thread\(s\), (.+); (\d+) digits; losses ((?:[\d.]+ ?){5})$/.exec(text);
       assert.ok(shown, `the page shows a trained run: ${text}`);
       const [, build, threads, reason, digits, losses] = shown;

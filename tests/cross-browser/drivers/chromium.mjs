@@ -58,7 +58,7 @@ export async function launch({ viewport = { width: 1400, height: 900 } } = {}) {
     },
     async screenshot(name) {
       const file = await shotPath(name);
-      await page.screenshot({ path: file, fullPage: true });
+      await page.screenshot({ path: file });
       return file;
     },
     problems: async () => problems.splice(0),

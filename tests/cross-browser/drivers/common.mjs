@@ -13,7 +13,7 @@
 //                                         points are fractions [fx, fy] of the element's box
 //   evaluate(fn, ...args)                 run fn(...args) in the page (JSON in and out, promises awaited)
 //   download(action)                      run action() (a click) and wait for the file it saves: {name, bytes}
-//   screenshot(name)                      PNG of the page to build/screenshots/<name>.png; returns the path
+//   screenshot(name)                      PNG of the viewport to build/screenshots/<name>.png; returns the path
 //   problems()                            what went wrong in the page since the last call (errors, console errors)
 //   close()                               end the browser and every process it started
 //
