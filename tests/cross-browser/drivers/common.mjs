@@ -46,6 +46,8 @@ export async function waitFor(driver, fn, args = [],
       if (until(value)) return value;
       last = null;
     } catch (error) {
+      // A browser that is gone does not come back: say so now, not at the deadline.
+      if (/invalid session id|session deleted|Target closed|has been closed|Connection closed/i.test(error.message)) throw error;
       last = error;  // a page in the middle of navigating; try again until the deadline
     }
     if (Date.now() > deadline) {

@@ -92,9 +92,9 @@ export async function launch({ lang = 'C.UTF-8', viewport = { width: 1400, heigh
     // The browser's locale is LANG alone: the variables that would override it are removed.
     const { LC_ALL, LC_MESSAGES, LANGUAGE, ...env } = process.env;
     const driver = group('WebKitWebDriver', [`--port=${port}`],
-      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, DISPLAY: xvfb.display, LANG: lang, HOME: home } });
-    let driverLog = '';
-    driver.child.stderr.on('data', (chunk) => { driverLog = (driverLog + chunk).slice(-4000); });
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, DISPLAY: xvfb.display, LANG: lang, HOME: home } });
+    let driverLog = '';  // the driver's output and the browser's, which it inherits: the last of it
+    for (const stream of [driver.child.stdout, driver.child.stderr]) stream.on('data', (chunk) => { driverLog = (driverLog + chunk).slice(-4000); });
     stops.push(driver.stop);
     const session = await newSession(`http://127.0.0.1:${port}`, driver, () => driverLog);
     stops.push(() => session.call('DELETE', '', undefined, 20_000));
@@ -113,7 +113,11 @@ async function newSession(base, driver, log) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = await response.json();
-    if (!response.ok) throw new Error(`WebDriver ${method} ${url}: ${json.value?.error}: ${json.value?.message}`);
+    if (!response.ok) {
+      // The browser went away (crashed or was killed): what it and the driver last wrote says why.
+      const gone = json.value?.error === 'invalid session id' ? `\nWebKitWebDriver and MiniBrowser last wrote:\n${log()}` : '';
+      throw new Error(`WebDriver ${method} ${url}: ${json.value?.error}: ${json.value?.message}${gone}`);
+    }
     return json.value;
   };
   const deadline = Date.now() + 20_000;
