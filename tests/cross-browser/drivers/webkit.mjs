@@ -189,7 +189,8 @@ async function webkitDriver(session, { home, viewport, lang, stopAll }) {
         const r = e.getBoundingClientRect(); return { x: r.x, y: r.y, width: r.width, height: r.height };`, args: [element] });
       const at = ([fx, fy]) => ({ x: Math.round(box.x + box.width * fx), y: Math.round(box.y + box.height * fy) });
       const actions = [{ type: 'pointerMove', duration: 0, origin: 'viewport', ...at(points[0]) }, { type: 'pointerDown', button: 0 }];
-      for (const point of points.slice(1)) actions.push({ type: 'pointerMove', duration: 20, origin: 'viewport', ...at(point) });
+      // duration 0: one move event per point (a move with a duration is split into as many as the time allows)
+      for (const point of points.slice(1)) actions.push({ type: 'pointerMove', duration: 0, origin: 'viewport', ...at(point) });
       actions.push({ type: 'pointerUp', button: 0 });
       await call('POST', '/actions', { actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions }] });
       await call('DELETE', '/actions');
