@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what wasmgrad needs on a Debian 12 machine, and nothing when it is all there.
 #   scripts/setup.sh start   compilers and libraries to build the engine and serve the playground
-#   scripts/setup.sh test    + what the test suites use (Chromium for browser tests, PyTorch fixtures, data)
+#   scripts/setup.sh test    + what the test suites use (Chromium, Firefox ESR and WebKitGTK for browser tests,
+#                            PyTorch fixtures, data)
 #   scripts/setup.sh bench   + what the benchmarks use (Google Benchmark; npm peers come from package.json)
 # Idempotent and quiet: it prints only when it installs something or something is missing.
 set -euo pipefail
@@ -17,6 +18,9 @@ if [ "$level" != start ]; then
   packages+=(wabt binaryen chromium python3-torch dataset-fashion-mnist clang libclang-rt-14-dev)
   # python3-onnx: onnx.checker on exported models; python3-pil: train.py of the PyTorch export on image folders.
   packages+=(python3-onnx python3-pil)
+  # The cross-browser suite: Firefox ESR (puppeteer-core), WebKitGTK's WebDriver and MiniBrowser, which
+  # has no headless mode here and so runs on an Xvfb display.
+  packages+=(firefox-esr webkit2gtk-driver xvfb xauth)
 fi
 if [ "$level" = bench ]; then
   packages+=(libbenchmark-dev)

@@ -10,6 +10,7 @@ node --test tests/js/ || failed+=(js)                         # node:test: the J
 node --test tests/bench/ || failed+=(bench)                   # node:test: the benchmark's utilities and protocol copies
 node --test --test-concurrency=1 tests/browser/ || failed+=(browser)  # playwright-core + Debian Chromium: pages
 node --test --test-concurrency=1 tests/package/ || failed+=(package)  # npm pack, installed where no toolchain is
+node --test --test-concurrency=1 tests/cross-browser/ || failed+=(cross-browser)  # the user paths in Chromium, Firefox ESR, WebKitGTK
 scripts/sanitize.sh --gtest_filter='-Training.*' || failed+=(sanitizers)  # ASan + UBSan + LSan, native suite
 scripts/fuzz.sh short || failed+=(fuzz)                                  # libFuzzer, 20 s per parser
 
