@@ -5,16 +5,21 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 failed=()
-node tests/run-engine-tests.mjs || failed+=(engine)          # GoogleTest: native + both WASM builds
-node --test tests/js/ || failed+=(js)                         # node:test: the JS package layer (recurses into its folders)
-node --test tests/bench/ || failed+=(bench)                   # node:test: the benchmark's utilities and protocol copies
-node --test --test-concurrency=1 tests/browser/ || failed+=(browser)  # playwright-core + Debian Chromium: pages
-node --test --test-concurrency=1 tests/package/ || failed+=(package)  # npm pack, installed where no toolchain is
-node --test --test-concurrency=1 tests/cross-browser/ || failed+=(cross-browser)  # the user paths in Chromium, Firefox ESR, WebKitGTK
-scripts/sanitize.sh --gtest_filter='-Training.*' || failed+=(sanitizers)  # ASan + UBSan + LSan, native suite
-scripts/fuzz.sh short || failed+=(fuzz)                                  # libFuzzer, 20 s per parser
+suites=0
+suite() {  # suite NAME COMMAND...: runs one suite, counts it, and notes it if it failed
+  local name=$1; shift
+  suites=$((suites + 1))
+  "$@" || failed+=("$name")
+}
+suite engine node tests/run-engine-tests.mjs                            # GoogleTest: native + both WASM builds
+suite js node --test tests/js/                                          # node:test: the JS package layer (recurses into its folders)
+suite bench node --test tests/bench/                                    # node:test: the benchmark's utilities and protocol copies
+suite browser node --test --test-concurrency=1 tests/browser/           # playwright-core + Debian Chromium: pages
+suite package node --test --test-concurrency=1 tests/package/           # npm pack, installed where no toolchain is
+suite cross-browser node --test --test-concurrency=1 tests/cross-browser/  # the user paths in Chromium, Firefox ESR, WebKitGTK
+suite sanitizers scripts/sanitize.sh --gtest_filter='-Training.*'       # ASan + UBSan + LSan, native suite
+suite fuzz scripts/fuzz.sh short                                        # libFuzzer, 20 s per parser
 
-suites=7  # the runs above
 echo "suites: $((suites - ${#failed[@]})) passed, ${#failed[@]} failed"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "test: failed suites: ${failed[*]}" >&2
