@@ -17,3 +17,4 @@ self.onmessage = async ({ data }) => {
     self.postMessage({ type: 'error', message: error.message });
   }
 };
+self.postMessage({ type: 'ready' });  // the page asks from here on (main.js says why)
