@@ -5,12 +5,14 @@
 // (WASM, one thread) to each peer and the test accuracy each reached. Also runs the GEMM kernel
 // benchmarks when they are built. Then: the whole training step in GFLOP/s and as a % of the
 // measured peak (and the relaxed-SIMD FMA peak where the runtime has it), the cost as the work
-// grows (batch size x width), the page speed of the playground in Chromium, and the issue's
-// targets checked on this run. Everything goes to build/bench/results.json as well.
+// grows (batch size x width), the page speed of the playground in Chromium, 1 thread against 2
+// on a busy machine (other processes spinning on all cores but one), and the issues' targets
+// checked on this run. Everything goes to build/bench/results.json as well.
 // What is measured and how to read it: bench/README.md.
 //
 //   node bench/run.mjs [--models mlp,cnn,lenet] [--peers id,id,...] [--quick] [--no-kernels]
-//                      [--no-scaling] [--no-page] [--timeout <s per peer>] [--out build/bench/results.json]
+//                      [--no-scaling] [--no-page] [--no-busy] [--only-busy] [--timeout <s per peer>]
+//                      [--out build/bench/results.json]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,6 +28,7 @@ import { measureRelaxedPeakInChromium } from './lib/relaxed-peak.mjs';
 import { measurePageSpeed } from './lib/page-speed.mjs';
 import { measuredPeaks, formatStepTable, formatScalingTable, formatPageSpeed, checkTargets, formatTargets } from './lib/report.mjs';
 import { PRESETS } from './peers/wasmgrad-trainer.mjs';
+import { runBusySection, formatBusyTable } from './lib/busy.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3'; // Debian's python3-torch; the pyenv python3 on PATH cannot see it
@@ -47,7 +50,7 @@ const PEERS = [
 const BASELINE = 'wasmgrad-wasm-1';
 
 function parseArgs(argv) {
-  const args = { models: Object.keys(MODELS), peers: PEERS.map((p) => p.id), quick: false, kernels: true, scaling: true, page: true, timeout: 90,
+  const args = { models: Object.keys(MODELS), peers: PEERS.map((p) => p.id), quick: false, kernels: true, scaling: true, page: true, busy: true, timeout: 90,
     out: path.join(ROOT, 'build', 'bench', 'results.json'), data: path.join(ROOT, 'build', 'data') };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
@@ -61,6 +64,8 @@ function parseArgs(argv) {
     else if (a === '--no-kernels') args.kernels = false;
     else if (a === '--no-scaling') args.scaling = false;
     else if (a === '--no-page') args.page = false;
+    else if (a === '--no-busy') args.busy = false;
+    else if (a === '--only-busy') Object.assign(args, { peers: [], kernels: false, scaling: false, page: false, busy: true });
     else if (a === '--timeout') args.timeout = Number(value());
     else if (a === '--out') args.out = path.resolve(value());
     else if (a === '--data') args.data = path.resolve(value());
@@ -172,7 +177,7 @@ function runPeer(peer, model, args, overrides = {}) {
     if (!fs.existsSync(driver)) return Promise.resolve({ status: 'not-available', framework: 'wasmgrad native', error: `not built: ${driver} (scripts/build.sh native)` });
     return runChild(driver, [model, String(peer.threads), args.data, protocol], args.timeout);
   }
-  if (peer.kind === 'browser') return runBrowserRow(ROOT, peer.id, model, protocolFor(args), args.timeout);
+  if (peer.kind === 'browser') return runBrowserRow(ROOT, peer.id, model, { ...protocolFor(args), ...overrides }, args.timeout);
   if (peer.kind === 'python') {
     if (!fs.existsSync(PYTHON)) return Promise.resolve({ status: 'not-available', framework: `PyTorch ${peer.threads}`, error: `not installed: no ${PYTHON}` });
     return runChild(PYTHON, [path.join(ROOT, 'bench', 'peers', 'torch_bench.py'), model, String(peer.threads), args.data, protocol], args.timeout);
@@ -308,12 +313,16 @@ async function main() {
   const kernels = args.kernels ? runKernelBenchmarks(ROOT, { quick: args.quick }) : { skipped: '--no-kernels' };
   const relaxed = args.kernels ? await relaxedPeaks() : {};
   const scaling = args.scaling ? await runScaling(args) : [];
+  // Speed only (the accuracy phase would add minutes and say nothing new): a few minutes in all.
+  const busy = args.busy ? await runBusySection(args.models,
+    (id, model) => runPeer(PEERS.find((p) => p.id === id), model, args, { skipAccuracy: 'busy machine: speed only' }),
+    { timeoutSeconds: args.timeout, log: console.log }) : null;
   if (args.page) console.log('bench: page speed (the playground in Chromium, to the first finished epoch)');
   const page = args.page ? await measurePageSpeed({ runs: args.quick ? 1 : 3, timeoutSeconds: args.timeout,
     screenshot: path.join(path.dirname(args.out), 'page-first-epoch.png') }) : null;
   const flops = await flopsByModel(args.models);
   const peaks = measuredPeaks(kernels);
-  const targets = checkTargets(results);
+  const targets = checkTargets(results, busy);
   machine.loadAverageAtEnd = os.loadavg();
   const versions = {};
   for (const model of Object.values(results)) {
@@ -333,6 +342,7 @@ async function main() {
     kernels,
     scaling,
     page,
+    busy,
     targets,
   };
   fs.mkdirSync(path.dirname(args.out), { recursive: true });
@@ -348,6 +358,7 @@ async function main() {
   console.log('\n' + formatStepTable(results, flops, peaks, relaxed));
   console.log('\n' + formatScalingTable(scaling, peaks.wasm));
   console.log('\n' + formatPageSpeed(page));
+  console.log('\n' + formatBusyTable(busy));
   console.log('\n' + formatTargets(targets));
   console.log(`\nbench: wrote ${path.relative(process.cwd(), args.out)} (${report.seconds.toFixed(0)} s in all)`);
 }

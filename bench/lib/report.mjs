@@ -3,6 +3,7 @@
 // batch size and width, the page-speed line and the target check. Pure functions over the results
 // run.mjs collected (tested in tests/bench/).
 import { gflopsOf } from './flops.mjs';
+import { BUSY_GOAL, busyRatios } from './busy.mjs';
 
 // What each row runs on: how many threads, and which measured single-thread peak it is held
 // against (the WASM SIMD128 peak, or the native one). Plain-JavaScript peers get no peak.
@@ -110,8 +111,8 @@ const ratio = (results, model, a, b) => {
   return x?.median > 0 && y?.median > 0 ? x.median / y.median : undefined;
 };
 
-/** The issue's targets, checked on this run's medians: [{ target, value, met }]. */
-export function checkTargets(results) {
+/** The issues' targets, checked on this run's medians: [{ target, value, met }]. `busy`: the busy-machine section's result. */
+export function checkTargets(results, busy = null) {
   const out = [];
   const add = (target, value, goal, info = false) =>
     out.push({ target, value, info, met: info || value === undefined ? undefined : value >= goal });
@@ -126,11 +127,12 @@ export function checkTargets(results) {
   }
   if (results.cnn) add('cnn: WASM 1 thread / PyTorch 1 thread >= 1.0x', ratio(results, 'cnn', 'wasmgrad-wasm-1', 'torch-1'), 1.0);
   if (results.mlp) add('mlp: WASM 1 thread / jax-js >= 2x', ratio(results, 'mlp', 'wasmgrad-wasm-1', 'jax-js-wasm'), 2.0);
+  for (const r of busyRatios(busy)) add(`${r.model}: busy machine, ${r.runtime}, 2 threads / 1 thread >= ${BUSY_GOAL}x`, r.ratio, BUSY_GOAL);
   return out;
 }
 
 export function formatTargets(targets) {
-  const lines = ['Targets (issue 17), on this run\'s medians'];
+  const lines = ['Targets (issues 17 and 26), on this run\'s medians'];
   for (const t of targets) {
     const verdict = t.info ? '(for reading the target above)' : t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED';
     lines.push(`  ${t.target}: ${t.value === undefined ? '-' : `${t.value.toFixed(2)}x`} ${verdict}`);

@@ -4,6 +4,9 @@
 // its own first, so the same thread touches the same data from op to op and step to step;
 // then it takes what is left of the others' shares: a thread that is slowed down (another
 // process on its core, a late wake-up) loses chunks instead of holding everyone up at the end.
+// On a busy machine, where waiting for a thread that lost its core costs more than the threads
+// save, the pool runs the calls on the caller alone, and tries the threads again now and then
+// (core/threads_or_alone.h): it times both.
 //
 // Determinism rule for every kernel: split only over independent outputs (rows,
 // batch items, channels) and never change the order of a reduction with the thread

@@ -191,3 +191,39 @@ test('the PyTorch and native drivers fall back to the same protocol as protocol.
   assert.deepEqual(fromPython, DEFAULT_PROTOCOL, 'torch_bench.py DEFAULTS');
   assert.deepEqual(fromCpp, DEFAULT_PROTOCOL, 'train_bench.cpp param(...) fallbacks');
 });
+
+test('busy machine: 2 threads / 1 thread per model and runtime, a failed row says why, targets at 0.9x', async () => {
+  const { busyRatios, formatBusyTable } = await import('../../bench/lib/busy.mjs');
+  const busy = { spinners: 1, rows: {
+    mlp: { 'wasmgrad-wasm-threads-1': { status: 'ok', median: 1000 }, 'wasmgrad-wasm-2': { status: 'ok', median: 950 },
+      'chromium-threads-1': { status: 'ok', median: 800 }, 'chromium-threads': { status: 'error', error: 'timed out after 90 s' } },
+    cnn: { 'wasmgrad-wasm-threads-1': { status: 'ok', median: 100 }, 'wasmgrad-wasm-2': { status: 'ok', median: 70 } },
+  } };
+  const r = busyRatios(busy);
+  assert.deepEqual(r.map((x) => [x.model, x.runtime, x.ratio]), [['mlp', 'Node', 0.95], ['mlp', 'Chromium', undefined], ['cnn', 'Node', 0.7]]);
+  const text = formatBusyTable(busy);
+  assert.match(text, /mlp +\| Node +\| 1000 +\| 950 +\| 0.95x/);
+  assert.match(text, /mlp +\| Chromium +\| 800 +\| - +\| - \(timed out after 90 s\)/);
+  assert.match(formatBusyTable(null), /not run/);
+  const t = Object.fromEntries(checkTargets({}, busy).map((x) => [x.target, x]));
+  assert.equal(t['mlp: busy machine, Node, 2 threads / 1 thread >= 0.9x'].met, true);
+  assert.equal(t['cnn: busy machine, Node, 2 threads / 1 thread >= 0.9x'].met, false);
+  assert.equal(t['mlp: busy machine, Chromium, 2 threads / 1 thread >= 0.9x'].met, undefined);
+});
+
+test('busy machine: the spinners run until stopped, and stop by themselves at their time bound', async () => {
+  const { startSpinners } = await import('../../bench/lib/busy.mjs');
+  const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const a = startSpinners(2, 60);
+  await sleep(300);
+  assert.equal(a.pids.length, 2);
+  assert.ok(a.pids.every(alive), 'running');
+  a.stop();
+  await sleep(300);
+  assert.ok(!a.pids.some(alive), 'stopped');
+  const b = startSpinners(1, 0.5);
+  for (let waited = 0; waited < 10000 && b.pids.some(alive); waited += 100) await sleep(100);  // node starts slowly on a loaded machine
+  assert.ok(!b.pids.some(alive), 'bounded in time');
+  b.stop();
+});

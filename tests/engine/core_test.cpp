@@ -1,6 +1,8 @@
-// Tensor, buffer pool, Rng and the autodiff graph mechanics.
+// Tensor, buffer pool, Rng, the thread pool and its threads-or-alone choice, and the autodiff
+// graph mechanics.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <set>
@@ -12,6 +14,7 @@
 #include "core/parallel.h"
 #include "core/random.h"
 #include "core/tensor.h"
+#include "core/threads_or_alone.h"
 
 namespace wg {
 namespace {
@@ -81,8 +84,10 @@ TEST(Parallel, CoversRangeOnceAndPropagatesErrors) {
       for (std::int64_t i = lo; i < hi; ++i) hits[i]++;
     });
     for (int h : hits) ASSERT_EQ(h, 1);
-    EXPECT_THROW(parallel_for(0, 100, 1, [](std::int64_t lo, std::int64_t) {
-                   if (lo > 0 || num_threads() == 1) fail("chunk failed");
+    // The chunk that ends the range fails, whichever thread runs it (the caller alone runs the
+    // whole range as one chunk when the pool measured that threads do not pay).
+    EXPECT_THROW(parallel_for(0, 100, 1, [](std::int64_t, std::int64_t hi) {
+                   if (hi == 100) fail("chunk failed");
                  }),
                  Error);
   }
@@ -112,6 +117,116 @@ TEST(Parallel, UsesNoMoreThreadsThanSet) {
   }
   EXPECT_THROW(parallel_for(0, 4, 1, [](std::int64_t, std::int64_t) { set_num_threads(1); }), Error);
   set_num_threads(1);
+}
+
+// A worker that loses its core in the middle of a chunk (here: its chunks sleep 4 ms) must not
+// hold every run up: the pool measures that the caller alone is faster and runs alone, trying the
+// threads again now and then. Counted in runs, not in time, so a loaded machine (which only makes
+// the caller alone look better) cannot fail it.
+TEST(Parallel, RunsAloneWhileAWorkerHoldsRunsUp) {
+  if (!threads_supported()) GTEST_SKIP() << "single-threaded build";
+  set_num_threads(2);
+  const std::thread::id caller = std::this_thread::get_id();
+  int runs = 0, late_runs = 0, late_runs_with_worker = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (elapsed > 1.5) break;
+    std::atomic<bool> worker_ran{false};
+    parallel_for(0, 64, 1, [&](std::int64_t lo, std::int64_t hi) {
+      if (std::this_thread::get_id() != caller) {
+        worker_ran = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(4));
+      }
+      volatile float sink = 0;
+      for (std::int64_t i = lo * 2000; i < hi * 2000; ++i) sink = sink + 1.0f;
+    });
+    ++runs;
+    if (elapsed > 0.8) {
+      ++late_runs;
+      late_runs_with_worker += worker_ran ? 1 : 0;
+    }
+  }
+  set_num_threads(1);
+  ASSERT_GT(late_runs, 0);
+  EXPECT_LT(late_runs_with_worker * 10, late_runs) << runs << " runs; after 0.8 s, " << late_runs_with_worker << " of "
+                                                   << late_runs << " waited for a worker";
+}
+
+// The choice itself, with made-up times: a step of three call sites, timed on the threads and on
+// the caller alone. Returns the share of `seconds` spent in each mode.
+struct SimulatedStep {
+  double threads[3], alone[3];  // seconds per run of each site
+};
+struct Shares {
+  double on_threads = 0, alone = 0;
+};
+Shares simulate(ThreadsOrAlone& choice, double& now, double seconds, const SimulatedStep& step) {
+  static const char sites[3] = {};
+  Shares spent;
+  const double end = now + seconds;
+  while (now < end) {
+    for (int s = 0; s < 3; ++s) {
+      const bool on_threads = choice.use_threads(now);
+      const double t = on_threads ? step.threads[s] : step.alone[s];
+      now += t;
+      (on_threads ? spent.on_threads : spent.alone) += t;
+      choice.record(&sites[s], 64 * (s + 1), on_threads, t, now);
+    }
+    now += 1e-4;  // the serial part between steps
+  }
+  return spent;
+}
+
+TEST(ThreadsOrAlone, FollowsWhicheverIsFasterAndProbesRarely) {
+  ThreadsOrAlone choice;
+  double now = 100.0;
+  const SimulatedStep busy{{3e-3, 1e-3, 2e-3}, {1e-3, 0.4e-3, 0.8e-3}};  // a worker keeps losing its core
+  const SimulatedStep idle{{0.5e-3, 0.2e-3, 0.4e-3}, {1e-3, 0.4e-3, 0.8e-3}};
+  EXPECT_TRUE(choice.threads()) << "threads until measured otherwise";
+  simulate(choice, now, 0.5, busy);
+  EXPECT_FALSE(choice.threads()) << "the caller alone is 3x faster";
+  Shares s = simulate(choice, now, 20, busy);
+  EXPECT_FALSE(choice.threads());
+  EXPECT_LT(s.on_threads, 0.03 * (s.on_threads + s.alone)) << "probes of the threads cost at most a few percent";
+  simulate(choice, now, 2 * ThreadsOrAlone::kMaxInterval + 0.5, idle);
+  EXPECT_TRUE(choice.threads()) << "back to the threads within two probe intervals once they pay";
+  s = simulate(choice, now, 20, idle);
+  EXPECT_TRUE(choice.threads());
+  EXPECT_LT(s.alone, 0.03 * (s.on_threads + s.alone)) << "probes of the caller alone cost at most a few percent";
+}
+
+TEST(ThreadsOrAlone, ThreadsMustSaveMoreThanTheMargin) {
+  ThreadsOrAlone choice;
+  double now = 0;
+  const double r = 0.95;  // threads 5% faster: not worth their spinning and wake-ups
+  simulate(choice, now, 1, {{r * 1e-3, r * 1e-3, r * 1e-3}, {1e-3, 1e-3, 1e-3}});
+  EXPECT_FALSE(choice.threads());
+  ThreadsOrAlone other;
+  now = 0;
+  simulate(other, now, 1, {{0.8e-3, 0.8e-3, 0.8e-3}, {1e-3, 1e-3, 1e-3}});
+  EXPECT_TRUE(other.threads());
+}
+
+// A probe that ran only call sites the steady mode has no time for cannot compare: it changes
+// nothing, and the next probe comes soon.
+TEST(ThreadsOrAlone, AProbeOverUnknownSitesDecidesNothing) {
+  ThreadsOrAlone choice;
+  static const char a = 0, b = 0;
+  double now = 0;
+  while (now < ThreadsOrAlone::kMinInterval) {
+    ASSERT_TRUE(choice.use_threads(now));
+    now += 1e-3;
+    choice.record(&a, 10, true, 1e-3, now);
+  }
+  ASSERT_FALSE(choice.use_threads(now)) << "the first probe runs the caller alone";
+  while (choice.probing()) {
+    now += 1e-4;
+    choice.record(&b, 10, false, 1e-4, now);  // 10x faster, but at a site never timed on the threads
+    if (choice.probing()) choice.use_threads(now);
+  }
+  EXPECT_TRUE(choice.threads());
+  EXPECT_NEAR(choice.next_probe(), now + ThreadsOrAlone::kMinInterval, 1e-9);
 }
 
 // Hand-built op so this test depends on nothing but the autodiff core: y = x * x.
