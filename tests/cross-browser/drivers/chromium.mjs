@@ -3,7 +3,7 @@
 // Chromium's own accessibility tree (getByRole).
 import fs from 'node:fs/promises';
 import { chromium } from 'playwright-core';
-import { callExpression, shotPath } from './common.mjs';
+import { callExpression, dragWithMouse, shotPath } from './common.mjs';
 
 export async function launch({ viewport = { width: 1400, height: 900 } } = {}) {
   const browser = await chromium.launch({
@@ -44,12 +44,7 @@ export async function launch({ viewport = { width: 1400, height: 900 } } = {}) {
     setFiles: (locator, paths) => locator.setInputFiles(paths),
     async drag(locator, points) {
       await locator.scrollIntoViewIfNeeded();
-      const box = await locator.boundingBox();
-      const at = ([fx, fy]) => [box.x + box.width * fx, box.y + box.height * fy];
-      await page.mouse.move(...at(points[0]));
-      await page.mouse.down();
-      for (const point of points.slice(1)) await page.mouse.move(...at(point));
-      await page.mouse.up();
+      await dragWithMouse(page.mouse, await locator.boundingBox(), points);
     },
     evaluate: (fn, ...args) => page.evaluate(callExpression(fn, args)),
     async download(action) {

@@ -83,3 +83,15 @@ export async function shotPath(name) {
   await fs.mkdir(SHOTS, { recursive: true });
   return path.join(SHOTS, `${name}.png`);
 }
+
+/**
+ * A pointer drag through `points` (fractions [x, y] of the element's box), as a pen would draw:
+ * Playwright's and Puppeteer's page.mouse have the same move/down/up.
+ */
+export async function dragWithMouse(mouse, box, points) {
+  const at = ([fx, fy]) => [box.x + box.width * fx, box.y + box.height * fy];
+  await mouse.move(...at(points[0]));
+  await mouse.down();
+  for (const point of points.slice(1)) await mouse.move(...at(point));
+  await mouse.up();
+}

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { callExpression, newFileIn, shotPath } from './common.mjs';
+import { callExpression, dragWithMouse, newFileIn, shotPath } from './common.mjs';
 import { findByRole } from './in-page.mjs';
 
 /** An ARIA selector's quoted value (names with quotes or backslashes stay literal). */
@@ -72,12 +72,7 @@ export async function launch({ viewport = { width: 1400, height: 900 } } = {}) {
     setFiles: (handle, paths) => handle.uploadFile(...paths),
     async drag(handle, points) {
       await handle.scrollIntoView();
-      const box = await handle.boundingBox();
-      const at = ([fx, fy]) => [box.x + box.width * fx, box.y + box.height * fy];
-      await page.mouse.move(...at(points[0]));
-      await page.mouse.down();
-      for (const point of points.slice(1)) await page.mouse.move(...at(point));
-      await page.mouse.up();
+      await dragWithMouse(page.mouse, await handle.boundingBox(), points);
     },
     evaluate: (fn, ...args) => page.evaluate(callExpression(fn, args)),
     async download(action) {
