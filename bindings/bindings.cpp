@@ -145,6 +145,8 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .class_function("presetNames", &ModelHandle::preset_names)
       .class_function("presets", &ModelHandle::presets)
       .class_function("layerTypes", &ModelHandle::layer_types)
+      .class_function("describe", &ModelHandle::describe)
+      .class_function("architectures", &ModelHandle::architectures)
       .function("spec", &ModelHandle::spec)
       .function("summary", &ModelHandle::summary)
       .function("checkData", &ModelHandle::check_data)

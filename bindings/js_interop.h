@@ -20,7 +20,8 @@ using emscripten::val;
 // Throws a JS Error carrying message (js_interop.cpp). Call it outside any C++ catch
 // block, so no C++ exception object is left pending when the JS exception unwinds.
 // With a spec error (layer >= -1 and a field or layer), the Error also carries
-// {layer, layerType, field, problem} (wg::SpecError), so a page can place the message.
+// {layer, layerType, field, problem, path} (wg::SpecError), so a page can place the message
+// (path: "" for a top-level layer, "layers › 1 (conv2d)" inside a block).
 [[noreturn]] void throw_js_error(const char* message, const SpecError* where = nullptr);
 
 // Runs body(); if it throws, rethrows the message as a JS Error. The message lives in a

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "data/idx.h"
+#include "nn/architectures.h"
 #include "data/toy.h"
 #include "ops/ops.h"
 #include "js_interop.h"
@@ -27,6 +28,27 @@ val string_array(const std::vector<std::string>& items) {
   val out = val::array();
   for (const std::string& s : items) out.call<void>("push", s);
   return out;
+}
+
+// The JS summary rows: the LayerSummary value object, plus for a block `inner` (its inner rows,
+// each tagged with `branch`). A plain model's rows have exactly the fields they always had.
+val summary_to_js(const std::vector<LayerSummary>& rows) {
+  val out = val::array();
+  for (const LayerSummary& row : rows) {
+    val item(to_js(row));
+    if (!row.branch.empty()) item.set("branch", row.branch);
+    if (!row.inner.empty()) item.set("inner", summary_to_js(row.inner));
+    out.call<void>("push", item);
+  }
+  return out;
+}
+
+// A spec (JSON text), a preset name or an architecture name, as spec text.
+std::string spec_from_name(const std::string& spec_or_name) {
+  if (spec_or_name.find('{') != std::string::npos) return spec_or_name;
+  for (const ArchitectureInfo& a : wg::architectures())
+    if (a.name == spec_or_name) return wg::architecture_spec(spec_or_name);
+  return wg::preset_spec(spec_or_name);
 }
 
 }  // namespace
@@ -209,7 +231,34 @@ std::string ModelHandle::spec() const {
 }
 
 val ModelHandle::summary() const {
-  return guarded([&] { return array_to_js(model_->summary()); });
+  return guarded([&] { return summary_to_js(model_->summary()); });
+}
+
+val ModelHandle::describe(const std::string& spec_or_name) {
+  return guarded([&] {
+    const ModelDescription d = describe_model(spec_from_name(spec_or_name));
+    val out = val::object();
+    out.set("inputShape", shape_to_js(d.input_shape));
+    out.set("outputShape", shape_to_js(d.output_shape));
+    out.set("parameters", static_cast<double>(d.parameters));
+    out.set("multiplyAdds", static_cast<double>(d.multiply_adds));
+    out.set("layers", summary_to_js(d.layers));
+    return out;
+  });
+}
+
+val ModelHandle::architectures() {
+  return guarded([] {
+    val out = val::array();
+    for (const ArchitectureInfo& a : wg::architectures()) {
+      val item = val::object();
+      item.set("name", a.name);
+      item.set("title", a.title);
+      item.set("parameters", static_cast<double>(a.parameters));
+      out.call<void>("push", item);
+    }
+    return out;
+  });
 }
 
 void ModelHandle::check_data(const val& sample_shape, int classes) const {

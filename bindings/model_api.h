@@ -67,9 +67,15 @@ class ModelHandle {
   static val preset_names();
   static val presets();      // [{name, title, data, input, classes}]
   static val layer_types();  // the engine's layer types and their fields with limits
+  // A spec's layer table from its shapes alone, no weights allocated (a spec, a preset name or an
+  // architecture name such as "vgg16"): {inputShape, outputShape, parameters, multiplyAdds, layers}.
+  static val describe(const std::string& spec_or_name);
+  static val architectures();  // [{name, title, parameters}]: the big architectures describe() knows
 
   std::string spec() const;
-  val summary() const;  // [{name, type, outputShape, parameters, multiplyAdds, receptiveField, detail}]
+  // [{name, type, outputShape, parameters, multiplyAdds, receptiveField, detail}]; a block's row also
+  // has `inner`, its inner layers' rows, each with `branch` ("layers", "shortcut", "branches.0").
+  val summary() const;
   // Throws a located Error when samples of sample_shape or `classes` classes do not fit the model.
   void check_data(const val& sample_shape, int classes) const;
   double total_parameters() const;

@@ -67,11 +67,17 @@ export interface Owned {
  * problem next to the layer and field: `layer` is the 0-based index in `spec.layers` (-1: the
  * model's input), `field` is '' for the layer as a whole.
  */
-export interface SpecError extends Error { layer: number; layerType: string; field: string; problem: string }
+/**
+ * layer, layerType: the top-level layer (a block for a problem inside it); field: that layer's field
+ * ('layers', 'shortcut', 'branches' inside a block); path: '' at the top level, else the way in,
+ * 'layers › 1 (conv2d)'; problem: the problem, inside a block after the rest of that way.
+ */
+export interface SpecError extends Error { layer: number; layerType: string; field: string; problem: string; path: string }
 
 /** A field a layer type accepts, with the limits the engine checks. */
 export interface LayerField {
-  name: string; kind: 'integer' | 'size' | 'number' | 'boolean' | 'initializer';
+  /** layers: a list of layer specs (residual's layers, shortcut); branches: a list of such lists (concat). */
+  name: string; kind: 'integer' | 'size' | 'number' | 'boolean' | 'initializer' | 'layers' | 'branches';
   min: number; max: number; required: boolean; defaultText: string;
 }
 /**
@@ -105,7 +111,17 @@ export interface LayerSummary {
   /** size and jump in input pixels; start = input coordinate of the centre of unit 0. */
   receptiveField: { size: number; jump: number; start: number };
   detail: string;
+  /** Inside a block: the list this layer is in ('layers', 'shortcut', 'branches.0', ...). */
+  branch?: string;
+  /** A block's (residual, concat) inner layers; its own row holds their totals. */
+  inner?: LayerSummary[];
 }
+
+/** A spec's layer table from shapes alone (Engine.describe): no weights allocated. */
+export interface ModelDescription {
+  inputShape: number[]; outputShape: number[]; parameters: number; multiplyAdds: number; layers: LayerSummary[];
+}
+export interface ArchitectureInfo { name: string; title: string; parameters: number }
 
 export interface Rect { top: number; left: number; height: number; width: number }
 export interface Map2D { shape: number[]; data: Float32Array }
@@ -255,6 +271,10 @@ export interface Engine {
   /** Layer types, presets, optimizers, losses and schedules: every list, from the engine. */
   readonly catalog: Catalog;
   readonly toyDatasets: string[];
+  /** The big architectures describe() knows by name: alexnet, vgg16, googlenet, resnet18. */
+  readonly architectures: ArchitectureInfo[];
+  /** A spec's, preset's or architecture's layer table without allocating weights. */
+  describe(spec: string | ModelSpec): ModelDescription;
   model(spec: string | ModelSpec): Model;
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;
   trainer(model: Model, settings?: TrainSettings): Trainer;
@@ -549,7 +569,7 @@ export interface FlowOptions {
 export interface FlowEdges {
   /** weighted: conv channel -> channel (mean over positions of sum over the kernel of weight x input)
    *  or linear node -> unit (weight x activation, summed over a map node's channel); one-to-one: c -> c. */
-  kind: 'weighted' | 'one-to-one';
+  kind: 'weighted' | 'one-to-one' | 'block';
   /** Edges between the two columns before the cut. */
   possible: number;
   source: Int32Array; target: Int32Array; value: Float32Array;

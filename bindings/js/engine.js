@@ -309,6 +309,14 @@ export class Engine {
     return { layerTypes: this.layerTypes, presets: this.presets, ...this.#module.Trainer.catalog() };
   }
   get toyDatasets() { return this.#module.Dataset.toyNames(); }
+  /** The big architectures engine.describe() knows by name: [{name, title, parameters}] (alexnet, vgg16, googlenet, resnet18). */
+  get architectures() { return this.#module.Model.architectures(); }
+  /**
+   * A model's layer table from its spec alone, without allocating weights (so VGG-16's 138 M
+   * parameters can be shown): a spec object or JSON, a preset name or an architecture name.
+   * {inputShape, outputShape, parameters, multiplyAdds, layers: summary rows (a block's with `inner`)}.
+   */
+  describe(spec) { return this.#module.Model.describe(toSpecText(spec)); }
 
   /** A model from a preset name ('mlp', 'cnn', 'lenet5', 'perceptron'), a spec object or JSON. */
   model(spec) { return new Model(this.#module.Model.create(toSpecText(spec)), this.#module); }

@@ -18,9 +18,15 @@ namespace {
 
 using namespace introspect;
 
+bool is_block(const Layer& layer) {
+  const std::string type = layer.type();
+  return type == "residual" || type == "concat";
+}
+
 bool starts_column(const Layer& layer, bool after_input) {
   const std::string type = layer.type();
   if (type == "conv2d" || type == "linear" || type == "maxpool" || type == "avgpool" || type == "l2pool") return true;
+  if (is_block(layer) || type == "globalavgpool") return true;  // they change the shape
   return after_input && !is_pass_through(layer);
 }
 
@@ -223,6 +229,7 @@ NetworkFlow network_flow(Model& model, const Tensor& input, const FlowOptions& o
     const std::string type = first.type();
     if (type == "conv2d") column.incoming = conv_edges(first, x, options);
     else if (type == "linear") column.incoming = linear_edges(first, x, flow.columns[k - 1], options);
+    else if (is_block(first)) column.incoming = EdgeSelector(options).result("block");  // edges inside: not drawn yet
     else column.incoming = one_to_one_edges(column, options);
   }
   return flow;

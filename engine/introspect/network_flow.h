@@ -35,7 +35,7 @@ struct FlowOptions {
 };
 
 struct FlowEdges {
-  std::string kind;              // "weighted" or "one-to-one" (none for the input column)
+  std::string kind;              // "weighted", "one-to-one", or "block" (a residual or concat: no edges yet; none for the input column)
   std::int64_t possible = 0;     // edges between the two columns before the cut
   std::vector<int> source, target;
   std::vector<float> value;      // contribution, sorted by |value|, largest first

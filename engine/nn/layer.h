@@ -20,6 +20,24 @@
 //                 flatten) keep it; lcn acts as a size x size window; a linear layer
 //                 sees the whole input: size = extent of the input (max of H, W; F for
 //                 vector inputs), jump = that extent, start = (extent-1)/2.
+//
+// Composite layers (blocks) hold lists of layers, and lists nest:
+//   {"type": "residual", "layers": [...], "shortcut": [...]}  output = layers(x) + shortcut(x);
+//        no shortcut (or []) is the identity, else a projection (a 1x1 conv2d with a stride);
+//   {"type": "concat", "branches": [[...], [...]]}  the branches' outputs joined along channels.
+// A block counts as one layer of its list: one activation, one row of the model's layer table.
+// Its summary holds its totals (parameters, multiply-adds of every inner layer; output shape;
+// the receptive field of its output, the union of its paths' windows) and lists its inner
+// layers in `inner`, each tagged with `branch`: "layers", "shortcut", "branches.0", ...
+// The residual add and the concat are counted as 0 multiply-adds (they use no weights).
+//
+// Parameter names nest as PyTorch names submodules when each list is an nn.Sequential and the
+// branches an nn.ModuleList: a block named "residual2" holds "residual2.layers.0.weight" (the
+// list's layer 0, counting every layer, parameter-free ones too), "residual2.shortcut.0.weight",
+// and a concat "concat1.branches.1.0.weight" (branch 1, layer 0). Top-level layers keep their
+// type-and-counter names (conv1, bn2, residual1, concat1, globalavgpool1). So a PyTorch model
+// whose block is a module with attributes `layers` and `shortcut` (nn.Sequential) or `branches`
+// (nn.ModuleList of nn.Sequential) has the same state_dict keys.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -71,6 +89,12 @@ struct LayerSummary {
   int rf_jump = 1;             // input pixels between neighbouring output units
   double rf_start = 0.0;       // input coordinate of the centre of output unit 0
   std::string detail;          // "8 filters 5x5, stride 1, pad 2"
+  // Inside a block: which of its lists this layer is in ("layers", "shortcut", "branches.1");
+  // "" for a layer of the model's own list.
+  std::string branch;
+  // A block's inner layers in spec order (layers, then shortcut; branch 0, 1, ...); empty for
+  // every other layer.
+  std::vector<LayerSummary> inner;
 };
 
 class Layer {
@@ -123,13 +147,18 @@ struct LayerInput {
   int rf_jump = 1;
   double rf_start = 0.0;
   int input_extent = 1;   // max(H, W) (or F) of the model input: a global receptive field
+  // Where the list this layer belongs to sits, for error messages: "" in the model's own list,
+  // "layer 3 (residual) › layers › " inside a block (the layer's index and type follow).
+  std::string location;
+  int depth = 0;          // how many blocks this layer is inside
 };
 
 // One field a layer type accepts, with the limits its value is checked against. The registry
 // (nn/layers/layer_spec.cpp) is the only place these are written: parsing checks against it,
 // and layer_catalog() shows it to the page's editor and help texts.
 struct FieldInfo {
-  enum class Kind { integer, size, number, boolean, initializer };  // size: an integer or [height, width]
+  // size: an integer or [height, width]; layers: a list of layer specs; branches: a list of such lists.
+  enum class Kind { integer, size, number, boolean, initializer, layers, branches };
   std::string name;
   Kind kind = Kind::integer;
   double min = 0.0, max = 0.0;  // integer, size, number
@@ -146,7 +175,8 @@ struct LayerTypeInfo {
 
 // Every layer type with its fields, in layer_type_names() order.
 const std::vector<LayerTypeInfo>& layer_catalog();
-const char* field_kind_name(FieldInfo::Kind kind);  // "integer", "size", "number", "boolean", "initializer"
+// "integer", "size", "number", "boolean", "initializer", "layers", "branches"
+const char* field_kind_name(FieldInfo::Kind kind);
 
 // Validates a layer spec object, infers its output shape and counts; parameters are not
 // allocated yet (call reset_parameters), so a model can refuse a huge spec before allocating.

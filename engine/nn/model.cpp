@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "core/error.h"
+#include "nn/layers/layer_list.h"
 #include "nn/layers/layer_spec.h"
 
 namespace wg {
@@ -14,7 +16,7 @@ namespace wg {
 namespace {
 
 constexpr int kMaxInputDim = 4096;
-constexpr std::int64_t kMaxSampleElements = 1 << 24;  // per layer output, per sample
+using layers::kMaxSampleElements;
 
 const char* name_prefix(const std::string& type) {
   static const std::map<std::string, const char*> prefixes = {
@@ -40,9 +42,17 @@ Shape parse_input_shape(const json::Value* input) {
   return shape;
 }
 
-}  // namespace
+// What a spec says, checked and with every shape inferred; no weight allocated yet.
+struct ParsedSpec {
+  Shape input_shape;
+  std::uint64_t seed = 1;
+  std::vector<std::unique_ptr<Layer>> layers;
+};
 
-Model::Model(const std::string& spec_json) {
+// max_parameters: the size limit of a model that will be allocated (none for a shape-only description).
+ParsedSpec parse_spec(const std::string& spec_json, std::int64_t max_parameters) {
+  ParsedSpec parsed;
+
   json::ParseOptions options;
   options.what = "spec JSON";
   const json::Value spec = json::parse(spec_json, options);
@@ -54,26 +64,26 @@ Model::Model(const std::string& spec_json) {
     fail("model spec: unknown field \"", key, "\"",
          suggestion.empty() ? " (valid: input, layers, seed)" : " - did you mean \"" + suggestion + "\"?");
   }
-  input_shape_ = parse_input_shape(spec.find("input"));
+  parsed.input_shape = parse_input_shape(spec.find("input"));
 
   if (const json::Value* seed = spec.find("seed")) {
     if (!seed->is_number() || seed->as_number() != std::floor(seed->as_number()) || seed->as_number() < 0 ||
         seed->as_number() > 9007199254740991.0)
       fail("model spec: field \"seed\" must be a non-negative integer, got ", json::dump(*seed));
-    seed_ = static_cast<std::uint64_t>(seed->as_number());
+    parsed.seed = static_cast<std::uint64_t>(seed->as_number());
   }
 
   const json::Value* layer_specs = spec.find("layers");
   if (!layer_specs) fail("model spec: missing field \"layers\"");
   if (!layer_specs->is_array()) fail("model spec: field \"layers\" must be an array");
   if (layer_specs->size() == 0) fail("model spec: \"layers\" is empty");
-  if (layer_specs->size() > static_cast<std::size_t>(kMaxLayers))
-    fail("model spec: ", layer_specs->size(), " layers is more than the limit of ", kMaxLayers);
+  if (layer_specs->size() > static_cast<std::size_t>(Model::kMaxLayers))
+    fail("model spec: ", layer_specs->size(), " layers is more than the limit of ", Model::kMaxLayers);
 
   // Pass 1: validate and infer shapes; nothing big is allocated yet.
   LayerInput in;
-  in.shape = input_shape_;
-  in.input_extent = input_shape_.size() == 3 ? std::max(input_shape_[1], input_shape_[2]) : input_shape_[0];
+  in.shape = parsed.input_shape;
+  in.input_extent = parsed.input_shape.size() == 3 ? std::max(parsed.input_shape[1], parsed.input_shape[2]) : parsed.input_shape[0];
   std::map<std::string, int> counters;
   std::int64_t total = 0;
   for (std::size_t i = 0; i < layer_specs->size(); ++i) {
@@ -93,10 +103,10 @@ Model::Model(const std::string& spec_json) {
                       problem);
     }
     total += s.parameters;
-    if (total > kMaxParameters) {
-      const std::string problem = "makes the model larger than " + std::to_string(kMaxParameters) + " parameters (" +
+    if (total > max_parameters) {
+      const std::string problem = "makes the model larger than " + std::to_string(max_parameters) + " parameters (" +
                                   std::to_string(total) + " up to here); make it smaller";
-      throw SpecError("model has more than " + std::to_string(kMaxParameters) + " parameters (" + std::to_string(total) +
+      throw SpecError("model has more than " + std::to_string(max_parameters) + " parameters (" + std::to_string(total) +
                           " up to layer " + std::to_string(i) + " (" + type_name + ")); make it smaller",
                       in.index, type_name, "", problem);
     }
@@ -104,10 +114,33 @@ Model::Model(const std::string& spec_json) {
     in.rf_size = s.rf_size;
     in.rf_jump = s.rf_jump;
     in.rf_start = s.rf_start;
-    layers_.push_back(std::move(layer));
+    parsed.layers.push_back(std::move(layer));
   }
+  return parsed;
+}
+
+}  // namespace
+
+Model::Model(const std::string& spec_json) {
+  ParsedSpec parsed = parse_spec(spec_json, kMaxParameters);
+  input_shape_ = std::move(parsed.input_shape);
+  seed_ = parsed.seed;
+  layers_ = std::move(parsed.layers);
   // Pass 2: allocate and initialise.
   reinitialize(seed_);
+}
+
+ModelDescription describe_model(const std::string& spec_json) {
+  ParsedSpec parsed = parse_spec(spec_json, std::numeric_limits<std::int64_t>::max());
+  ModelDescription d;
+  d.input_shape = parsed.input_shape;
+  d.output_shape = parsed.layers.back()->output_shape();
+  for (const auto& layer : parsed.layers) {
+    d.layers.push_back(layer->summary());
+    d.parameters += layer->summary().parameters;
+    d.multiply_adds += layer->summary().multiply_adds;
+  }
+  return d;
 }
 
 void Model::reinitialize(std::uint64_t seed) {
@@ -124,29 +157,7 @@ Var Model::forward(const Var& batch, ForwardContext& context) {
       shape.size() == input_shape_.size() + 1 && std::equal(input_shape_.begin(), input_shape_.end(), shape.begin() + 1);
   WG_CHECK(matches, "model forward: expected a batch of shape [N, ", shape_str(input_shape_).substr(1), ", got ",
            shape_str(shape));
-  Var x = batch;
-  for (std::size_t i = 0; i < layers_.size(); ++i) {
-    // conv -> relu -> 2x2 max pool, and conv -> relu, run as one fused op unless each layer's own
-    // output was asked for.
-    if (!context.activations && i + 2 < layers_.size() && layers_[i + 1]->is_relu() &&
-        layers_[i + 2]->is_max_pool_2x2()) {
-      if (Var fused = layers_[i]->forward_then_relu_maxpool2(x, context); fused.defined()) {
-        x = fused;
-        i += 2;
-        continue;
-      }
-    }
-    if (!context.activations && i + 1 < layers_.size() && layers_[i + 1]->is_relu()) {
-      if (Var fused = layers_[i]->forward_then_relu(x, context); fused.defined()) {
-        x = fused;
-        ++i;
-        continue;
-      }
-    }
-    x = layers_[i]->forward(x, context);
-    if (context.activations) context.activations->push_back(x);
-  }
-  return x;
+  return layers::forward_layer_list(layers_, batch, context);
 }
 
 std::vector<NamedParameter> Model::parameters() const {

@@ -10,7 +10,8 @@
 //   unknown field "filter" in layer 0 (conv2d) - did you mean "filters"?
 // Parameters are named "<layer name>.<weight|bias>", layer names being a prefix per type
 // and a 1-based counter: conv1, conv2, linear1, bn1, ln1, in1, relu1, ...
-// Weights are initialised from Rng(seed) in layer order (default seed 1).
+// Weights are initialised from Rng(seed) in layer order (default seed 1). Layers inside a block
+// (residual, concat) are named by position under the block: residual1.layers.0.weight (nn/layer.h).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -54,6 +55,18 @@ class Model {
   std::vector<std::unique_ptr<Layer>> layers_;
   std::uint64_t seed_ = 1;
 };
+
+// A spec's layer table from its shapes alone: every layer's output shape, parameters,
+// multiply-adds and receptive field, with no weight allocated and no parameter limit (VGG-16's
+// 138 M parameters can be described though no Model of it can be built). Errors as Model's.
+struct ModelDescription {
+  Shape input_shape;
+  Shape output_shape;
+  std::vector<LayerSummary> layers;  // top-level layers; blocks list theirs in `inner`
+  std::int64_t parameters = 0;
+  std::int64_t multiply_adds = 0;    // per sample
+};
+ModelDescription describe_model(const std::string& spec_json);
 
 // The index of the largest of `classes` values (the first one on ties).
 int argmax_row(const float* row, int classes);

@@ -2,6 +2,7 @@
 #include "nn/presets.h"
 
 #include "core/error.h"
+#include "nn/spec_blocks.h"
 #include "util/json.h"
 
 namespace wg {
@@ -10,8 +11,36 @@ namespace {
 
 struct Preset {
   PresetInfo info;
-  const char* layers;  // JSON array of layer specs
+  std::string layers;  // JSON array of layer specs
 };
+
+using namespace spec_blocks;
+
+// ResNet in miniature: a 3x3 conv-BN-ReLU stem, then three stages of two basic blocks with
+// 8-16-32 filters, each later stage halving H and W (its first block's shortcut a 1x1 projection
+// with stride 2), then a global average pool: any image size gives 32 features to the classifier.
+std::string resnet_mini() {
+  json::Value layers = json::Value::array({conv(8, 3, 1, 1, false), layer("batchnorm"), layer("relu")});
+  for (const int filters : {8, 16, 32}) {
+    const int stride = filters == 8 ? 1 : 2;
+    append(layers, basic_block(filters, stride, stride != 1));
+    append(layers, basic_block(filters, 1, false));
+  }
+  append(layers, json::Value::array({layer("globalavgpool"), linear(10)}));
+  return json::dump(layers);
+}
+
+// Inception in miniature: a conv-BN-ReLU stem and a 2x2 max pool, then two Inception modules of
+// 1x1 / 3x3 / 5x5 / pool branches (40 and 56 channels) with a pool between, a global average
+// pool and the classifier.
+std::string inception_mini() {
+  json::Value layers = json::Value::array({conv(16, 3, 1, 1, false), layer("batchnorm"), layer("relu"), maxpool(2, 2)});
+  layers.push_back(inception(8, 8, 16, 4, 8, 8));
+  layers.push_back(maxpool(2, 2));
+  layers.push_back(inception(16, 16, 24, 4, 8, 8));
+  append(layers, json::Value::array({layer("globalavgpool"), linear(10)}));
+  return json::dump(layers);
+}
 
 const std::vector<Preset>& table() {
   static const std::vector<Preset> entries = {
@@ -49,6 +78,9 @@ const std::vector<Preset>& table() {
            {"type": "conv2d", "filters": 64, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"},
            {"type": "conv2d", "filters": 64, "kernel": 3, "pad": 1}, {"type": "batchnorm"}, {"type": "relu"}, {"type": "maxpool", "kernel": 2},
            {"type": "flatten"}, {"type": "linear", "units": 10}])"},
+      {{"resnet-mini", "ResNet in miniature (3 stages of 2 residual blocks)", "images", {3, 32, 32}, 10}, resnet_mini()},
+      {{"inception-mini", "Inception in miniature (two 1x1/3x3/5x5/pool modules)", "images", {3, 32, 32}, 10},
+       inception_mini()},
   };
   return entries;
 }

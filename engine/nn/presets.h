@@ -13,6 +13,12 @@
 //   simplenet   on 3x32x32 colour images: conv 10 5x5 pad 2 (the lectures' 760 parameters, 768,000
 //               multiply-adds), conv 20 3x3, conv 40 3x3, each with batchnorm, relu, maxpool 2; linear
 //   vgg-mini    on 3x32x32: two conv 3x3 per block, 16-32-64 filters, each block ending in maxpool 2
+//   resnet-mini    conv 8 3x3-BN-ReLU, three stages of two basic residual blocks (8-16-32 filters,
+//                  stride 2 and a 1x1 projection shortcut into stages 2 and 3), globalavgpool, linear;
+//                  any image size (3x32x32 colour, 1x28x28 digits)
+//   inception-mini conv 16 3x3-BN-ReLU, maxpool 2, Inception (1x1 / 3x3 / 5x5 / pool branches) to 40
+//                  channels, maxpool 2, Inception to 56, globalavgpool, linear
+// The big architectures (AlexNet, VGG-16, GoogLeNet, ResNet-18) are not presets: nn/architectures.h.
 #pragma once
 #include <string>
 #include <vector>

@@ -85,6 +85,8 @@ struct Pool2dOptions {
 Var max_pool2d(const Var& x, const Pool2dOptions& options);
 Var avg_pool2d(const Var& x, const Pool2dOptions& options);  // padding counts as zeros in the average
 Var l2_pool2d(const Var& x, const Pool2dOptions& options);   // sqrt(sum of squares in the window)
+// Global average pooling: x [N,C,H,W] -> [N,C], each channel's mean over its H x W plane.
+Var global_avg_pool2d(const Var& x);
 
 // ---- normalization.cpp
 // Batch norm over (N,H,W) per channel for [N,C,H,W] or over N for [N,C].

@@ -168,6 +168,33 @@ void l2_pool2d_backward(float* grad_x, const float* grad_out, const float* out, 
   });
 }
 
+// ---- global average: out [N*C] = the mean of each [H, W] plane; each input pixel's gradient is
+// its plane's output gradient / (H W). One plane per output, summed in scan order: the same bits
+// on any thread count.
+
+void global_avg_pool2d_forward(float* out, const float* x, int planes, std::int64_t plane) {
+  const float inv_area = 1.0f / static_cast<float>(plane);
+  parallel_for(0, planes, 16, [&](std::int64_t lo, std::int64_t hi) {
+    for (std::int64_t p = lo; p < hi; ++p) {
+      const float* in = x + p * plane;
+      float total = 0.0f;
+      for (std::int64_t i = 0; i < plane; ++i) total += in[i];
+      out[p] = total * inv_area;
+    }
+  });
+}
+
+void global_avg_pool2d_backward(float* grad_x, const float* grad_out, int planes, std::int64_t plane) {
+  const float inv_area = 1.0f / static_cast<float>(plane);
+  parallel_for(0, planes, 16, [&](std::int64_t lo, std::int64_t hi) {
+    for (std::int64_t p = lo; p < hi; ++p) {
+      const float share = grad_out[p] * inv_area;
+      float* gx = grad_x + p * plane;
+      for (std::int64_t i = 0; i < plane; ++i) gx[i] += share;
+    }
+  });
+}
+
 // ---- the Var ops
 
 Var max_pool2d(const Var& x, const Pool2dOptions& options) {
@@ -200,6 +227,19 @@ Var l2_pool2d(const Var& x, const Pool2dOptions& options) {
   return make_result("l2_pool2d", out, {x}, [g, x_value, out](Node& self) {
     if (Tensor* gx = self.input_grad(0))
       l2_pool2d_backward(gx->data(), self.grad.data(), out.data(), x_value.data(), g);
+  });
+}
+
+Var global_avg_pool2d(const Var& x) {
+  WG_CHECK(x.defined(), "global_avg_pool2d: input is undefined");
+  const Shape& shape = x.shape();
+  WG_CHECK(shape.size() == 4, "global_avg_pool2d: input must be [N,C,H,W], got ", shape_str(shape));
+  const int planes = shape[0] * shape[1];
+  const std::int64_t plane = static_cast<std::int64_t>(shape[2]) * shape[3];
+  Tensor out = Tensor::empty({shape[0], shape[1]});
+  global_avg_pool2d_forward(out.data(), x.value().data(), planes, plane);
+  return make_result("global_avg_pool2d", out, {x}, [planes, plane](Node& self) {
+    if (Tensor* gx = self.input_grad(0)) global_avg_pool2d_backward(gx->data(), self.grad.data(), planes, plane);
   });
 }
 

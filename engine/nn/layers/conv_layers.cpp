@@ -1,5 +1,6 @@
-// Convolution and pooling layers: conv2d (weights [K,C,KH,KW] + bias [K]) and the
-// parameter-free max / average / L2 pooling windows.
+// Convolution and pooling layers: conv2d (weights [K,C,KH,KW] + bias [K]), the
+// parameter-free max / average / L2 pooling windows and global average pooling.
+#include <algorithm>
 #include <string>
 
 #include "nn/init.h"
@@ -156,9 +157,31 @@ class PoolLayer final : public Layer {
   Pool2dOptions options_;
 };
 
+// [C, H, W] -> [C]: each channel's mean, so the layer after it sees one number per channel
+// whatever the image size (ResNet's and GoogLeNet's head). Its one output unit per channel sees
+// the whole map: a window of the map's size.
+class GlobalAvgPoolLayer final : public Layer {
+ public:
+  explicit GlobalAvgPoolLayer(const FieldReader& f) {
+    require_image(f);
+    const LayerInput& in = f.input();
+    input_shape_ = in.shape;
+    summary_.name = in.name;
+    summary_.type = "globalavgpool";
+    summary_.output_shape = {in.shape[0]};
+    const int window = std::max(in.shape[1], in.shape[2]);
+    rf_window(summary_, in, window, window, 0);
+    summary_.detail = shape_str(in.shape) + " -> " + std::to_string(in.shape[0]);
+  }
+  const char* type() const override { return "globalavgpool"; }
+  Var forward(const Var& x, ForwardContext&) override { return global_avg_pool2d(x); }
+  json::Value spec() const override { return json::Value::object({{"type", "globalavgpool"}}); }
+};
+
 }  // namespace
 
 std::unique_ptr<Layer> make_conv2d(const FieldReader& f) { return std::make_unique<Conv2dLayer>(f); }
 std::unique_ptr<Layer> make_pool(const FieldReader& f) { return std::make_unique<PoolLayer>(f); }
+std::unique_ptr<Layer> make_global_avg_pool(const FieldReader& f) { return std::make_unique<GlobalAvgPoolLayer>(f); }
 
 }  // namespace wg::layers

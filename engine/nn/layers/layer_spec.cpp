@@ -42,6 +42,17 @@ std::string closest_name(const std::string& word, const std::vector<std::string>
   return best_distance <= tolerance ? best : "";
 }
 
+std::string layer_location(const LayerInput& in, const std::string& type) {
+  const std::string kind = type.empty() ? "" : " (" + type + ")";
+  return (in.location.empty() ? "layer " : in.location) + std::to_string(in.index) + kind;
+}
+
+void throw_spec_error(const LayerInput& in, const std::string& type, const std::string& field,
+                      const std::string& top_level_message, const std::string& nested_text, const std::string& problem) {
+  if (in.location.empty()) throw SpecError(top_level_message, in.index, type, field, problem);
+  throw SpecError(layer_location(in, type) + ": " + nested_text, in.index, type, field, problem);
+}
+
 FieldReader::FieldReader(const json::Value& spec, const LayerInput& input, std::string type,
                          const std::vector<FieldInfo>& fields)
     : spec_(spec), input_(input), type_(std::move(type)), fields_(fields) {
@@ -62,8 +73,9 @@ FieldReader::FieldReader(const json::Value& spec, const LayerInput& input, std::
       problem << ")";
     }
     const std::string tail = problem.str().substr(std::string("is not a field of ").size() + type_.size());
-    throw SpecError("unknown field \"" + key + "\" in layer " + std::to_string(input.index) + " (" + type_ + ")" + tail,
-                    input.index, type_, key, problem.str());
+    throw_spec_error(input, type_, key,
+                     "unknown field \"" + key + "\" in layer " + std::to_string(input.index) + " (" + type_ + ")" + tail,
+                     "unknown field \"" + key + "\"" + tail, problem.str());
   }
 }
 
@@ -72,12 +84,13 @@ std::string FieldReader::where() const {
 }
 
 void FieldReader::fail_shape(const std::string& problem, const std::string& field) const {
-  throw SpecError(problem + where(), input_.index, type_, field, problem);
+  throw_spec_error(input_, type_, field, problem + where(), problem, problem);
 }
 
 void FieldReader::fail_field(const std::string& field, const std::string& problem) const {
-  throw SpecError("field \"" + field + "\" in layer " + std::to_string(input_.index) + " (" + type_ + ") " + problem,
-                  input_.index, type_, field, problem);
+  throw_spec_error(input_, type_, field,
+                   "field \"" + field + "\" in layer " + std::to_string(input_.index) + " (" + type_ + ") " + problem,
+                   "field \"" + field + "\" " + problem, problem);
 }
 
 const json::Value* FieldReader::get(const std::string& field) const { return spec_.find(field); }
@@ -108,8 +121,9 @@ int FieldReader::integer(const std::string& field, int fallback) const {
 
 void FieldReader::require(const std::string& field) const {
   if (get(field)) return;
-  throw SpecError("missing field \"" + field + "\" in layer " + std::to_string(input_.index) + " (" + type_ + ")",
-                  input_.index, type_, field, "is missing: " + type_ + " needs it");
+  throw_spec_error(input_, type_, field,
+                   "missing field \"" + field + "\" in layer " + std::to_string(input_.index) + " (" + type_ + ")",
+                   "missing field \"" + field + "\"", "is missing: " + type_ + " needs it");
 }
 
 int FieldReader::required_integer(const std::string& field) const {
@@ -146,6 +160,20 @@ bool FieldReader::boolean(const std::string& field, bool fallback) const {
   if (!v) return fallback;
   if (!v->is_bool()) fail_field(field, std::string("must be true or false, got ") + json::type_name(v->type()));
   return v->as_bool();
+}
+
+const json::Value& FieldReader::layer_list(const std::string& field, const json::Value& value) const {
+  (void)info(field);
+  if (!value.is_array()) fail_field(field, std::string("must be a list of layers, got ") + json::type_name(value.type()));
+  if (value.size() > static_cast<std::size_t>(kMaxLayersPerList))
+    fail_field(field, "holds " + std::to_string(value.size()) + " layers, more than the limit of " +
+                          std::to_string(kMaxLayersPerList));
+  return value;
+}
+
+const json::Value* FieldReader::raw(const std::string& field) const {
+  (void)info(field);
+  return get(field);
 }
 
 std::string FieldReader::initializer(const std::string& field, const std::string& fallback) const {
@@ -201,6 +229,9 @@ FieldInfo number_field(const char* name, double min, double max, const char* def
   return {name, Kind::number, min, max, false, default_text};
 }
 FieldInfo bool_field(const char* name, const char* default_text) { return {name, Kind::boolean, 0, 0, false, default_text}; }
+FieldInfo list_field(const char* name, Kind kind, const char* default_text) {
+  return {name, kind, 0, 0, *default_text == 0, default_text};
+}
 FieldInfo init_field() { return {"init", Kind::initializer, 0, 0, false, "default"}; }
 
 struct TypeEntry {
@@ -238,6 +269,10 @@ std::vector<TypeEntry> make_registry() {
       {{"lcn", "", true, {integer_field("size", 1, 63, "9"), number_field("eps", 1e-12, 1.0, "0.0001")}}, make_lcn},
       {{"dropout", "", false, {number_field("rate", 0.0, 0.99, "0.5")}}, make_dropout},
       {{"flatten", "", false, {}}, make_flatten},
+      {{"globalavgpool", "", true, {}}, make_global_avg_pool},
+      {{"residual", "", false, {list_field("layers", Kind::layers, ""), list_field("shortcut", Kind::layers, "[] (identity)")}},
+       make_residual},
+      {{"concat", "", false, {list_field("branches", Kind::branches, "")}}, make_concat},
   };
 }
 
@@ -288,13 +323,17 @@ const char* field_kind_name(FieldInfo::Kind kind) {
     case FieldInfo::Kind::number: return "number";
     case FieldInfo::Kind::boolean: return "boolean";
     case FieldInfo::Kind::initializer: return "initializer";
+    case FieldInfo::Kind::layers: return "layers";
+    case FieldInfo::Kind::branches: return "branches";
   }
   return "integer";
 }
 
 std::unique_ptr<Layer> build_layer(const json::Value& spec, const LayerInput& input) {
   const auto fail_layer = [&](const std::string& field, const std::string& message, const std::string& problem) {
-    throw SpecError(message, input.index, "", field, problem);
+    // Inside a block the message is "<where>: <problem>", the problem naming the field itself.
+    const std::string nested = field.empty() ? problem : "field \"" + field + "\" " + problem;
+    layers::throw_spec_error(input, "", field, message, nested, problem);
   };
   if (!spec.is_object()) {
     const std::string problem = std::string("must be an object like {\"type\": \"relu\"}, got ") + json::type_name(spec.type());

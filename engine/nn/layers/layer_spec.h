@@ -13,6 +13,19 @@
 
 namespace wg::layers {
 
+inline constexpr int kMaxLayersPerList = 256;  // in any one list of a block (the model's own: Model::kMaxLayers)
+inline constexpr int kMaxBlockDepth = 8;       // blocks inside blocks
+inline constexpr std::int64_t kMaxSampleElements = 1 << 24;  // per layer output, per sample
+
+// "layer 3 (conv2d)" for a layer of the model's own list; inside a block the way in,
+// "layer 3 (residual) › layers › 1 (conv2d)".
+std::string layer_location(const LayerInput& in, const std::string& type);
+// A SpecError about layer `in`: top_level_message as it always read for the model's own list,
+// "<layer_location>: <nested_text>" inside a block (whose builder then relocates it, see SpecError).
+[[noreturn]] void throw_spec_error(const LayerInput& in, const std::string& type, const std::string& field,
+                                   const std::string& top_level_message, const std::string& nested_text,
+                                   const std::string& problem);
+
 class FieldReader {
  public:
   // fields: what this type accepts besides "type", with the limits every value is checked against
@@ -27,6 +40,11 @@ class FieldReader {
   double number(const std::string& field, double fallback) const;
   bool boolean(const std::string& field, bool fallback) const;
   std::string initializer(const std::string& field, const std::string& fallback) const;
+  // The field's value as written, or nullptr when absent (for fields of kind layers/branches).
+  const json::Value* raw(const std::string& field) const;
+  // `value` (from raw(field), or an element of it) checked to be a list of at most
+  // kMaxLayersPerList layer specs (the specs themselves are checked when built).
+  const json::Value& layer_list(const std::string& field, const json::Value& value) const;
 
   // " at layer 3 (conv2d)"
   std::string where() const;
@@ -70,6 +88,9 @@ std::unique_ptr<Layer> make_instancenorm(const FieldReader& f);
 std::unique_ptr<Layer> make_lcn(const FieldReader& f);
 std::unique_ptr<Layer> make_dropout(const FieldReader& f);
 std::unique_ptr<Layer> make_flatten(const FieldReader& f);
+std::unique_ptr<Layer> make_global_avg_pool(const FieldReader& f);
+std::unique_ptr<Layer> make_residual(const FieldReader& f);  // nn/layers/residual.cpp
+std::unique_ptr<Layer> make_concat(const FieldReader& f);    // nn/layers/concat.cpp
 
 
 }  // namespace wg::layers

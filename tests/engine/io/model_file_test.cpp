@@ -84,6 +84,26 @@ TEST(ModelFile, RoundTripIsBitExact) {
   EXPECT_EQ(save_model(*loaded.model, loaded.extra, loaded.metadata_json), bytes);
 }
 
+// A model of blocks keeps format version 1: the weights are still one named list (the nested
+// names, "residual1.layers.0.weight"), the nesting lives in the spec.
+TEST(ModelFile, CompositeModelRoundTrips) {
+  Model model(preset_spec("resnet-mini", {1, 12, 12}, 4));
+  model.reinitialize(7);
+  model.buffers()[3].tensor[0] = 0.5f;
+  const std::vector<std::uint8_t> bytes = save_model(model);
+  EXPECT_EQ(get_u32(bytes, 8), 1u);
+  const LoadedModel loaded = load_model(bytes.data(), bytes.size());
+  EXPECT_EQ(loaded.model->spec_json(), model.spec_json());
+  const auto a = model.parameters(), b = loaded.model->parameters();
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].name, b[i].name);
+    EXPECT_EQ(a[i].var.value().to_vector(), b[i].var.value().to_vector()) << a[i].name;
+  }
+  EXPECT_EQ(loaded.model->buffers()[3].tensor[0], 0.5f);
+  EXPECT_EQ(save_model(*loaded.model), bytes);
+}
+
 TEST(ModelFile, NoExtrasNoMetadata) {
   Model model(preset_spec("cnn"));
   const auto bytes = save_model(model);

@@ -89,7 +89,7 @@ TEST(Model, PresetsBuildWithExpectedOutputs) {
     preset_spec("resnet");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "unknown preset \"resnet\" (valid: perceptron, mlp, cnn, lenet5, mlp-2d, hidden-4, simplenet, vgg-mini)");
+    EXPECT_EQ(std::string(e.what()), "unknown preset \"resnet\" (valid: perceptron, mlp, cnn, lenet5, mlp-2d, hidden-4, simplenet, vgg-mini, resnet-mini, inception-mini)");
   }
 }
 

@@ -42,9 +42,17 @@ export const CONTINUOUS_LAYER_SPEC = {
   ...EVERY_LAYER_SPEC, layers: EVERY_LAYER_SPEC.layers.filter((layer) => layer.type !== 'sign' && layer.type !== 'step'),
 };
 
-/** The presets (each fitted to the digits: [1, 28, 28], 10 classes) and the two every-layer specs, by name. */
+/** Layer types the exporters have no form for yet (bindings/js/export/ refuses them by name; issue 27). */
+const NOT_EXPORTED_YET = new Set(['residual', 'concat', 'globalavgpool']);
+const exportable = (spec) => spec.layers.every((layer) => !NOT_EXPORTED_YET.has(layer.type));
+
+/**
+ * The presets (each fitted to the digits: [1, 28, 28], 10 classes) and the two every-layer specs, by name.
+ * Presets built of blocks (resnet-mini, inception-mini) are left out until the exporters know them.
+ */
 export function specsUnderTest(engine) {
-  return [...engine.presetNames.map((name) => [name, engine.presetSpec(name, { input: [1, 28, 28], classes: 10 })]),
+  const presets = engine.presetNames.map((name) => [name, engine.presetSpec(name, { input: [1, 28, 28], classes: 10 })]);
+  return [...presets.filter(([, spec]) => exportable(spec)),
     ['every layer type', EVERY_LAYER_SPEC],
     ['every continuous layer type', CONTINUOUS_LAYER_SPEC]];
 }
