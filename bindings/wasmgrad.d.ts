@@ -66,8 +66,6 @@ export interface Owned {
  * Errors from a model spec (and Model.checkData) say where they are, so a page can show the
  * problem next to the layer and field: `layer` is the 0-based index in `spec.layers` (-1: the
  * model's input), `field` is '' for the layer as a whole.
- */
-/**
  * layer, layerType: the top-level layer (a block for a problem inside it); field: that layer's field
  * ('layers', 'shortcut', 'branches' inside a block); path: '' at the top level, else the way in,
  * 'layers › 1 (conv2d)'; problem: the problem, inside a block after the rest of that way.
@@ -85,7 +83,8 @@ export interface LayerField {
  * tests/js/api/catalog.test.mjs fails when these unions and the catalog differ.
  */
 export type LayerTypeName = 'conv2d' | 'maxpool' | 'avgpool' | 'l2pool' | 'linear' | 'dense' | 'relu' | 'leaky_relu' |
-  'sigmoid' | 'tanh' | 'softplus' | 'sign' | 'step' | 'batchnorm' | 'layernorm' | 'instancenorm' | 'lcn' | 'dropout' | 'flatten';
+  'sigmoid' | 'tanh' | 'softplus' | 'sign' | 'step' | 'batchnorm' | 'layernorm' | 'instancenorm' | 'lcn' | 'dropout' | 'flatten' |
+  'globalavgpool' | 'residual' | 'concat';
 export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw';
 export type LossName = 'cross_entropy' | 'mse' | 'bce' | 'hinge';
 export type ScheduleType = 'constant' | 'step' | 'exponential' | 'cosine';
@@ -98,7 +97,11 @@ export interface Catalog {
 export interface PresetInfo { name: string; title: string; data: 'images' | 'points' | 'any'; input: number[]; classes: number }
 
 /** A layer spec, e.g. {type: 'conv2d', filters: 8, kernel: 5, pad: 2}; see engine/nn/layer.h. */
-export interface LayerSpec { type: LayerTypeName; [field: string]: unknown }
+/**
+ * One layer: its type and fields. Blocks hold layers: residual {layers, shortcut?} (output =
+ * layers(x) + shortcut(x); no shortcut or [] is the identity), concat {branches} (joined along channels).
+ */
+export interface LayerSpec { type: LayerTypeName; layers?: LayerSpec[]; shortcut?: LayerSpec[]; branches?: LayerSpec[][]; [field: string]: unknown }
 export interface ModelSpec { input: number[]; layers: LayerSpec[]; seed?: number }
 
 export interface LayerSummary {

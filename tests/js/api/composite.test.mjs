@@ -3,7 +3,7 @@
 // by their shapes without weights, in both WebAssembly builds.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { load } from '../../bindings/wasmgrad.js';
+import { load } from '../../../bindings/wasmgrad.js';
 
 for (const threads of [true, false]) {
   describe(`composite layers (${threads ? 'simd-threads' : 'simd'} build)`, () => {
