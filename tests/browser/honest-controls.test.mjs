@@ -251,7 +251,9 @@ test('6. any example can be inspected: a training tile or a confusion example lo
 });
 
 test('7. feedback: Paused is said, the legend is what is drawn, one message per subject, link problems at the top', async () => {
-  const { page, problems } = await open('#model=mlp&epochs=2');
+  // LeNet-5, whose epoch takes seconds: the run is still in epoch 1 when Pause arrives, however
+  // fast the machine (the MLP's two epochs could end before it, and 'paused' never came).
+  const { page, problems } = await open('#model=lenet5&epochs=2');
   const run = await startRun(page);
   await page.waitForFunction(() => window.wasmgradApp.log.length >= 2);
   await button(page, 'Pause').click();
@@ -266,7 +268,7 @@ test('7. feedback: Paused is said, the legend is what is drawn, one message per 
     ['training loss, per chunk of batches', '1px', 'solid'], ['training loss, smoothed (centred mean of 9 chunks)', '2px', 'solid'],
     ['training loss, epoch mean (mid-epoch)', '2px', 'solid'], ['validation loss, after each epoch', '2px', 'dashed']]);
   await button(page, 'Resume').click();
-  await waitForRunEnd(page, run, 120_000);
+  await waitForRunEnd(page, run, 300_000);
   // The epoch means sit mid-epoch; the smoothing is centred, so it does not trail the data.
   const xs = await page.evaluate(() => window.wasmgradApp.views.curves.loss.data[0]);
   assert.ok(xs.includes(0.5) && xs.includes(1.5), `epoch means at 0.5 and 1.5: ${xs.slice(0, 5)}`);
