@@ -73,7 +73,8 @@ test('the MLP preset trains to >= 90% on the bundled test split; the page stays 
   console.log(`# frames during training: ${frames.slice(1).map((t, i) => (t - frames[i]).toFixed(0)).join(', ')} ms apart`);
   await button(page, 'Pause').click();
   await waitForStatus(page, 'paused');
-  assert.match(await page.getByRole('status').filter({ hasText: /^Paused at epoch 1 of 2, batch \d+ of 250\.$/ }).textContent(), /Paused/);
+  // Epoch 1 or 2: the MLP trains an epoch in well under a second on a fast machine.
+  assert.match(await page.getByRole('status').filter({ hasText: /^Paused at epoch [12] of 2, batch \d+ of 250\.$/ }).textContent(), /Paused/);
   const pausedAt = await page.evaluate(() => window.wasmgradApp.log.length);
   await page.waitForTimeout(300);
   assert.equal(await page.evaluate(() => window.wasmgradApp.log.length), pausedAt, 'no progress while paused');
