@@ -19,7 +19,8 @@
 (() => {
   const script = document.currentScript;
   const fromUrl = Number(new URLSearchParams(location.search).get('watchdog'));
-  const watchdogSeconds = fromUrl > 0 ? fromUrl : Number(script?.dataset.watchdog) || 45;
+  // At most an hour: setTimeout fires at once for a delay past 2^31 ms (a ?watchdog=1e9 link).
+  const watchdogSeconds = Math.min(fromUrl > 0 ? fromUrl : Number(script?.dataset.watchdog) || 45, 3600);
   let settled = false;
   let stage = 'loading the page';
 
