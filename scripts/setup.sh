@@ -48,6 +48,11 @@ fi
 # npm packages: (re)install when node_modules is absent or older than the lock file.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ] || [ package.json -nt node_modules ]; then
   echo "setup: npm ci"
+  # onnxruntime-node (a dev dependency: the tests run exported ONNX models in it) would otherwise
+  # download its CUDA 12 provider from NuGet in its postinstall on linux/x64; the CPU runtime it
+  # ships is all the tests use. Its documented switch is this variable; an .npmrc key made every
+  # npm command warn "Unknown project config".
+  export ONNXRUNTIME_NODE_INSTALL=skip
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
   touch node_modules
 fi

@@ -37,12 +37,12 @@ let browser;
 
 /** Packs this repository with `npm pack` (prepack included) into `dir`. */
 async function pack(dir) {
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], {
+  const { stdout, stderr } = await run('npm', ['pack', '--json', '--pack-destination', dir], {
     cwd: ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 1_800_000 });
   // prepack's own lines come first: the JSON report is the array at the end.
   const [report] = JSON.parse(stdout.slice(stdout.lastIndexOf('\n[') + 1));
   return { file: path.join(dir, report.filename), size: report.size, entryCount: report.entryCount,
-    files: report.files.map((f) => f.path) };
+    files: report.files.map((f) => f.path), npmWarnings: stderr.split('\n').filter((line) => /^npm warn/i.test(line)) };
 }
 
 before(async () => {
@@ -99,14 +99,19 @@ test('the tarball holds both builds, the API, the CLI, the digits and the demos,
   t.diagnostic(`${path.basename(tarball.file)}: ${tarball.size} bytes (${(tarball.size / 1e6).toFixed(2)} MB), ${tarball.entryCount} files`);
 });
 
+test('npm warns about nothing in this repository (no unknown project config, no deprecated field)', () => {
+  assert.deepEqual(tarball.npmWarnings, []);
+});
+
 test('README states the tarball\'s name, size and file count as npm pack reports them', async () => {
   const readme = await fs.readFile(path.join(ROOT, 'README.md'), 'utf8');
   const stated = readme.match(/The tarball,\s+(\S+\.tgz), is ([\d.]+) MB and holds (\d+) files/);
   assert.ok(stated, 'README has "The tarball, <name>.tgz, is <size> MB and holds <count> files"');
   assert.equal(stated[1], path.basename(tarball.file));
   assert.equal(Number(stated[3]), tarball.entryCount, 'file count');
+  // npm pack prints the size in MB (10^6 bytes) with one decimal: the README says the same figure.
   const megabytes = tarball.size / 1e6;
-  assert.ok(Math.abs(Number(stated[2]) - megabytes) <= 0.1, `stated ${stated[2]} MB, packed ${megabytes.toFixed(2)} MB`);
+  assert.equal(stated[2], megabytes.toFixed(1), `README says ${stated[2]} MB; npm pack: ${megabytes.toFixed(2)} MB`);
 });
 
 test('every relative import and asset URL in the packed JavaScript resolves to a packed file', async () => {
