@@ -13,7 +13,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CSP } from './serve.mjs';
+import { CSP, API_CSP } from './serve.mjs';
+import { buildApiDocs } from './api-docs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.resolve(root, process.argv[2] ?? 'dist');
@@ -64,6 +65,12 @@ await fs.mkdir(path.join(out, 'build/data'), { recursive: true });
 for (const name of dataFiles) await fs.copyFile(path.join(root, 'build/data', name), path.join(out, 'build/data', name));
 // Comlink and uPlot with their licences (scripts/vendor.mjs put them there).
 await copyTree(path.join(root, 'build/vendor'), path.join(out, 'build/vendor'));
+// The API reference, from the package's declarations (scripts/api-docs.mjs).
+const apiDocs = await buildApiDocs(path.join(out, 'api'));
+if (apiDocs.problems.length) {
+  console.error(`build-dist: the API reference has ${apiDocs.problems.length} problem(s):\n  ${apiDocs.problems.join('\n  ')}`);
+  process.exit(1);
+}
 
 // The policy goes first in <head>: a <meta> policy governs only what comes after it.
 const CSP_TAG = `<meta http-equiv="Content-Security-Policy" content="${CSP}">`;
@@ -85,13 +92,16 @@ await fs.writeFile(path.join(out, 'index.html'), `<!doctype html>
   <link rel="icon" href="web/favicon.svg" type="image/svg+xml">
   <title>wasmgrad playground</title>
 </head>
-<body><p><a href="web/">Open the wasmgrad playground</a> · <a href="demos/">the lecture demos</a></p></body>
+<body><p><a href="web/">Open the wasmgrad playground</a> · <a href="demos/">the lecture demos</a> · <a href="api/">the API reference</a></p></body>
 </html>
 `);
 // Hosts that run Jekyll (GitHub Pages) would otherwise drop files and folders starting with _.
 await fs.writeFile(path.join(out, '.nojekyll'), '');
-await fs.writeFile(path.join(out, '_headers'), `/*
-  Content-Security-Policy: ${CSP}
+// Hosts merge the headers of every rule that matches a path, so each policy has its own paths.
+await fs.writeFile(path.join(out, '_headers'), `${['/', '/index.html', '/web/*', '/demos/*', '/bindings/*', '/build/*']
+  .map((rule) => `${rule}\n  Content-Security-Policy: ${CSP}\n`).join('')}/api/*
+  Content-Security-Policy: ${API_CSP}
+/*
   Cross-Origin-Opener-Policy: same-origin
   Cross-Origin-Embedder-Policy: require-corp
   X-Content-Type-Options: nosniff

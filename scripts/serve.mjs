@@ -33,6 +33,13 @@ export const CSP = [
   "form-action 'none'",
 ].join('; ');
 
+/**
+ * The API reference's policy: TypeDoc's own scripts add a <style> element (the member filters) and
+ * inline SVG styles, so its pages allow inline style; script stays 'self' only. Pages with
+ * nothing to protect (static documentation, no user data, no engine).
+ */
+export const API_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
+
 export const MIME_TYPES = Object.freeze({
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -45,7 +52,7 @@ export const MIME_TYPES = Object.freeze({
   '.gz': 'application/gzip',
 });
 
-/** Public files: [directory prefix, allowed extensions]. Nothing else is served. */
+/** Public files: [URL prefix, allowed extensions, folder it maps to (default: the prefix)]. Nothing else is served. */
 const PUBLIC = [
   ['web/', ['.html', '.js', '.mjs', '.css', '.svg', '.png', '.json']],
   ['demos/', ['.html', '.js', '.mjs', '.css', '.svg', '.png', '.json']],
@@ -53,6 +60,7 @@ const PUBLIC = [
   ['build/engine/', ['.js', '.mjs', '.wasm']],  // .mjs: the factories' ES-module forms (browsers)
   ['build/data/', ['.gz']],          // the bundled digits, gzipped IDX
   ['build/vendor/', ['.js', '.mjs', '.css']],  // Comlink and uPlot (scripts/vendor.mjs)
+  ['api/', ['.html', '.js', '.css', '.svg'], 'build/api/'],  // the API reference (scripts/api-docs.mjs)
 ];
 
 /**
@@ -64,7 +72,7 @@ const PUBLIC = [
  * That opens nothing private (the server publishes only PUBLIC files) and does not change the
  * playground's own isolation, which its page's COOP/COEP headers give it.
  */
-export function baseHeaders({ isolated = true, reportUri = null, page = true } = {}) {
+export function baseHeaders({ isolated = true, reportUri = null, page = true, policy = CSP } = {}) {
   return {
     ...(isolated ? {
       'Cross-Origin-Opener-Policy': 'same-origin',
@@ -72,7 +80,7 @@ export function baseHeaders({ isolated = true, reportUri = null, page = true } =
     } : {}),
     ...(page ? { 'Cross-Origin-Resource-Policy': 'same-origin' }
       : { 'Cross-Origin-Resource-Policy': 'cross-origin', 'Access-Control-Allow-Origin': '*' }),
-    'Content-Security-Policy': reportUri ? `${CSP}; report-uri ${reportUri}` : CSP,
+    'Content-Security-Policy': reportUri ? `${policy}; report-uri ${reportUri}` : policy,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': 'no-cache',
@@ -101,11 +109,12 @@ export function resolvePublicPath(rawPath) {
     return { status: 403, reason: 'dot segment, dotfile or empty segment' };
   }
   let relative = segments.join('/');
-  if (relative === 'web' || relative === 'demos') return { status: 301, location: `/${relative}/` };
+  if (relative === 'web' || relative === 'demos' || relative === 'api') return { status: 301, location: `/${relative}/` };
   if (relative.endsWith('/') || relative === '') relative += 'index.html';
   const rule = PUBLIC.find(([prefix]) => relative.startsWith(prefix));
   if (!rule || !rule[1].includes(path.posix.extname(relative))) return { status: 404, reason: 'not a public file' };
-  return { status: 200, file: relative };
+  const [prefix, , folder = prefix] = rule;
+  return { status: 200, file: folder + relative.slice(prefix.length) };
 }
 
 /** An http.Server for `root` (default: this repository). Call .listen(port, host) yourself. */
@@ -148,7 +157,8 @@ export function createServer({ root = REPO, isolated = true, reportUri = null } 
         return;
       }
       const page = path.extname(real) === '.html';
-      response.writeHead(200, { ...baseHeaders({ isolated, reportUri, page }),
+      const policy = resolved.file.startsWith('build/api/') ? API_CSP : CSP;
+      response.writeHead(200, { ...baseHeaders({ isolated, reportUri, page, policy }),
         'Content-Type': MIME_TYPES[path.extname(real)] ?? 'application/octet-stream', 'Content-Length': info.size });
       if (request.method === 'HEAD') response.end();
       else createReadStream(real).pipe(response);
@@ -166,7 +176,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const server = createServer();
   server.listen(port, host, () => {
     const shown = host.includes(':') ? `[${host}]` : host;
-    console.log(`wasmgrad playground: http://${shown}:${server.address().port}/  (demos: /demos/; Ctrl+C stops)`);
+    console.log(`wasmgrad playground: http://${shown}:${server.address().port}/  (demos: /demos/, API reference: /api/; Ctrl+C stops)`);
     if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
       console.log(`note: listening on ${host}, reachable from other machines; without https or localhost browsers give no threads`);
     }

@@ -12,7 +12,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createServer, resolvePublicPath, CSP } from '../../../scripts/serve.mjs';
+import { createServer, resolvePublicPath, CSP, API_CSP } from '../../../scripts/serve.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 let repoServer, fixtureServer, fixtureRoot;
@@ -47,6 +47,8 @@ before(async () => {
     'web/a.css': 'body{}', 'web/a.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>', 'web/a.json': '{}',
     'web/a.png': '\x89PNG', 'build/engine/m.wasm': '\0asm', 'build/engine/m.js': '', 'build/engine/m.mjs': '', 'build/data/d.gz': '\x1f\x8b',
     'build/data/raw-idx3-ubyte': '', 'secret.txt': 'secret', 'web/.hidden.js': 'secret',
+    'build/api/index.html': '<!doctype html><title>api</title>', 'build/api/assets/main.js': '', 'build/api/assets/style.css': '',
+    'build/api/assets/icons.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>', 'build/api/notes.md': 'secret',
   };
   for (const [name, content] of Object.entries(files)) {
     await fs.mkdir(path.dirname(path.join(fixtureRoot, name)), { recursive: true });
@@ -73,6 +75,8 @@ test('public files are served with their MIME types, the isolation and CSP heade
     '/web/a.svg': 'image/svg+xml', '/web/a.json': 'application/json; charset=utf-8', '/web/a.png': 'image/png',
     '/build/engine/m.wasm': 'application/wasm', '/build/engine/m.js': 'text/javascript; charset=utf-8',
     '/build/engine/m.mjs': 'text/javascript; charset=utf-8', '/build/data/d.gz': 'application/gzip', '/web/': 'text/html; charset=utf-8',
+    '/api/': 'text/html; charset=utf-8', '/api/assets/main.js': 'text/javascript; charset=utf-8',
+    '/api/assets/style.css': 'text/css; charset=utf-8', '/api/assets/icons.svg': 'image/svg+xml',
   };
   for (const [target, type] of Object.entries(expected)) {
     const response = await rawRequest(port(fixtureServer), target);
@@ -84,7 +88,8 @@ test('public files are served with their MIME types, the isolation and CSP heade
     const page = type.startsWith('text/html');
     assert.equal(response.headers['cross-origin-resource-policy'], page ? 'same-origin' : 'cross-origin', target);
     assert.equal(response.headers['access-control-allow-origin'], page ? undefined : '*', target);
-    assert.equal(response.headers['content-security-policy'], CSP, target);
+    // The API reference (TypeDoc's pages) may use inline style; nothing else may.
+    assert.equal(response.headers['content-security-policy'], target.startsWith('/api/') ? API_CSP : CSP, target);
     assert.equal(response.headers['x-content-type-options'], 'nosniff', target);
   }
   assert.match(CSP, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
@@ -163,7 +168,8 @@ for (const [target, statuses] of attacks) {
 
 test('fixture root: hidden files, files outside the public folders and symlinks out of the root are refused', async () => {
   for (const [target, status] of [['/secret.txt', 404], ['/web/.hidden.js', 403], ['/web/link.js', 403],
-    ['/build/data/raw-idx3-ubyte', 404], ['/web/missing.js', 404]]) {
+    ['/build/data/raw-idx3-ubyte', 404], ['/web/missing.js', 404], ['/build/api/index.html', 404], ['/api/notes.md', 404],
+    ['/api/../secret.txt', 403], ['/api/%2e%2e/secret.txt', 403]]) {
     const response = await rawRequest(port(fixtureServer), target);
     assert.equal(response.status, status, target);
     assert.doesNotMatch(response.body, /secret/);
