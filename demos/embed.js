@@ -8,15 +8,31 @@
 // script that do it, RESIZE_SNIPPET in wasmgrad-demo.js). Only a height is sent: nothing private.
 import { DEMOS, AVAILABLE } from './wasmgrad-demo.js';
 
+// It reports once the demo is in place (or has said why it cannot start), not while it loads, so
+// the iframe does not shrink to a few pixels first. Chromium does not render a cross-origin iframe
+// that is off screen, so ResizeObserver alone would wait until the reader scrolls to it: changes to
+// the page (MutationObserver) and the demo's events also report, reading the height by layout.
 if (window.parent !== window) {
   let sent = 0;
+  let settled = false;
   const report = () => {
+    if (!settled) return;
     const height = Math.ceil(document.body.getBoundingClientRect().height);
     if (height === sent) return;
     sent = height;
     window.parent.postMessage({ type: 'wasmgrad-demo:resize', name: new URLSearchParams(location.search).get('name'), height }, '*');
   };
+  const settle = () => {
+    settled = true;
+    report();
+  };
+  document.addEventListener('demo-ready', settle);
+  new MutationObserver(() => {
+    if (document.querySelector('wasmgrad-demo[data-failed], #demo-slot > p, .boot-message')) settled = true;
+    report();
+  }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
   new ResizeObserver(report).observe(document.body);
+  addEventListener('resize', report);
 }
 
 const query = new URLSearchParams(location.search);

@@ -16,10 +16,10 @@ const resizing = make('section');
 resizing.id = 'iframe-height';
 resizing.append(
   make('h2', 'Iframes that fit their demo'),
-  make('p', 'An iframe cannot size itself. Each demo page tells its host how tall it is; add these lines once to the ' +
+  make('p', 'An iframe cannot size itself. Each demo page tells its host how tall it is; add this line once to the ' +
     'course page and every wasmgrad iframe on it takes its demo\'s height (also when it grows, and in narrow columns). ' +
-    'Without them, the height in each snippet below holds the demo at about 800 px wide.'),
-  make('pre', resizeSnippet(new URL(import.meta.url).origin)),
+    'Without it, the height in each snippet below holds the demo at about 800 px wide.'),
+  make('pre', resizeSnippet()),
 );
 gallery.append(resizing);
 

@@ -40,21 +40,13 @@ export const EMBED_HEIGHTS = {
 };
 
 /**
- * The lines a course page adds once to size every wasmgrad iframe to its content: demos/embed.html
- * posts {type: 'wasmgrad-demo:resize', height} to its parent whenever its height changes. Only
- * messages from `origin` (where the demos are served) are taken.
+ * The line a course page adds once to size every wasmgrad iframe to its content: demos/embed.html
+ * posts {type: 'wasmgrad-demo:resize', height} to its parent whenever its height changes, and
+ * demos/embed-resize.js (a classic script by URL: site generators and strict policies keep it)
+ * applies it, taking messages only from the host it was loaded from.
  */
-export function resizeSnippet(origin) {
-  return `<script>
-  // wasmgrad demos: each iframe takes the height of its demo.
-  addEventListener('message', (event) => {
-    if (event.origin !== ${JSON.stringify(origin)} || event.data?.type !== 'wasmgrad-demo:resize') return;
-    const height = Math.min(Number(event.data.height) || 0, 5000);
-    for (const frame of document.querySelectorAll('iframe')) {
-      if (frame.contentWindow === event.source && height > 0) frame.style.height = height + 'px';
-    }
-  });
-</script>`;
+export function resizeSnippet(demosUrl = new URL('./', import.meta.url)) {
+  return `<script src="${new URL('embed-resize.js', demosUrl).href}" defer></script>`;
 }
 
 /** Demos whose module exists (all of them: the gallery marks any other as not available yet). */

@@ -18,6 +18,8 @@ if [ "$level" != start ]; then
   packages+=(wabt binaryen chromium python3-torch dataset-fashion-mnist clang libclang-rt-14-dev)
   # python3-onnx: onnx.checker on exported models; python3-pil: train.py of the PyTorch export on image folders.
   packages+=(python3-onnx python3-pil)
+  # pyflakes3: lints the PyTorch export's train.py; mkdocs: docs/embedding.md's MkDocs site is built in the tests.
+  packages+=(pyflakes3 mkdocs)
   # The cross-browser suite: Firefox ESR (puppeteer-core), WebKitGTK's WebDriver and MiniBrowser, which
   # has no headless mode here and so runs on an Xvfb display.
   packages+=(firefox-esr webkit2gtk-driver xvfb xauth)

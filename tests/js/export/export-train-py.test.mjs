@@ -20,6 +20,7 @@ const PYFLAKES = '/usr/bin/pyflakes3';
 
 /** pyflakes3 on `path`: resolves its report ('' when clean); it exits 1 when it reports anything. */
 function pyflakes(path) {
+  assert.ok(existsSync(PYFLAKES), `${PYFLAKES} is missing: scripts/setup.sh test installs it (Debian's pyflakes3)`);
   return new Promise((resolve) => {
     execFile(PYFLAKES, [path], (error, stdout, stderr) => resolve(`${stdout}${stderr}`.trim()));
   });
@@ -38,7 +39,7 @@ test('the bundle the exporters load holds today\'s train.py (else run scripts/bu
   assert.equal(TRAIN_PY_TEMPLATE, await readFile(TEMPLATE, 'utf8'), 'build/vendor/export-deps.mjs is older than train.py');
 });
 
-test('the template has one configuration block, compiles and passes pyflakes3', { skip: !existsSync(PYFLAKES) && 'no pyflakes3' }, async () => {
+test('the template has one configuration block, compiles and passes pyflakes3', async () => {
   const text = await readFile(TEMPLATE, 'utf8');
   const lines = text.split('\n');
   for (const marker of [CONFIG_BEGIN, CONFIG_END]) assert.equal(lines.filter((line) => line === marker).length, 1, `train.py holds ${marker} once`);
@@ -49,7 +50,7 @@ test('the template has one configuration block, compiles and passes pyflakes3', 
   assert.equal(await pyflakes(copy), '');
 });
 
-test('an exported train.py compiles, passes pyflakes3 and carries the settings, epoch and source', { skip: !existsSync(PYFLAKES) && 'no pyflakes3' }, async () => {
+test('an exported train.py compiles, passes pyflakes3 and carries the settings, epoch and source', async () => {
   const model = engine.model('mlp');
   const settings = { optimizer: 'momentum', learningRate: 0.02, batchSize: 32, loss: 'mse', schedule: { type: 'cosine' } };
   const files = model.exportPyTorch({ training: settings, startEpoch: 4 });
