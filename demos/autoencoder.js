@@ -7,6 +7,7 @@
 // loss and the code's distance from binary per step (uPlot, web/views/line-chart.js).
 import { el, button, select, slider, responsiveCanvas, short } from './ui.js';
 import { LineChart } from '../web/views/line-chart.js';
+import { rgb, textOn } from '../web/views/colour.js';
 
 export const blurb = 'Eight one-hot inputs, three hidden sigmoid units, eight outputs: trained to reproduce its input, ' +
   'the network squeezes eight things through three units and invents a binary-like code for them.';
@@ -179,8 +180,8 @@ export function mount(root, { engine, state, setState }) {
     const shade = (v) => {
       const cell = el('td', { class: 'num' }, v.toFixed(2));
       const level = Math.round(255 - 200 * Math.min(1, Math.max(0, v)));
-      cell.style.background = `rgb(${level}, ${level}, 255)`;
-      cell.style.color = v > 0.6 ? '#fff' : '';
+      cell.style.background = rgb([level, level, 255]);
+      cell.style.color = textOn([level, level, 255]);
       return cell;
     };
     const head = el('tr', {}, el('th', {}, 'input'), ...Array.from({ length: HIDDEN }, (_, k) => el('th', {}, `h${k + 1}`)),

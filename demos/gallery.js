@@ -10,6 +10,13 @@ const make = (tag, text, className) => {
   if (className) node.className = className;
   return node;
 };
+/** A snippet to copy: focusable, so a keyboard can scroll it when it is wider than its column. */
+const snippet = (text, label) => {
+  const pre = make('pre', text);
+  pre.tabIndex = 0;
+  pre.setAttribute('aria-label', label);
+  return pre;
+};
 
 // Once per course page: the script that sizes every demo iframe to its content.
 const resizing = make('section');
@@ -19,7 +26,7 @@ resizing.append(
   make('p', 'An iframe cannot size itself. Each demo page tells its host how tall it is; add this line once to the ' +
     'course page and every wasmgrad iframe on it takes its demo\'s height (also when it grows, and in narrow columns). ' +
     'Without it, the height in each snippet below holds the demo at about 800 px wide.'),
-  make('pre', resizeSnippet()),
+  snippet(resizeSnippet(), 'the resize script, HTML'),
 );
 gallery.append(resizing);
 
@@ -48,9 +55,11 @@ for (const [name, title] of Object.entries(DEMOS)) {
   const embedUrl = new URL(`./embed.html?name=${name}`, import.meta.url).href;
   section.append(
     make('p', 'As an element (one script tag per page):'),
-    make('pre', `<script type="module" src="${scriptUrl}"></script>\n<wasmgrad-demo name="${name}"${attributes}></wasmgrad-demo>`),
+    snippet(`<script type="module" src="${scriptUrl}"></script>\n<wasmgrad-demo name="${name}"${attributes}></wasmgrad-demo>`,
+      `${title}: the element snippet, HTML`),
     make('p', 'As an iframe (with the script above, its height follows the demo):'),
-    make('pre', `<iframe src="${embedUrl}"\n  title="${title.replace(/"/g, '&quot;')}"\n  width="100%" height="${EMBED_HEIGHTS[name]}" style="border:0"></iframe>`),
+    snippet(`<iframe src="${embedUrl}"\n  title="${title.replace(/"/g, '&quot;')}"\n  width="100%" height="${EMBED_HEIGHTS[name]}" style="border:0"></iframe>`,
+      `${title}: the iframe snippet, HTML`),
   );
   const actions = make('div', undefined, 'actions');
   const show = make('button', 'Show it here');

@@ -63,6 +63,21 @@ export function rgb([r, g, b]) {
   return `rgb(${r}, ${g}, ${b})`;
 }
 
+/** WCAG 2.1's relative luminance of an sRGB colour triple (0-255 each). */
+export function luminance([r, g, b]) {
+  const linear = (c) => {
+    const s = c / 255;
+    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+}
+
+/** Black or white, whichever reads better on `background`: at least 4.58:1 on any colour (WCAG AA asks 4.5). */
+export function textOn(background) {
+  const l = luminance(background);
+  return (1.05 / (l + 0.05)) >= ((l + 0.05) / 0.05) ? '#fff' : '#000';
+}
+
 // ---- images: digits (ink on paper) and photos (grey or colour) ----------------------------------
 
 /**
