@@ -1,0 +1,131 @@
+// WCAG 2.1 AA, checked by axe-core (npm) in headless Chromium on every page and the states a student
+// meets: the playground when it starts, on a phone, with its dialog open, and after training with a
+// confusion-matrix cell's examples shown; the demo gallery with every demo running as an element;
+// every demo's iframe page at 800 and 360 px. Then a keyboard-only path: Tab to Start, train, Tab to
+// a training example and read the prediction, with focus always visible.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { startServer } from './static-server.mjs';
+import { ROOT, SHOTS, launch, openPlayground, startRun, waitForRunEnd, waitForStatus, button } from './lib.mjs';
+
+const AXE = await fs.readFile(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const DEMO_NAMES = ['perceptron', 'backprop', 'approximation', 'autoencoder', 'activations', 'optimizers', 'conv',
+  'receptive-field', 'lenet'];
+
+/** axe-core's WCAG 2.1 A/AA violations on the page (or frame), one line each with where and why. */
+async function violations(target) {
+  // Evaluated, not added as a <script>: the pages' Content-Security-Policy allows no inline script.
+  if (!(await target.evaluate(() => Boolean(window.axe)))) await target.evaluate(AXE);
+  const result = await target.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
+  return result.violations.flatMap((v) => v.nodes.map((n) =>
+    `${v.id} (${v.impact}): ${n.target.join(' ')}: ${(n.any[0]?.message ?? n.failureSummary ?? '').slice(0, 160)}`));
+}
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer(0, { isolated: true });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+const origin = () => `http://127.0.0.1:${server.address().port}`;
+
+test('playground: no WCAG 2.1 AA violation when it starts, on a phone, and with its dialog open', async () => {
+  for (const viewport of [{ width: 1400, height: 900 }, { width: 390, height: 844 }]) {
+    const { page, problems } = await openPlayground(browser, server, { hash: '#model=cnn&epochs=50', viewport });
+    assert.deepEqual(await violations(page), [], `at ${viewport.width} px`);
+    if (viewport.width > 1000) {
+      // A run in progress, then Start again: the "Start a new run?" dialog.
+      const run = await startRun(page);
+      await waitForStatus(page, 'training');
+      await button(page, 'Start').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      assert.deepEqual(await violations(page), [], 'with the dialog open');
+      await page.screenshot({ path: path.join(SHOTS, 'a11y-playground-dialog.png') });
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      await button(page, 'Pause').click();
+      await page.waitForFunction((r) => window.wasmgradApp.run === r && window.wasmgradApp.status === 'paused', run);
+    }
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});
+
+test('playground: no WCAG 2.1 AA violation after training, with a confusion cell\'s examples shown', async () => {
+  const { page, problems } = await openPlayground(browser, server, { hash: '#model=mlp&epochs=1' });
+  const run = await startRun(page);
+  await waitForRunEnd(page, run, 180_000);
+  // A cell of the confusion matrix (a button) shows its examples; its row is then selected.
+  const cell = page.locator('#confusion-view button').first();
+  await cell.waitFor();
+  await cell.click();
+  await page.locator('#confusion-examples button').first().waitFor();
+  assert.deepEqual(await violations(page), []);
+  await page.screenshot({ path: path.join(SHOTS, 'a11y-playground-trained.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('demo gallery: no WCAG 2.1 AA violation with every demo running as an element', async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await page.goto(`${origin()}/demos/index.html`);
+  for (const name of DEMO_NAMES) {
+    await page.locator(`section#${name}`).getByRole('button', { name: 'Show it here' }).click();
+    await page.locator(`section#${name} wasmgrad-demo[data-ready="true"]`).waitFor({ timeout: 90_000 });
+  }
+  assert.deepEqual(await violations(page), []);
+  await page.close();
+});
+
+test('every demo\'s iframe page: no WCAG 2.1 AA violation at 800 and 360 px', async () => {
+  for (const width of [800, 360]) {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    for (const name of DEMO_NAMES) {
+      await page.goto(`${origin()}/demos/embed.html?name=${name}`);
+      await page.locator('wasmgrad-demo[data-ready="true"]').waitFor({ timeout: 90_000 });
+      assert.deepEqual(await violations(page), [], `${name} at ${width} px`);
+    }
+    await page.close();
+  }
+});
+
+test('keyboard only: Tab to Start, train, Tab to a training example, read its prediction; focus always visible', async () => {
+  const { page, problems } = await openPlayground(browser, server, { hash: '#model=mlp&epochs=1' });
+  const focused = () => page.evaluate(() => {
+    const e = document.activeElement;
+    const style = getComputedStyle(e);
+    return { tag: e.tagName, name: e.getAttribute('aria-label') ?? e.textContent.trim(), outline: style.outlineStyle,
+      width: parseFloat(style.outlineWidth) };
+  });
+  /** Presses Tab until the focused element's name matches `name`; every stop must show its focus ring. */
+  async function tabTo(name, limit = 300) {
+    for (let i = 0; i < limit; i++) {
+      await page.keyboard.press('Tab');
+      const now = await focused();
+      assert.ok(now.outline !== 'none' && now.width >= 2, `focus is visible on <${now.tag}> "${now.name}"`);
+      if (name.test(now.name)) return now;
+    }
+    assert.fail(`${name} not reached with ${limit} Tab presses`);
+  }
+  await tabTo(/^Start$/);
+  const before = await page.evaluate(() => window.wasmgradApp.runsStarted);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => window.wasmgradApp.run === n, before + 1);
+  await waitForRunEnd(page, before + 1, 180_000);
+  await tabTo(/^Inspect .* example 1: label \d$/);
+  await page.keyboard.press('Enter');
+  const verdict = page.locator('.prob-verdict');
+  await page.waitForFunction(() => /^Prediction: \d \(\d+\.\d%\)$/.test(document.querySelector('.prob-verdict')?.textContent ?? ''));
+  assert.match(await verdict.textContent(), /^Prediction: \d/);
+  await page.screenshot({ path: path.join(SHOTS, 'a11y-keyboard-prediction.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
