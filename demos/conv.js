@@ -2,7 +2,7 @@
 // come from the engine's model.summary of a one-layer model with these settings; the kernel
 // window sweeps the padded input. Pooling of the lectures' 4x4 example is computed by the
 // engine too (a one-layer maxpool / avgpool / l2pool model and model.outputs).
-import { el, slider, button, responsiveCanvas, numberGrid, short } from './ui.js';
+import { el, slider, button, responsiveCanvas, numberGrid, short, reducedMotion } from './ui.js';
 
 export const blurb = 'Output size (W − K + 2P)/S + 1, parameters and multiply-adds of one conv layer, ' +
   'as the engine computes them; below, 2×2 pooling of the lectures\' 4×4 example.';
@@ -188,6 +188,7 @@ export function mount(root, { engine, state, setState }) {
 
   update();
   renderPooling();
-  play();
+  if (reducedMotion()) stop();  // the window waits for Play
+  else play();
   return { destroy() { stop(); view.disconnect(); } };
 }

@@ -78,6 +78,11 @@ export function numberGrid(rows, { highlight = () => false, format = (v) => Stri
 }
 
 /** Formats a float for a projector: up to 4 significant digits, no trailing zeros. */
+/** True when the reader asked for less motion (prefers-reduced-motion): animations then wait for Play. */
+export function reducedMotion() {
+  return globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+}
+
 export function short(value) {
   if (!Number.isFinite(value)) return String(value);
   if (Number.isInteger(value)) return String(value);

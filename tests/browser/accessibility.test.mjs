@@ -2,13 +2,14 @@
 // meets: the playground when it starts, on a phone, with its dialog open, and after training with a
 // confusion-matrix cell's examples shown; the demo gallery with every demo running as an element;
 // every demo's iframe page at 800 and 360 px. Then a keyboard-only path: Tab to Start, train, Tab to
-// a training example and read the prediction, with focus always visible.
+// a training example and read the prediction, with focus always visible. And the draw panel shows the
+// input its prediction is for, in the pad and in its 28x28 preview, from the first moment.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { startServer } from './static-server.mjs';
-import { ROOT, SHOTS, launch, openPlayground, startRun, waitForRunEnd, waitForStatus, button } from './lib.mjs';
+import { ROOT, SHOTS, launch, openPlayground, startRun, waitForRunEnd, waitForStatus, button, canvasStats } from './lib.mjs';
 
 const AXE = await fs.readFile(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -127,5 +128,57 @@ test('keyboard only: Tab to Start, train, Tab to a training example, read its pr
   assert.match(await verdict.textContent(), /^Prediction: \d/);
   await page.screenshot({ path: path.join(SHOTS, 'a11y-keyboard-prediction.png') });
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the draw panel shows the input its prediction is for: the first example in the pad and the preview', async () => {
+  const { page, problems } = await openPlayground(browser, server, { hash: '#model=mlp' });
+  await page.waitForFunction(() => /^Showing the first training example/.test(document.querySelector('#input-source')?.textContent ?? ''));
+  await page.waitForFunction(() => /^Prediction: /.test(document.querySelector('.prob-verdict')?.textContent ?? ''));
+  const pad = await canvasStats(page, '#draw-pad-view canvas', 0);
+  const preview = await canvasStats(page, '#draw-pad-view canvas', 1);
+  assert.ok(pad.painted > 0.03, `the pad shows the example: ${(pad.painted * 100).toFixed(1)}% inked`);
+  assert.ok(preview.painted > 0.03, `the preview shows it: ${(preview.painted * 100).toFixed(1)}% inked`);
+  await page.locator('#draw-pad-view').screenshot({ path: path.join(SHOTS, 'draw-panel-first-example.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('reduced motion: no transitions in the playground, and the conv demo\'s window waits for Play', async () => {
+  const context = await browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1200, height: 900 } });
+  const { page, problems } = await openPlayground(context, server, { hash: '#model=mlp' });
+  await page.locator('.prob-fill').first().waitFor({ state: 'attached' });
+  assert.equal(await page.locator('.prob-fill').first().evaluate((e) => getComputedStyle(e).transitionDuration), '0s');
+  const demo = await context.newPage();
+  await demo.goto(`${origin()}/demos/embed.html?name=conv`);
+  await demo.locator('wasmgrad-demo[data-ready="true"]').waitFor({ timeout: 90_000 });
+  const play = demo.locator('wasmgrad-demo').getByRole('button', { name: 'Play', exact: true });
+  await play.waitFor();
+  const windowText = () => demo.locator('wasmgrad-demo').getByText(/^output \(\d+, \d+\) sees/).textContent();
+  const first = await windowText();
+  await demo.waitForTimeout(1600);  // two steps' worth of the animation's 700 ms: it must not have moved
+  assert.equal(await windowText(), first, 'the window stays where it is until Play');
+  await play.click();
+  await demo.waitForFunction((text) => ![...document.querySelector('wasmgrad-demo').shadowRoot.querySelectorAll('*')]
+    .some((e) => e.children.length === 0 && e.textContent === text), first);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('200% zoom (a 1280 px screen is 640 CSS px wide): no page scrolls sideways', async () => {
+  const page = await browser.newPage({ viewport: { width: 640, height: 450 }, deviceScaleFactor: 2 });
+  const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.goto(`${origin()}/web/index.html#model=cnn`);
+  await page.getByRole('button', { name: 'Start', exact: true }).and(page.locator(':enabled')).waitFor({ timeout: 90_000 });
+  assert.equal(await sideways(), 0, 'playground');
+  await page.screenshot({ path: path.join(SHOTS, 'a11y-playground-200-percent.png') });
+  await page.goto(`${origin()}/demos/index.html`);
+  await page.locator('section#lenet').waitFor();
+  assert.equal(await sideways(), 0, 'gallery');
+  for (const name of DEMO_NAMES) {
+    await page.goto(`${origin()}/demos/embed.html?name=${name}`);
+    await page.locator('wasmgrad-demo[data-ready="true"]').waitFor({ timeout: 90_000 });
+    assert.equal(await sideways(), 0, name);
+  }
   await page.close();
 });

@@ -162,7 +162,12 @@ export class InspectPanel {
     const how = this.display() === 'photo' ? 'Pick an image or take a photo' : 'Draw on the pad';
     byId('input-source').textContent = input ? `Showing ${sourceText(input, names)}. ${how}, or click a training example ` +
       'below or an example of a confusion cell, to inspect another.' : `${how}, or click a training example below.`;
-    if (input?.source === 'first' && this.display() === 'photo') this.views.imagePicker.show({ data: input.pixels, shape: input.shape }, sourceText(input, names));
+    // The example a prediction is for is on show where a drawing would be (the pad and its 28x28
+    // preview), so nobody reads it as the prediction for an empty pad.
+    if (input?.source === 'first') {
+      if (this.display() === 'photo') this.views.imagePicker.show({ data: input.pixels, shape: input.shape }, sourceText(input, names));
+      else this.views.drawPad.show(input.pixels, input.shape.at(-1), input.shape.at(-2));
+    }
   }
 
   /** "What does class k look like" for every class, one engine call each, so the page stays responsive. */

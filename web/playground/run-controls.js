@@ -3,8 +3,10 @@
 // trains with settings other than the ones shown: a field holding a value it cannot take, a
 // model the engine refuses, or data still missing keep it disabled with the reason beside it.
 // Starting (or resetting) while a run is in progress asks first: its weights would be lost.
+// Screen readers hear the status through an Announcer (announcer.js), not every change of the line.
 import { formatDuration, formatInteger } from '../views/dom.js';
 import { SCHEMA } from './settings.js';
+import { Announcer } from './announcer.js';
 
 const byId = (id) => document.getElementById(id);
 
@@ -14,6 +16,7 @@ export class RunControls {
     this.store = store;
     this.buttons = { start: byId('start'), pause: byId('pause'), resume: byId('resume'), step: byId('step'), reset: byId('reset') };
     this.status = byId('run-status');
+    this.announcer = new Announcer(byId('run-announcer'));
     this.blocked = byId('run-blocked');
     this.dialog = byId('confirm-dialog');
     // Nothing in progress: the action runs at once (in the click), so no later event finds the old run's state.
@@ -80,6 +83,7 @@ export class RunControls {
     this.blocked.hidden = reasons.length === 0 || !ready;
     this.blocked.textContent = reasons.length ? `Start waits for: ${reasons.join('; ')}.` : '';
     this.status.textContent = statusText(state);
+    this.announcer.update(run.status, this.status.textContent);
     byId('run-bar').dataset.status = run.status;
   }
 }
