@@ -205,7 +205,7 @@ test('a hostile link: markup in the settings is shown as text or rejected, never
   assert.match(errors, /^Not taken from the link: /);
   assert.match(errors, /Layers \(layers=…: holds characters a layer list does not use\)/);
   assert.match(errors, /Dataset \(data=…: "<img src=x onerror=w" is not one of /);  // the markup, as text
-  assert.match(errors, /Optimizer \(opt=…: .* is not one of /);
+  assert.match(errors, /Optimizer \(opt=…: ".*" is not a name\)/);
   assert.match(errors, /Learning rate \(lr=…: "<script>window\.pwned" is not a number\)/);
   assert.match(errors, /Hidden controls \(hide=…: "<b>x<\/b>" is not one of /);
   assert.equal(await page.$$eval('#app-messages .message-text *', (n) => n.length), 0, 'no element inside the message');

@@ -5,7 +5,7 @@
 //
 // `?engine=off` leaves the engine out (the view tests draw data themselves); `?threads=0` asks
 // for the single-thread build.
-import { parseHash, serializeSettings, trainSettings, epochGapMs, dataKind, datasetModel, SCHEMA, DATASETS } from './settings.js';
+import { parseHash, validateSettings, serializeSettings, trainSettings, epochGapMs, dataKind, datasetModel, SCHEMA, DATASETS } from './settings.js';
 import { createStore, initialState } from './store.js';
 import { bindSettingsForm, settingsAfter } from './settings-form.js';
 import { ModelPanel } from './model-panel.js';
@@ -71,9 +71,9 @@ const mirrorInUrl = ({ settings }) => {
 store.subscribe(['settings'], mirrorInUrl);
 mirrorInUrl(store.get());  // what was not taken from the link leaves it at once
 window.addEventListener('hashchange', () => {
-  const { settings, errors } = parseHash(location.hash);
+  const { settings, errors } = parseHash(location.hash, store.get().engine);
   store.update('settings', settings);
-  showLinkErrors(errors);
+  showLinkErrors([...fromLink.errors, ...errors]);  // one message for the link: what the first reading refused too
 });
 function showLinkErrors(errors) {
   if (!errors.length) return;
@@ -276,6 +276,19 @@ async function connect() {
   supervisor.attach(connection);
   connection.api.setEpochGap(epochGapMs(store.get().settings.pace));
   store.update('engine', { status: 'ready', ...connection.info, note: isolationNote });
+  checkAgainstCatalog();
+}
+
+/**
+ * The link was read before the engine loaded, when an optimizer, loss or schedule could only be
+ * checked to be a name; now the engine's catalog says which it has. One it lacks keeps its default
+ * and is reported, like any other value a link cannot hold.
+ */
+function checkAgainstCatalog() {
+  const { settings, errors } = validateSettings(store.get().settings, store.get().engine);
+  if (!errors.length) return;
+  store.update('settings', settings);
+  showLinkErrors([...fromLink.errors, ...errors]);  // one message for the link: what the first reading refused too
 }
 
 async function restart() {

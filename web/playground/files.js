@@ -105,7 +105,7 @@ export class Files {
   applySettings(saved) {
     if (!saved || typeof saved !== 'object' || Array.isArray(saved)) return;
     const keep = ['optimizer', 'learningRate', 'schedule', 'batchSize', 'weightDecay', 'loss', 'epochs', 'seed', 'augmentation', 'pace'];
-    const { settings, errors: all } = validateSettings(saved);
+    const { settings, errors: all } = validateSettings(saved, this.store.get().engine);
     const errors = all.filter((e) => keep.includes(e.field));  // the data and the model come from elsewhere
     const rejected = new Set(errors.map((e) => e.field));
     const patch = {};

@@ -145,9 +145,9 @@ export class ImagePanel {
 
   /** The model whose training memory sets how many images fit: a preset, or the layer list. */
   modelRequest() {
-    const { settings, model } = this.store.get();
+    const { settings, model, engine } = this.store.get();
     if (settings.model !== 'custom') return { preset: settings.model };
-    return { layers: model.spec?.layers ?? layersFromText(settings.layers).layers ?? [] };
+    return { layers: model.spec?.layers ?? layersFromText(settings.layers, engine.layerTypes).layers ?? [] };
   }
 
   /** A load failed (its skipped files stay listed): it is not tried again until something that matters changes. */

@@ -31,13 +31,17 @@ export class ModelPanel {
         this.commit({ model: this.select.value });
       }
     });
+    // Before the engine has loaded there is no catalog to read the text with: the text is kept,
+    // and read (refresh) once the engine is ready.
     this.text.addEventListener('input', () => {
-      const { error } = layersFromText(this.text.value);
+      const { engine: info } = this.store.get();
+      const { error } = info.layerTypes.length ? layersFromText(this.text.value, info.layerTypes) : { error: null };
       setFieldError(store, 'layers', error ? describeError(error) : null);
     });
     this.text.addEventListener('change', () => {
       const text = this.text.value.trim();
-      if (!layersFromText(text).error) this.commit({ model: 'custom', layers: text });
+      const { layerTypes } = this.store.get().engine;
+      if (!layerTypes.length || !layersFromText(text, layerTypes).error) this.commit({ model: 'custom', layers: text });
     });
     store.subscribe(['model', 'engine', 'data', 'fieldErrors'], () => this.draw());
     // Text typed before this script ran (the page shows the box at once) is an edit too, not lost.
@@ -115,7 +119,7 @@ export class ModelPanel {
     const sequence = ++this.sequence;
     let request;
     if (s.model === 'custom') {
-      const { layers, error } = layersFromText(s.layers);
+      const { layers, error } = layersFromText(s.layers, state.engine.layerTypes);
       if (error) {
         this.store.update('model', { spec: null, summary: null, error, parameters: 0 });
         setFieldError(this.store, 'layers', describeError(error));
@@ -174,7 +178,7 @@ export class ModelPanel {
       this.select.replaceChildren(el('option', { value: '' }, 'the engine did not start'));
       this.shownOptions = 'failed';
     }
-    const layers = model.spec?.layers ?? (settings.model === 'custom' ? layersFromText(settings.layers).layers : null);
+    const layers = model.spec?.layers ?? (settings.model === 'custom' ? layersFromText(settings.layers, engine.layerTypes).layers : null);
     if (document.activeElement !== this.text && !state.fieldErrors.layers) {
       this.text.value = settings.model === 'custom' ? settings.layers
         : (model.spec ? textFromLayers(model.spec.layers, engine.layerTypes).text ?? '' : '');

@@ -55,40 +55,72 @@ const HIDEABLE = ['dataset', 'toyNoise', 'toySamples', 'model', 'layers', 'optim
   'batchSize', 'weightDecay', 'loss', 'epochs', 'seed', 'augmentation', 'pace', 'imageSize', 'imageChannels'];
 
 /**
- * One entry per field. `key`: its name in the URL. Types: 'enum' (one of `values`), 'int' /
- * 'number' (within [min, max]), 'flags' (a subset of `values`, comma separated), 'name' (an
- * identifier the engine checks: a preset), 'text' (the layer list, checked by model-text.js and
- * the engine). `label` and `help` are what the form shows; limits in help come from min and max.
+ * How the page names the engine's optimizers, losses and schedules in its menus. Which ones there
+ * are comes from the engine's catalog (engine.catalog); a name the engine adds and this table
+ * lacks is offered under its own name.
+ */
+const TITLES = Object.freeze({
+  optimizers: { sgd: 'SGD', momentum: 'SGD + momentum 0.9', nesterov: 'Nesterov', adagrad: 'Adagrad', rmsprop: 'RMSProp',
+    adam: 'Adam', adamw: 'AdamW' },
+  losses: { cross_entropy: 'softmax cross-entropy', hinge: 'multiclass hinge (SVM)', mse: 'squared error',
+    bce: 'binary cross-entropy (sigmoid)' },
+  schedules: { constant: 'constant', step: 'step decay', exponential: 'exponential', cosine: 'cosine' },
+});
+
+/**
+ * One entry per field. `key`: its name in the URL. Types: 'enum' (one of `values`, or of the
+ * engine's catalog list named by `catalog`), 'int' / 'number' (within [min, max]), 'flags' (a
+ * subset of `values`, comma separated), 'name' (an identifier the engine checks: a preset), 'text'
+ * (the layer list, checked by model-text.js and the engine). `label` and `help` are what the form
+ * shows; limits in help come from min and max. `control`: the form control settings-markup.js
+ * builds for the field ('text', 'select'; `slider: 'log'` adds a log-scale range beside the text);
+ * `kind`: shown only for that kind of data. `titles`: what a menu shows for a value.
  */
 export const SCHEMA = Object.freeze({
   dataset: { key: 'data', type: 'enum', values: Object.keys(DATASETS), default: 'mnist', label: 'Dataset' },
-  toyNoise: { key: 'noise', type: 'number', min: 0, max: 2, default: 0.1, label: 'Noise',
+  toyNoise: { key: 'noise', type: 'number', min: 0, max: 2, default: 0.1, label: 'Noise', control: 'text', kind: 'points',
     help: 'standard deviation of the jitter added to each point' },
-  toySamples: { key: 'n', type: 'int', min: 20, max: 5000, default: 400, label: 'Points',
+  toySamples: { key: 'n', type: 'int', min: 20, max: 5000, default: 400, label: 'Points', control: 'text', kind: 'points',
     help: 'training points; a quarter as many more (another seed) are the validation set' },
   model: { key: 'model', type: 'name', default: 'cnn', label: 'Architecture' },
   layers: { key: 'layers', type: 'text', maxLength: 2000, default: '', label: 'Layers' },
-  optimizer: { key: 'opt', type: 'enum', values: ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'],
-    default: 'adam', label: 'Optimizer' },
-  learningRate: { key: 'lr', type: 'number', min: 1e-6, max: 10, default: 0.001, label: 'Learning rate',
-    help: 'changes apply live while training' },
-  schedule: { key: 'sched', type: 'enum', values: ['constant', 'step', 'exponential', 'cosine'], default: 'constant',
-    label: 'Schedule' },
-  batchSize: { key: 'batch', type: 'int', min: 1, max: 1024, default: 32, label: 'Batch size' },
-  weightDecay: { key: 'wd', type: 'number', min: 0, max: 0.1, default: 0, label: 'Weight decay' },
-  loss: { key: 'loss', type: 'enum', values: ['cross_entropy', 'hinge', 'mse'], aliases: { 'cross-entropy': 'cross_entropy' },
-    default: 'cross_entropy', label: 'Loss' },
-  epochs: { key: 'epochs', type: 'int', min: 1, max: 1000, default: 3, label: 'Epochs' },
-  seed: { key: 'seed', type: 'int', min: 0, max: 2147483647, default: 1, label: 'Seed',
+  optimizer: { key: 'opt', type: 'enum', catalog: 'optimizers', titles: TITLES.optimizers, default: 'adam', label: 'Optimizer',
+    control: 'select' },
+  learningRate: { key: 'lr', type: 'number', min: 1e-6, max: 10, default: 0.001, label: 'Learning rate', control: 'text',
+    slider: 'log', help: 'changes apply live while training' },
+  schedule: { key: 'sched', type: 'enum', catalog: 'schedules', titles: TITLES.schedules, default: 'constant', label: 'Schedule',
+    control: 'select' },
+  batchSize: { key: 'batch', type: 'int', min: 1, max: 1024, default: 32, label: 'Batch size', control: 'text' },
+  weightDecay: { key: 'wd', type: 'number', min: 0, max: 0.1, default: 0, label: 'Weight decay', control: 'text' },
+  loss: { key: 'loss', type: 'enum', catalog: 'losses', titles: TITLES.losses, aliases: { 'cross-entropy': 'cross_entropy' },
+    default: 'cross_entropy', label: 'Loss', control: 'select' },
+  epochs: { key: 'epochs', type: 'int', min: 1, max: 1000, default: 3, label: 'Epochs', control: 'text' },
+  seed: { key: 'seed', type: 'int', min: 0, max: 2147483647, default: 1, label: 'Seed', control: 'text',
     help: 'initial weights, shuffling, dropout and the 2-D points' },
   augmentation: { key: 'aug', type: 'flags', values: ['translate', 'rotate', 'noise'], default: [], label: 'Augmentation' },
-  pace: { key: 'pace', type: 'enum', values: PACES, default: '20', label: 'Pace',
+  pace: { key: 'pace', type: 'enum', values: PACES, default: '20', label: 'Pace', control: 'select', kind: 'points',
+    titles: Object.fromEntries(PACES.map((p) => [p, p === 'max' ? 'as fast as it goes' : `${p} epoch${p === '1' ? '' : 's'} a second`])),
     help: 'at most this many epochs a second, so the boundary can be watched forming' },
   // The user's photos (a folder, a zip, the webcam): the size and channels they are fitted to.
   imageSize: { key: 'size', type: 'enum', values: IMAGE_SIZES, default: '32', label: 'Image size' },
   imageChannels: { key: 'ch', type: 'enum', values: IMAGE_CHANNELS, default: '3', label: 'Channels' },
   hidden: { key: 'hide', type: 'flags', values: HIDEABLE, default: [], label: 'Hidden controls' },
 });
+
+/** The id of a field's control in the page: learningRate -> "learning-rate". */
+export const controlId = (field) => field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * The values an enum field can hold: its own list, or the engine's catalog list it names (null
+ * while the catalog is not known: the engine has not loaded). `catalog`: engine.catalog, or any
+ * object with its lists (the store's engine slice).
+ */
+export function enumValues(field, catalog) {
+  const spec = SCHEMA[field];
+  if (spec.values) return spec.values;
+  const list = catalog?.[spec.catalog];
+  return Array.isArray(list) && list.length ? list : null;
+}
 
 /** The limits of a numeric field as the help text states them: "1 to 1024". */
 export function limitsText(field) {
@@ -118,17 +150,23 @@ function checkNumber(raw, spec) {
   return { value };
 }
 
+const NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+
 /**
  * Checks one field's value (from a control, a URL or storage). Returns {value} or {error}; for
- * 'flags', {value, error} keeps the valid items and names the ones dropped.
+ * 'flags', {value, error} keeps the valid items and names the ones dropped. `catalog`: the
+ * engine's catalog for the fields whose values it lists; without it (the engine still loading)
+ * such a value need only be a name, and is checked again when the catalog comes (app.js).
  */
-export function validateField(field, raw) {
+export function validateField(field, raw, catalog = null) {
   const spec = Object.hasOwn(SCHEMA, field) ? SCHEMA[field] : null;
   if (!spec) return { error: `unknown field "${String(field).slice(0, 20)}"` };
   switch (spec.type) {
     case 'enum': {
       const value = spec.aliases && Object.hasOwn(spec.aliases, raw) ? spec.aliases[raw] : raw;
-      return spec.values.includes(value) ? { value } : { error: `"${String(raw).slice(0, 20)}" is not one of ${spec.values.join(', ')}` };
+      const values = enumValues(field, catalog);
+      if (!values) return typeof value === 'string' && NAME.test(value) ? { value } : { error: `"${String(raw).slice(0, 20)}" is not a name` };
+      return values.includes(value) ? { value } : { error: `"${String(raw).slice(0, 20)}" is not one of ${values.join(', ')}` };
     }
     case 'int':
     case 'number':
@@ -158,15 +196,16 @@ export function validateField(field, raw) {
  * Validates a partial or whole settings object. Every field not given takes its default (or, for
  * epochs, learning rate and batch size, the value that suits the data's kind); a field given but
  * invalid keeps its default too and is reported. Returns {settings, errors: [{field, message}]}.
+ * `catalog`: the engine's catalog, when it is known (validateField).
  */
-export function validateSettings(input) {
+export function validateSettings(input, catalog = null) {
   const settings = defaultSettings();
   const errors = [];
   if (input === null || typeof input !== 'object') return { settings, errors };
   const given = new Set();
   for (const field of Object.keys(SCHEMA)) {
     if (!Object.hasOwn(input, field)) continue;
-    const checked = validateField(field, input[field]);
+    const checked = validateField(field, input[field], catalog);
     if (checked.error) errors.push({ field, message: checked.error });
     if (checked.value !== undefined) {
       settings[field] = checked.value;
@@ -197,14 +236,14 @@ export function serializeSettings(settings) {
   return params.toString();
 }
 
-/** "#data=mnist&lr=0.01" (leading # optional) -> {settings, errors}. Never throws. */
-export function parseHash(hash) {
+/** "#data=mnist&lr=0.01" (leading # optional) -> {settings, errors}. Never throws. `catalog`: as validateField. */
+export function parseHash(hash, catalog = null) {
   const text = typeof hash === 'string' ? hash.replace(/^#/, '') : '';
   let params;
   try {
     params = new URLSearchParams(text);
   } catch {
-    return validateSettings({});
+    return validateSettings({}, catalog);
   }
   const byKey = new Map(Object.entries(SCHEMA).map(([field, spec]) => [spec.key, field]));
   const input = {};
@@ -212,7 +251,7 @@ export function parseHash(hash) {
     const field = byKey.get(key);
     if (field) input[field] = raw;  // unknown keys dropped
   }
-  return validateSettings(input);
+  return validateSettings(input, catalog);
 }
 
 /** Training settings for the engine's trainer (engine/train/config_json.h) from the page's settings. */
@@ -224,7 +263,7 @@ export function trainSettings(s) {
     schedule: { type: s.schedule, totalEpochs: s.epochs, stepSize: Math.max(1, Math.ceil(s.epochs / 3)),
       gamma: s.schedule === 'exponential' ? 0.7 : 0.1 },
   };
-  if (s.optimizer === 'momentum' || s.optimizer === 'nesterov') settings.momentum = 0.9;
+  if (s.optimizer === 'momentum' || s.optimizer === 'nesterov') settings.momentum = 0.9;  // what the menu says (TITLES)
   if (s.augmentation.length && !points) {  // shifts and rotations are for images
     settings.augment = { maxShift: s.augmentation.includes('translate') ? 2 : 0,
       maxRotation: s.augmentation.includes('rotate') ? 10 : 0, noise: s.augmentation.includes('noise') ? 0.05 : 0 };

@@ -13,7 +13,7 @@ export function initialState(settings) {
   return {
     settings,
     fieldErrors: {},     // field -> message: a value the user typed that the field cannot hold (shown beside it)
-    engine: { status: 'loading', build: null, threads: 1, reason: '', detail: '', presets: [], layerTypes: [], problem: null },
+    engine: { status: 'loading', build: null, threads: 1, reason: '', detail: '', presets: [], layerTypes: [], problem: null },  // + optimizers, losses, schedules: engine.catalog, once loaded
     data: { status: 'none', info: null, error: null, cancelled: false, note: '' },
     // spec: the engine's normalised spec of the model being edited; summary: its layers; error:
     // {layer, field, problem, message} when it is not a valid model for the data.

@@ -49,7 +49,7 @@ export function createApi(Comlink) {
       // Without isolation a browser has no SharedArrayBuffer: the root cause a lecturer can fix.
       const reason = engine.build === 'simd' && !isolated && threads !== false ? 'not cross-origin isolated' : engine.reason;
       return { build: engine.build, threads: engine.threads, reason, detail: engine.reason, simdArch: engine.simdArch,
-        crossOriginIsolated: isolated, presets: engine.presets, layerTypes: engine.layerTypes };
+        crossOriginIsolated: isolated, ...engine.catalog };  // layerTypes, presets, optimizers, losses, schedules
     }),
 
     /** The supervisor's heartbeat: answered between training chunks, never queued. */
