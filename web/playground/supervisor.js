@@ -3,7 +3,7 @@
 // that was killed or hangs (no answer to a heartbeat ping), keeps a checkpoint of the model, its
 // optimizer state and its training history while training (in memory and in a store), and hands
 // that checkpoint to a restarted engine. No DOM (the message and the Restart button are
-// web/views/crash-banner.js), so tests/js/supervisor.test.mjs runs it with a fake engine and clock.
+// web/views/crash-banner.js), so tests/js/web/supervisor.test.mjs runs it with a fake engine and clock.
 
 const DEFAULTS = {
   heartbeatMs: 2000,  // how often to ping
