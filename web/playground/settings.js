@@ -7,6 +7,8 @@
 // The model itself is not described here: `model` names an engine preset (the engine's preset
 // table is the only one) or 'custom', whose layers are the text in `layers` (model-text.js).
 
+import { checkValue } from '../shared/check-value.js';
+
 /**
  * The data sets: images (28x28 grey, 10 classes; or the user's photos: `photos`, in colour or grey
  * at the chosen size, see image-panel.js) or 2-D points from the engine's toy sets. `model`: the
@@ -138,18 +140,6 @@ export function defaultSettings() {
 
 export const DEFAULTS = Object.freeze(defaultSettings());
 
-function checkNumber(raw, spec) {
-  const text = String(raw).trim();
-  if (text === '') return { error: 'is empty' };
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return { error: `"${text.slice(0, 20)}" is not a number` };
-  const value = Number(text);
-  if (!Number.isFinite(value)) return { error: 'is not a finite number' };
-  if (spec.type === 'int' && !Number.isInteger(value)) return { error: `${value} is not a whole number` };
-  if (value < spec.min) return { error: `${value} is below the minimum ${spec.min}` };
-  if (value > spec.max) return { error: `${value} is above the maximum ${spec.max}` };
-  return { value };
-}
-
 const NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
 /**
@@ -163,15 +153,14 @@ export function validateField(field, raw, catalog = null) {
   if (!spec) return { error: `unknown field "${String(field).slice(0, 20)}"` };
   switch (spec.type) {
     case 'enum': {
-      const value = spec.aliases && Object.hasOwn(spec.aliases, raw) ? spec.aliases[raw] : raw;
       const values = enumValues(field, catalog);
-      if (!values) return typeof value === 'string' && NAME.test(value) ? { value } : { error: `"${String(raw).slice(0, 20)}" is not a name` };
-      return values.includes(value) ? { value } : { error: `"${String(raw).slice(0, 20)}" is not one of ${values.join(', ')}` };
+      if (values) return checkValue({ type: 'enum', values, aliases: spec.aliases }, raw);
+      const value = spec.aliases && Object.hasOwn(spec.aliases, raw) ? spec.aliases[raw] : raw;
+      return typeof value === 'string' && NAME.test(value) ? { value } : { error: `"${String(raw).slice(0, 20)}" is not a name` };
     }
     case 'int':
     case 'number':
-      if (typeof raw !== 'number' && typeof raw !== 'string') return { error: 'is not a number' };
-      return checkNumber(raw, spec);
+      return checkValue(spec, raw);
     case 'flags': {
       const list = typeof raw === 'string' ? (raw === '' ? [] : raw.split(',')) : raw;
       if (!Array.isArray(list)) return { error: 'is not a list' };
