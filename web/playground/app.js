@@ -34,9 +34,8 @@ const query = new URLSearchParams(location.search);
 const fromLink = parseHash(location.hash);
 const store = createStore(initialState(fromLink.settings));
 const views = createViews();
-const messages = new Messages(byId('app-messages'));
+const messages = new Messages(store, byId('app-messages'));
 let connection = null;
-let runsStarted = 0;
 
 const notify = (text, kind = 'error', key = text) => (text === null ? messages.clear(key) : messages.show(text, kind, key));
 const engine = () => (store.get().engine.status === 'ready' ? connection : null);
@@ -135,11 +134,11 @@ function whenReady() {
 
 /** A new run (Start, or a Step from an untrained model): numbered from 1, with an empty history. */
 function newRun() {
-  runsStarted += 1;
+  const id = store.get().run.id + 1;
   store.update('history', { epochs: [], points: [] });
-  store.update('run', { id: runsStarted, progress: null });
+  store.update('run', { id, progress: null });
   clearRunViews(views);
-  return runsStarted;
+  return id;
 }
 
 const act = (name, body) => async () => {
@@ -157,10 +156,10 @@ new RunControls(store, {
     modelPanel.trained(spec);
   }),
   pause: act('Pause', () => connection.api.pause()),
-  resume: act('Resume', () => connection.api.resume({ run: runsStarted, config: trainConfig(),
+  resume: act('Resume', () => connection.api.resume({ run: store.get().run.id, config: trainConfig(),
     epochGapMs: epochGapMs(store.get().settings.pace) })),
   step: act('Step', async () => {
-    const run = store.get().run.status === 'idle' ? newRun() : runsStarted;
+    const run = store.get().run.status === 'idle' ? newRun() : store.get().run.id;
     await connection.api.step({ run, config: trainConfig() });
   }),
   reset: act('Reset', async () => {
@@ -183,11 +182,14 @@ store.subscribe(['data'], ({ data }) => {
 
 // ---- the engine's events -----------------------------------------------------------------------
 
-const current = (event) => event.run === runsStarted;
+const current = (event) => event.run === store.get().run.id;
 const handlers = {
   status(m) {
-    store.update('run', { id: m.run, status: m.status, epochsDone: m.epochsDone });
-    supervisor.noteStatus(m.status);
+    // The page numbers the runs (newRun) and the worker echoes the number: a status is the session's,
+    // whichever run it names (a loaded model is paused in the current run).
+    const previous = store.get().run.status;
+    store.update('run', { status: m.status, epochsDone: m.epochsDone });
+    supervisor.noteStatus(m.status, previous);
     if (m.status !== 'training') inspectPanel.refresh();  // the weights changed since the last look
     if (m.status !== 'training') unitPanel.refresh({ weights: true });
   },
@@ -311,7 +313,7 @@ window.wasmgradApp = {
   supervisor,
   get status() { return store.get().run.status; },
   get run() { return store.get().run.id; },
-  get runsStarted() { return runsStarted; },
+  get runsStarted() { return store.get().run.id; },  // runs are numbered from 1 by Start: the number of the latest is how many
   get epochs() { return store.get().history.epochs; },
   get log() { return store.get().history.points; },
   get build() { return engine() ? store.get().engine : null; },
