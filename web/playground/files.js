@@ -90,7 +90,7 @@ export class Files {
     const history = { epochs: cleanHistory(loaded.history), points: cleanCurve(metadata.curve) };
     this.store.update('history', history);
     const epochs = history.epochs.length;
-    this.app.notify(`Model ${restored ? 'restored' : 'loaded'}: ${loaded.parameters.toLocaleString('en')} parameters` +
+    this.app.notify(`Model ${restored ? 'restored' : 'loaded'}: ${loaded.parameterCount.toLocaleString('en')} parameters` +
       `${epochs ? `, trained for ${epochs} epoch${epochs === 1 ? '' : 's'}` : ''}.`, 'notice', 'files');
     const evaluation = await connection.api.evaluate(this.app.trainConfig());
     if (evaluation) {

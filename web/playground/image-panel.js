@@ -258,7 +258,7 @@ export class ImagePanel {
     if (!memory || !summary || state.model.error || state.data.status !== 'ready') return;
     if (state.model.spec.input.join() !== state.data.info.sampleShape.join()) return;  // the model for these data is on the way
     const [channels, height, width] = state.data.info.sampleShape;
-    const capacity = sampleCapacity(channels, height, width, trainingBytes(summary, state.settings.batchSize, state.model.parameters));
+    const capacity = sampleCapacity(channels, height, width, trainingBytes(summary, state.settings.batchSize, state.model.parameterCount));
     if (capacity === memory.capacity) return;
     if (memory.decoded > capacity || memory.capped) {
       this.cap = { shape: `${channels},${height},${width}`, memoryKey: memoryKeyOf(state), maxSamples: capacity };

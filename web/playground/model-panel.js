@@ -94,7 +94,7 @@ export class ModelPanel {
     ++this.sequence;
     this.dataVersion = state.data.version;  // the loaded weights are the model for the data in use
     this.sessionSpec = loaded.spec;
-    this.store.update('model', { spec: loaded.spec, summary: loaded.summary, parameters: loaded.parameters, error: null, pending: false });
+    this.store.update('model', { spec: loaded.spec, summary: loaded.summary, parameterCount: loaded.parameterCount, error: null, pending: false });
     const { text, reason } = textFromLayers(loaded.spec.layers, state.engine.layerTypes);
     const seed = Number.isInteger(loaded.spec.seed) ? loaded.spec.seed : state.settings.seed;
     if (loaded.preset) this.commit({ model: loaded.preset, seed });
@@ -121,7 +121,7 @@ export class ModelPanel {
     if (s.model === 'custom') {
       const { layers, error } = layersFromText(s.layers, state.engine.layerTypes);
       if (error) {
-        this.store.update('model', { spec: null, summary: null, error, parameters: 0 });
+        this.store.update('model', { spec: null, summary: null, error, parameterCount: 0 });
         setFieldError(this.store, 'layers', describeError(error));
         return;
       }
@@ -142,7 +142,7 @@ export class ModelPanel {
     }
     const answer = await connection.api.describe(request);
     if (sequence !== this.sequence) return;  // a later edit has been asked about meanwhile
-    this.store.update('model', { spec: answer.spec, summary: answer.summary, error: answer.error, parameters: answer.parameters });
+    this.store.update('model', { spec: answer.spec, summary: answer.summary, error: answer.error, parameterCount: answer.parameterCount });
     setFieldError(this.store, 'layers', answer.error && s.model === 'custom' ? describeError(answer.error, answer.spec?.layers ?? request.layers ?? []) : null);
     if (!answer.spec || answer.error || !state.data.info) return;
     // A model that has trained stays until Start or Reset: an edit must not throw its training away.

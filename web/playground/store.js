@@ -24,7 +24,7 @@ export function initialState(settings) {
     data: { status: 'none', info: null, error: null, cancelled: false, note: '' },
     // spec: the engine's normalised spec of the model being edited; summary: its layers; error:
     // {layer, field, problem, message} when it is not a valid model for the data.
-    model: { spec: null, summary: null, error: null, parameters: 0, origin: 'preset', textReason: null },
+    model: { spec: null, summary: null, error: null, parameterCount: 0, origin: 'preset', textReason: null },
     run: { id: 0, status: 'idle', progress: null },
     history: { epochs: [], points: [] },  // per-epoch results and per-chunk curve points, across continued runs
     inspect: { input: null, unit: null, filterLayer: null, filterMode: 'mean', saliencyClass: -1 },

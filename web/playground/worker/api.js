@@ -90,13 +90,13 @@ export function createApi(Comlink) {
     /** Stops decoding photos (loadData then rejects); not queued, so it reaches a load in progress. */
     cancelLoad() { loading?.abort(); },
 
-    /** {spec, summary, parameters, error}: the engine's reading of {preset} or {layers} (never throws for the spec). */
+    /** {spec, summary, parameterCount, error}: the engine's reading of {preset} or {layers} (never throws for the spec). */
     describe: serial((request) => {
       ready();
       try {
         return session.describe(request);
       } catch (error) {
-        return { spec: null, summary: null, parameters: 0, error: located(error) };
+        return { spec: null, summary: null, parameterCount: 0, error: located(error) };
       }
     }),
 
