@@ -277,7 +277,7 @@ test('7. feedback: Paused is said, the legend is what is drawn, one message per 
     await page.getByLabel('IDX files (.gz or plain)').setInputFiles([{ name: 'x-images-idx3-ubyte', mimeType: 'application/octet-stream', buffer: Buffer.from('nope') },
       { name: 'x-labels-idx1-ubyte', mimeType: 'application/octet-stream', buffer: Buffer.from('nope') }]);
     await page.waitForFunction(() => /^Not loaded/.test(document.querySelector('#data-status').textContent));
-    await page.getByLabel('Dataset').selectOption('mnist');
+    await page.getByLabel('Dataset').selectOption('digits');
   }
   assert.equal(await page.locator('#app-messages .message.error').count(), 1);
   await page.close();

@@ -211,7 +211,7 @@ test('a hostile link: markup in the settings is shown as text or rejected, never
   assert.equal(await page.$$eval('#app-messages .message-text *', (n) => n.length), 0, 'no element inside the message');
   assert.deepEqual(await injected(page), { pwned: null, elements: 0 });
   // The defaults took over (the valid part of hide= too), and the engine built them.
-  assert.equal(await page.inputValue('#dataset'), 'mnist');
+  assert.equal(await page.inputValue('#dataset'), 'digits');
   assert.equal(await page.inputValue('#optimizer'), 'adam');
   assert.equal(await page.isVisible('#seed'), false, 'hide=seed still hides the seed');
   await page.locator('#app-messages').screenshot({ path: path.join(SHOTS, 'reliability-hostile-link.png') });

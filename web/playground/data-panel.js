@@ -35,7 +35,7 @@ export class DataPanel {
     if (dataKind(dataset) === 'points') {
       return { source: 'toy', name: dataset, n: settings.toySamples, noise: settings.toyNoise, seed: settings.seed };
     }
-    if (dataset === 'mnist') return { source: 'digits' };
+    if (dataset === 'digits') return { source: 'digits' };
     if (this.files?.dataset === dataset) return { source: 'idx', files: this.files.list, dataset, seed: settings.seed };
     return { needsFiles: dataset === 'fashion-mnist'
       ? 'Fashion-MNIST is not bundled: choose or drop its four IDX files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-…) below'

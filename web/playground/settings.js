@@ -15,7 +15,7 @@ import { checkValue } from '../shared/check-value.js';
  * preset a set starts with when it is chosen (else its kind's default).
  */
 export const DATASETS = Object.freeze({
-  mnist: { kind: 'image', classes: 10, title: 'MNIST digits' },
+  digits: { kind: 'image', classes: 10, title: 'MNIST digits' },  // the bundled digits, as the CLI and the engine name them
   'fashion-mnist': { kind: 'image', classes: 10, title: 'Fashion-MNIST' },
   idx: { kind: 'image', classes: 0, title: 'Your IDX files' },
   images: { kind: 'image', classes: 0, title: 'Your images', photos: 'folder', model: 'simplenet' },
@@ -79,7 +79,8 @@ const TITLES = Object.freeze({
  * `kind`: shown only for that kind of data. `titles`: what a menu shows for a value.
  */
 export const SCHEMA = Object.freeze({
-  dataset: { key: 'data', type: 'enum', values: Object.keys(DATASETS), default: 'mnist', label: 'Dataset' },
+  // data=mnist: what links said before the bundled digits were called digits here as in the CLI; it still reads.
+  dataset: { key: 'data', type: 'enum', values: Object.keys(DATASETS), aliases: { mnist: 'digits' }, default: 'digits', label: 'Dataset' },
   toyNoise: { key: 'noise', type: 'number', min: 0, max: 2, default: 0.1, label: 'Noise', control: 'text', kind: 'points',
     help: 'standard deviation of the jitter added to each point' },
   toySamples: { key: 'n', type: 'int', min: 20, max: 5000, default: 400, label: 'Points', control: 'text', kind: 'points',
@@ -213,7 +214,7 @@ export function validateSettings(input, catalog = null) {
   return { settings, errors };
 }
 
-/** Settings -> "data=mnist&model=...". Layers are written only for a custom model. */
+/** Settings -> "data=digits&model=...". Layers are written only for a custom model. */
 export function serializeSettings(settings) {
   const params = new URLSearchParams();
   for (const [field, spec] of Object.entries(SCHEMA)) {
@@ -225,7 +226,7 @@ export function serializeSettings(settings) {
   return params.toString();
 }
 
-/** "#data=mnist&lr=0.01" (leading # optional) -> {settings, errors}. Never throws. `catalog`: as validateField. */
+/** "#data=digits&lr=0.01" (leading # optional) -> {settings, errors}. Never throws. `catalog`: as validateField. */
 export function parseHash(hash, catalog = null) {
   const text = typeof hash === 'string' ? hash.replace(/^#/, '') : '';
   let params;

@@ -100,8 +100,11 @@ test('one bad item of a list keeps the good ones (hide=seed,bogus,loss hides see
   assert.match(errors[0].message, /"bogus" is not one of/);
 });
 
-test('old links still read: cross-entropy, and a custom model without layers falls back visibly', () => {
+test('old links still read: cross-entropy, data=mnist, and a custom model without layers falls back visibly', () => {
   assert.equal(parseHash('loss=cross-entropy').settings.loss, 'cross_entropy');
+  const digits = parseHash('data=mnist');
+  assert.deepEqual([digits.settings.dataset, digits.errors], ['digits', []]);
+  assert.match(serializeSettings(digits.settings), /^data=digits&/);  // written back under today's name
   const { settings, errors } = parseHash('model=custom');
   assert.equal(settings.model, 'cnn');
   assert.deepEqual(errors, [{ field: 'layers', message: 'is missing: a custom model needs its layer list' }]);
