@@ -16,15 +16,20 @@ export interface LoadOptions {
   pthreadsFromBlob?: boolean;
 }
 
-/** A tensor in engine memory. Call delete() when done: JS garbage collection does not free it. */
+/** A tensor in engine memory. Call dispose() when done (or `using`): JS garbage collection does not free it. */
 export interface Tensor {
   shape(): number[];
   size(): number;
   /** A copy of the values. */
   toArray(): Float32Array;
-  /** The values in engine memory, no copy: valid only until delete(). */
+  /** The values in engine memory, no copy: valid only until dispose(). */
   view(): Float32Array;
+  /** Frees the engine memory now, as every engine object's dispose(); safe to call twice. */
+  dispose(): void;
+  readonly disposed: boolean;
+  /** The older name of dispose() (Embind's), still accepted. */
   delete(): void;
+  /** The older name of `disposed`, still accepted. */
   isDeleted(): boolean;
   clone(): Tensor;
 }
