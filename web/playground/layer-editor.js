@@ -47,7 +47,7 @@ export class LayerEditor {
   /** {catalog, layers, input, summary, error}: what the model panel knows (error: located, or null). */
   render({ catalog, layers, input, summary, error }) {
     this.fields = layerSyntax(catalog).fields;  // what each type's text writes: the fields a row shows
-    this.catalog = catalog.filter((t) => !t.aliasOf);
+    this.catalog = catalog.filter((t) => Object.hasOwn(this.fields, t.type));  // the types a layer list can hold
     this.layers = layers ?? [];
     this.input = input ?? [];
     this.summary = summary;

@@ -30,7 +30,8 @@ export function textFields(info) {
 
 const syntaxes = new WeakMap();
 /**
- * The layer-list syntax of a catalog: `fields` (type -> the fields its text writes), `aliases`
+ * The layer-list syntax of a catalog: `fields` (type -> the fields its text writes; every type
+ * whose required fields a text can write: not a block of nested layers), `aliases`
  * (spelling -> type), `fraction` (types whose one field is a number: "dropout.0.5" is rate 0.5,
  * not two fields). Empty before the engine has loaded (an empty catalog).
  */
@@ -40,11 +41,14 @@ export function layerSyntax(catalog) {
   const fields = {};
   const aliases = {};
   for (const info of list) {
-    if (info.aliasOf) aliases[info.type] = info.aliasOf;
-    else fields[info.type] = textFields(info);
+    if (info.aliasOf) continue;
+    const written = textFields(info);
+    // A type whose required fields the text cannot write (a block's nested layers) has no layer-list form.
+    if (info.fields.every((f) => !f.required || written.includes(f.name))) fields[info.type] = written;
   }
+  for (const info of list) if (info.aliasOf && Object.hasOwn(fields, info.aliasOf)) aliases[info.type] = info.aliasOf;
   for (const [old, type] of Object.entries(OLD_SPELLINGS)) if (Object.hasOwn(fields, type)) aliases[old] = type;
-  const fraction = new Set(list.filter((t) => !t.aliasOf && fields[t.type].length === 1 && t.fields[0].kind === 'number').map((t) => t.type));
+  const fraction = new Set(list.filter((t) => fields[t.type]?.length === 1 && t.fields[0].kind === 'number').map((t) => t.type));
   const syntax = { fields, aliases, fraction };
   syntaxes.set(list, syntax);
   return syntax;

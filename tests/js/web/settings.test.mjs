@@ -165,8 +165,12 @@ test('layer lists read into spec layers and write back; syntax errors are locate
 
 test('the layer list reads exactly the engine\'s layer types and aliases (and conv, of older links)', () => {
   const { fields, aliases } = layerSyntax(catalog.layerTypes);
-  assert.deepEqual(Object.keys(fields).sort(), catalog.layerTypes.filter((t) => !t.aliasOf).map((t) => t.type).sort());
+  // Every type but a block whose required fields are nested layers (no layer-list form).
+  const nested = (t) => t.fields.some((f) => f.required && !['integer', 'size', 'number'].includes(f.kind));
+  assert.deepEqual(Object.keys(fields).sort(), catalog.layerTypes.filter((t) => !t.aliasOf && !nested(t)).map((t) => t.type).sort());
   assert.deepEqual(aliases, { ...Object.fromEntries(catalog.layerTypes.filter((t) => t.aliasOf).map((t) => [t.type, t.aliasOf])), conv: 'conv2d' });
+  const block = { type: 'residual', aliasOf: '', needsImage: false, fields: [{ name: 'layers', kind: 'layers', required: true, min: 0, max: 0, defaultText: '' }] };
+  assert.equal(Object.hasOwn(layerSyntax([...catalog.layerTypes, block]).fields, 'residual'), false, 'a block has no layer-list form');
   assert.match(readText('relu', []).error.problem, /not loaded its layer types/);
   // The fields a layer's text writes, as the lectures' links have always written them.
   assert.deepEqual(fields.conv2d, ['filters', 'kernel', 'stride', 'pad', 'dilation']);
