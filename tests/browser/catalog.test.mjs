@@ -3,20 +3,15 @@
 // build), no more and no fewer. tests/js/api/catalog.test.mjs holds the CLI and the .d.ts to it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPlayground } from './lib.mjs';
-import { startServer } from './static-server.mjs';
+import { startBrowser, openPlayground } from './lib.mjs';
 import { load } from '../../bindings/wasmgrad.js';
 
-let server, browser, catalog;
+let server, browser, close, catalog;
 before(async () => {
-  server = await startServer(0);
-  browser = await launch();
+  ({ server, browser, close } = await startBrowser());
   catalog = (await load({ threads: false })).catalog;
 });
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
-});
+after(() => close?.());
 
 /** The values a menu (found by its label) offers. */
 const offered = (page, label) => page.getByLabel(label, { exact: true }).evaluate((select) => [...select.options].map((o) => o.value));

@@ -9,24 +9,17 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startServer } from './static-server.mjs';
 import { createServer } from '../../scripts/serve.mjs';
 import {
-  SHOTS, TMP, launch, openPlayground, playgroundUrl, watch, startRun, waitForRunEnd, waitForStatus, typeInto, button, startButton,
+  SHOTS, TMP, startBrowser, openPlayground, playgroundUrl, watch, startRun, waitForRunEnd, waitForStatus, typeInto, button, startButton,
   makeIdx, nextFrames,
 } from './lib.mjs';
 
-let server, browser;
-
+let server, browser, close;
 before(async () => {
-  server = await startServer(0, { isolated: true });
-  browser = await launch();
+  ({ server, browser, close } = await startBrowser({ isolated: true }));
 });
-
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server.close(resolve));
-});
+after(() => close?.());
 
 const open = (hash = '', options = {}) => openPlayground(options.context ?? browser, server, { hash, ...options });
 
