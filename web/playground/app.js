@@ -219,7 +219,7 @@ const handlers = {
   histograms(m) { views.histograms.render(m.list); },
   boundary(m) { views.boundary.render(m); },
   notice(m) { notify(m.message, 'notice', 'engine'); },
-  imageLoad(m) { imagePanel.onLoadEvent(m); },
+  imageLoad(m) { dataPanel.onLoadEvent(m); },  // into data.progress, which image-panel.js draws
   error(m) { notify(`${m.context === 'training' ? 'Training' : 'Engine'}: ${m.message}`, 'error', m.context ?? 'engine'); },
 };
 // Progress is drawn at most every PROGRESS_MS: every chunk's point goes into the history, the
