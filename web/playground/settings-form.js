@@ -46,7 +46,8 @@ export function bindSettingsForm(store, { onCommit }) {
       onCommit('augmentation', [...document.querySelectorAll('input[name="augmentation"]:checked')].map((b) => b.value));
     });
   }
-  store.subscribe(['settings', 'fieldErrors', 'engine'], (state) => writeForm(state));
+  store.subscribe(['settings', 'fieldErrors'], (state) => writeForm(state));
+  store.subscribe(['engine'], ({ engine, settings }) => fillMenus(engine, settings));  // the catalog's menus, once it is known
   writeForm(store.get());
 }
 
@@ -81,7 +82,7 @@ function helpText(field) {
 }
 
 function writeForm({ settings, fieldErrors, engine }) {
-  fillMenus(engine, settings);  // the engine slice holds its catalog's lists once it has loaded
+  fillMenus(engine, settings);  // the engine slice holds its catalog's lists once it has loaded (a value may be new)
   for (const [field, id] of Object.entries(CONTROL_IDS)) {
     const control = byId(id);
     // A field holding a value the user is fixing keeps what they typed.
