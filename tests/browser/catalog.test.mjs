@@ -55,3 +55,23 @@ test('a link naming what the engine lacks is refused by name; adamw and bce, whi
   assert.deepEqual([...lacking.problems, ...taken.problems], []);
   await taken.page.close();
 });
+
+test('the controls built from the schema: one element per id, every description there, every control labelled', async () => {
+  const { page, problems } = await openPlayground(browser, server);
+  const report = await page.evaluate(() => {
+    const ids = [...document.querySelectorAll('[id]')].map((n) => n.id);
+    const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
+    const missing = [...document.querySelectorAll('[aria-describedby]')]
+      .flatMap((n) => n.getAttribute('aria-describedby').split(/\s+/).filter((id) => !document.getElementById(id)).map((id) => `${n.id}: ${id}`));
+    const unlabelled = [...document.querySelectorAll('[data-control] select, [data-control] input[type=text]')]
+      .filter((n) => !n.labels?.length && !n.getAttribute('aria-label')).map((n) => n.id);
+    return { duplicates, missing, unlabelled };
+  });
+  assert.deepEqual(report, { duplicates: [], missing: [], unlabelled: [] });
+  for (const label of ['Dataset', 'Noise', 'Points', 'Optimizer', 'Learning rate', 'Schedule', 'Batch size', 'Weight decay', 'Loss', 'Epochs',
+    'Seed', 'Pace', 'Image size', 'Channels']) {
+    assert.equal(await page.getByLabel(label, { exact: true }).count(), 1, `one control labelled ${label}`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -36,9 +36,6 @@ export class ImagePanel {
 
     byId('image-fit-help').textContent = `Every image is fitted the same way: ${FIT_RULE}.`;
     byId('image-channels-help').textContent = `Colour: 3 channels, red, green and blue. Grey: 1 channel, ${LUMA_RULE}.`;
-    for (const [id, field] of [['image-size', 'imageSize'], ['image-channels', 'imageChannels']]) {
-      byId(id).addEventListener('change', (event) => this.commit({ [field]: event.target.value }));
-    }
     for (const id of ['photos-folder', 'photos-zip']) {
       const input = byId(id);
       input.addEventListener('change', () => {
@@ -207,8 +204,6 @@ export class ImagePanel {
     const origin = DATASETS[settings.dataset]?.photos;
     if (origin) document.body.dataset.photos = origin;
     else delete document.body.dataset.photos;
-    byId('image-size').value = settings.imageSize;
-    byId('image-channels').value = settings.imageChannels;
     byId('photos-field').classList.toggle('wanted', origin === 'folder' && (!this.folder || this.failedLoad?.origin === 'folder'));
   }
 

@@ -18,7 +18,8 @@ export function buildSettingsFields(root = document) {
 
 function fieldBlock(field, spec) {
   const id = controlId(field);
-  const described = [spec.help || spec.min !== undefined ? `${id}-help` : '', `${id}-error`].filter(Boolean).join(' ');
+  const described = spec.describedBy
+    ?? [spec.help || spec.min !== undefined ? `${id}-help` : '', `${id}-error`].filter(Boolean).join(' ');
   let control;
   if (spec.control === 'select') {
     control = el('select', { id, name: field, 'aria-describedby': described });
@@ -34,8 +35,9 @@ function fieldBlock(field, spec) {
   }
   const block = el('div', { class: 'field', 'data-control': field },
     el('label', { for: id }, spec.label), control,
-    described.includes(`${id}-help`) ? el('p', { id: `${id}-help`, class: 'help' }) : null,
-    el('p', { id: `${id}-error`, class: 'field-error', hidden: true }));
+    ...(spec.describedBy ? [] : [  // a help text of its own, and its error line
+      described.includes(`${id}-help`) ? el('p', { id: `${id}-help`, class: 'help' }) : null,
+      el('p', { id: `${id}-error`, class: 'field-error', hidden: true })]));
   if (spec.kind) block.dataset.kind = spec.kind;
   return block;
 }
@@ -48,7 +50,18 @@ function fillMenu(select, field, catalog, current = SCHEMA[field].default) {
   const spec = SCHEMA[field];
   const values = enumValues(field, catalog);
   const option = (value) => el('option', { value }, spec.titles?.[value] ?? value);
-  select.replaceChildren(...(values ?? [current]).map(option));
+  const shown = values ?? [current];
+  if (!spec.groups) {
+    select.replaceChildren(...shown.map(option));
+  } else {  // <optgroup>s in the order their first value comes
+    const groups = new Map();
+    for (const value of shown) {
+      const label = spec.groups[value];
+      if (!groups.has(label)) groups.set(label, el('optgroup', { label }));
+      groups.get(label).append(option(value));
+    }
+    select.replaceChildren(...groups.values());
+  }
   select.disabled = !values;
 }
 

@@ -15,16 +15,19 @@ import { checkValue } from '../shared/check-value.js';
  * preset a set starts with when it is chosen (else its kind's default).
  */
 export const DATASETS = Object.freeze({
-  digits: { kind: 'image', classes: 10, title: 'MNIST digits' },  // the bundled digits, as the CLI and the engine name them
-  'fashion-mnist': { kind: 'image', classes: 10, title: 'Fashion-MNIST' },
-  idx: { kind: 'image', classes: 0, title: 'Your IDX files' },
-  images: { kind: 'image', classes: 0, title: 'Your images', photos: 'folder', model: 'simplenet' },
-  webcam: { kind: 'image', classes: 0, title: 'Webcam captures', photos: 'webcam', model: 'simplenet' },
-  xor: { kind: 'points', classes: 2, title: 'XOR' },
-  circles: { kind: 'points', classes: 2, title: 'Circles' },
-  moons: { kind: 'points', classes: 2, title: 'Moons' },
-  spirals: { kind: 'points', classes: 2, title: 'Spirals' },
-  blobs: { kind: 'points', classes: 3, title: 'Blobs' },
+  // the bundled digits, as the CLI and the engine name them
+  digits: { kind: 'image', classes: 10, title: 'MNIST digits', menu: 'MNIST digits (bundled)', group: 'Images (28×28)' },
+  'fashion-mnist': { kind: 'image', classes: 10, title: 'Fashion-MNIST', menu: 'Fashion-MNIST (your copy of its files)', group: 'Images (28×28)' },
+  idx: { kind: 'image', classes: 0, title: 'Your IDX files', menu: 'Your IDX files', group: 'Images (28×28)' },
+  images: { kind: 'image', classes: 0, title: 'Your images', menu: 'Your images (a folder or .zip)', group: 'Your photos (colour or grey)',
+    photos: 'folder', model: 'simplenet' },
+  webcam: { kind: 'image', classes: 0, title: 'Webcam captures', menu: 'Webcam captures', group: 'Your photos (colour or grey)',
+    photos: 'webcam', model: 'simplenet' },
+  xor: { kind: 'points', classes: 2, title: 'XOR', menu: 'XOR (4 noisy corners)', group: '2-D points' },
+  circles: { kind: 'points', classes: 2, title: 'Circles', menu: 'Circles (one inside the other)', group: '2-D points' },
+  moons: { kind: 'points', classes: 2, title: 'Moons', menu: 'Moons (two half circles)', group: '2-D points' },
+  spirals: { kind: 'points', classes: 2, title: 'Spirals', menu: 'Spirals (two arms)', group: '2-D points' },
+  blobs: { kind: 'points', classes: 3, title: 'Blobs', menu: 'Blobs (3 clusters)', group: '2-D points' },
 });
 
 /** 'image' or 'points' for a dataset name. */
@@ -76,11 +79,14 @@ const TITLES = Object.freeze({
  * (the layer list, checked by model-text.js and the engine). `label` and `help` are what the form
  * shows; limits in help come from min and max. `control`: the form control settings-markup.js
  * builds for the field ('text', 'select'; `slider: 'log'` adds a log-scale range beside the text);
- * `kind`: shown only for that kind of data. `titles`: what a menu shows for a value.
+ * `kind`: shown only for that kind of data. `titles`: what a menu shows for a value; `groups`: the
+ * menu's group of a value; `describedBy`: the id of a help text the page writes elsewhere.
  */
 export const SCHEMA = Object.freeze({
   // data=mnist: what links said before the bundled digits were called digits here as in the CLI; it still reads.
-  dataset: { key: 'data', type: 'enum', values: Object.keys(DATASETS), aliases: { mnist: 'digits' }, default: 'digits', label: 'Dataset' },
+  dataset: { key: 'data', type: 'enum', values: Object.keys(DATASETS), aliases: { mnist: 'digits' }, default: 'digits', label: 'Dataset',
+    control: 'select', titles: Object.fromEntries(Object.entries(DATASETS).map(([name, d]) => [name, d.menu])),
+    groups: Object.fromEntries(Object.entries(DATASETS).map(([name, d]) => [name, d.group])) },
   toyNoise: { key: 'noise', type: 'number', min: 0, max: 2, default: 0.1, label: 'Noise', control: 'text', kind: 'points',
     help: 'standard deviation of the jitter added to each point' },
   toySamples: { key: 'n', type: 'int', min: 20, max: 5000, default: 400, label: 'Points', control: 'text', kind: 'points',
@@ -105,8 +111,10 @@ export const SCHEMA = Object.freeze({
     titles: Object.fromEntries(PACES.map((p) => [p, p === 'max' ? 'as fast as it goes' : `${p} epoch${p === '1' ? '' : 's'} a second`])),
     help: 'at most this many epochs a second, so the boundary can be watched forming' },
   // The user's photos (a folder, a zip, the webcam): the size and channels they are fitted to.
-  imageSize: { key: 'size', type: 'enum', values: IMAGE_SIZES, default: '32', label: 'Image size' },
-  imageChannels: { key: 'ch', type: 'enum', values: IMAGE_CHANNELS, default: '3', label: 'Channels' },
+  imageSize: { key: 'size', type: 'enum', values: IMAGE_SIZES, default: '32', label: 'Image size', control: 'select',
+    titles: Object.fromEntries(IMAGE_SIZES.map((n) => [n, `${n}×${n}`])), describedBy: 'image-fit-help' },
+  imageChannels: { key: 'ch', type: 'enum', values: IMAGE_CHANNELS, default: '3', label: 'Channels', control: 'select',
+    titles: { 3: 'colour', 1: 'grey' }, describedBy: 'image-channels-help' },
   hidden: { key: 'hide', type: 'flags', values: HIDEABLE, default: [], label: 'Hidden controls' },
 });
 
