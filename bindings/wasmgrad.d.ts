@@ -22,21 +22,24 @@ export interface LoadOptions {
   pthreadsFromBlob?: boolean;
 }
 
-/** A tensor in engine memory. Call delete() when done: JS garbage collection does not free it. */
+/** A tensor in engine memory. Call dispose() when done (or `using`): JS garbage collection does not free it. */
 export interface Tensor {
-/** The dimensions, outermost first (e.g. [N, C, H, W]). */
+  /** The dimensions, outermost first (e.g. [N, C, H, W]). */
   shape(): number[];
-/** The number of values (the product of the shape). */
+  /** The number of values (the product of the shape). */
   size(): number;
   /** A copy of the values. */
   toArray(): Float32Array;
-  /** The values in engine memory, no copy: valid only until delete(). */
+  /** The values in engine memory, no copy: valid only until dispose(). */
   view(): Float32Array;
-/** Frees the engine memory; the tensor cannot be used after. */
+  /** Frees the engine memory now, as every engine object's dispose(); safe to call twice. */
+  dispose(): void;
+  readonly disposed: boolean;
+  /** The older name of dispose() (Embind's), still accepted. */
   delete(): void;
-/** Whether delete() was called. */
+  /** The older name of `disposed`, still accepted. */
   isDeleted(): boolean;
-/** A new tensor with a copy of the values (delete it too). */
+  /** A new tensor with a copy of the values (dispose it too). */
   clone(): Tensor;
 }
 
@@ -44,7 +47,7 @@ export interface Tensor {
 export interface TensorClass {
   /** Throws Error naming the shape when data.length does not fill it or a dimension is not a positive integer. */
   fromArray(data: Float32Array | ArrayLike<number>, shape: number[]): Tensor;
-/** A tensor of `shape` filled with zeros. */
+  /** A tensor of `shape` filled with zeros. */
   zeros(shape: number[]): Tensor;
 }
 
@@ -73,7 +76,7 @@ export interface MemoryStats {
 
 /** Engine objects own WebAssembly memory: dispose() frees it (a finalizer frees forgotten ones). */
 export interface Owned {
-/** Frees the object's engine memory now; using it afterwards throws an Error. */
+  /** Frees the object's engine memory now; using it afterwards throws an Error. */
   dispose(): void;
   readonly disposed: boolean;
 }
@@ -162,17 +165,17 @@ export interface Dataset extends Owned {
   readonly numClasses: number;
   readonly sampleShape: number[];
   readonly classNames: string[];
-/** A copy of `count` samples' values from `start` (default: all), one sample after the other. */
+  /** A copy of `count` samples' values from `start` (default: all), one sample after the other. */
   inputs(start?: number, count?: number): Float32Array;
-/** Every sample's class index. */
+  /** Every sample's class index. */
   labels(): Int32Array;
-/** Regression targets, one row per sample; undefined for a classification set. */
+  /** Regression targets, one row per sample; undefined for a classification set. */
   targets(): Float32Array | undefined;
-/** How many samples each class has. */
+  /** How many samples each class has. */
   classCounts(): Int32Array;
-/** Two new datasets: a seeded, shuffled share held out for validation, and the rest. */
+  /** Two new datasets: a seeded, shuffled share held out for validation, and the rest. */
   split(validationFraction: number, seed?: number): { train: Dataset; validation: Dataset };
-/** A new dataset of the samples at `indices`, in that order. */
+  /** A new dataset of the samples at `indices`, in that order. */
   subset(indices: ArrayLike<number>): Dataset;
 }
 
@@ -190,39 +193,39 @@ export interface Model extends Owned {
   readonly outputShape: number[];
   readonly metadata: unknown;
   readonly hasOptimizerState: boolean;
-/** The last layer's values for `count` samples (default: as many as `inputs` holds), one row per sample. */
+  /** The last layer's values for `count` samples (default: as many as `inputs` holds), one row per sample. */
   outputs(inputs: Float32Array, count?: number): Float32Array;
-/** Class probabilities (softmax of the outputs), one row per sample. */
+  /** Class probabilities (softmax of the outputs), one row per sample. */
   predict(inputs: Float32Array, count?: number): Float32Array;
-/** The most probable class of each sample. */
+  /** The most probable class of each sample. */
   classify(inputs: Float32Array, count?: number): Int32Array;
   /** Throws a SpecError when samples of sampleShape or `classes` classes do not fit the model. */
   checkData(data: { sampleShape: number[]; classes?: number }): void;
-/** New initial weights from `seed`, as a new model of the same spec with that seed gets. */
+  /** New initial weights from `seed`, as a new model of the same spec with that seed gets. */
   reinitialize(seed: number): void;
-/** Every parameter tensor by its name ('conv1.weight'), with a copy of its values. */
+  /** Every parameter tensor by its name ('conv1.weight'), with a copy of its values. */
   parameters(): { name: string; shape: number[]; data: Float32Array }[];
-/** The model file (docs/model-format.md) with a JSON-able `metadata` object; {@link Engine.loadModel} reads it back. */
+  /** The model file (docs/model-format.md) with a JSON-able `metadata` object; {@link Engine.loadModel} reads it back. */
   save(metadata?: unknown): Uint8Array;
-/** Every layer's output for one sample. */
+  /** Every layer's output for one sample. */
   activations(input: Float32Array): { layer: number; name: string; type: string; shape: number[]; data: Float32Array }[];
-/** A conv2d layer's kernels, as [filters, channels, kH, kW]. */
+  /** A conv2d layer's kernels, as [filters, channels, kH, kW]. */
   filters(layer: number): Map2D & { layer: number; name: string; type: string };
-/** |d score / d pixel| for one sample: which pixels the class score (default: the predicted class) depends on most. */
+  /** |d score / d pixel| for one sample: which pixels the class score (default: the predicted class) depends on most. */
   saliency(input: Float32Array, classIndex?: number): Map2D & { classIndex: number; score: number };
-/** Which input pixels one unit's value actually depends on (|gradient| over the input), beside its theoretical receptive field. */
+  /** Which input pixels one unit's value actually depends on (|gradient| over the input), beside its theoretical receptive field. */
   effectiveReceptiveField(input: Float32Array, unit: { layer: number; channel?: number; row: number; col: number }):
     Map2D & { activation: number; theoretical: { full: Rect; clipped: Rect } };
-/** The input pixels unit (row, col) of `layer` can see: the full window, and clipped to the image. */
+  /** The input pixels unit (row, col) of `layer` can see: the full window, and clipped to the image. */
   receptiveField(layer: number, row: number, col: number): { full: Rect; clipped: Rect };
-/** An input made by gradient ascent to maximise a class score (with l2 and blur regularisation). */
+  /** An input made by gradient ascent to maximise a class score (with l2 and blur regularisation). */
   classImage(classIndex: number, options?: AscentOptions): Map2D & { scores: Float32Array; objectives: Float32Array };
-/** `input` changed by gradient ascent to strengthen what `layer` responds to. */
+  /** `input` changed by gradient ascent to strengthen what `layer` responds to. */
   deepDream(input: Float32Array, layer: number, options?: AscentOptions): Map2D & { scores: Float32Array; objectives: Float32Array };
-/** Histograms of every layer's weights and last gradients, with NaN and Inf counts. */
+  /** Histograms of every layer's weights and last gradients, with NaN and Inf counts. */
   histograms(bins?: number): { layer: number; layerName: string; name: string; kind: 'weight' | 'gradient';
     min: number; max: number; counts: Int32Array; nanCount: number; infCount: number }[];
-/** The autodiff graph of the loss for a batch: nodes with their op, shape and values (at most `maxNodes`). */
+  /** The autodiff graph of the loss for a batch: nodes with their op, shape and values (at most `maxNodes`). */
   lossGraph(inputs: Float32Array, labels: ArrayLike<number>, maxNodes?: number): unknown;
 }
 
@@ -292,40 +295,40 @@ export interface Trainer extends Owned {
   readonly finished: boolean;
   readonly history: EpochResult[];
   learningRate: number;
-/** The data to train on and to evaluate after each epoch; throws a SpecError when they do not fit the model. */
+  /** The data to train on and to evaluate after each epoch; throws a SpecError when they do not fit the model. */
   setData(train: Dataset, validation?: Dataset | null): this;
-/** Trains `batches` batches (default 1) and says where training is. */
+  /** Trains `batches` batches (default 1) and says where training is. */
   step(batches?: number): Progress;
-/** One optimizer step on a batch given here (not from setData's data). */
+  /** One optimizer step on a batch given here (not from setData's data). */
   trainBatch(inputs: Float32Array, labels: ArrayLike<number>): { loss: number; accuracy: number; diverged: boolean };
-/** Trains the rest of the current epoch at once (blocking) and evaluates. */
+  /** Trains the rest of the current epoch at once (blocking) and evaluates. */
   trainEpoch(): EpochResult;
-/** Loss, accuracy and confusion matrix of the model on `dataset`. */
+  /** Loss, accuracy and confusion matrix of the model on `dataset`. */
   evaluate(dataset: Dataset): Evaluation;
   /** The shared training loop: chunks of about budgetMs, yielding between them; see bindings/js/engine.js. */
   run(options?: RunOptions): Promise<{ finished: boolean; aborted: boolean; epochs: EpochResult[]; progress: Progress | null }>;
-/** Trains until the configured epochs end (or early stopping, or `signal`), yielding between chunks; resolves to every epoch's result. */
+  /** Trains until the configured epochs end (or early stopping, or `signal`), yielding between chunks; resolves to every epoch's result. */
   fit(options?: { onProgress?: (p: Progress) => void; onEpoch?: (e: EpochResult) => void; signal?: AbortSignal }):
     Promise<EpochResult[]>;
   /** A checkpoint (optimizer state and training position included); metadata: a JSON-able object. */
   save(metadata?: object): Uint8Array;
   /** Optimizer state and, after setData, the training position and history of a loaded checkpoint. */
   restore(loadedModel: Model): void;
-/** Only the optimizer state of a loaded checkpoint (momentum, Adam's moments). */
+  /** Only the optimizer state of a loaded checkpoint (momentum, Adam's moments). */
   restoreOptimizerState(loadedModel: Model): void;
-/** Only the training position and history of a loaded checkpoint (call after setData). */
+  /** Only the training position and history of a loaded checkpoint (call after setData). */
   restoreProgress(loadedModel: Model): void;
 }
 
 /** Rosenblatt's perceptron, for the first lecture: labels +1 / -1 and its learning rule. */
 export interface Perceptron extends Owned {
-/** sign(w . x + b). */
+  /** sign(w . x + b). */
   predict(x: ArrayLike<number>): 1 | -1;
-/** The perceptron rule on one sample; true when it was misclassified (and the weights changed). */
+  /** The perceptron rule on one sample; true when it was misclassified (and the weights changed). */
   learn(x: ArrayLike<number>, label: 1 | -1): boolean;
   readonly weights: Float32Array;
   readonly bias: number;
-/** Sets w and b (e.g. a lecture's starting point). */
+  /** Sets w and b (e.g. a lecture's starting point). */
   setWeights(weights: ArrayLike<number>, bias: number): void;
 }
 
@@ -342,7 +345,7 @@ export interface Engine {
   /** Clamped to [1, maxThreads]; returns the count in effect. */
   setThreads(n: number): number;
   readonly Tensor: TensorClass;
-/** What the engine's memory holds now. */
+  /** What the engine's memory holds now. */
   memoryStats(): MemoryStats;
   /** Frees the engine's cache of recycled buffers (kept per size; a new model shape adds sizes). */
   trimMemory(): void;
@@ -369,22 +372,22 @@ export interface Engine {
  *   { type: 'flatten' }, { type: 'linear', units: 10 }] });
  */
   model(spec: string | ModelSpec): Model;
-/** A model from a file {@link Model.save} or {@link Trainer.save} wrote; throws an Error naming the problem for a file it cannot read. */
+  /** A model from a file {@link Model.save} or {@link Trainer.save} wrote; throws an Error naming the problem for a file it cannot read. */
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;
-/** A trainer for `model`; every setting is checked, and a bad one throws an Error naming it. */
+  /** A trainer for `model`; every setting is checked, and a bad one throws an Error naming it. */
   trainer(model: Model, settings?: TrainSettings): Trainer;
-/** A dataset from MNIST-style IDX files (gzipped or not): pixels scaled to [0, 1]. */
+  /** A dataset from MNIST-style IDX files (gzipped or not): pixels scaled to [0, 1]. */
   idxDataset(images: Uint8Array | ArrayBuffer, labels: Uint8Array | ArrayBuffer, options?: { name?: string }): Promise<Dataset>;
-/** A 2-D toy dataset by name (see toyDatasets: spirals, moons, …) for the points demos. */
+  /** A 2-D toy dataset by name (see toyDatasets: spirals, moons, …) for the points demos. */
   toyDataset(name: string, options?: { n?: number; noise?: number; seed?: number }): Dataset;
-/** A dataset from your own arrays: samples of `sampleShape` one after the other, and a label per sample (or targets). */
+  /** A dataset from your own arrays: samples of `sampleShape` one after the other, and a label per sample (or targets). */
   arrayDataset(inputs: Float32Array, sampleShape: number[], labelsOrTargets: ArrayLike<number>,
     options: { classes: number; name?: string; classNames?: string[] }): Dataset;
-/** The bundled digits: 8,000 training and 2,000 test images of MNIST, 1 x 28 x 28. */
+  /** The bundled digits: 8,000 training and 2,000 test images of MNIST, 1 x 28 x 28. */
   digits(): Promise<{ train: Dataset; test: Dataset }>;
-/** A perceptron with `features` inputs, its weights at zero. */
+  /** A perceptron with `features` inputs, its weights at zero. */
   perceptron(features: number, learningRate?: number): Perceptron;
-/** A lecture's worked example computed by the engine, each step's value and gradient (see workedExamples). */
+  /** A lecture's worked example computed by the engine, each step's value and gradient (see workedExamples). */
   workedExample(name: 'cos_sin_square' | 'tiny_relu_net', inputs: number[]): unknown;
   readonly workedExamples: string[];
 }

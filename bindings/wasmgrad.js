@@ -7,7 +7,7 @@
 //   import { load } from 'wasmgrad';
 //   const engine = await load();           // {build: 'simd-threads', threads: 2, reason: ...}
 //   const t = engine.Tensor.fromArray(new Float32Array([1, 2, 3, 4]), [2, 2]);
-//   t.toArray(); t.delete();                // handles own engine memory: delete() them
+//   t.toArray(); t.dispose();               // handles own engine memory: dispose() them (delete(): the older name)
 //
 // The loading itself is js/loader.js; js/assets.js says where the built files are.
 import { createLoader } from './js/loader.js';

@@ -1,7 +1,7 @@
 // Demo 3: universal approximation. A 1-D network x -> H ReLU units -> y, trained by the engine on
 // one of its toy regression curves, is a linear spline: each hidden unit i bends the output at
 // x = -b_i / w_i (read from model.parameters()). More hidden units, more linear pieces.
-import { el, button, slider, select, short } from './ui.js';
+import { el, button, frameLoop, slider, select, short } from './ui.js';
 import { LineChart } from '../web/views/line-chart.js';
 
 export const blurb = 'One hidden layer of ReLU units is a linear spline: every unit adds one kink at x = −b/w. ' +
@@ -23,9 +23,7 @@ export function mount(root, { engine, state, setState }) {
   let trainer = null;
   let epochs = 0;
   let lastLoss = NaN;
-  let running = false;
   let target = 0;  // the epoch this run trains to
-  let animation = 0;
   let xs = null;
   let ts = null;
   let range = null;
@@ -43,18 +41,26 @@ export function mount(root, { engine, state, setState }) {
   });
   const hidden = slider('hidden units', params.hidden, state.hidden, (value) => setState({ hidden: value }));
   hidden.input.addEventListener('change', () => reset(true));
-  const runButton = button('Train', () => (running ? pause() : run()), { name: 'run' });
+  // Trains to the end of this run; after a run has ended, Train goes on for another EPOCHS_PER_RUN epochs.
+  const loop = frameLoop('Train', () => {
+    for (let i = 0; i < EPOCHS_PER_FRAME; i++) {
+      lastLoss = trainer.trainEpoch().trainLoss;
+      epochs += 1;
+    }
+    report();
+    return epochs < target;
+  }, { onRun: () => { if (epochs >= target) target = epochs + EPOCHS_PER_RUN; }, onPause: () => { if (model) report(); } });
   const resetButton = button('Reset', () => reset(false), { secondary: true, name: 'reset' });
 
   root.append(
     el('div', { class: 'panel' }, view),
-    el('div', { class: 'panel controls' }, curve, hidden, el('div', { class: 'buttons' }, runButton, resetButton), status, pieces,
+    el('div', { class: 'panel controls' }, curve, hidden, el('div', { class: 'buttons' }, loop.button, resetButton), status, pieces,
       el('p', { class: 'blurb' }, 'Engine: 1 → H (ReLU) → 1, squared error, Adam (lr 0.01), batch 32. ' +
         'Orange ticks: where a hidden unit switches on or off inside the data range.')),
   );
 
   function disposeAll() {
-    pause();
+    loop.pause();
     trainer?.dispose();
     model?.dispose();
     dataset?.dispose();
@@ -77,31 +83,7 @@ export function mount(root, { engine, state, setState }) {
     target = 0;
     lastLoss = NaN;
     report();
-    if (autoRun) run();
-  }
-
-  /** Trains to the end of this run; after a run has ended, Train goes on for another EPOCHS_PER_RUN epochs. */
-  function run() {
-    if (epochs >= target) target = epochs + EPOCHS_PER_RUN;
-    running = true;
-    runButton.textContent = 'Pause';
-    const frame = () => {
-      if (!running) return;
-      for (let i = 0; i < EPOCHS_PER_FRAME; i++) {
-        lastLoss = trainer.trainEpoch().trainLoss;
-        epochs += 1;
-      }
-      report();
-      if (epochs >= target) return pause();
-      animation = requestAnimationFrame(frame);
-    };
-    frame();
-  }
-  function pause() {
-    running = false;
-    cancelAnimationFrame(animation);
-    runButton.textContent = 'Train';
-    if (model) report();
+    if (autoRun) loop.run();
   }
 
   /** x positions inside the data range where a hidden unit's input w x + b crosses 0. */
@@ -120,7 +102,7 @@ export function mount(root, { engine, state, setState }) {
 
   function report() {
     status.textContent = `epoch ${epochs}, training loss ${Number.isFinite(lastLoss) ? short(lastLoss) : '–'}` +
-      (running || epochs === 0 ? '' : ` (Train goes on for ${EPOCHS_PER_RUN} more epochs; Reset starts again)`);
+      (loop.running || epochs === 0 ? '' : ` (Train goes on for ${EPOCHS_PER_RUN} more epochs; Reset starts again)`);
     const k = kinks();
     pieces.textContent = `${state.hidden} hidden unit${state.hidden === 1 ? '' : 's'}: ${k.length} kink${k.length === 1 ? '' : 's'} ` +
       `in the data range, so ${k.length + 1} linear piece${k.length ? 's' : ''}`;

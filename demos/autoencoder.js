@@ -8,6 +8,7 @@
 import { el, button, select, slider, responsiveCanvas, short } from './ui.js';
 import { LineChart } from '../web/views/line-chart.js';
 import { rgb, textOn } from '../web/views/colour.js';
+import { argmax } from '../web/shared/argmax.js';
 
 export const blurb = 'Eight one-hot inputs, three hidden sigmoid units, eight outputs: trained to reproduce its input, ' +
   'the network squeezes eight things through three units and invents a binary-like code for them.';
@@ -187,7 +188,7 @@ export function mount(root, { engine, state, setState }) {
     const head = el('tr', {}, el('th', {}, 'input'), ...Array.from({ length: HIDDEN }, (_, k) => el('th', {}, `h${k + 1}`)),
       el('th', {}, 'bits'), el('th', {}, 'output'));
     const rows = codes.map((code, i) => {
-      const best = outputs[i].indexOf(Math.max(...outputs[i]));
+      const best = argmax(outputs[i]);
       const oneHot = Array.from({ length: INPUTS }, (_, k) => (k === i ? '1' : '0')).join('');
       return el('tr', { 'data-input': String(i + 1) },
         el('td', { title: `one-hot input ${oneHot}` }, String(i + 1)),

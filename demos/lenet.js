@@ -1,9 +1,12 @@
 // Demo 8: LeNet-5 (the lectures' table) trained on the bundled MNIST digits. The engine runs in
-// a Web Worker (demos/lenet-worker.js) so the page stays responsive; the first-layer filters
-// (FiltersView) and the draw pad (DrawPad) are the playground's own views from web/views/.
+// a Web Worker (demos/lenet-worker.js, reached through Comlink) so the page stays responsive; the
+// first-layer filters (FiltersView), the draw pad (DrawPad) and the class probabilities
+// (ProbabilitiesView) are the playground's own views from web/views/.
+import * as Comlink from '../build/vendor/comlink.mjs';
 import { el, button, select } from './ui.js';
 import { FiltersView } from '../web/views/filters.js';
 import { DrawPad } from '../web/views/draw-pad.js';
+import { ProbabilitiesView } from '../web/views/probabilities.js';
 import { explainStartFailure } from '../web/start-failure.js';
 
 /** After this long without its worker's engine ready, the demo says it is still loading, and what to try. */
@@ -22,6 +25,7 @@ export const params = {
 };
 
 const WORKER_URL = new URL('./lenet-worker.js', import.meta.url);
+const COMLINK_URL = new URL('../build/vendor/comlink.js', import.meta.url);
 const BINDINGS_URL = new URL('../bindings/wasmgrad.js', import.meta.url);
 const ENGINE_URL = new URL('../build/engine/', import.meta.url);
 const DATA_URL = new URL('../build/data/', import.meta.url);
@@ -29,18 +33,22 @@ const DATA_URL = new URL('../build/data/', import.meta.url);
 /**
  * The demo's Worker. A page may not start a Worker from a script of another origin (a course
  * site embedding the element from where the demos are hosted), but a same-origin blob Worker
- * may importScripts one: the worker script uses only absolute URLs it is sent, so it runs the same.
+ * may importScripts one (Comlink first: the worker script finds nothing relative to a blob); the
+ * worker uses only absolute URLs it is sent, so it runs the same.
  */
 function startWorker(url) {
   if (url.origin === location.origin) return new Worker(url);
-  const trampoline = new Blob([`importScripts(${JSON.stringify(url.href)});`], { type: 'text/javascript' });
+  const trampoline = new Blob([`importScripts(${JSON.stringify(COMLINK_URL.href)}, ${JSON.stringify(url.href)});`],
+    { type: 'text/javascript' });
   return new Worker(URL.createObjectURL(trampoline));
 }
 
 export function mount(root, { state, setState }) {
   const worker = startWorker(WORKER_URL);
+  const api = Comlink.wrap(worker);
   let training = false;
   let pixels = null;
+  let loading = 0;  // numbers the inits: an answer to an earlier one (the model changed since) is dropped
 
   const status = el('p', { class: 'readout', 'data-role': 'status' }, 'Loading the digits…');
   const workerBadge = el('p', { class: 'readout', 'data-role': 'worker-build' });
@@ -53,7 +61,8 @@ export function mount(root, { state, setState }) {
   const filters = new FiltersView(filtersHolder, { tileSize: 40 });
   const padHolder = el('div');
   const pad = new DrawPad(padHolder);
-  const bars = el('div', { class: 'prob-bars', 'data-role': 'probabilities' });
+  const probabilitiesHolder = el('div', { class: 'probabilities', 'data-role': 'probabilities' });
+  const probabilities = new ProbabilitiesView(probabilitiesHolder);
   padHolder.addEventListener('digit', (event) => {
     pixels = event.detail.empty ? null : event.detail.pixels;
     classify();
@@ -62,33 +71,25 @@ export function mount(root, { state, setState }) {
   root.append(
     el('div', { class: 'panel controls' }, modelSelect, el('div', { class: 'buttons' }, trainButton), status, epochText, workerBadge,
       el('h3', {}, 'First-layer filters'), filtersHolder),
-    el('div', { class: 'panel' }, el('h3', {}, 'Draw a digit'), padHolder, bars),
+    el('div', { class: 'panel' }, el('h3', {}, 'Draw a digit'), padHolder, probabilitiesHolder),
   );
 
   function setTraining(on) {
     training = on;
     trainButton.textContent = on ? 'Pause' : 'Train';
-    worker.postMessage({ type: 'train', on });
+    api.train(on).catch((error) => failed('engine error', error));
   }
 
-  function classify() {
-    if (!pixels) {
-      bars.replaceChildren(el('span', {}, ''), el('span', {}, 'draw a digit above'), el('span', {}, ''));
+  async function classify() {
+    if (!pixels || trainButton.disabled) {
+      probabilities.render(null);
       return;
     }
-    worker.postMessage({ type: 'classify', pixels: Array.from(pixels) });
-  }
-
-  function showProbabilities(probabilities) {
-    let best = 0;
-    probabilities.forEach((p, k) => { if (p > probabilities[best]) best = k; });
-    bars.replaceChildren(...Array.from(probabilities).flatMap((p, k) => {
-      const bar = el('span', { class: 'bar' });
-      bar.style.width = `${Math.max(1, Math.round(p * 100))}%`;
-      return [el('span', { class: k === best ? 'best' : '' }, String(k)), el('span', {}, bar),
-        el('span', { class: k === best ? 'best' : '' }, `${(100 * p).toFixed(1)}%`)];
-    }));
-    bars.dataset.best = String(best);
+    try {
+      probabilities.render({ probabilities: await api.classify(pixels) });
+    } catch (error) {
+      failed('engine error', error);
+    }
   }
 
   let watchdog = 0;
@@ -99,44 +100,56 @@ export function mount(root, { state, setState }) {
     status.setAttribute('role', 'alert');
     status.textContent = `${what}: ${message}.${trainButton.disabled ? ` ${hint}` : ''}`;
   };
-  worker.onmessage = ({ data: message }) => {
-    if (message.type === 'ready') {
-      clearTimeout(watchdog);
-      trainButton.disabled = false;
-      status.textContent = `${message.parameters.toLocaleString('en')} parameters; ready to train (8,000 digits, Adam, batch 32).`;
-      workerBadge.textContent = `worker engine: wasmgrad ${message.build}, ${message.threads} thread${message.threads === 1 ? '' : 's'} (${message.reason})`;
-      if (state.autostart) setTraining(true);
-    } else if (message.type === 'progress') {
-      status.textContent = `epoch ${message.epoch}, batch ${message.batch}/${message.batches}: loss ${message.loss.toFixed(3)}, ` +
-        `accuracy ${(100 * message.accuracy).toFixed(1)}% (${Math.round(message.samplesPerSecond)} samples/s)`;
-      status.dataset.batches = String(message.total);
-      if (message.total % 10 === 0) classify();
-    } else if (message.type === 'epoch') {
-      epochText.textContent = `after epoch ${message.epoch}: ${(100 * message.validationAccuracy).toFixed(1)}% on 1,000 test digits`;
-    } else if (message.type === 'filters') {
-      filters.render({ layer: message.layer, shape: message.shape, data: message.data });
-    } else if (message.type === 'probabilities') {
-      showProbabilities(message.data);
-    } else if (message.type === 'error') {
-      failed('engine error', message.message);
+  const onEvent = (event) => {
+    if (event.type === 'progress') {
+      status.textContent = `epoch ${event.epoch}, batch ${event.batch}/${event.batches}: loss ${event.loss.toFixed(3)}, ` +
+        `accuracy ${(100 * event.accuracy).toFixed(1)}% (${Math.round(event.samplesPerSecond)} samples/s)`;
+      status.dataset.batches = String(event.total);
+      if (event.total % 10 === 0) classify();
+    } else if (event.type === 'epoch') {
+      epochText.textContent = `after epoch ${event.epoch}: ${(100 * event.validationAccuracy).toFixed(1)}% on 1,000 test digits`;
+    } else if (event.type === 'filters') {
+      filters.render({ layer: event.layer, shape: event.shape, data: event.data });
+    } else if (event.type === 'error') {
+      failed('engine error', event.message);
       setTraining(false);
     }
   };
-  worker.onerror = (event) => failed('the engine worker failed', event.message || 'its script did not load');
+  worker.addEventListener('error', (event) => failed('the engine worker failed', event.message || 'its script did not load'));
 
-  function restart() {
-    setTraining(false);
+  async function restart() {
+    if (training) setTraining(false);
     trainButton.disabled = true;
     clearTimeout(watchdog);
     watchdog = setTimeout(() => {
       status.textContent = `Still loading after ${WATCHDOG_MS / 1000} s. A slow network or a busy computer can take this long: ` +
         'wait a little more, or reload the page. If it never starts, try another browser.';
     }, WATCHDOG_MS);
-    worker.postMessage({ type: 'init', model: state.model, seed: state.seed, learningRate: 1e-3, batchSize: 32,
-      bindingsUrl: BINDINGS_URL.href, engineUrl: ENGINE_URL.href, dataUrl: DATA_URL.href });
+    const request = ++loading;
+    let info;
+    try {
+      info = await api.init({ model: state.model, seed: state.seed, learningRate: 1e-3, batchSize: 32,
+        bindingsUrl: BINDINGS_URL.href, engineUrl: ENGINE_URL.href, dataUrl: DATA_URL.href }, Comlink.proxy(onEvent));
+    } catch (error) {
+      if (request === loading) failed('engine error', error);
+      return;
+    }
+    if (request !== loading) return;
+    clearTimeout(watchdog);
+    trainButton.disabled = false;
+    status.textContent = `${info.parameterCount.toLocaleString('en')} parameters; ready to train (8,000 digits, Adam, batch 32).`;
+    workerBadge.textContent = `worker engine: wasmgrad ${info.build}, ${info.threads} thread${info.threads === 1 ? '' : 's'} (${info.reason})`;
+    if (info.filters) filters.render(info.filters);
+    classify();
+    if (state.autostart) setTraining(true);
   }
 
   restart();
-  classify();
-  return { destroy() { clearTimeout(watchdog); worker.terminate(); } };
+  return {
+    destroy() {
+      clearTimeout(watchdog);
+      api[Comlink.releaseProxy]();
+      worker.terminate();
+    },
+  };
 }

@@ -4,7 +4,7 @@
 // drawn over the loss surface. The contours are the same squared error, evaluated on a grid
 // here only to draw them; every path point comes from model.parameters(). Below, each one's loss
 // per step as the engine's trainer reports it, on a log scale (a uPlot chart: web/views/line-chart.js).
-import { el, button, slider, select, responsiveCanvas, short } from './ui.js';
+import { el, button, frameLoop, slider, select, responsiveCanvas, short } from './ui.js';
 import { LineChart } from '../web/views/line-chart.js';
 
 export const blurb = 'SGD, momentum, Nesterov, Adagrad, RMSProp and Adam, each the engine\'s, on the same loss ' +
@@ -33,8 +33,6 @@ export function mount(root, { engine, state, setState }) {
   let dataset = null;
   let runners = [];
   let stepCount = 0;
-  let running = false;
-  let animation = 0;
   let xs = null;
   let bounds = null;
   let surfaceImage = null;
@@ -42,8 +40,8 @@ export function mount(root, { engine, state, setState }) {
   const view = responsiveCanvas(draw, { aspect: 0.8, maxWidth: 560, maxHeight: 460, label: 'loss surface with optimizer paths' });
   const legend = el('div', { class: 'controls', 'data-role': 'legend' });
   const counter = el('p', { class: 'readout', 'data-role': 'steps' });
-  const runButton = button('Run', () => (running ? pause() : run()), { name: 'run' });
-  const stepButton = button('Step', () => { pause(); stepAll(); }, { secondary: true, name: 'step' });
+  const loop = frameLoop('Run', () => stepAll());
+  const stepButton = button('Step', () => { loop.pause(); stepAll(); }, { secondary: true, name: 'step' });
   const resetButton = button('Reset', () => reset(), { secondary: true, name: 'reset' });
   const surface = select('surface', [['ravine', 'ravine: x in [1, 3] (w and b correlated)'], ['bowl', 'bowl: x in [-1, 1]']], state.surface,
     (value) => { setState({ surface: value }); reset(); });
@@ -58,7 +56,7 @@ export function mount(root, { engine, state, setState }) {
   root.append(
     el('div', { class: 'panel' }, view),
     el('div', { class: 'panel controls' }, surface, steps, lr,
-      el('div', { class: 'buttons' }, runButton, stepButton, resetButton), counter, legend,
+      el('div', { class: 'buttons' }, loop.button, stepButton, resetButton), counter, legend,
       el('p', { class: 'blurb' }, `Fitting t = ${TARGET.w}x ${TARGET.b < 0 ? '−' : '+'} ${Math.abs(TARGET.b)} on ${SAMPLES} points, ` +
         'full batch. The cross marks the minimum; darker is lower loss (log scale).')),
     chartHolder,
@@ -72,7 +70,7 @@ export function mount(root, { engine, state, setState }) {
   }
 
   function reset() {
-    pause();
+    loop.pause();
     disposeAll();
     const [lo, hi] = state.surface === 'ravine' ? [1, 3] : [-1, 1];
     xs = Float32Array.from({ length: SAMPLES }, (_, i) => lo + (hi - lo) * i / (SAMPLES - 1));
@@ -118,22 +116,6 @@ export function mount(root, { engine, state, setState }) {
     stepCount += 1;
     report();
     return true;
-  }
-
-  function run() {
-    running = true;
-    runButton.textContent = 'Pause';
-    const frame = () => {
-      if (!running) return;
-      if (!stepAll()) return pause();
-      animation = requestAnimationFrame(frame);
-    };
-    frame();
-  }
-  function pause() {
-    running = false;
-    cancelAnimationFrame(animation);
-    runButton.textContent = 'Run';
   }
 
   function report() {
@@ -221,5 +203,5 @@ export function mount(root, { engine, state, setState }) {
   }
 
   reset();
-  return { destroy() { pause(); disposeAll(); view.disconnect(); chart.destroy(); } };
+  return { destroy() { loop.pause(); disposeAll(); view.disconnect(); chart.destroy(); } };
 }

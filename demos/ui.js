@@ -42,6 +42,38 @@ export function button(text, onClick, { secondary = false, name } = {}) {
 }
 
 /**
+ * A Run/Pause button that calls step() once a frame while running: step() returns false when the
+ * run is over (the loop pauses). onRun() before a run starts, onPause() after it stops.
+ * Returns {button, run(), pause(), running}.
+ */
+export function frameLoop(label, step, { name = 'run', onRun = () => {}, onPause = () => {} } = {}) {
+  let running = false;
+  let animation = 0;
+  const loop = {
+    get running() { return running; },
+    run() {
+      onRun();
+      running = true;
+      loop.button.textContent = 'Pause';
+      const frame = () => {
+        if (!running) return;
+        if (!step()) return loop.pause();
+        animation = requestAnimationFrame(frame);
+      };
+      frame();
+    },
+    pause() {
+      running = false;
+      cancelAnimationFrame(animation);
+      loop.button.textContent = label;
+      onPause();
+    },
+  };
+  loop.button = button(label, () => (running ? loop.pause() : loop.run()), { name });
+  return loop;
+}
+
+/**
  * A canvas whose CSS width follows its container (height = width * aspect, capped at maxHeight);
  * draw(ctx, width, height) runs on every resize and on redraw().
  */

@@ -13,6 +13,7 @@
 import { load } from '../bindings/wasmgrad.js';
 import { el } from './ui.js';
 import { explainStartFailure } from '../web/start-failure.js';
+import { checkValue } from '../web/shared/check-value.js';
 
 /** After this long without the demo mounted, the element says it is still loading, and what to try. */
 const WATCHDOG_MS = 30_000;
@@ -65,31 +66,15 @@ export function demoEngine() {
 }
 
 /**
- * Validates one raw value (string or null) against a param spec; returns {value, problem}.
- * Specs: {type: 'int'|'number', min, max, default} | {type: 'enum', values, default} | {type: 'bool', default}
- *   | {type: 'pattern', pattern: RegExp, describe, default}.
+ * Validates one raw value (string or null) against a param spec; returns {value, problem}: an
+ * absent value is the default; one that fails keeps the default and says why. The check is the
+ * playground's (web/shared/check-value.js). Specs: {type: 'int'|'number', min, max, default} |
+ * {type: 'enum', values, default} | {type: 'bool', default} | {type: 'pattern', pattern: RegExp, describe, default}.
  */
 export function parseParam(spec, raw) {
   if (raw === null || raw === undefined || raw === '') return { value: spec.default };
-  const text = String(raw).trim();
-  if (spec.type === 'enum') {
-    return spec.values.includes(text) ? { value: text } : { value: spec.default, problem: `must be one of ${spec.values.join(', ')}` };
-  }
-  if (spec.type === 'pattern') {
-    return spec.pattern.test(text) ? { value: text } : { value: spec.default, problem: `must be ${spec.describe}` };
-  }
-  if (spec.type === 'bool') {
-    if (['true', '1', 'yes', 'on'].includes(text)) return { value: true };
-    if (['false', '0', 'no', 'off'].includes(text)) return { value: false };
-    return { value: spec.default, problem: 'must be true or false' };
-  }
-  if (spec.type === 'int' || spec.type === 'number') {
-    const n = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text) ? Number(text) : NaN;
-    const whole = spec.type === 'number' || Number.isInteger(n);
-    if (Number.isFinite(n) && whole && n >= spec.min && n <= spec.max) return { value: n };
-    return { value: spec.default, problem: `must be ${spec.type === 'int' ? 'an integer' : 'a number'} in [${spec.min}, ${spec.max}]` };
-  }
-  return { value: spec.default, problem: 'unknown parameter type' };
+  const { value, error } = checkValue(spec, String(raw).trim());
+  return error ? { value: spec.default, problem: error } : { value };
 }
 
 /** The embed URL of a demo with the given state (only non-default values are written). */

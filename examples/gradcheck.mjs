@@ -9,18 +9,10 @@
 // The check is on a random projection: L = sum_i dy_i * y_i for a fixed random dy, so
 // dL/dx = backward(x, dy), compared with central differences (L(x + e) - L(x - e)) / 2e.
 // Everything runs in float64, so epsilon = 1e-6 is well above rounding noise.
+import { mulberry32 } from '../bindings/js/data/seeded.js';
 
-/** A small seeded generator (mulberry32), so a failing check is reproducible. */
-export function seededRandom(seed = 1) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (the package's mulberry32), so a failing check is reproducible. */
+export const seededRandom = (seed = 1) => mulberry32(seed);
 
 function asArray(values, what) {
   if (!values || typeof values.length !== 'number') throw new TypeError(`gradcheck: ${what} must be an array of numbers`);

@@ -78,13 +78,13 @@ int main(int argc, char** argv) {
     for (const auto& spec : kSmallSpecs) {
       wg::Model model(spec[1]);
       const auto plain = wg::save_model(model);
-      write(dir + "/" + spec[0] + ".wgmodel", std::string(plain.begin(), plain.end()));
+      write(dir + "/" + spec[0] + ".wgm", std::string(plain.begin(), plain.end()));
     }
     wg::Model model(kSmallSpecs[0][1]);
     wg::NamedTensors extra;
     for (const auto& p : model.parameters()) extra.emplace_back("adam.m." + p.name, wg::Tensor::full(p.var.value().shape(), 0.25f));
     const auto with_extra = wg::save_model(model, extra, R"({"optimizer":"adam","lr":0.001,"epochs":2})");
-    write(dir + "/tiny_mlp_adam_metadata.wgmodel", std::string(with_extra.begin(), with_extra.end()));
+    write(dir + "/tiny_mlp_adam_metadata.wgm", std::string(with_extra.begin(), with_extra.end()));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "make_model_corpus: %s\n", e.what());
     return 1;

@@ -2,11 +2,11 @@
 // when the page is cross-origin isolated, else the single-thread SIMD build), fetches the bundled
 // digits and runs the same measurement protocol as the Node peers (bench/lib/protocol.mjs) on the
 // same trainer adapter (bench/peers/wasmgrad-trainer.mjs). A classic worker: the engine loader
-// uses importScripts; the ES modules come in by import().
+// uses importScripts; the ES modules come in by import(). Like the playground's worker it exposes
+// one method through Comlink: run(options, log) -> the result ({status: 'ok' | 'error', ...}).
 'use strict';
 
-const post = (message) => self.postMessage(message);
-const log = (message) => post({ type: 'log', message });
+importScripts(new URL('../../build/vendor/comlink.js', self.location.href).href);
 
 async function fetchIdx(parseIdx, name) {
   const response = await fetch(`../../build/data/${name}`);
@@ -24,7 +24,7 @@ async function loadDigits() {
   };
 }
 
-async function run({ model, threads, protocol }) {
+async function run({ model, threads, protocol }, log) {
   const { load } = await import('../../bindings/wasmgrad.js');
   const { runProtocol } = await import('../lib/protocol.mjs');
   const { createWasmgradTrainer } = await import('../peers/wasmgrad-trainer.mjs');
@@ -45,9 +45,8 @@ async function run({ model, threads, protocol }) {
   return { status: 'ok', ...info, ...result };
 }
 
-self.onmessage = ({ data }) => {
-  run(data).then(
-    (result) => post({ type: 'result', result }),
-    (error) => post({ type: 'result', result: { status: 'error', error: String(error?.message ?? error).split('\n')[0] } }),
-  );
-};
+self.Comlink.expose({
+  /** Runs the protocol; `log(message)` (a Comlink proxy) hears its progress. A failure is a result too. */
+  run: (options, log) => run(options, (message) => { log(message); })
+    .catch((error) => ({ status: 'error', error: String(error?.message ?? error).split('\n')[0] })),
+});

@@ -11,7 +11,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.wasm': 'application/wasm', '.gz': 'application/gzip' };
 // Only what the benchmark page needs is served.
-const PUBLIC = ['bench/browser/', 'bench/lib/', 'bench/peers/', 'bindings/', 'build/engine/', 'build/data/'];
+const PUBLIC = ['bench/browser/', 'bench/lib/', 'bench/peers/', 'bindings/', 'build/engine/', 'build/data/', 'build/vendor/'];  // vendor: Comlink
 
 export const BROWSER_VARIANTS = {
   'chromium-threads': { isolated: true, threads: 2, label: 'wasmgrad Chromium threads (COOP/COEP), 2 threads' },

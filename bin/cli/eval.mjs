@@ -7,8 +7,8 @@ import { IMAGE_HELP, imageEvaluationData } from './image-data.mjs';
 
 export const evaluate = {
   summary: 'evaluate a saved model on the test set of an IDX folder, an image folder or image files',
-  usage: 'wasmgrad eval --model model.bin --data <dir|digits|images.zip> [--split test|train|validation|all] [--limit N]\n' +
-    '       wasmgrad eval --model model.bin <image files...>   (each labelled by its folder\'s name)',
+  usage: 'wasmgrad eval --model model.wgm --data <dir|digits|images.zip> [--split test|train|validation|all] [--limit N]\n' +
+    '       wasmgrad eval --model model.wgm <image files...>   (each labelled by its folder\'s name)',
   positionals: 'image files',
   options: {
     model: { type: 'string', help: 'a model file saved by `wasmgrad train` (or the playground)' },

@@ -4,7 +4,7 @@ import { EXIT, loadEngine, loadModel, nameList, requireOption } from './shared.m
 
 export const info = {
   summary: 'show a model\'s layers: shapes, parameters, multiply-adds, receptive fields',
-  usage: 'wasmgrad info --model <preset|spec.json|model.bin>',
+  usage: 'wasmgrad info --model <preset|spec.json|model.wgm>',
   options: {
     model: { type: 'string', help: (catalog) => `preset name (${nameList(catalog.presets.map((p) => p.name))}), ` +
       `JSON spec file (or inline JSON; layer types: ${nameList(catalog.layerTypes.map((t) => t.type))}), or saved model file` },

@@ -7,8 +7,8 @@ import { predictImages } from './predict-images.mjs';
 
 export const predict = {
   summary: 'classify image files, image folders, or the images of an IDX images file',
-  usage: 'wasmgrad predict --model model.bin <photo.jpg|folder|images.zip ...> [--count N]\n' +
-    '       wasmgrad predict --model model.bin --input <idx3 images file> [--count N] [--labels <idx1 file>]',
+  usage: 'wasmgrad predict --model model.wgm <photo.jpg|folder|images.zip ...> [--count N]\n' +
+    '       wasmgrad predict --model model.wgm --input <idx3 images file> [--count N] [--labels <idx1 file>]',
   positionals: 'image files, folders or zips',
   options: {
     model: { type: 'string', help: 'a saved model file' },

@@ -10,7 +10,7 @@ import { IMAGE_HELP, imageTrainingData } from './image-data.mjs';
 
 export const train = {
   summary: 'train a model on IDX image data or an image folder and save it',
-  usage: 'wasmgrad train --model <preset|spec.json|model.bin> --data <dir|digits|images.zip> [options]',
+  usage: 'wasmgrad train --model <preset|spec.json|model.wgm> --data <dir|digits|images.zip> [options]',
   options: {
     model: { type: 'string', help: (catalog) => `preset (${nameList(catalog.presets.map((p) => p.name))}: a preset takes the ` +
       `image folder's size and class count), a JSON spec file (layer types: ${nameList(catalog.layerTypes.map((t) => t.type))}), ` +
@@ -30,7 +30,7 @@ export const train = {
     'test-limit': { type: 'string', help: 'evaluate on the first N test (or held-out validation) samples only' },
     config: { type: 'string', help: (catalog) => 'JSON file with more training settings (weightDecay, ' +
       `schedule: {"type": ${nameList(catalog.schedules)}, ...}, augment, ...); the flags above override it` },
-    out: { type: 'string', help: 'where to save the trained model (default: model.bin)' },
+    out: { type: 'string', help: 'where to save the trained model (default: model.wgm)' },
     classes: { type: 'string', help: `${CLASS_NAMES_RULE}; saved in the model file` },
   },
   run,
@@ -45,7 +45,7 @@ async function run(values, out) {
   const seed = numberOption(values, 'train', 'seed', { integer: true, min: 0, max: 2 ** 32 - 1 });
   const limit = numberOption(values, 'train', 'limit', { integer: true, min: 1 });
   const testLimit = numberOption(values, 'train', 'test-limit', { integer: true, min: 1 });
-  const outPath = values.out ?? 'model.bin';
+  const outPath = values.out ?? 'model.wgm';
   classesOption(values, 'train');
   const extra = values.config === undefined ? {} : await readConfig(values.config);
 

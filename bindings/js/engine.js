@@ -262,6 +262,23 @@ export class Trainer extends Owned {
   restoreProgress(loadedModel) { this.handle.restoreProgress(loadedModel.handle); }
 }
 
+
+/**
+ * A raw Embind class whose objects are freed like every other engine object: dispose(),
+ * `disposed` and `using`. delete() and isDeleted(), Embind's own names, stay as older spellings.
+ */
+function withDispose(EmbindClass) {
+  const proto = EmbindClass.prototype;
+  if (!Object.hasOwn(proto, 'dispose')) {
+    Object.defineProperties(proto, {
+      dispose: { value() { if (!this.isDeleted()) this.delete(); }, configurable: true },
+      disposed: { get() { return this.isDeleted(); }, configurable: true },
+      [Symbol.dispose ?? Symbol.for('Symbol.dispose')]: { value() { this.dispose(); }, configurable: true },
+    });
+  }
+  return EmbindClass;
+}
+
 export class Engine {
   #module;
   #readData;
@@ -275,7 +292,7 @@ export class Engine {
     this.simdArch = info.simdArch;
     this.maxThreads = maxThreads;
     this.#readData = readData;
-    this.Tensor = module.Tensor;
+    this.Tensor = withDispose(module.Tensor);
   }
 
   get threads() { return this.#module.numThreads(); }

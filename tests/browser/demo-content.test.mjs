@@ -5,18 +5,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startServer } from './static-server.mjs';
-import { SHOTS, launch, watch } from './lib.mjs';
+import { SHOTS, startBrowser, watch } from './lib.mjs';
 
-let server, browser;
+let server, browser, close;
 before(async () => {
-  server = await startServer(0, { isolated: false });
-  browser = await launch();
+  ({ server, browser, close } = await startBrowser({ isolated: false }));
 });
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-});
+after(() => close?.());
 
 async function openDemo(query, viewport = { width: 900, height: 1000 }) {
   const page = await browser.newPage({ viewport });

@@ -137,7 +137,7 @@ test('a bad attribute value is ignored visibly; an unknown demo name is reported
   const { page, demo, problems } = await openEmbedded('name=conv&kernel=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&stride=9');
   const notes = await demo.locator('.problem').allTextContents();
   assert.ok(notes.some((n) => /kernel="<img src=x onerror=alert\(1\)>" ignored/.test(n)), notes.join('\n'));
-  assert.ok(notes.some((n) => /stride="9" ignored: must be an integer in \[1, 4\]/.test(n)));
+  assert.ok(notes.some((n) => /stride="9" ignored: 9 is above the maximum 4/.test(n)));
   assert.equal(await demo.locator('img').count(), 0);
   assert.deepEqual(problems, []);
   await page.close();
@@ -246,7 +246,7 @@ test('backprop: the ReLU example forward, then backward to the gradients, checke
   // A bad input is refused with a message naming it; the graph keeps the last good value.
   await x.fill('99');
   await x.dispatchEvent('change');
-  assert.match(await demo.locator('[data-role=problem]').textContent(), /x = "99" ignored: must be a number in \[-10, 10\]; x stays 1/);
+  assert.match(await demo.locator('[data-role=problem]').textContent(), /x = "99" ignored: 99 is above the maximum 10; x stays 1/);
   assert.match(await demo.locator('.share').getAttribute('href'), /x=1&step=10$/);
   await page.screenshot({ path: path.join(SHOTS, 'demo-backprop-cos.png'), fullPage: true });
   assert.deepEqual(problems, []);
@@ -380,8 +380,10 @@ test('lenet: trains in a worker; filters change; a drawn digit gets probabilitie
   await page.mouse.down();
   for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width / 2, box.y + box.height * (0.2 + 0.06 * i));
   await page.mouse.up();
-  await demo.locator('[data-role=probabilities][data-best]').waitFor();
-  assert.equal(await demo.locator('[data-role=probabilities] .best').count(), 2);
+  // ProbabilitiesView, the playground's: ten rows, the most probable one marked, and its verdict.
+  await demo.locator('[data-role=probabilities] .prob-row.top').waitFor();
+  assert.equal(await demo.locator('[data-role=probabilities] .prob-row').count(), 10);
+  assert.match(await demo.locator('[data-role=probabilities] .prob-verdict').textContent(), /^Prediction: \d \(\d+\.\d%\)$/);
   await page.screenshot({ path: path.join(SHOTS, 'demo-lenet.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();

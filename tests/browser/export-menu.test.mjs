@@ -9,21 +9,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import * as ort from 'onnxruntime-node';
-import { startServer } from './static-server.mjs';
-import { TMP, SHOTS, launch, openPlayground, startRun, waitForRunEnd, button } from './lib.mjs';
+import { TMP, SHOTS, startBrowser, openPlayground, startRun, waitForRunEnd, button } from './lib.mjs';
 import { load } from '../../bindings/wasmgrad.js';
 
-let server, browser;
-
+let server, browser, close;
 before(async () => {
-  server = await startServer(0, { isolated: true });
-  browser = await launch();
+  ({ server, browser, close } = await startBrowser({ isolated: true }));
 });
-
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server.close(resolve));
-});
+after(() => close?.());
 
 async function exportAs(page, label) {
   await page.getByText('Export model').click();

@@ -9,24 +9,17 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startServer } from './static-server.mjs';
 import { createServer } from '../../scripts/serve.mjs';
 import {
-  SHOTS, TMP, launch, openPlayground, playgroundUrl, watch, startRun, waitForRunEnd, waitForStatus, typeInto, button, startButton,
+  SHOTS, TMP, startBrowser, openPlayground, playgroundUrl, watch, startRun, waitForRunEnd, waitForStatus, typeInto, button, startButton,
   makeIdx, nextFrames,
 } from './lib.mjs';
 
-let server, browser;
-
+let server, browser, close;
 before(async () => {
-  server = await startServer(0, { isolated: true });
-  browser = await launch();
+  ({ server, browser, close } = await startBrowser({ isolated: true }));
 });
-
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server.close(resolve));
-});
+after(() => close?.());
 
 const open = (hash = '', options = {}) => openPlayground(options.context ?? browser, server, { hash, ...options });
 
@@ -277,7 +270,7 @@ test('7. feedback: Paused is said, the legend is what is drawn, one message per 
     await page.getByLabel('IDX files (.gz or plain)').setInputFiles([{ name: 'x-images-idx3-ubyte', mimeType: 'application/octet-stream', buffer: Buffer.from('nope') },
       { name: 'x-labels-idx1-ubyte', mimeType: 'application/octet-stream', buffer: Buffer.from('nope') }]);
     await page.waitForFunction(() => /^Not loaded/.test(document.querySelector('#data-status').textContent));
-    await page.getByLabel('Dataset').selectOption('mnist');
+    await page.getByLabel('Dataset').selectOption('digits');
   }
   assert.equal(await page.locator('#app-messages .message.error').count(), 1);
   await page.close();

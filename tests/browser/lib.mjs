@@ -1,10 +1,13 @@
-// Shared by the browser suites: Debian's Chromium through playwright-core, the playground opened
-// like a user would, and waits on events of the test's own run (a run is numbered by the page, one
-// per Start; a wait never accepts what an earlier run left behind).
+// The one browser fixture of the test suites (tests/browser/ and tests/cross-browser/): Debian's
+// Chromium through playwright-core with this machine's flags, a page's problems as they happen,
+// the repository served (static-server.mjs), the playground opened like a user would, and waits
+// on events of the test's own run (a run is numbered by the page, one per Start; a wait never
+// accepts what an earlier run left behind).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { startServer } from './static-server.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHOTS = path.join(ROOT, 'build/screenshots');
@@ -17,18 +20,44 @@ export const TMP = path.join(ROOT, 'build/test-tmp');
  */
 export const WAIT_MS = 60_000;
 
-/** Headless Debian Chromium with the flags this machine needs (no background networking). */
-export async function launch(extraArgs = []) {
-  await fs.mkdir(SHOTS, { recursive: true });
-  await fs.mkdir(TMP, { recursive: true });
-  const browser = await chromium.launch({
+/** Headless Debian Chromium with the flags this machine needs (no background networking): the cross-browser driver's too. */
+export function launchChromium(extraArgs = []) {
+  return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
       '--disable-sync', ...extraArgs],
   });
-  return withWaits(browser);
 }
+
+/** launchChromium with WAIT_MS waits, and the screenshot and scratch folders made. */
+export async function launch(extraArgs = []) {
+  await fs.mkdir(SHOTS, { recursive: true });
+  await fs.mkdir(TMP, { recursive: true });
+  return withWaits(await launchChromium(extraArgs));
+}
+
+/**
+ * A suite's browser and server: the repository served (static-server.mjs options: isolated, ...)
+ * and Chromium launched. {server, browser, close()}; close ends both.
+ */
+export async function startBrowser(serverOptions = {}) {
+  const server = await startServer(0, serverOptions);
+  try {
+    const browser = await launch();
+    const close = async () => {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+    };
+    return { server, browser, close };
+  } catch (error) {
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
+  }
+}
+
+/** "http://127.0.0.1:PORT" of a started server. */
+export const serverOrigin = (server) => `http://127.0.0.1:${server.address().port}`;
 
 /** Gives every page and context `browser` opens WAIT_MS as its default timeout. */
 export function withWaits(browser) {
@@ -47,8 +76,7 @@ export function withWaits(browser) {
   return browser;
 }
 
-export const playgroundUrl = (server, hash = '', query = '') =>
-  `http://127.0.0.1:${server.address().port}/web/index.html${query}${hash}`;
+export const playgroundUrl = (server, hash = '', query = '') => `${serverOrigin(server)}/web/index.html${query}${hash}`;
 
 /**
  * The playground with its engine loaded and the model built (Start enabled); `problems` collects
@@ -63,11 +91,12 @@ export async function openPlayground(browserOrContext, server, { hash = '', quer
   return { page, problems };
 }
 
-/** Console errors and page errors of a page, as they happen. */
-export function watch(page) {
+/** Console errors and page errors of a page (and of its workers: `workers`), as they happen. */
+export function watch(page, { workers = false } = {}) {
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  if (workers) page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') problems.push(`worker console: ${m.text()}`); }));
   return problems;
 }
 

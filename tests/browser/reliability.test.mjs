@@ -205,13 +205,13 @@ test('a hostile link: markup in the settings is shown as text or rejected, never
   assert.match(errors, /^Not taken from the link: /);
   assert.match(errors, /Layers \(layers=…: holds characters a layer list does not use\)/);
   assert.match(errors, /Dataset \(data=…: "<img src=x onerror=w" is not one of /);  // the markup, as text
-  assert.match(errors, /Optimizer \(opt=…: .* is not one of /);
+  assert.match(errors, /Optimizer \(opt=…: ".*" is not a name\)/);
   assert.match(errors, /Learning rate \(lr=…: "<script>window\.pwned" is not a number\)/);
   assert.match(errors, /Hidden controls \(hide=…: "<b>x<\/b>" is not one of /);
   assert.equal(await page.$$eval('#app-messages .message-text *', (n) => n.length), 0, 'no element inside the message');
   assert.deepEqual(await injected(page), { pwned: null, elements: 0 });
   // The defaults took over (the valid part of hide= too), and the engine built them.
-  assert.equal(await page.inputValue('#dataset'), 'mnist');
+  assert.equal(await page.inputValue('#dataset'), 'digits');
   assert.equal(await page.inputValue('#optimizer'), 'adam');
   assert.equal(await page.isVisible('#seed'), false, 'hide=seed still hides the seed');
   await page.locator('#app-messages').screenshot({ path: path.join(SHOTS, 'reliability-hostile-link.png') });

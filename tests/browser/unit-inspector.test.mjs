@@ -7,20 +7,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startServer } from './static-server.mjs';
-import { SHOTS, launch, openPlayground, startRun, waitForRunEnd, drawOne } from './lib.mjs';
+import { SHOTS, startBrowser, openPlayground, startRun, waitForRunEnd, drawOne } from './lib.mjs';
 import { elementShot } from './inside-lib.mjs';
 
-let server, browser;
-
+let server, browser, close;
 before(async () => {
-  server = await startServer(0, { isolated: true });
-  browser = await launch();
+  ({ server, browser, close } = await startBrowser({ isolated: true }));
 });
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-});
+after(() => close?.());
 
 const open = (hash) => openPlayground(browser, server, { hash });
 const unitView = (page) => page.locator('#unit-view');

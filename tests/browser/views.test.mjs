@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, nextFrames } from './lib.mjs';
+import { launch, nextFrames, openPlayground } from './lib.mjs';
 import { startServer } from './static-server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -295,8 +295,9 @@ test('the receptive-field view says a dense unit sees the whole image, and draws
   await page.close();
 });
 
+// With the engine: the Optimizer menu and the layer list's syntax come from its catalog.
 test('state round-trips through the URL hash and the form', async () => {
-  const { page, problems } = await open();
+  const { page, problems } = await openPlayground(browser, server);
   await page.getByLabel('Optimizer').selectOption('momentum');
   await page.getByLabel('Batch size').fill('128');
   await page.getByLabel('Batch size').press('Tab');
@@ -309,7 +310,7 @@ test('state round-trips through the URL hash and the form', async () => {
   assert.match(hash, /lr=0\.01(&|$)/);
   assert.equal(await page.getByLabel('Learning rate', { exact: true }).inputValue(), '0.01');
 
-  const second = await open({ width: 1400, height: 900 }, `${hash}&hide=seed`);
+  const second = await openPlayground(browser, server, { hash: `${hash}&hide=seed` });
   assert.equal(await second.page.getByLabel('Optimizer').inputValue(), 'momentum');
   assert.equal(await second.page.getByLabel('Batch size').inputValue(), '128');
   assert.equal(await second.page.getByLabel('rotate').isChecked(), true);

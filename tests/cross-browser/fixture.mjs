@@ -1,4 +1,5 @@
-// The servers every engine's run uses, started once for the suite:
+// The servers every engine's run uses, started once for the suite (the browser suites' fixture,
+// tests/browser/lib.mjs, serves and names them):
 //   - the repository with COOP/COEP (tests/browser/static-server.mjs, with the project's CSP): the
 //     playground, as scripts/serve.mjs serves it;
 //   - the repository without them: the demos on a course page (tests/cross-browser/pages/demos.html),
@@ -13,11 +14,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startServer } from '../browser/static-server.mjs';
+import { ROOT, serverOrigin as origin, playgroundUrl } from '../browser/lib.mjs';
 import { toolchainFreeFolder, runIn } from '../package/toolchain-free.mjs';
-import { ROOT } from './drivers/common.mjs';
 
 const run = promisify(execFile);
-const origin = (server) => `http://127.0.0.1:${server.address().port}`;
 const close = (server) => new Promise((resolve) => (server ? server.close(resolve) : resolve()));
 
 /** Packs the repository (no prepack) and installs the tarball offline in a fresh project; returns the static site folder. */
@@ -56,7 +56,7 @@ export async function startFixture() {
     const packageSite = await startServer(0, { isolated: true, root: await installedPackageSite(user) });
     servers.push(packageSite);
     return {
-      playground: (hash = '') => `${origin(isolated)}/web/index.html${hash}`,
+      playground: (hash = '') => playgroundUrl(isolated, hash),
       demos: (as) => `${origin(plain)}/tests/cross-browser/pages/demos.html?as=${as}`,
       packagePage: `${origin(packageSite)}/`,
       close: closeAll,

@@ -148,7 +148,7 @@ test('Node: README\'s example runs as pasted in the installed project, with thre
   assert.equal(epochs.length, 3, stdout);
   assert.ok(Number(epochs.at(-1).split(' ').at(-1)) > 0.9, `test accuracy after 3 epochs: ${epochs.at(-1)}`);
   assert.match(lines.at(-1), /^first test digit read as \d - its label is \d$/);
-  assert.ok((await fs.stat(path.join(project, 'digits-cnn.bin'))).size > 1000, 'the model file was written');
+  assert.ok((await fs.stat(path.join(project, 'digits-cnn.wgm'))).size > 1000, 'the model file was written');
 });
 
 test('Node: npx wasmgrad train --model mlp --data digits --epochs 1', async () => {
@@ -160,7 +160,7 @@ test('Node: npx wasmgrad train --model mlp --data digits --epochs 1', async () =
   assert.ok(result, stdout);
   assert.equal(result.epochs, 1);
   assert.ok(result.testAccuracy > 0.85, `test accuracy after one epoch: ${JSON.stringify(result)}`);
-  assert.equal(result.out, path.join(project, 'model.bin'));
+  assert.equal(result.out, path.join(project, 'model.wgm'));
   assert.ok((await fs.stat(result.out)).size > 1000);
 });
 

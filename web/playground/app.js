@@ -5,7 +5,7 @@
 //
 // `?engine=off` leaves the engine out (the view tests draw data themselves); `?threads=0` asks
 // for the single-thread build.
-import { parseHash, serializeSettings, trainSettings, epochGapMs, dataKind, datasetModel, SCHEMA, DATASETS } from './settings.js';
+import { parseHash, validateSettings, serializeSettings, trainSettings, epochGapMs, dataKind, datasetModel, SCHEMA, DATASETS } from './settings.js';
 import { createStore, initialState } from './store.js';
 import { bindSettingsForm, settingsAfter } from './settings-form.js';
 import { ModelPanel } from './model-panel.js';
@@ -34,9 +34,8 @@ const query = new URLSearchParams(location.search);
 const fromLink = parseHash(location.hash);
 const store = createStore(initialState(fromLink.settings));
 const views = createViews();
-const messages = new Messages(byId('app-messages'));
+const messages = new Messages(store, byId('app-messages'));
 let connection = null;
-let runsStarted = 0;
 
 const notify = (text, kind = 'error', key = text) => (text === null ? messages.clear(key) : messages.show(text, kind, key));
 const engine = () => (store.get().engine.status === 'ready' ? connection : null);
@@ -71,9 +70,9 @@ const mirrorInUrl = ({ settings }) => {
 store.subscribe(['settings'], mirrorInUrl);
 mirrorInUrl(store.get());  // what was not taken from the link leaves it at once
 window.addEventListener('hashchange', () => {
-  const { settings, errors } = parseHash(location.hash);
+  const { settings, errors } = parseHash(location.hash, store.get().engine);
   store.update('settings', settings);
-  showLinkErrors(errors);
+  showLinkErrors([...fromLink.errors, ...errors]);  // one message for the link: what the first reading refused too
 });
 function showLinkErrors(errors) {
   if (!errors.length) return;
@@ -135,11 +134,11 @@ function whenReady() {
 
 /** A new run (Start, or a Step from an untrained model): numbered from 1, with an empty history. */
 function newRun() {
-  runsStarted += 1;
+  const id = store.get().run.id + 1;
   store.update('history', { epochs: [], points: [] });
-  store.update('run', { id: runsStarted, progress: null });
+  store.update('run', { id, progress: null });
   clearRunViews(views);
-  return runsStarted;
+  return id;
 }
 
 const act = (name, body) => async () => {
@@ -157,10 +156,10 @@ new RunControls(store, {
     modelPanel.trained(spec);
   }),
   pause: act('Pause', () => connection.api.pause()),
-  resume: act('Resume', () => connection.api.resume({ run: runsStarted, config: trainConfig(),
+  resume: act('Resume', () => connection.api.resume({ run: store.get().run.id, config: trainConfig(),
     epochGapMs: epochGapMs(store.get().settings.pace) })),
   step: act('Step', async () => {
-    const run = store.get().run.status === 'idle' ? newRun() : runsStarted;
+    const run = store.get().run.status === 'idle' ? newRun() : store.get().run.id;
     await connection.api.step({ run, config: trainConfig() });
   }),
   reset: act('Reset', async () => {
@@ -183,11 +182,14 @@ store.subscribe(['data'], ({ data }) => {
 
 // ---- the engine's events -----------------------------------------------------------------------
 
-const current = (event) => event.run === runsStarted;
+const current = (event) => event.run === store.get().run.id;
 const handlers = {
   status(m) {
-    store.update('run', { id: m.run, status: m.status, epochsDone: m.epochsDone });
-    supervisor.noteStatus(m.status);
+    // The page numbers the runs (newRun) and the worker echoes the number: a status is the session's,
+    // whichever run it names (a loaded model is paused in the current run).
+    const previous = store.get().run.status;
+    store.update('run', { status: m.status, epochsDone: m.epochsDone });
+    supervisor.noteStatus(m.status, previous);
     if (m.status !== 'training') inspectPanel.refresh();  // the weights changed since the last look
     if (m.status !== 'training') unitPanel.refresh({ weights: true });
   },
@@ -217,7 +219,7 @@ const handlers = {
   histograms(m) { views.histograms.render(m.list); },
   boundary(m) { views.boundary.render(m); },
   notice(m) { notify(m.message, 'notice', 'engine'); },
-  imageLoad(m) { imagePanel.onLoadEvent(m); },
+  imageLoad(m) { dataPanel.onLoadEvent(m); },  // into data.progress, which image-panel.js draws
   error(m) { notify(`${m.context === 'training' ? 'Training' : 'Engine'}: ${m.message}`, 'error', m.context ?? 'engine'); },
 };
 // Progress is drawn at most every PROGRESS_MS: every chunk's point goes into the history, the
@@ -276,6 +278,19 @@ async function connect() {
   supervisor.attach(connection);
   connection.api.setEpochGap(epochGapMs(store.get().settings.pace));
   store.update('engine', { status: 'ready', ...connection.info, note: isolationNote });
+  checkAgainstCatalog();
+}
+
+/**
+ * The link was read before the engine loaded, when an optimizer, loss or schedule could only be
+ * checked to be a name; now the engine's catalog says which it has. One it lacks keeps its default
+ * and is reported, like any other value a link cannot hold.
+ */
+function checkAgainstCatalog() {
+  const { settings, errors } = validateSettings(store.get().settings, store.get().engine);
+  if (!errors.length) return;
+  store.update('settings', settings);
+  showLinkErrors([...fromLink.errors, ...errors]);  // one message for the link: what the first reading refused too
 }
 
 async function restart() {
@@ -298,7 +313,7 @@ window.wasmgradApp = {
   supervisor,
   get status() { return store.get().run.status; },
   get run() { return store.get().run.id; },
-  get runsStarted() { return runsStarted; },
+  get runsStarted() { return store.get().run.id; },  // runs are numbered from 1 by Start: the number of the latest is how many
   get epochs() { return store.get().history.epochs; },
   get log() { return store.get().history.points; },
   get build() { return engine() ? store.get().engine : null; },

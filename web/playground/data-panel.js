@@ -35,7 +35,7 @@ export class DataPanel {
     if (dataKind(dataset) === 'points') {
       return { source: 'toy', name: dataset, n: settings.toySamples, noise: settings.toyNoise, seed: settings.seed };
     }
-    if (dataset === 'mnist') return { source: 'digits' };
+    if (dataset === 'digits') return { source: 'digits' };
     if (this.files?.dataset === dataset) return { source: 'idx', files: this.files.list, dataset, seed: settings.seed };
     return { needsFiles: dataset === 'fashion-mnist'
       ? 'Fashion-MNIST is not bundled: choose or drop its four IDX files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-…) below'
@@ -55,11 +55,12 @@ export class DataPanel {
       this.store.update('data', { status: 'needs-files', info: null, error: null, note: request.needsFiles, samples: null, points: null });
       return;
     }
-    this.store.update('data', { status: 'loading', error: null, note: '' });
+    this.store.update('data', { status: 'loading', error: null, note: '', progress: null,
+      request: { key, source: request.source, name: request.name ?? null } });
     try {
       const loaded = await connection.api.loadData(request);
       if (sequence !== this.sequence) return;
-      this.store.update('data', { status: 'ready', info: loaded.info, error: null, note: loaded.info.note,
+      this.store.update('data', { status: 'ready', info: loaded.info, error: null, note: loaded.info.note, progress: null,
         samples: loaded.samples ?? null, points: loaded.points ?? null, version: sequence });
     } catch (error) {
       if (sequence !== this.sequence) return;
@@ -70,6 +71,16 @@ export class DataPanel {
       this.store.update('data', { status: 'error', cancelled, info: null, error: error.message, samples: null, points: null });
       if (!cancelled) this.notify(`${{ idx: 'IDX files', images: 'Images' }[request.source] ?? 'Data'}: ${error.message}`, 'error', 'data');
     }
+  }
+
+  /**
+   * The worker's imageLoad event ({key, phase, done, total, skipped, ...}): the progress of the
+   * load in flight, kept in data.progress when it is of the request being loaded (image-panel.js
+   * draws it). A 'failed' event's skipped files stay there with the error.
+   */
+  onLoadEvent(event) {
+    const { data } = this.store.get();
+    if (data.status === 'loading' && event.key === data.request?.key) this.store.update('data', { progress: event });
   }
 
   /** Files the user chose or dropped: read, then loaded as Fashion-MNIST (when that is the choice) or as "your IDX files". */

@@ -35,7 +35,7 @@ export class ExportMenu {
       const name = format === 'pytorch' ? `${stem}-pytorch.zip` : format === 'onnx' ? `${stem}.onnx` : `${stem}.safetensors`;
       download(file.bytes, name, TYPES[format]);
       this.app.notify(`Exported ${name} (${Math.max(1, Math.round(file.bytes.byteLength / 1024)).toLocaleString('en')} KB, ` +
-        `${model.parameters.toLocaleString('en')} parameters).`, 'notice', 'export');
+        `${model.parameterCount.toLocaleString('en')} parameters).`, 'notice', 'export');
     } catch (error) {
       this.app.notify(`Export (${format}): ${error.message}`, 'error', 'export');
     }
@@ -71,7 +71,7 @@ export class ExportMenu {
       loaded = await this.app.engine().api.importWeights(bytes, spec);
       this.app.showLoadedModel(loaded);
       this.store.update('history', { epochs: [], points: [] });
-      this.app.notify(`Imported ${weights.name} into ${from}: ${loaded.parameters.toLocaleString('en')} parameters.`, 'notice', 'import');
+      this.app.notify(`Imported ${weights.name} into ${from}: ${loaded.parameterCount.toLocaleString('en')} parameters.`, 'notice', 'import');
       this.app.afterImport?.();
     } catch (error) {
       if (!loaded) this.app.loadFailed();  // the reading superseded by the import is asked for again

@@ -90,7 +90,7 @@ export class Files {
     const history = { epochs: cleanHistory(loaded.history), points: cleanCurve(metadata.curve) };
     this.store.update('history', history);
     const epochs = history.epochs.length;
-    this.app.notify(`Model ${restored ? 'restored' : 'loaded'}: ${loaded.parameters.toLocaleString('en')} parameters` +
+    this.app.notify(`Model ${restored ? 'restored' : 'loaded'}: ${loaded.parameterCount.toLocaleString('en')} parameters` +
       `${epochs ? `, trained for ${epochs} epoch${epochs === 1 ? '' : 's'}` : ''}.`, 'notice', 'files');
     const evaluation = await connection.api.evaluate(this.app.trainConfig());
     if (evaluation) {
@@ -105,7 +105,7 @@ export class Files {
   applySettings(saved) {
     if (!saved || typeof saved !== 'object' || Array.isArray(saved)) return;
     const keep = ['optimizer', 'learningRate', 'schedule', 'batchSize', 'weightDecay', 'loss', 'epochs', 'seed', 'augmentation', 'pace'];
-    const { settings, errors: all } = validateSettings(saved);
+    const { settings, errors: all } = validateSettings(saved, this.store.get().engine);
     const errors = all.filter((e) => keep.includes(e.field));  // the data and the model come from elsewhere
     const rejected = new Set(errors.map((e) => e.field));
     const patch = {};

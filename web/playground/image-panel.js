@@ -29,16 +29,13 @@ export class ImagePanel {
     Object.assign(this, { store, engine, commit, notify, reload, webcam });
     this.folder = null;        // {id, name, entries | zip}: what the user dropped or chose
     this.folders = 0;
-    this.pending = null;       // the request being loaded: {key, origin, name, memoryKey}
+    this.requested = null;     // the last request this panel made: {key, memoryKey, origin, name, zip}
     this.failedLoad = null;    // {key, memoryKey, message}: the last request that could not be loaded
     this.cap = null;           // {shape, memoryKey, maxSamples}: a cap the page worked out for the model shown (checkCapacity)
     this.preview = new ClassPreviewView(byId('class-preview-view'));
 
     byId('image-fit-help').textContent = `Every image is fitted the same way: ${FIT_RULE}.`;
     byId('image-channels-help').textContent = `Colour: 3 channels, red, green and blue. Grey: 1 channel, ${LUMA_RULE}.`;
-    for (const [id, field] of [['image-size', 'imageSize'], ['image-channels', 'imageChannels']]) {
-      byId(id).addEventListener('change', (event) => this.commit({ [field]: event.target.value }));
-    }
     for (const id of ['photos-folder', 'photos-zip']) {
       const input = byId(id);
       input.addEventListener('change', () => {
@@ -145,15 +142,14 @@ export class ImagePanel {
 
   /** The model whose training memory sets how many images fit: a preset, or the layer list. */
   modelRequest() {
-    const { settings, model } = this.store.get();
+    const { settings, model, engine } = this.store.get();
     if (settings.model !== 'custom') return { preset: settings.model };
-    return { layers: model.spec?.layers ?? layersFromText(settings.layers).layers ?? [] };
+    return { layers: model.spec?.layers ?? layersFromText(settings.layers, engine.layerTypes).layers ?? [] };
   }
 
   /** A load failed (its skipped files stay listed): it is not tried again until something that matters changes. */
   failed(message) {
-    this.failedLoad = { key: this.pending.key, memoryKey: this.pending.memoryKey, origin: this.pending.origin, message };
-    this.pending = null;
+    this.failedLoad = { key: this.requested.key, memoryKey: this.requested.memoryKey, origin: this.requested.origin, message };
     this.shownVersion = null;
     this.showProgress(null);
     this.drawSettings(this.store.get());
@@ -164,24 +160,28 @@ export class ImagePanel {
   }
 
   /**
-   * The worker's imageLoad events: {key, phase, done, total, path, skipped} ('failed': the skipped
-   * files of a folder that could not be used). 'reading' starts a load of the latest request.
+   * A load of this panel's request in progress: the store's data.progress (the worker's imageLoad
+   * event: {key, phase, done, total, skipped}, 'failed' with the skipped files of a folder that
+   * could not be used; data-panel.js keeps the latest of the request being loaded).
    */
-  onLoadEvent(event) {
-    if (event.phase === 'reading' && event.key === this.requested?.key) {
-      this.pending = this.requested;
-      this.showProgress(0, 0);
-      this.showSkipped([], 0);
+  drawProgress({ progress }) {
+    if (!progress) return;
+    const name = this.requested.name;
+    if (progress.phase === 'failed') {
+      this.showSkipped(progress.skippedFiles ?? [], progress.skippedCount ?? 0, { loaded: false });
+      return;
     }
-    if (!this.pending || event.key !== this.pending.key) return;
-    const name = this.pending.name;
-    if (event.phase === 'reading') this.say(`${name}: reading${this.pending.zip ? ' the zip' : ' the files'}…`);
-    else if (event.phase === 'decoding') {
-      this.showProgress(event.done, event.total);
-      this.say(`${name}: decoded ${formatInteger(event.done)} of ${plural(event.total, 'image')}` +
-        `${event.skipped ? ` (${formatInteger(event.skipped)} skipped)` : ''}…`);
-    } else if (event.phase === 'building') this.say(`${name}: copying the samples into the engine…`);
-    else if (event.phase === 'failed') this.showSkipped(event.skippedFiles ?? [], event.skippedCount ?? 0, { loaded: false });
+    this.showSkipped([], 0);
+    if (progress.phase === 'reading') {
+      this.showProgress(0, 0);
+      this.say(`${name}: reading${this.requested.zip ? ' the zip' : ' the files'}…`);
+    } else if (progress.phase === 'decoding') {
+      this.showProgress(progress.done, progress.total);
+      this.say(`${name}: decoded ${formatInteger(progress.done)} of ${plural(progress.total, 'image')}` +
+        `${progress.skipped ? ` (${formatInteger(progress.skipped)} skipped)` : ''}…`);
+    } else if (progress.phase === 'building') {
+      this.say(`${name}: copying the samples into the engine…`);
+    }
   }
 
   showProgress(done, total = 0) {
@@ -204,20 +204,22 @@ export class ImagePanel {
     const origin = DATASETS[settings.dataset]?.photos;
     if (origin) document.body.dataset.photos = origin;
     else delete document.body.dataset.photos;
-    byId('image-size').value = settings.imageSize;
-    byId('image-channels').value = settings.imageChannels;
     byId('photos-field').classList.toggle('wanted', origin === 'folder' && (!this.folder || this.failedLoad?.origin === 'folder'));
   }
 
   drawData({ data }) {
     const info = data.info;
-    if (data.status === 'loading') return;
+    // The data slice's request is this panel's (the photos being loaded, or the ones that failed).
+    const mine = data.request?.source === 'images' && data.request.key === this.requested?.key;
+    if (data.status === 'loading') {
+      if (mine) this.drawProgress(data);
+      return;
+    }
     if (data.status === 'error') {
-      if (this.pending) this.failed(data.error);
+      if (mine && data.progress && this.failedLoad?.key !== this.requested.key) this.failed(data.error);
       if (DATASETS[this.store.get().settings.dataset]?.photos) this.say(`Not loaded: ${data.error}`, !data.cancelled);
       return;
     }
-    this.pending = null;
     this.showProgress(null);
     if (data.status !== 'ready' || !info?.photos || data.version === this.shownVersion) return;
     this.shownVersion = data.version;
@@ -258,7 +260,7 @@ export class ImagePanel {
     if (!memory || !summary || state.model.error || state.data.status !== 'ready') return;
     if (state.model.spec.input.join() !== state.data.info.sampleShape.join()) return;  // the model for these data is on the way
     const [channels, height, width] = state.data.info.sampleShape;
-    const capacity = sampleCapacity(channels, height, width, trainingBytes(summary, state.settings.batchSize, state.model.parameters));
+    const capacity = sampleCapacity(channels, height, width, trainingBytes(summary, state.settings.batchSize, state.model.parameterCount));
     if (capacity === memory.capacity) return;
     if (memory.decoded > capacity || memory.capped) {
       this.cap = { shape: `${channels},${height},${width}`, memoryKey: memoryKeyOf(state), maxSamples: capacity };

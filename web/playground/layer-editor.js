@@ -6,13 +6,22 @@
 // the classifier). What the engine still refuses is shown on the row and field it names.
 // Rows are numbered from 1, as in the layer table; every edit calls onChange(layers).
 import { el, formatInteger } from '../views/dom.js';
-import { POSITIONAL } from './model-text.js';
+import { layerSyntax } from './model-text.js';
 
-/** New layers start with these values (a 3x3 "same" conv, a 2x2 pool...). */
-const NEW_LAYER = {
-  conv2d: { filters: 8, kernel: 3, stride: 1, pad: 1 }, maxpool: { kernel: 2 }, avgpool: { kernel: 2 }, l2pool: { kernel: 2 },
-  linear: { units: 64 }, dropout: { rate: 0.5 }, leaky_relu: { slope: 0.01 }, lcn: { size: 9 },
-};
+/**
+ * What a new layer's required fields start at (the engine has no default for them); other fields
+ * are left to the engine's defaults. A required field not named here starts at its minimum.
+ */
+const START = Object.freeze({ filters: 8, kernel: 3, units: 64 });
+
+/** A new layer of a catalog type: its required fields set (START), the rest the engine's defaults. */
+export function newLayer(info) {
+  const layer = { type: info.type };
+  for (const field of info.fields) if (field.required) layer[field.name] = START[field.name] ?? field.min;
+  // A conv starts "same" (stride 1, padded so its output keeps its input's size), as the lectures draw it.
+  if (info.fields.some((f) => f.name === 'pad') && layer.kernel) Object.assign(layer, { stride: 1, pad: (layer.kernel - 1) / 2 });
+  return layer;
+}
 
 export class LayerEditor {
   /** catalog: the engine's layer types; onChange(layers) after every edit. */
@@ -37,7 +46,8 @@ export class LayerEditor {
 
   /** {catalog, layers, input, summary, error}: what the model panel knows (error: located, or null). */
   render({ catalog, layers, input, summary, error }) {
-    this.catalog = catalog.filter((t) => !t.aliasOf && Object.hasOwn(POSITIONAL, t.type));
+    this.fields = layerSyntax(catalog).fields;  // what each type's text writes: the fields a row shows
+    this.catalog = catalog.filter((t) => Object.hasOwn(this.fields, t.type));  // the types a layer list can hold
     this.layers = layers ?? [];
     this.input = input ?? [];
     this.summary = summary;
@@ -46,7 +56,7 @@ export class LayerEditor {
     this.message.hidden = !error || error.layer === null || error.layer >= this.layers.length;
     this.message.textContent = error ? describeError(error, this.layers) : '';
     this.fillAddMenu();
-    this.limits.textContent = limitsText(this.catalog);
+    this.limits.textContent = limitsText(this.catalog, this.fields);
   }
 
   /** Whether the input of row `index` is an image [C, H, W]. */
@@ -87,7 +97,7 @@ export class LayerEditor {
   add(type) {
     const at = this.insertionPoint(type);
     if (at < 0) return;
-    this.commit([...this.layers.slice(0, at), { type, ...(NEW_LAYER[type] ?? {}) }, ...this.layers.slice(at)]);
+    this.commit([...this.layers.slice(0, at), newLayer(this.catalog.find((t) => t.type === type)), ...this.layers.slice(at)]);
   }
 
   commit(layers) {
@@ -100,11 +110,11 @@ export class LayerEditor {
       ...this.catalog.map((t) => el('option', { value: t.type, selected: t.type === layer.type, disabled: t.needsImage && !spatial },
         t.needsImage && !spatial ? `${t.type} (needs an image input)` : t.type)));
     typeSelect.addEventListener('change', () => {
-      this.commit(this.layers.map((l, i) => (i === index ? { type: typeSelect.value, ...(NEW_LAYER[typeSelect.value] ?? {}) } : l)));
+      this.commit(this.layers.map((l, i) => (i === index ? newLayer(this.catalog.find((t) => t.type === typeSelect.value)) : l)));
     });
     const info = this.catalog.find((t) => t.type === layer.type);
     const faulty = this.error && this.error.layer === index;
-    const fields = POSITIONAL[layer.type].map((name) => {
+    const fields = (this.fields[layer.type] ?? []).map((name) => {
       const limits = info?.fields.find((f) => f.name === name);
       const value = Array.isArray(layer[name]) ? layer[name][0] : layer[name];
       const badField = faulty && this.error.field === name;
@@ -163,9 +173,9 @@ export function describeError(error, layers = []) {
 }
 
 /** "Limits: conv2d filters 1 to 4,096, kernel 1 to 64, ...; linear units 1 to 65,536; ..." from the engine's catalog. */
-function limitsText(catalog) {
+function limitsText(catalog, textFields) {
   const format = (v) => v.toLocaleString('en-US');
-  const parts = catalog.filter((t) => POSITIONAL[t.type]?.length).map((t) => `${t.type} ${POSITIONAL[t.type].map((name) => {
+  const parts = catalog.filter((t) => textFields[t.type]?.length).map((t) => `${t.type} ${textFields[t.type].map((name) => {
     const f = t.fields.find((x) => x.name === name);
     return f ? `${name} ${format(f.min)} to ${format(f.max)}` : name;
   }).join(', ')}`);

@@ -31,13 +31,17 @@ export class ModelPanel {
         this.commit({ model: this.select.value });
       }
     });
+    // Before the engine has loaded there is no catalog to read the text with: the text is kept,
+    // and read (refresh) once the engine is ready.
     this.text.addEventListener('input', () => {
-      const { error } = layersFromText(this.text.value);
+      const { engine: info } = this.store.get();
+      const { error } = info.layerTypes.length ? layersFromText(this.text.value, info.layerTypes) : { error: null };
       setFieldError(store, 'layers', error ? describeError(error) : null);
     });
     this.text.addEventListener('change', () => {
       const text = this.text.value.trim();
-      if (!layersFromText(text).error) this.commit({ model: 'custom', layers: text });
+      const { layerTypes } = this.store.get().engine;
+      if (!layerTypes.length || !layersFromText(text, layerTypes).error) this.commit({ model: 'custom', layers: text });
     });
     store.subscribe(['model', 'engine', 'data', 'fieldErrors'], () => this.draw());
     // Text typed before this script ran (the page shows the box at once) is an edit too, not lost.
@@ -90,7 +94,7 @@ export class ModelPanel {
     ++this.sequence;
     this.dataVersion = state.data.version;  // the loaded weights are the model for the data in use
     this.sessionSpec = loaded.spec;
-    this.store.update('model', { spec: loaded.spec, summary: loaded.summary, parameters: loaded.parameters, error: null, pending: false });
+    this.store.update('model', { spec: loaded.spec, summary: loaded.summary, parameterCount: loaded.parameterCount, error: null, pending: false });
     const { text, reason } = textFromLayers(loaded.spec.layers, state.engine.layerTypes);
     const seed = Number.isInteger(loaded.spec.seed) ? loaded.spec.seed : state.settings.seed;
     if (loaded.preset) this.commit({ model: loaded.preset, seed });
@@ -115,9 +119,9 @@ export class ModelPanel {
     const sequence = ++this.sequence;
     let request;
     if (s.model === 'custom') {
-      const { layers, error } = layersFromText(s.layers);
+      const { layers, error } = layersFromText(s.layers, state.engine.layerTypes);
       if (error) {
-        this.store.update('model', { spec: null, summary: null, error, parameters: 0 });
+        this.store.update('model', { spec: null, summary: null, error, parameterCount: 0 });
         setFieldError(this.store, 'layers', describeError(error));
         return;
       }
@@ -138,7 +142,7 @@ export class ModelPanel {
     }
     const answer = await connection.api.describe(request);
     if (sequence !== this.sequence) return;  // a later edit has been asked about meanwhile
-    this.store.update('model', { spec: answer.spec, summary: answer.summary, error: answer.error, parameters: answer.parameters });
+    this.store.update('model', { spec: answer.spec, summary: answer.summary, error: answer.error, parameterCount: answer.parameterCount });
     setFieldError(this.store, 'layers', answer.error && s.model === 'custom' ? describeError(answer.error, answer.spec?.layers ?? request.layers ?? []) : null);
     if (!answer.spec || answer.error || !state.data.info) return;
     // A model that has trained stays until Start or Reset: an edit must not throw its training away.
@@ -174,7 +178,7 @@ export class ModelPanel {
       this.select.replaceChildren(el('option', { value: '' }, 'the engine did not start'));
       this.shownOptions = 'failed';
     }
-    const layers = model.spec?.layers ?? (settings.model === 'custom' ? layersFromText(settings.layers).layers : null);
+    const layers = model.spec?.layers ?? (settings.model === 'custom' ? layersFromText(settings.layers, engine.layerTypes).layers : null);
     if (document.activeElement !== this.text && !state.fieldErrors.layers) {
       this.text.value = settings.model === 'custom' ? settings.layers
         : (model.spec ? textFromLayers(model.spec.layers, engine.layerTypes).text ?? '' : '');

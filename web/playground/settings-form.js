@@ -1,15 +1,14 @@
 // The settings form: every control shows the store's settings, and what a user types is checked
 // at once. A value a field cannot hold stays in the field with a message beside it (the store
 // records it in fieldErrors, and Start waits until it is fixed); it is never replaced by the old
-// value without a word. Limits in the help texts come from the schema (settings.js).
-import { SCHEMA, limitsText, validateField, dataKind, KIND_SETTINGS, DEFAULT_MODEL } from './settings.js';
+// value without a word. Limits in the help texts come from the schema (settings.js); the controls
+// themselves are built from it (settings-markup.js), and the engine's menus fill from its catalog.
+import { SCHEMA, limitsText, validateField, dataKind, KIND_SETTINGS, DEFAULT_MODEL, controlId } from './settings.js';
+import { buildSettingsFields, fillMenus } from './settings-markup.js';
 
-/** Field -> id of its control (text fields and selects). Checkbox groups go by name. */
-export const CONTROL_IDS = Object.freeze({
-  dataset: 'dataset', toyNoise: 'toy-noise', toySamples: 'toy-samples', model: 'model', optimizer: 'optimizer',
-  learningRate: 'learning-rate', schedule: 'schedule', batchSize: 'batch-size', weightDecay: 'weight-decay', loss: 'loss',
-  epochs: 'epochs', seed: 'seed', pace: 'pace',
-});
+/** Field -> id of its control (text fields and selects): the Dataset menu and every field the schema builds. Checkbox groups go by name. */
+export const CONTROL_IDS = Object.freeze(Object.fromEntries(Object.entries(SCHEMA)
+  .filter(([field, spec]) => field === 'dataset' || spec.control).map(([field]) => [field, controlId(field)])));
 
 const byId = (id) => document.getElementById(id);
 
@@ -18,13 +17,13 @@ const byId = (id) => document.getElementById(id);
  * what a change of data kind or model brings along).
  */
 export function bindSettingsForm(store, { onCommit }) {
+  buildSettingsFields();
   for (const [field, id] of Object.entries(CONTROL_IDS)) {
     const help = byId(`${id}-help`);
     if (help) help.textContent = helpText(field);
     const control = byId(id);
-    if (field === 'model') continue;  // model-panel.js
     const check = (commit) => {
-      const checked = validateField(field, control.value);
+      const checked = validateField(field, control.value, store.get().engine);
       setFieldError(store, field, checked.error ? `${SCHEMA[field].label} ${checked.error}.` : null);
       if (commit && !checked.error) onCommit(field, checked.value);
     };
@@ -48,6 +47,7 @@ export function bindSettingsForm(store, { onCommit }) {
     });
   }
   store.subscribe(['settings', 'fieldErrors'], (state) => writeForm(state));
+  store.subscribe(['engine'], ({ engine, settings }) => fillMenus(engine, settings));  // the catalog's menus, once it is known
   writeForm(store.get());
 }
 
@@ -81,9 +81,9 @@ function helpText(field) {
   return text ? `${text.charAt(0).toUpperCase()}${text.slice(1)}.` : '';
 }
 
-function writeForm({ settings, fieldErrors }) {
+function writeForm({ settings, fieldErrors, engine }) {
+  fillMenus(engine, settings);  // the engine slice holds its catalog's lists once it has loaded (a value may be new)
   for (const [field, id] of Object.entries(CONTROL_IDS)) {
-    if (field === 'model') continue;
     const control = byId(id);
     // A field holding a value the user is fixing keeps what they typed.
     if (!fieldErrors[field] && (document.activeElement !== control || control.tagName === 'SELECT')) {

@@ -3,7 +3,7 @@
 // that was killed or hangs (no answer to a heartbeat ping), keeps a checkpoint of the model, its
 // optimizer state and its training history while training (in memory and in a store), and hands
 // that checkpoint to a restarted engine. No DOM (the message and the Restart button are
-// web/views/crash-banner.js), so tests/js/supervisor.test.mjs runs it with a fake engine and clock.
+// web/views/crash-banner.js), so tests/js/web/supervisor.test.mjs runs it with a fake engine and clock.
 
 const DEFAULTS = {
   heartbeatMs: 2000,  // how often to ping
@@ -31,7 +31,6 @@ export class Supervisor {
     this.storeError = null;
     this.pending = false;
     this.lastCheckpointAt = 0;
-    this.training = false;
   }
 
   /** Watches a new engine connection: {ping, terminate, worker} (its 'error' event is a crash). */
@@ -92,11 +91,12 @@ export class Supervisor {
     return false;
   }
 
-  /** The run's status: leaving 'training' checkpoints. */
-  noteStatus(status) {
-    const was = this.training;
-    this.training = status === 'training';
-    if (was && !this.training) this.requestCheckpoint();
+  /**
+   * The run's status changed from `previous` to `status` (the store's run.status before and after:
+   * the supervisor keeps no copy). Leaving 'training' checkpoints.
+   */
+  noteStatus(status, previous) {
+    if (previous === 'training' && status !== 'training') this.requestCheckpoint();
   }
 
   noteProgress() {
@@ -144,7 +144,6 @@ export class Supervisor {
   async checkpointForRestart() {
     this.detach();
     this.problem = null;
-    this.training = false;
     if (this.checkpoint) return this.checkpoint;
     if (!this.store) return null;
     try {

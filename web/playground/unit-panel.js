@@ -11,6 +11,8 @@
 //
 // The time from a 'digit' event (the pad) to the frame that shows the network for it is recorded
 // as a performance measure named FLOW_MEASURE (performance.getEntriesByName), for the browser test.
+import { argmax } from '../shared/argmax.js';
+
 export const FLOW_MEASURE = 'wasmgrad: digit to network frame';
 const PLANES_MS = 500;  // 2-D units' pictures while training: every half second
 
@@ -172,10 +174,7 @@ export class UnitPanel {
       return shape.length === 3 ? { layer: index, channel, row: Math.min(unit.row ?? 0, shape[1] - 1), col: Math.min(unit.col ?? 0, shape[2] - 1) }
         : { layer: index, channel };
     }
-    const outputs = flow.columns.at(-1).values;
-    let best = 0;
-    for (let i = 1; i < outputs.length; i++) if (outputs[i] > outputs[best]) best = i;
-    return { layer: summary.length - 1, channel: best };
+    return { layer: summary.length - 1, channel: argmax(flow.columns.at(-1).values) };
   }
 
   /** Records the time from a 'digit' event to the end of drawing the network for it (in the animation frame that shows it). */

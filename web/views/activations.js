@@ -7,6 +7,7 @@
 // The chosen unit (setSelected) is outlined where it is drawn, and its map is the pressed button.
 import { el } from './dom.js';
 import { diverging, sequential, paintPixels } from './colour.js';
+import { argmax } from '../shared/argmax.js';
 
 const MAX_CHANNELS = 32;
 
@@ -123,9 +124,7 @@ export class ActivationsView {
       canvas.addEventListener('keydown', (event) => {
         if (event.key !== 'Enter' && event.key !== ' ') return;
         event.preventDefault();
-        let best = 0;
-        for (let i = 1; i < features; i++) if (data[i] > data[best]) best = i;
-        select(best);
+        select(argmax(data, 0, features));
       });
       const frame = el('span', { class: 'unit-frame strip' }, canvas);
       this.frames.set(`${entry.name}/-1`, { frame, canvas, height: 1, width: features });

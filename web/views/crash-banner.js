@@ -33,7 +33,7 @@ export class CrashBanner {
       ? `Restart continues from the last autosave${facts.length ? ` (${facts.join(', ')})` : ''}.`
       : 'There is no autosave yet: Restart starts again with a fresh model.';
     this.text.textContent = `${WHAT[kind] ?? WHAT.error}: ${String(message).slice(0, 300)}. ${saved}`;
-    this.element.dataset.kind = kind;
+    this.element.dataset.problem = kind;  // not data-kind: that names the kind of data a panel is for (settings-form.js hides the others)
     this.element.hidden = false;
     this.button.focus({ preventScroll: true });
   }

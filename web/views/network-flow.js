@@ -15,6 +15,7 @@
 import { el, prepareCanvas, cssVar } from './dom.js';
 import { diverging, sequential, ink, rgb } from './colour.js';
 import { lookup, mapAtlas, planeAtlas, edge, ring, short, fit } from './network-paint.js';
+import { argmax } from '../shared/argmax.js';
 
 const EDGE_CHOICES = [8, 16, 32, 64, 128, 256];
 const HEADER = 48;     // CSS px above the nodes: a column's layers and shape
@@ -251,8 +252,7 @@ export class NetworkFlowView {
     const labels = column.nodes <= 12 && p.size >= 12;
     const last = p.index === this.flow.columns.length - 1;
     const names = last ? this.options.classNames : p.index === 0 ? this.options.inputNames : null;
-    let best = -1;
-    if (last) for (let n = 0; n < column.nodes; n++) if (best < 0 || column.values[n] > column.values[best]) best = n;
+    const best = last ? argmax(column.values, 0, column.nodes) : -1;
     p.nodes.forEach((node, n) => {
       if (!p.tiled) {
         context.fillStyle = rgb(scale.colourOf(column.values[n]));
@@ -386,8 +386,7 @@ export class NetworkFlowView {
         row = Math.min(h - 1, Math.max(0, Math.floor(y * h)));
         col = Math.min(w - 1, Math.max(0, Math.floor(x * w)));
       } else if (c.maps) {
-        let best = 0;
-        for (let i = 1; i < h * w; i++) if (c.maps[node * h * w + i] > c.maps[node * h * w + best]) best = i;
+        const best = argmax(c.maps, node * h * w, (node + 1) * h * w);
         row = Math.floor(best / w);
         col = best % w;
       } else {

@@ -1,6 +1,7 @@
 // Class probabilities as horizontal bars, the most probable class highlighted, with the class
 // names of the data in use (setClassNames).
 import { el } from './dom.js';
+import { argmax } from '../shared/argmax.js';
 
 export class ProbabilitiesView {
   constructor(container, { classNames = null } = {}) {
@@ -24,8 +25,7 @@ export class ProbabilitiesView {
   /** data: {probabilities: Float32Array(classes)}, or null to clear */
   render(data) {
     const p = data?.probabilities;
-    let top = -1;
-    if (p) for (let i = 0; i < p.length; i++) if (top < 0 || p[i] > p[top]) top = i;
+    const top = p ? argmax(p) : -1;
     this.rows.forEach((r, i) => {
       const value = p ? p[i] ?? 0 : 0;
       r.fill.style.width = `${(Math.max(0, Math.min(1, value)) * 100).toFixed(1)}%`;

@@ -1,19 +1,13 @@
-// Debian's Chromium through playwright-core (the Chrome DevTools Protocol), with the flags this
-// machine needs (tests/browser/lib.mjs). Elements are Playwright locators; roles and names are
-// Chromium's own accessibility tree (getByRole).
+// Debian's Chromium through playwright-core (the Chrome DevTools Protocol), launched and watched
+// by the browser suites' fixture (tests/browser/lib.mjs). Elements are Playwright locators; roles
+// and names are Chromium's own accessibility tree (getByRole).
 import fs from 'node:fs/promises';
-import { chromium } from 'playwright-core';
+import { launchChromium, watch } from '../../browser/lib.mjs';
 import { callExpression, dragWithMouse, shotPath } from './common.mjs';
 
 export async function launch({ viewport = { width: 1400, height: 900 } } = {}) {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
-      '--disable-sync'],
-  });
-  const problems = [];
-  let context, page;
+  const browser = await launchChromium();
+  let problems, context, page;
   try {
     context = await browser.newContext({ viewport, acceptDownloads: true });
     page = await context.newPage();
@@ -21,9 +15,7 @@ export async function launch({ viewport = { width: 1400, height: 900 } } = {}) {
     await browser.close();
     throw error;
   }
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') problems.push(`worker console: ${m.text()}`); }));
+  problems = watch(page, { workers: true });
 
   return {
     engine: 'chromium',

@@ -20,10 +20,9 @@
 // plus waitFor(fn, args, {timeout, what}), shared by all three (below).
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT, SHOTS } from '../../browser/lib.mjs';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const SHOTS = path.join(ROOT, 'build/screenshots');
+export { ROOT, SHOTS };
 
 /** The expression that calls fn with args in the page (args travel as JSON). */
 export const callExpression = (fn, args) => `(${fn.toString()})(...${JSON.stringify(args)})`;

@@ -102,3 +102,18 @@ test('an engine error for a bad name lists the catalog\'s names', async () => {
     model.dispose();
   }
 });
+
+test('a Tensor is freed with dispose(), like every engine object; delete() stays as its older name', async () => {
+  const engine = await load({ numThreads: 1 });
+  const tensor = engine.Tensor.fromArray(new Float32Array([1, 2, 3, 4]), [2, 2]);
+  assert.equal(tensor.disposed, false);
+  tensor.dispose();
+  assert.equal(tensor.disposed, true);
+  assert.doesNotThrow(() => tensor.dispose(), 'safe to call twice');
+  const old = engine.Tensor.zeros([2]);
+  old.delete();
+  assert.equal(old.disposed, true);
+  const tensorType = /export interface Tensor \{([\s\S]*?)\n\}/.exec(dts)[1];
+  assert.match(tensorType, /\n {2}dispose\(\): void;/);
+  assert.match(tensorType, /older name of dispose\(\)[^\n]*\n {2}delete\(\): void;/);
+});

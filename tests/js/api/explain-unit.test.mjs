@@ -5,6 +5,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from '../../../bindings/wasmgrad.js';
+import { mulberry32 } from '../../../bindings/js/data/seeded.js';
 
 // Every layer type the engine has, on a small image.
 const EVERY_LAYER = {
@@ -21,16 +22,8 @@ const EVERY_LAYER = {
 };
 const TWO_INPUT_MLP = { input: [2], layers: [{ type: 'linear', units: 8 }, { type: 'tanh' }, { type: 'linear', units: 2 }] };
 
-// A small seeded generator (mulberry32): the same units every run.
-function random(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// A small seeded generator (the package's mulberry32): the same units every run.
+const random = (seed) => mulberry32(seed);
 
 function signedInput(size, seed) {
   const next = random(seed);

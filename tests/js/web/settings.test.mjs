@@ -1,13 +1,18 @@
 // Tests for web/playground/settings.js (the settings, their URL form and their checks) and
-// web/playground/model-text.js (the layer-list text <-> the engine's spec layers).
+// web/playground/model-text.js (the layer-list text <-> the engine's spec layers), both reading
+// their lists from the engine's catalog.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   SCHEMA, DEFAULTS, DATASETS, defaultSettings, parseHash, serializeSettings, validateSettings, validateField, dataKind,
-  KIND_SETTINGS, DEFAULT_MODEL, limitsText, trainSettings, epochGapMs,
+  KIND_SETTINGS, DEFAULT_MODEL, limitsText, trainSettings, epochGapMs, enumValues,
 } from '../../../web/playground/settings.js';
-import { layersFromText, textFromLayers, POSITIONAL } from '../../../web/playground/model-text.js';
+import { layersFromText as readText, textFromLayers, layerSyntax } from '../../../web/playground/model-text.js';
 import { load } from '../../../bindings/wasmgrad.js';
+
+const engine = await load({ threads: false });
+const { catalog } = engine;
+const layersFromText = (text) => readText(text, catalog.layerTypes);
 
 test('defaults satisfy their own schema', () => {
   const { settings, errors } = validateSettings(defaultSettings());
@@ -49,7 +54,10 @@ const rejected = [
   ['n=10', 'toySamples', /below the minimum 20/],
   ['data=blobs:99', 'dataset', /is not one of/],
   ['data=constructor', 'dataset', /is not one of/],
-  ['opt=__proto__', 'optimizer', /is not one of/],
+  ['opt=__proto__', 'optimizer', /is not one of sgd, momentum/],
+  ['opt=lion', 'optimizer', /"lion" is not one of sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw$/],
+  ['loss=focal', 'loss', /is not one of cross_entropy, mse, bce, hinge$/],
+  ['sched=warmup', 'schedule', /is not one of constant, step, exponential, cosine$/],
   ['aug=translate,<b>x</b>', 'augmentation', /"<b>x<\/b>" is not one of/],
   ['hide=toString', 'hidden', /is not one of/],
   ['model=custom&layers=<b>x</b>', 'layers', /characters a layer list does not use/],
@@ -58,7 +66,7 @@ const rejected = [
 ];
 for (const [hash, field, message] of rejected) {
   test(`rejects ${hash}, saying why`, () => {
-    const { settings, errors } = parseHash(hash);
+    const { settings, errors } = parseHash(hash, catalog);
     const error = errors.find((e) => e.field === field);
     assert.ok(error, `expected an error on ${field}`);
     assert.match(error.message, message);
@@ -67,6 +75,24 @@ for (const [hash, field, message] of rejected) {
   });
 }
 
+test('before the engine has loaded, an optimizer, loss or schedule need only be a name; the catalog decides after', () => {
+  assert.deepEqual(parseHash('opt=lion&loss=bce').errors, []);
+  assert.equal(parseHash('opt=lion').settings.optimizer, 'lion');
+  assert.match(parseHash('opt=<b>').errors[0].message, /"<b>" is not a name/);
+  assert.equal(validateSettings(parseHash('opt=lion').settings, catalog).errors[0].field, 'optimizer');
+  assert.deepEqual(parseHash('opt=adamw&loss=bce&sched=cosine', catalog).errors, []);
+});
+
+test('the menus\' lists are the engine\'s catalog, and every title names a value the engine has', () => {
+  for (const [field, list] of [['optimizer', 'optimizers'], ['loss', 'losses'], ['schedule', 'schedules']]) {
+    assert.equal(SCHEMA[field].catalog, list);
+    assert.deepEqual(enumValues(field, catalog), catalog[list]);
+    assert.equal(enumValues(field, null), null, 'no list of its own');
+    const stale = Object.keys(SCHEMA[field].titles).filter((name) => !catalog[list].includes(name));
+    assert.deepEqual(stale, [], `${field}: titles for names the engine lacks`);
+  }
+});
+
 test('one bad item of a list keeps the good ones (hide=seed,bogus,loss hides seed and loss)', () => {
   const { settings, errors } = parseHash('hide=seed,bogus,loss');
   assert.deepEqual(settings.hidden, ['loss', 'seed']);
@@ -74,8 +100,11 @@ test('one bad item of a list keeps the good ones (hide=seed,bogus,loss hides see
   assert.match(errors[0].message, /"bogus" is not one of/);
 });
 
-test('old links still read: cross-entropy, and a custom model without layers falls back visibly', () => {
+test('old links still read: cross-entropy, data=mnist, and a custom model without layers falls back visibly', () => {
   assert.equal(parseHash('loss=cross-entropy').settings.loss, 'cross_entropy');
+  const digits = parseHash('data=mnist');
+  assert.deepEqual([digits.settings.dataset, digits.errors], ['digits', []]);
+  assert.match(serializeSettings(digits.settings), /^data=digits&/);  // written back under today's name
   const { settings, errors } = parseHash('model=custom');
   assert.equal(settings.model, 'cnn');
   assert.deepEqual(errors, [{ field: 'layers', message: 'is missing: a custom model needs its layer list' }]);
@@ -134,11 +163,26 @@ test('layer lists read into spec layers and write back; syntax errors are locate
   assert.match(layersFromText('').error.problem, /empty/);
 });
 
+test('the layer list reads exactly the engine\'s layer types and aliases (and conv, of older links)', () => {
+  const { fields, aliases } = layerSyntax(catalog.layerTypes);
+  // Every type but a block whose required fields are nested layers (no layer-list form).
+  const nested = (t) => t.fields.some((f) => f.required && !['integer', 'size', 'number'].includes(f.kind));
+  assert.deepEqual(Object.keys(fields).sort(), catalog.layerTypes.filter((t) => !t.aliasOf && !nested(t)).map((t) => t.type).sort());
+  assert.deepEqual(aliases, { ...Object.fromEntries(catalog.layerTypes.filter((t) => t.aliasOf).map((t) => [t.type, t.aliasOf])), conv: 'conv2d' });
+  const block = { type: 'residual', aliasOf: '', needsImage: false, fields: [{ name: 'layers', kind: 'layers', required: true, min: 0, max: 0, defaultText: '' }] };
+  assert.equal(Object.hasOwn(layerSyntax([...catalog.layerTypes, block]).fields, 'residual'), false, 'a block has no layer-list form');
+  assert.match(readText('relu', []).error.problem, /not loaded its layer types/);
+  // The fields a layer's text writes, as the lectures' links have always written them.
+  assert.deepEqual(fields.conv2d, ['filters', 'kernel', 'stride', 'pad', 'dilation']);
+  assert.deepEqual([fields.maxpool, fields.linear, fields.dropout, fields.leaky_relu, fields.lcn, fields.batchnorm],
+    [['kernel', 'stride', 'pad'], ['units'], ['rate'], ['slope'], ['size'], []]);
+});
+
 test('every field the text writes is one the engine has, with a number for a value (its catalog)', async () => {
-  const engine = await load({ threads: false });
-  const catalog = engine.layerTypes;
-  for (const [type, fields] of Object.entries(POSITIONAL)) {
-    const info = catalog.find((t) => t.type === type);
+  const { fields: textFields } = layerSyntax(catalog.layerTypes);
+  const layerTypes = catalog.layerTypes;
+  for (const [type, fields] of Object.entries(textFields)) {
+    const info = layerTypes.find((t) => t.type === type);
     assert.ok(info, `the engine has no layer type ${type}`);
     for (const name of fields) {
       const field = info.fields.find((f) => f.name === name);
@@ -148,20 +192,20 @@ test('every field the text writes is one the engine has, with a number for a val
   // Written back from the engine's normalised spec: defaults at the end are left out.
   for (const preset of ['cnn', 'lenet5', 'mlp', 'mlp-2d', 'simplenet', 'vgg-mini']) {
     const model = engine.model(preset);
-    const { text } = textFromLayers(model.spec.layers, catalog);
+    const { text } = textFromLayers(model.spec.layers, layerTypes);
     const again = engine.model({ input: model.inputShape, layers: layersFromText(text).layers });
     assert.deepEqual(again.spec.layers, model.spec.layers, preset);
     model.dispose();
     again.dispose();
   }
   assert.equal(textFromLayers([{ type: 'conv2d', filters: 8, kernel: 5, stride: 1, pad: 2, dilation: 1, bias: true, init: 'default' },
-    { type: 'maxpool', kernel: 2, stride: 2, pad: 0 }], catalog).text, 'conv2d.8.5.1.2_maxpool.2');
-  assert.match(textFromLayers([{ type: 'linear', units: 10, bias: false, init: 'default' }], catalog).reason, /sets bias/);
-  assert.match(textFromLayers([{ type: 'batchnorm', momentum: 0.1, eps: 1e-3 }], catalog).reason, /sets eps/);
+    { type: 'maxpool', kernel: 2, stride: 2, pad: 0 }], layerTypes).text, 'conv2d.8.5.1.2_maxpool.2');
+  assert.match(textFromLayers([{ type: 'linear', units: 10, bias: false, init: 'default' }], layerTypes).reason, /sets bias/);
+  assert.match(textFromLayers([{ type: 'batchnorm', momentum: 0.1, eps: 1e-3 }], layerTypes).reason, /sets eps/);
   // A type with "_" in its name (the layer separator) reads back, with and without its value.
   const leaky = [{ type: 'linear', units: 16 }, { type: 'leaky_relu', slope: 0.1 }, { type: 'leaky_relu' }, { type: 'linear', units: 10 }];
   const leakyModel = engine.model({ input: [784], layers: leaky });
-  const leakyText = textFromLayers(leakyModel.spec.layers, catalog).text;
+  const leakyText = textFromLayers(leakyModel.spec.layers, layerTypes).text;
   assert.equal(leakyText, 'linear.16_leaky_relu.0.1_leaky_relu.0.01_linear.10');
   const again = engine.model({ input: [784], layers: layersFromText(leakyText).layers });
   assert.deepEqual(again.spec.layers, leakyModel.spec.layers);

@@ -107,7 +107,7 @@ test('a fatal engine error (a trap, an abort) is a crash; an ordinary one is not
 
 test('autosave: at most every autosaveMs while training, at each epoch end, and when training stops', async () => {
   const { supervisor, advance, log } = setup();
-  supervisor.noteStatus('training');
+  supervisor.noteStatus('training', 'idle');
   supervisor.noteProgress();
   await advance(1);
   assert.equal(log.checkpoints, 1, 'the first progress of a run saves');
@@ -123,7 +123,7 @@ test('autosave: at most every autosaveMs while training, at each epoch end, and 
   supervisor.noteEpochEnd();
   await advance(1);
   assert.equal(log.checkpoints, 3, 'every epoch end saves');
-  supervisor.noteStatus('paused');
+  supervisor.noteStatus('paused', 'training');
   await advance(1);
   assert.equal(log.checkpoints, 4, 'stopping saves');
   assert.equal(log.puts.length, 4);

@@ -49,7 +49,7 @@ export function createApi(Comlink) {
       // Without isolation a browser has no SharedArrayBuffer: the root cause a lecturer can fix.
       const reason = engine.build === 'simd' && !isolated && threads !== false ? 'not cross-origin isolated' : engine.reason;
       return { build: engine.build, threads: engine.threads, reason, detail: engine.reason, simdArch: engine.simdArch,
-        crossOriginIsolated: isolated, presets: engine.presets, layerTypes: engine.layerTypes };
+        crossOriginIsolated: isolated, ...engine.catalog };  // layerTypes, presets, optimizers, losses, schedules
     }),
 
     /** The supervisor's heartbeat: answered between training chunks, never queued. */
@@ -90,13 +90,13 @@ export function createApi(Comlink) {
     /** Stops decoding photos (loadData then rejects); not queued, so it reaches a load in progress. */
     cancelLoad() { loading?.abort(); },
 
-    /** {spec, summary, parameters, error}: the engine's reading of {preset} or {layers} (never throws for the spec). */
+    /** {spec, summary, parameterCount, error}: the engine's reading of {preset} or {layers} (never throws for the spec). */
     describe: serial((request) => {
       ready();
       try {
         return session.describe(request);
       } catch (error) {
-        return { spec: null, summary: null, parameters: 0, error: located(error) };
+        return { spec: null, summary: null, parameterCount: 0, error: located(error) };
       }
     }),
 

@@ -155,7 +155,7 @@ export async function readPhotos(engine, request, { onProgress = () => {}, signa
 }
 
 /**
- * What a model file trained on photos says about its data, as the CLI writes it (bin/image-data.mjs):
+ * What a model file trained on photos says about its data, as the CLI writes it (bin/cli/image-data.mjs):
  * the class names and how images are fitted, so `wasmgrad predict --model file photo.jpg` names
  * the class of a photo fitted the same way. {} for other data.
  */

@@ -42,7 +42,7 @@ export class Session {
 
   /**
    * The engine's reading of a model request, without touching the session's model: {spec (with
-   * every default filled in), summary, parameters, error}. error (a located engine error) when the
+   * every default filled in), summary, parameterCount, error}. error (a located engine error) when the
    * model does not fit the data; an invalid spec throws it.
    */
   describe(request) {
@@ -56,7 +56,7 @@ export class Session {
           error = located(problem);
         }
       }
-      return { spec: preview.spec, summary: preview.summary, parameters: preview.parameterCount, error };
+      return { spec: preview.spec, summary: preview.summary, parameterCount: preview.parameterCount, error };
     } finally {
       preview.dispose();
     }
@@ -266,13 +266,13 @@ export class Session {
   async importWeights(bytes, spec) {
     const model = this.engine.importSafetensors(spec, new Uint8Array(bytes));
     await this.replaceModel(model);
-    return { spec: model.spec, summary: model.summary, parameters: model.parameterCount, preset: this.presetOf(model), history: [],
+    return { spec: model.spec, summary: model.summary, parameterCount: model.parameterCount, preset: this.presetOf(model), history: [],
       metadata: null };
   }
 
   /**
    * A model file becomes the session's model; its training state is carried into the next trainer.
-   * Returns {spec, metadata, summary, parameters, history}.
+   * Returns {spec, metadata, summary, parameterCount, history}.
    */
   async load(bytes) {
     const loaded = this.engine.loadModel(new Uint8Array(bytes));
@@ -287,7 +287,7 @@ export class Session {
     if (loaded.hasOptimizerState || loaded.metadata?.training) this.carried = loaded;
     this.postStatus();
     const metadata = loaded.metadata;
-    return { spec: loaded.spec, metadata, summary: loaded.summary, parameters: loaded.parameterCount, preset: this.presetOf(loaded),
+    return { spec: loaded.spec, metadata, summary: loaded.summary, parameterCount: loaded.parameterCount, preset: this.presetOf(loaded),
       history: Array.isArray(metadata?.training?.history) ? metadata.training.history : [] };
   }
 
