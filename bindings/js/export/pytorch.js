@@ -22,7 +22,8 @@ export function pytorchFiles({ spec, layers, weights, settings, settingsSource, 
 
 function readme({ spec, layers, settings, settingsSource, startEpoch, title }) {
   const parameters = layers.reduce((total, layer) => total + (layer.parameters ?? 0), 0);
-  const statistics = layers.some((layer) => layer.type === 'batchnorm') ? ' plus batch-norm running statistics' : '';
+  const hasBatchNorm = (rows) => rows.some((row) => row.type === 'batchnorm' || hasBatchNorm(row.inner ?? []));  // blocks included
+  const statistics = hasBatchNorm(layers) ? ' plus batch-norm running statistics' : '';
   return `# ${title}, exported from wasmgrad
 
 | file | what it is |

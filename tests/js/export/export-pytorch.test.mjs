@@ -96,7 +96,8 @@ test('model.py writes a block as Residual / Concat / GlobalAvgPool with its inne
     assert.match(text, new RegExp(`\\nclass ${helper}\\(`), helper);
   }
   assert.match(text, /FlattenLinear\(144, 6, bias=True\),  # 0: concat2\.branches\.0\.0 -> 6\n/, 'a linear on [C, H, W] inside a block flattens');
-  assert.match(text, /\[\],  # the identity|shortcut=\[\],  # the identity/);
+  assert.match(text, /shortcut=\[\],  # the identity\n/);
+  assert.match(nested.exportPyTorch()['README.md'], /plus batch-norm running statistics/, 'batch norm inside a block counts');
   nested.dispose();
 });
 
