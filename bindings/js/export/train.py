@@ -338,7 +338,6 @@ class Trainer:
         shard = torch.utils.data.Subset(validation_set, range(self.rank, len(validation_set), self.world)) \
             if self.distributed else validation_set
         self.validation_loader = DataLoader(shard, batch_size=256, num_workers=args.workers)
-        self.validation_size = len(validation_set)
         self.validation_name = validation_name
         self.augmenting = any(settings["augment"][key] for key in ("maxShift", "maxRotation", "noise"))
 
@@ -439,12 +438,13 @@ class Trainer:
         return result
 
     def close(self):
-        """Leaves the job in an order that cannot deadlock. Torch 1.13 frees a collective's tensors on
-        gloo's worker threads, which need the GIL; DistributedDataParallel keeps the process group
-        alive, and destroying it when Python exits joins those threads while holding the GIL: a
-        rank that got there within milliseconds of its last collective hung (seen here in 2 of 10
-        2-process runs, always the rank with nothing left to do). So: a barrier (every rank done,
-        nothing in flight), then the wrapper and the group are released while Python runs."""
+        """Leaves the job in an order that avoids a deadlock seen with torch 1.13: gloo's worker threads
+        free a finished collective's tensors, which needs the GIL; DistributedDataParallel keeps the
+        process group alive until Python exits, and destroying it then joins those threads while
+        holding the GIL. A rank that exited within milliseconds of its last collective (rank 1, which
+        has nothing to do after it) hung there in 2 of 10 two-process runs. So: a barrier (every
+        rank done, nothing left in flight), then the wrapper and the group are released while
+        Python still runs."""
         if self.distributed:
             dist.barrier()
             self.model = None
