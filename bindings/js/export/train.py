@@ -442,7 +442,7 @@ class Trainer:
         free a finished collective's tensors, which needs the GIL; DistributedDataParallel keeps the
         process group alive until Python exits, and destroying it then joins those threads while
         holding the GIL. A rank that exited within milliseconds of its last collective (rank 1, which
-        has nothing to do after it) hung there in 2 of 10 two-process runs. So: a barrier (every
+        has nothing to do after it) hung there in 5 of 30 two-process runs. So: a barrier (every
         rank done, nothing left in flight), then the wrapper and the group are released while
         Python still runs."""
         if self.distributed:
