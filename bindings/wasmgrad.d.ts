@@ -548,11 +548,16 @@ export interface PyTorchFiles {
 }
 
 export interface Model {
-  /** One ONNX file (opset 17, weights inside): input "input" float32 [N, ...inputShape], output "logits". */
+  /**
+   * One ONNX file (opset 17, weights inside): input "input" float32 [N, ...inputShape], output "logits".
+   * Blocks become their inner layers plus Add (residual) or Concat (concat). A layer it cannot write
+   * throws an Error carrying `layer`, `layerType` and `path` as a SpecError does.
+   */
   exportONNX(): Uint8Array;
   /** The parameters and batch-norm statistics as safetensors (F32, engine names); metadata: extra string entries. */
   exportSafetensors(metadata?: Record<string, string>): Uint8Array;
-  /** A PyTorch folder's files by name; write them into a folder, or zipFolder() them. */
+  /** A PyTorch folder's files by name (blocks as Residual / Concat / GlobalAvgPool modules, state_dict keys the
+   * engine's nested names); write them into a folder, or zipFolder() them. Errors are located as exportONNX's. */
   exportPyTorch(options?: PyTorchExportOptions): PyTorchFiles;
 }
 

@@ -7,11 +7,18 @@
 // One ONNX node per layer where ONNX has the op, named like the layer ("conv1"); batch norm in
 // inference form (the running statistics); dropout as Identity. A layer that ONNX has no single
 // op for becomes a few standard ops whose names start with the layer's ("lcn1/local_mean"):
-//   step  x > 0 ? 1 : 0            Cast(Greater(x, 0))
-//   lcn   local contrast norm      ReduceSum over channels, a box Conv, Sub, Sqrt, ReduceMean, Max, Div
-//                                   (the definition in engine/ops/normalization.cpp)
-// Initializers carry the engine's tensor names ("conv1.weight", "bn1.running_mean").
+//   step           x > 0 ? 1 : 0         Cast(Greater(x, 0))
+//   lcn            local contrast norm   ReduceSum over channels, a box Conv, Sub, Sqrt, ReduceMean, Max, Div
+//                                        (the definition in engine/ops/normalization.cpp)
+//   globalavgpool  [C, H, W] -> [C]      GlobalAveragePool, then Flatten (the engine's output is flat)
+// Blocks (layer-tree.js) become their inner layers, named as the engine names them
+// ("residual1.layers.0"), and one node joining their paths, named like the block:
+//   residual  Add(layers(x), shortcut(x)), the shortcut being x itself when it is empty
+//   concat    Concat(branch 0(x), branch 1(x), ...) on axis 1 (channels, or features of [F] outputs)
+// Initializers carry the engine's tensor names ("conv1.weight", "bn1.running_mean",
+// "residual3.shortcut.0.weight").
 import { exportLibraries } from './deps.js';
+import { exportError, layerTree } from './layer-tree.js';
 
 const OPSET = 17;
 const IR_VERSION = 8;  // ONNX 1.12, the first release with opset 17
@@ -24,15 +31,7 @@ const IR_VERSION = 8;  // ONNX 1.12, the first release with opset 17
 export function buildOnnx({ spec, layers, tensors, producerVersion = '0.1.0' }) {
   const lib = exportLibraries();
   const graph = new GraphBuilder(lib, tensors);
-  let x = 'input';
-  let shape = spec.input;
-  layers.forEach((layer, i) => {
-    const out = i === layers.length - 1 ? 'logits' : layer.name;
-    const emit = EMITTERS[layer.type];
-    if (!emit) throw new Error(`wasmgrad: exportONNX: no ONNX form for layer type "${layer.type}" (${layer.name})`);
-    x = emit(graph, { ...spec.layers[i], name: layer.name, inputShape: shape, outputShape: layer.outputShape }, x, out);
-    shape = layer.outputShape;
-  });
+  emitList(graph, layerTree(spec, layers), 'input', 'logits');
   const outputShape = layers[layers.length - 1].outputShape;
   const model = lib.create(lib.ModelProtoSchema, {
     irVersion: BigInt(IR_VERSION),
@@ -73,7 +72,7 @@ class GraphBuilder {
   /** The engine tensor `name` as an initializer; returns its name. */
   weight(name) {
     const t = this.tensors.get(name);
-    if (!t) throw new Error(`wasmgrad: exportONNX: the model has no tensor "${name}"`);
+    if (!t) throw new Error(`the model has no tensor "${name}"`);
     return this.floats(name, t.shape, t.data);
   }
 
@@ -107,6 +106,25 @@ class GraphBuilder {
     this.nodes.push({ opType, input: inputs, output: [output], name, attribute });
     return output;
   }
+}
+
+/**
+ * The nodes of a list of layers (layer-tree.js nodes) run on `x`; the last one's output is named
+ * `out` (or its layer's name when out is null). Returns the list's output: x for an empty list.
+ * An error inside a layer's emitter comes out naming the layer (exportError), once.
+ */
+function emitList(g, nodes, x, out = null) {
+  nodes.forEach((L, i) => {
+    const emit = EMITTERS[L.type];
+    if (!emit) throw exportError('exportONNX', L, `no ONNX form for layer type "${L.type}"`);
+    try {
+      x = emit(g, L, x, out !== null && i === nodes.length - 1 ? out : L.name);
+    } catch (error) {
+      if (error.path !== undefined) throw error;
+      throw exportError('exportONNX', L, error.message.replace(/^wasmgrad: exportONNX: /, ''));
+    }
+  });
+  return x;
 }
 
 const float = (value) => ({ float: value });
@@ -191,6 +209,23 @@ function step(g, L, x, out) {
 
 const unary = (opType, attributes = () => ({})) => (g, L, x, out) => g.node(opType, [x], out, L.name, attributes(L));
 
+// The engine's [C, H, W] -> [C]: ONNX's GlobalAveragePool keeps [N, C, 1, 1], so Flatten follows.
+function globalavgpool(g, L, x, out) {
+  const pooled = g.node('GlobalAveragePool', [x], `${L.name}/pooled`, `${L.name}/pooled`);
+  return g.node('Flatten', [pooled], out, L.name, { axis: 1 });
+}
+
+function residual(g, L, x, out) {
+  const [layers, shortcut] = L.paths;
+  const main = emitList(g, layers.layers, x);
+  const side = emitList(g, shortcut.layers, x);
+  return g.node('Add', [main, side], out, L.name);
+}
+
+function concat(g, L, x, out) {
+  return g.node('Concat', L.paths.map((path) => emitList(g, path.layers, x)), out, L.name, { axis: 1 });
+}
+
 function flatten(g, L, x, out) {
   return L.inputShape.length > 1 ? g.node('Flatten', [x], out, L.name, { axis: 1 }) : g.node('Identity', [x], out, L.name);
 }
@@ -216,4 +251,7 @@ const EMITTERS = {
   lcn,
   dropout: unary('Identity'),
   flatten,
+  globalavgpool,
+  residual,
+  concat,
 };

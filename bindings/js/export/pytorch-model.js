@@ -5,6 +5,15 @@
 //   conv2d, maxpool, avgpool (count_include_pad), linear, batchnorm (same momentum convention),
 //   layernorm, instancenorm, dropout, flatten and the activations: their torch.nn modules;
 //   l2pool, lcn, sign, step: small modules written out in model.py (PyTorch has no exact twin).
+// Blocks nest as the engine names their parameters (engine/nn/layer.h), with small modules written
+// into model.py when used:
+//   residual       Residual(layers=[...], shortcut=[...]): nn.Sequential `layers` and `shortcut`
+//                  (empty: the identity), output layers(x) + shortcut(x)
+//   concat         Concat([[...], [...]]): an nn.ModuleList `branches` of nn.Sequential, joined on dim 1
+//   globalavgpool  GlobalAvgPool(): each channel's mean, [N, C, H, W] -> [N, C]
+// so residual3.shortcut.0.weight is the same key on both sides. Inside a block a linear layer on
+// [C, H, W] is a FlattenLinear (nn.Linear that flattens first: an nn.Sequential has no forward line).
+import { allLayers, exportError, layerTree } from './layer-tree.js';
 
 const py = {
   bool: (v) => (v ? 'True' : 'False'),
@@ -12,11 +21,23 @@ const py = {
   shape: (s) => s.join('x'),
 };
 
-/** [constructor expression, forward line] of one layer; L: spec fields + name, inputShape, outputShape. */
-function layerCode(L) {
+/**
+ * [constructor expression, forward line] of one layer of Net's own list; L: a layer-tree.js node.
+ * A block's expression spans lines, each continuation line starting with `indent`.
+ */
+function layerCode(L, indent = '        ') {
   const x = 'x';
   const call = `${x} = self.${L.name}(${x})`;
   switch (L.type) {
+    case 'residual': {
+      const [layers, shortcut] = L.paths;
+      return [`Residual(\n${indent}    layers=${listCode(layers.layers, `${indent}    `)},\n` +
+        `${indent}    shortcut=${listCode(shortcut.layers, `${indent}    `)},${shortcut.layers.length ? '' : '  # the identity'}\n${indent})`, call];
+    }
+    case 'concat':
+      return [`Concat([\n${L.paths.map((path) => `${indent}    ${listCode(path.layers, `${indent}    `)},` +
+        `${path.layers.length ? '' : '  # the input itself'}\n`).join('')}${indent}])`, call];
+    case 'globalavgpool': return ['GlobalAvgPool()', call];
     case 'conv2d': {
       const [kh, kw] = Array.isArray(L.kernel) ? L.kernel : [L.kernel, L.kernel];
       return [`nn.Conv2d(${L.inputShape[0]}, ${L.filters}, kernel_size=(${kh}, ${kw}), stride=${L.stride}, ` +
@@ -50,8 +71,22 @@ function layerCode(L) {
     case 'lcn': return [`LocalContrastNorm(size=${L.size}, eps=${py.number(L.eps)})`, call];
     case 'dropout': return [`nn.Dropout(p=${py.number(L.rate)})`, call];
     case 'flatten': return ['nn.Flatten()', call];
-    default: throw new Error(`wasmgrad: exportPyTorch: no PyTorch form for layer type "${L.type}" (${L.name})`);
+    default: throw exportError('exportPyTorch', L, `no PyTorch form for layer type "${L.type}"`);
   }
+}
+
+const flattensFirst = (L) => (L.type === 'linear' || L.type === 'dense') && L.inputShape.length > 1;
+
+// A list inside a block: one module a line, each with its index (the last part of its name) and shape.
+function listCode(nodes, indent) {
+  if (nodes.length === 0) return '[]';
+  const lines = nodes.map((L, i) => {
+    const [module] = flattensFirst(L)
+      ? [`FlattenLinear(${L.inputShape.reduce((a, b) => a * b, 1)}, ${L.units}, bias=${py.bool(L.bias)})`]
+      : layerCode(L, `${indent}    `);
+    return `${indent}    ${module},  # ${i}: ${L.name} -> ${py.shape(L.outputShape)}`;
+  });
+  return `[\n${lines.join('\n')}\n${indent}]`;
 }
 
 // Modules PyTorch has no exact twin for; each is written into model.py only when the model uses it.
@@ -108,6 +143,48 @@ class LocalContrastNorm(nn.Module):
 `,
 };
 
+// The blocks' modules: their attribute names make the state_dict keys the engine's tensor names.
+const BLOCK_HELPERS = {
+  residual: `
+class Residual(nn.Module):
+    """output = layers(x) + shortcut(x); an empty shortcut is the identity (wasmgrad's residual)."""
+
+    def __init__(self, layers, shortcut):
+        super().__init__()
+        self.layers = nn.Sequential(*layers)
+        self.shortcut = nn.Sequential(*shortcut)
+
+    def forward(self, x):
+        return self.layers(x) + self.shortcut(x)
+`,
+  concat: `
+class Concat(nn.Module):
+    """Every branch on the same input, their outputs joined along dim 1 (channels, or the features
+    of [N, F] outputs); an empty branch passes the input on (wasmgrad's concat)."""
+
+    def __init__(self, branches):
+        super().__init__()
+        self.branches = nn.ModuleList(nn.Sequential(*branch) for branch in branches)
+
+    def forward(self, x):
+        return torch.cat([branch(x) for branch in self.branches], 1)
+`,
+  globalavgpool: `
+class GlobalAvgPool(nn.Module):
+    """Each channel's mean: [N, C, H, W] -> [N, C] (wasmgrad's globalavgpool)."""
+
+    def forward(self, x):
+        return x.mean(dim=(2, 3))
+`,
+  flattenLinear: `
+class FlattenLinear(nn.Linear):
+    """nn.Linear on the flattened input, as wasmgrad's linear takes a [C, H, W] input."""
+
+    def forward(self, x):
+        return super().forward(torch.flatten(x, 1))
+`,
+};
+
 const SAFE_SQRT = `
 def safe_sqrt(t):
     """sqrt(t) for t >= 0 whose gradient is 0 where t == 0 (wasmgrad's choice there), not NaN."""
@@ -119,14 +196,12 @@ def safe_sqrt(t):
  * @returns {string} model.py
  */
 export function modelPy({ spec, layers, title }) {
-  let shape = spec.input;
-  const described = layers.map((layer, i) => {
-    const L = { ...spec.layers[i], type: layer.type, name: layer.name, inputShape: shape, outputShape: layer.outputShape };
-    shape = layer.outputShape;
-    return L;
-  });
-  const types = new Set(described.map((L) => L.type));
+  const described = layerTree(spec, layers);
+  const everyLayer = [...allLayers(described)];
+  const types = new Set(everyLayer.map((L) => L.type));
+  if (everyLayer.some((L) => L.path !== '' && flattensFirst(L))) types.add('flattenLinear');
   const helpers = Object.keys(HELPERS).filter((type) => types.has(type));
+  const blockHelpers = Object.keys(BLOCK_HELPERS).filter((type) => types.has(type));
   const needsSqrt = types.has('l2pool') || types.has('lcn');
   const width = Math.max(...described.map((L) => L.name.length));
   const construct = described.map((L) => {
@@ -137,8 +212,9 @@ export function modelPy({ spec, layers, title }) {
   const specText = JSON.stringify(spec);
   return `"""${title}: the network exported from wasmgrad as a PyTorch module.
 
-Every layer has the name it has in wasmgrad (conv1, relu1, maxpool1, ...), so the state_dict keys are
-wasmgrad's tensor names and weights.safetensors (written by wasmgrad, or by train.py) loads as it is:
+Every layer has the name it has in wasmgrad (conv1, relu1, maxpool1, ...${types.has('residual') || types.has('concat')
+    ? '; inside a block its list and index,\nresidual1.layers.0' : ''}), so the state_dict keys are wasmgrad's tensor names and weights.safetensors
+(written by wasmgrad, or by train.py) loads as it is:
 
     import model
     net = model.load("weights.safetensors")   # eval mode, weights loaded
@@ -158,7 +234,7 @@ from torch import nn
 # files it writes, so \`wasmgrad import\` can check them against it).
 INPUT_SHAPE = (${spec.input.join(', ')}${spec.input.length === 1 ? ',' : ''})
 WASMGRAD_SPEC = '${specText.replace(/[\\']/g, (c) => `\\${c}`)}'
-${needsSqrt ? SAFE_SQRT : ''}${helpers.map((type) => HELPERS[type]).join('')}
+${needsSqrt ? SAFE_SQRT : ''}${helpers.map((type) => HELPERS[type]).join('')}${blockHelpers.map((type) => BLOCK_HELPERS[type]).join('')}
 
 class Net(nn.Module):
     """${layers.length} layers, input ${py.shape(spec.input)}, output ${py.shape(layers[layers.length - 1].outputShape)}."""

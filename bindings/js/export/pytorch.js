@@ -22,7 +22,8 @@ export function pytorchFiles({ spec, layers, weights, settings, settingsSource, 
 
 function readme({ spec, layers, settings, settingsSource, startEpoch, title }) {
   const parameters = layers.reduce((total, layer) => total + (layer.parameters ?? 0), 0);
-  const statistics = layers.some((layer) => layer.type === 'batchnorm') ? ' plus batch-norm running statistics' : '';
+  const hasBatchNorm = (rows) => rows.some((row) => row.type === 'batchnorm' || hasBatchNorm(row.inner ?? []));  // blocks included
+  const statistics = hasBatchNorm(layers) ? ' plus batch-norm running statistics' : '';
   return `# ${title}, exported from wasmgrad
 
 | file | what it is |
@@ -78,6 +79,10 @@ variables torchrun would set:
 
     MASTER_ADDR=127.0.0.1 MASTER_PORT=29500 WORLD_SIZE=2 RANK=0 LOCAL_RANK=0 python3 train.py --data DIR &
     MASTER_ADDR=127.0.0.1 MASTER_PORT=29500 WORLD_SIZE=2 RANK=1 LOCAL_RANK=1 python3 train.py --data DIR
+
+The processes wait for each other at most \`--timeout\` seconds (default 300), then stop with an error
+rather than hang; with \`MASTER_ADDR\` a loopback address they talk over the loopback interface
+(\`GLOO_SOCKET_IFNAME\`, unless you set it), whatever the host name resolves to.
 
 ## Back into wasmgrad
 

@@ -12,13 +12,20 @@ out for validation. Rank 0 evaluates after every epoch and writes the trained we
 weights.safetensors (or --out) at the end; `wasmgrad import` reads them back (README.md).
 
 With K processes each takes batchSize / K samples (rounded up) per step and DistributedDataParallel
-averages their gradients, so one step sees the batch size wasmgrad used.
+averages their gradients, so one step sees the batch size wasmgrad used. The processes meet within
+--timeout seconds or stop with an error (a process that never arrives is named, not waited for for
+30 minutes); on one machine (MASTER_ADDR a loopback address) they talk over the loopback interface,
+whatever the host name resolves to.
 """
 import argparse
+import datetime
+import gc
 import gzip
+import ipaddress
 import json
 import math
 import os
+import socket
 import struct
 import sys
 import time
@@ -248,6 +255,48 @@ def scheduled_learning_rate(schedule, base, epoch):
     return base
 
 
+# ---- processes -----------------------------------------------------------------------------------
+
+def is_loopback(address):
+    """True for 127.x.x.x, ::1 and "localhost", decided without asking a resolver."""
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def loopback_interface():
+    """The loopback interface's name ("lo" on Linux, "lo0" on macOS), or None."""
+    try:
+        names = [name for _, name in socket.if_nameindex()]
+    except OSError:
+        return None
+    return "lo" if "lo" in names else next((name for name in names if name.startswith("lo")), None)
+
+
+def start_processes(timeout):
+    """Joins the job torchrun (or the variables MASTER_ADDR, MASTER_PORT, WORLD_SIZE, RANK) describes.
+    gloo otherwise listens on the address the host name resolves to, which on some machines (CI
+    containers, stale /etc/hosts entries) is unreachable, and the ranks then wait for each other
+    silently: when every process is on this machine it is told to use the loopback interface."""
+    cuda = torch.cuda.is_available()
+    if cuda and int(os.environ.get("LOCAL_RANK", "0")) >= torch.cuda.device_count():
+        raise SystemExit(f"LOCAL_RANK {os.environ['LOCAL_RANK']} but this machine shows {torch.cuda.device_count()} "
+                         "GPU(s): start at most one process per GPU, or CUDA_VISIBLE_DEVICES= to train on CPUs")
+    if not cuda and "GLOO_SOCKET_IFNAME" not in os.environ and is_loopback(os.environ.get("MASTER_ADDR", "")):
+        interface = loopback_interface()
+        if interface:
+            os.environ["GLOO_SOCKET_IFNAME"] = interface
+    try:
+        dist.init_process_group(backend="nccl" if cuda else "gloo", timeout=datetime.timedelta(seconds=timeout))
+    except RuntimeError as error:  # torch reports a rendezvous that timed out as a RuntimeError
+        raise SystemExit(f"rank {os.environ.get('RANK')}: the {os.environ.get('WORLD_SIZE')} processes did not all meet "
+                         f"at {os.environ.get('MASTER_ADDR')}:{os.environ.get('MASTER_PORT')} within {timeout} s "
+                         f"(--timeout): {error}")
+
+
 # ---- the trainer ---------------------------------------------------------------------------------
 
 class Trainer:
@@ -261,7 +310,7 @@ class Trainer:
         local_rank = int(os.environ.get("LOCAL_RANK", "0"))
         self.device = torch.device(f"cuda:{local_rank}" if torch.cuda.is_available() else "cpu")
         if self.distributed:
-            dist.init_process_group(backend="nccl" if torch.cuda.is_available() else "gloo")
+            start_processes(args.timeout)
         torch.manual_seed(settings["seed"] + self.rank)  # dropout draws differ per rank
         self.generator = torch.Generator().manual_seed(settings["seed"] * 1000 + self.rank)  # augmentation
         if self.distributed and torch.cuda.is_available():
@@ -273,12 +322,22 @@ class Trainer:
             if self.distributed else self.net
         self.optimizer = get_optimizer(self.net, settings)
         per_rank_batch = math.ceil(settings["batchSize"] / self.world)
+        # Every rank gets the same number of samples (the sampler repeats a few to pad), so the same
+        # number of steps: DistributedDataParallel needs every rank in every step's all-reduce.
         self.sampler = DistributedSampler(train_set, num_replicas=self.world, rank=self.rank, shuffle=True,
                                           seed=settings["seed"]) if self.distributed else None
+        per_rank_samples = len(self.sampler) if self.sampler is not None else len(train_set)
+        # PyTorch's batch norm refuses to train on a batch of one sample per channel ([N, F] inputs):
+        # such a last batch is dropped, the same on every rank, rather than stopping this rank alone.
+        drop_last = per_rank_samples % per_rank_batch == 1 and per_rank_samples > 1 and any(
+            isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in self.net.modules())
         self.train_loader = DataLoader(train_set, batch_size=per_rank_batch, shuffle=self.sampler is None,
-                                       sampler=self.sampler, num_workers=args.workers,
+                                       sampler=self.sampler, num_workers=args.workers, drop_last=drop_last,
                                        generator=torch.Generator().manual_seed(settings["seed"]))
-        self.validation_loader = DataLoader(validation_set, batch_size=256, num_workers=args.workers)
+        # Each rank validates its share (every world-th sample), and the counts are summed.
+        shard = torch.utils.data.Subset(validation_set, range(self.rank, len(validation_set), self.world)) \
+            if self.distributed else validation_set
+        self.validation_loader = DataLoader(shard, batch_size=256, num_workers=args.workers)
         self.validation_name = validation_name
         self.augmenting = any(settings["augment"][key] for key in ("maxShift", "maxRotation", "noise"))
 
@@ -309,7 +368,7 @@ class Trainer:
                 torch.nn.utils.clip_grad_value_(parameters, self.settings["clipGradValue"])
             max_norm = self.settings["clipGradNorm"] if self.settings["clipGradNorm"] > 0 else math.inf
             norm = torch.nn.utils.clip_grad_norm_(parameters, max_norm)
-            if not (math.isfinite(loss.item()) and math.isfinite(norm.item())):
+            if not self.all_finite(loss.item(), norm.item()):
                 raise SystemExit("training diverged: the loss or a gradient became NaN/Inf (that step was not "
                                  "applied). Try a smaller learning rate or gradient clipping.")
             self.optimizer.step()
@@ -323,17 +382,35 @@ class Trainer:
             dist.all_reduce(totals)
         return totals[0].item() / totals[2].item(), totals[1].item() / totals[2].item()
 
+    def all_finite(self, *values):
+        """Whether every rank's values are finite. Decided together, so that when one rank's loss
+        diverges every rank stops, rather than the others waiting for it in the next all-reduce."""
+        finite = all(math.isfinite(v) for v in values)
+        if not self.distributed:
+            return finite
+        flag = torch.tensor([0.0 if finite else 1.0], device=self.device)
+        dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+        return flag.item() == 0.0
+
     @torch.no_grad()
     def validate(self):
-        """(loss, accuracy, correct, samples) of the unwrapped model on the validation set."""
+        """(loss, accuracy, correct, samples) of the unwrapped model on the validation set, every rank
+        taking its share; with rank 0's batch-norm statistics, so the figures are those of the
+        weights rank 0 saves (each rank's statistics follow its own last batch)."""
+        if self.distributed:
+            for buffer in self.net.buffers():
+                dist.broadcast(buffer, src=0)
         self.net.eval()
-        loss_sum, correct, count = 0.0, 0, 0
+        sums = torch.zeros(3, dtype=torch.float64, device=self.device)  # loss * samples, correct, samples
         for images, labels in self.validation_loader:
             images, labels = images.to(self.device), labels.to(self.device)
             outputs = self.net(images).reshape(len(labels), -1)
-            loss_sum += data_loss(outputs, labels, self.settings["loss"]).item() * len(labels)
-            correct += (outputs.argmax(1) == labels).sum().item()
-            count += len(labels)
+            sums += torch.tensor([data_loss(outputs, labels, self.settings["loss"]).item() * len(labels),
+                                  (outputs.argmax(1) == labels).sum().item(), len(labels)],
+                                 dtype=torch.float64, device=self.device)
+        if self.distributed:
+            dist.all_reduce(sums)
+        loss_sum, correct, count = sums[0].item(), int(sums[1].item()), int(sums[2].item())
         return loss_sum / count, correct / count, correct, count
 
     def run_training_loop(self, epochs, start_epoch):
@@ -342,8 +419,8 @@ class Trainer:
             started = time.time()
             train_loss, train_accuracy = self.train_epoch(epoch)
             stop = torch.zeros(1, device=self.device)
+            result = self.validate()
             if self.rank == 0:
-                result = self.validate()
                 lr = scheduled_learning_rate(self.settings["schedule"], self.settings["learningRate"], epoch)
                 self.log(f"epoch {epoch + 1} ({epoch - start_epoch + 1} of {epochs}): train loss {train_loss:.4f} "
                          f"accuracy {100 * train_accuracy:.2f}% | {self.validation_name} loss {result[0]:.4f} "
@@ -361,7 +438,17 @@ class Trainer:
         return result
 
     def close(self):
+        """Leaves the job in an order that avoids a deadlock seen with torch 1.13: gloo's worker threads
+        free a finished collective's tensors, which needs the GIL; DistributedDataParallel keeps the
+        process group alive until Python exits, and destroying it then joins those threads while
+        holding the GIL. A rank that exited within milliseconds of its last collective (rank 1, which
+        has nothing to do after it) hung there in 5 of 30 two-process runs. So: a barrier (every
+        rank done, nothing left in flight), then the wrapper and the group are released while
+        Python still runs."""
         if self.distributed:
+            dist.barrier()
+            self.model = None
+            gc.collect()
             dist.destroy_process_group()
 
 
@@ -378,9 +465,14 @@ def main():
     parser.add_argument("--limit", type=int, help="train on the first N training samples only")
     parser.add_argument("--test-limit", type=int, help="validate on the first N samples only")
     parser.add_argument("--workers", type=int, default=0, help="DataLoader worker processes per rank")
+    parser.add_argument("--timeout", type=float, default=300,
+                        help="seconds the processes wait for each other (to meet, and in any one collective "
+                             "operation) before stopping with an error (default: %(default)s)")
     args = parser.parse_args()
     if args.epochs < 1:
         parser.error("--epochs must be at least 1")
+    if not args.timeout > 0:
+        parser.error("--timeout must be a number of seconds > 0")
 
     train_set, validation_set, validation_name = load_data(args.data, SETTINGS["seed"])
     train_set, validation_set = first(train_set, args.limit), first(validation_set, args.test_limit)

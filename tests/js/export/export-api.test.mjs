@@ -4,7 +4,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { load, zipFolder } from '../../../bindings/wasmgrad.js';
-import { EVERY_LAYER_SPEC, trainedModel } from './export-fixtures.mjs';
+import { BLOCK_SPECS, EVERY_LAYER_SPEC, seededInputs, specsUnderTest, trainedModel, trainedOnSeeded } from './export-fixtures.mjs';
 
 let engine;
 let digits;
@@ -32,6 +32,25 @@ test('exportSafetensors -> importSafetensors gives the same outputs bit for bit,
   assert.deepEqual(back.outputs(inputs, 16), model.outputs(inputs, 16));
   back.dispose();
   model.dispose();
+});
+
+test('every preset (the block presets too) and each block form: safetensors out and back in gives the same outputs bit for bit', () => {
+  const inputs = digits.test.inputs(0, 8);
+  for (const [name, spec] of specsUnderTest(engine)) {
+    const model = trainedModel(engine, spec, digits.train);
+    const back = engine.importSafetensors(spec, model.exportSafetensors());
+    assert.deepEqual(back.outputs(inputs, 8), model.outputs(inputs, 8), name);
+    back.dispose();
+    model.dispose();
+  }
+  for (const [name, spec] of Object.entries(BLOCK_SPECS)) {
+    const model = trainedOnSeeded(engine, spec);
+    const back = engine.importSafetensors(spec, model.exportSafetensors());
+    const seeded = seededInputs(4, spec.input, 1);
+    assert.deepEqual(back.outputs(seeded, 4), model.outputs(seeded, 4), name);
+    back.dispose();
+    model.dispose();
+  }
 });
 
 test('a refused import frees its model; wrong argument types are named', () => {

@@ -1,17 +1,20 @@
 // `wasmgrad export` / `wasmgrad import` as a user runs them, and the round trip the PyTorch export
 // exists for: a model trained by the engine, exported, trained one more (short) epoch by train.py
 // as two DistributedDataParallel processes (gloo, CPU, started with the variables torchrun sets:
-// Debian's torchrun itself fails on Python 3.11), imported back; the imported model's accuracy
-// is the one train.py printed. Then every bad input: exit codes and messages.
+// Debian's torchrun itself fails on Python 3.11; ranks.mjs), imported back; the imported model's
+// accuracy is the one train.py printed. The same for a residual network (resnet-mini) on one
+// process and on two. Then every bad input: exit codes and messages, and a rank whose peer never
+// comes stops with an error within train.py's --timeout.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { load } from '../../../bindings/wasmgrad.js';
 import { CHECK_SCRIPT, PYTHON, python } from './export-fixtures.mjs';
+import { assertRanksSucceeded, freePort, runRanks } from './ranks.mjs';
 
 const CLI = fileURLToPath(new URL('../../../bin/wasmgrad.mjs', import.meta.url));
 const DATA = fileURLToPath(new URL('../../../build/data/', import.meta.url));
@@ -28,31 +31,20 @@ function run(args, { timeout = 300_000 } = {}) {
 
 const result = (r) => r.events.find((e) => e.event === 'result');
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
+/** The test accuracy train.py printed when it saved: {printed, correct, count}. */
+function savedAccuracy(stdout) {
+  const match = stdout.match(/saved .*\.safetensors \| test accuracy ([\d.]+)% \((\d+)\/(\d+)\)/);
+  assert.ok(match, `train.py printed no saved line:\n${stdout}`);
+  return { printed: match[1], correct: Number(match[2]), count: Number(match[3]) };
 }
 
-/** One DDP rank of train.py; resolves {code, stdout, stderr}. */
-function rank(script, args, env) {
-  return new Promise((resolve) => {
-    const child = spawn(PYTHON, [script, ...args], { cwd: dir, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** `wasmgrad import` of `weights` with `spec`, then `wasmgrad eval` on the digits: {accuracy, samples}. */
+async function importAndEvaluate(weights, spec, out) {
+  const imported = await run(['import', '--weights', weights, '--spec', spec, '--out', out]);
+  assert.equal(imported.code, 0, imported.stderr);
+  const evaluated = await run(['eval', '--model', out, '--data', digitsDir]);
+  assert.equal(evaluated.code, 0, evaluated.stderr);
+  return result(evaluated);
 }
 
 let dir;
@@ -83,29 +75,64 @@ test('engine -> PyTorch (2 DDP processes, gloo) -> engine: the imported model\'s
   assert.match(trainPy, /"batchSize": 32/);
   const exportedWeights = await readFile(join(dir, 'cnn-pytorch', 'weights.safetensors'));
 
-  // What torchrun sets for each process (OMP_NUM_THREADS=1 included: two processes share the cores).
-  const env = { MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(await freePort()), WORLD_SIZE: '2', OMP_NUM_THREADS: '1' };
-  const script = join(dir, 'cnn-pytorch', 'train.py');
-  const args = ['--data', digitsDir, '--epochs', '1', '--limit', '2000'];
-  const [first, second] = await Promise.all([rank(script, args, { ...env, RANK: '0', LOCAL_RANK: '0' }),
-    rank(script, args, { ...env, RANK: '1', LOCAL_RANK: '1' })]);
-  assert.equal(first.code, 0, first.stderr);
-  assert.equal(second.code, 0, second.stderr);
+  const ranks = await runRanks(join(dir, 'cnn-pytorch', 'train.py'), ['--data', digitsDir, '--epochs', '1', '--limit', '2000'],
+    { world: 2, cwd: dir });
+  assertRanksSucceeded(ranks);
+  const [first, second] = ranks;
   assert.match(first.stdout, /on 2 processes \(cpu\), momentum lr 0\.05, batch 32/);
   assert.equal(second.stdout, '', 'only rank 0 prints');
-  const [, printed, correct, count] = first.stdout.match(/saved .*weights\.safetensors \| test accuracy ([\d.]+)% \((\d+)\/(\d+)\)/);
-  assert.equal(Number(count), 2000);
+  const { printed, correct, count } = savedAccuracy(first.stdout);
+  assert.equal(count, 2000);
   const trainedWeights = await readFile(join(dir, 'cnn-pytorch', 'weights.safetensors'));
   assert.notDeepEqual(trainedWeights, exportedWeights, 'rank 0 wrote the weights it trained');
 
-  const imported = await run(['import', '--weights', 'cnn-pytorch/weights.safetensors', '--spec', 'cnn-pytorch/spec.json',
-    '--out', 'cnn-imported.wgm']);
-  assert.equal(imported.code, 0, imported.stderr);
-  const evaluated = await run(['eval', '--model', 'cnn-imported.wgm', '--data', digitsDir]);
-  assert.equal(evaluated.code, 0, evaluated.stderr);
-  const { accuracy, samples } = result(evaluated);
+  const { accuracy, samples } = await importAndEvaluate('cnn-pytorch/weights.safetensors', 'cnn-pytorch/spec.json', 'cnn-imported.wgm');
   assert.equal(samples, 2000);
-  assert.equal(Math.round(accuracy * samples), Number(correct), `engine ${accuracy}, train.py ${printed}%`);
+  assert.equal(Math.round(accuracy * samples), correct, `engine ${accuracy}, train.py ${printed}%`);
+});
+
+test('resnet-mini (residual blocks, projection shortcuts, global average pooling): engine -> PyTorch -> one epoch on 1 process and on 2 DDP processes -> engine', async () => {
+  // The preset fitted to the digits ([1, 28, 28], 10 classes), as the playground fits it.
+  const engine = await load();
+  await writeFile(join(dir, 'resnet-mini.json'), JSON.stringify(engine.presetSpec('resnet-mini', { input: [1, 28, 28], classes: 10 })));
+  const trained = await run(['train', '--model', 'resnet-mini.json', '--data', 'digits', '--epochs', '1', '--limit', '128',
+    '--batch', '32', '--out', 'resnet.wgm']);
+  assert.equal(trained.code, 0, trained.stderr);
+  const exported = await run(['export', '--model', 'resnet.wgm', '--format', 'pytorch', '--out', 'resnet-pytorch']);
+  assert.equal(exported.code, 0, exported.stderr);
+  const script = join(dir, 'resnet-pytorch', 'train.py');
+  const exportedWeights = await readFile(join(dir, 'resnet-pytorch', 'weights.safetensors'));
+  for (const world of [1, 2]) {
+    const out = join(dir, `resnet-${world}.safetensors`);
+    const ranks = await runRanks(script, ['--data', digitsDir, '--epochs', '1', '--limit', '256', '--out', out], { world, cwd: dir });
+    assertRanksSucceeded(ranks);
+    assert.match(ranks[0].stdout, new RegExp(`training 256 samples .* on ${world} process${world > 1 ? 'es' : ''} \\(cpu\\)`));
+    const { printed, correct, count } = savedAccuracy(ranks[0].stdout);
+    assert.equal(count, 2000);
+    assert.notDeepEqual(await readFile(out), exportedWeights, `${world} process(es): train.py changed the weights`);
+    // The nested names (residual3.shortcut.0.weight, ...) are what lets the engine read them back.
+    const { accuracy, samples } = await importAndEvaluate(out, 'resnet-pytorch/spec.json', `resnet-${world}.wgm`);
+    assert.equal(samples, 2000);
+    assert.equal(Math.round(accuracy * samples), correct, `${world} process(es): engine ${accuracy}, train.py ${printed}%`);
+  }
+});
+
+test('a DDP rank whose peer never starts stops within --timeout with an error naming the rendezvous, not a hang', async () => {
+  const exported = await run(['export', '--model', 'mlp', '--format', 'pytorch', '--out', 'alone-pytorch']);
+  assert.equal(exported.code, 0, exported.stderr);
+  const port = await freePort();
+  const started = Date.now();
+  const out = await new Promise((resolve) => {
+    execFile(PYTHON, [join(dir, 'alone-pytorch', 'train.py'), '--data', digitsDir, '--limit', '64',
+      '--timeout', '3', '--out', join(dir, 'never.safetensors')], {
+      cwd: dir, timeout: 120_000,
+      env: { ...process.env, MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port), WORLD_SIZE: '2', RANK: '0', LOCAL_RANK: '0',
+        OMP_NUM_THREADS: '1', CUDA_VISIBLE_DEVICES: '' },
+    }, (error, stdout, stderr) => resolve({ code: error?.code, signal: error?.signal, stderr }));
+  });
+  assert.equal(out.signal ?? null, null, `killed after ${Date.now() - started} ms, not stopped by --timeout: ${out.stderr}`);
+  assert.equal(out.code, 1, out.stderr);
+  assert.match(out.stderr, new RegExp(`rank 0: the 2 processes did not all meet at 127\\.0\\.0\\.1:${port} within 3(\\.0)? s \\(--timeout\\)`));
 });
 
 test('export to onnx and safetensors; onnx.checker passes; the safetensors import back to the same model', async () => {

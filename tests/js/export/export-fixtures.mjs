@@ -1,5 +1,6 @@
-// Shared by the export tests: a spec holding every layer type, models with moved weights and
-// batch-norm statistics (a few training steps on real digits), and running Debian's python3.
+// Shared by the export tests: a spec holding every layer type, small specs of each block (residual
+// with an identity or a projection shortcut, concat, global average pooling, blocks inside blocks),
+// models with moved weights and batch-norm statistics (a few training steps), and running Debian's python3.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -42,19 +43,92 @@ export const CONTINUOUS_LAYER_SPEC = {
   ...EVERY_LAYER_SPEC, layers: EVERY_LAYER_SPEC.layers.filter((layer) => layer.type !== 'sign' && layer.type !== 'step'),
 };
 
-/** Layer types the exporters have no form for yet (bindings/js/export/ refuses them by name; issue 27). */
-const NOT_EXPORTED_YET = new Set(['residual', 'concat', 'globalavgpool']);
-const exportable = (spec) => spec.layers.every((layer) => !NOT_EXPORTED_YET.has(layer.type));
-
 /**
- * The presets (each fitted to the digits: [1, 28, 28], 10 classes) and the two every-layer specs, by name.
- * Presets built of blocks (resnet-mini, inception-mini) are left out until the exporters know them.
+ * The presets (each fitted to the digits: [1, 28, 28], 10 classes; resnet-mini and inception-mini
+ * included) and the two every-layer specs, by name.
  */
 export function specsUnderTest(engine) {
   const presets = engine.presetNames.map((name) => [name, engine.presetSpec(name, { input: [1, 28, 28], classes: 10 })]);
-  return [...presets.filter(([, spec]) => exportable(spec)),
-    ['every layer type', EVERY_LAYER_SPEC],
-    ['every continuous layer type', CONTINUOUS_LAYER_SPEC]];
+  return [...presets, ['every layer type', EVERY_LAYER_SPEC], ['every continuous layer type', CONTINUOUS_LAYER_SPEC]];
+}
+
+/** One small spec per block form, each checked alone (outputs have 4 or 5 classes; inputs are not digits). */
+export const BLOCK_SPECS = {
+  'residual, identity shortcut': {
+    input: [2, 8, 8], seed: 3, layers: [
+      { type: 'conv2d', filters: 4, kernel: 3, pad: 1 },
+      { type: 'residual', layers: [{ type: 'conv2d', filters: 4, kernel: 3, pad: 1 }, { type: 'batchnorm' }, { type: 'relu' },
+        { type: 'conv2d', filters: 4, kernel: 3, pad: 1 }] },
+      { type: 'relu' },
+      { type: 'linear', units: 5 },
+    ],
+  },
+  'residual, projection shortcut': {
+    input: [2, 8, 8], seed: 4, layers: [
+      { type: 'residual', layers: [{ type: 'conv2d', filters: 6, kernel: 3, stride: 2, pad: 1 }, { type: 'tanh' }],
+        shortcut: [{ type: 'conv2d', filters: 6, kernel: 1, stride: 2, bias: false }, { type: 'batchnorm', momentum: 0.3 }] },
+      { type: 'linear', units: 5 },
+    ],
+  },
+  'concat of branches (one empty)': {
+    input: [3, 8, 8], seed: 5, layers: [
+      { type: 'concat', branches: [[{ type: 'conv2d', filters: 2, kernel: 1 }],
+        [{ type: 'conv2d', filters: 3, kernel: 3, pad: 1 }, { type: 'sigmoid' }],
+        [{ type: 'maxpool', kernel: 3, stride: 1, pad: 1 }],
+        []] },
+      { type: 'conv2d', filters: 4, kernel: 3, stride: 2 },
+      { type: 'linear', units: 4 },
+    ],
+  },
+  'global average pooling': {
+    input: [3, 7, 9], seed: 6, layers: [
+      { type: 'conv2d', filters: 5, kernel: 3 }, { type: 'leaky_relu', slope: 0.2 }, { type: 'globalavgpool' }, { type: 'linear', units: 4 },
+    ],
+  },
+  'blocks inside blocks, on features and images': {
+    input: [2, 6, 6], seed: 7, layers: [
+      { type: 'concat', branches: [
+        [{ type: 'residual', layers: [{ type: 'conv2d', filters: 2, kernel: 3, pad: 1 }, { type: 'batchnorm' }] }],
+        [{ type: 'lcn', size: 3 }, { type: 'l2pool', kernel: 2, stride: 1, pad: 1 }, { type: 'avgpool', kernel: 2, stride: 1 }],
+      ] },                                                                           // -> 4x6x6
+      { type: 'concat', branches: [[{ type: 'linear', units: 6 }], [{ type: 'globalavgpool' }], [{ type: 'flatten' }, { type: 'dense', units: 3 }]] },
+      { type: 'residual', layers: [{ type: 'batchnorm' }, { type: 'linear', units: 13 }, { type: 'softplus' }, { type: 'dropout', rate: 0.5 }] },
+      { type: 'linear', units: 4 },
+    ],
+  },
+};
+
+/** `count` samples of `shape`, values in [0, 1) from a fixed seed (a linear congruential generator). */
+export function seededInputs(count, shape, seed) {
+  const values = new Float32Array(count * shape.reduce((a, b) => a * b, 1));
+  let state = seed >>> 0;
+  for (let i = 0; i < values.length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    values[i] = state / 2 ** 32;
+  }
+  return values;
+}
+
+/** A model of `spec` after `steps` Adam steps on seeded inputs and labels, so weights and batch-norm statistics moved. */
+export function trainedOnSeeded(engine, spec, steps = 3) {
+  const model = engine.model(spec);
+  const trainer = engine.trainer(model, { optimizer: 'adam', learningRate: 0.01, batchSize: 16 });
+  const classes = model.outputShape.reduce((a, b) => a * b, 1);
+  for (let step = 0; step < steps; step++) {
+    const inputs = seededInputs(16, spec.input, 100 + step);
+    const labels = Uint8Array.from({ length: 16 }, (_, i) => (i * 7 + step) % classes);
+    trainer.trainBatch(inputs, labels);
+  }
+  trainer.dispose();
+  return model;
+}
+
+/** Outputs that can show an error: not all the same, and not all tiny. */
+export function assertInformative(outputs, name) {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of outputs) { min = Math.min(min, v); max = Math.max(max, v); }
+  if (!(max - min > 1e-3)) throw new Error(`${name}: the engine's outputs span only [${min}, ${max}]: they would hide an error`);
 }
 
 /** A model of `spec` after `steps` Adam steps on digits, so weights and running statistics are not their initial values. */

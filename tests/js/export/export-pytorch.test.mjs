@@ -1,13 +1,17 @@
 // PyTorch export (model.exportPyTorch): model.py's load() in Debian's python3-torch gives the
-// engine's logits to 1e-5 relative for every preset and every layer type; the training settings
-// reach train.py from a Trainer, the model file or the defaults; train.py trains from an image folder.
+// engine's logits to 1e-5 relative for every preset (resnet-mini and inception-mini too), every
+// layer type and each block form alone, whose state_dict keys are the engine's nested names; the
+// training settings reach train.py from a Trainer, the model file or the defaults; train.py trains
+// from an image folder.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from '../../../bindings/wasmgrad.js';
-import { CHECK_SCRIPT, python, relativeError, specsUnderTest, trainedModel } from './export-fixtures.mjs';
+import {
+  assertInformative, BLOCK_SPECS, CHECK_SCRIPT, python, relativeError, seededInputs, specsUnderTest, trainedModel, trainedOnSeeded,
+} from './export-fixtures.mjs';
 
 const SAMPLES = 64;
 let engine;
@@ -46,6 +50,55 @@ test('every preset and every layer type: model.load() in python3-torch gives the
     assert.ok(error <= 1e-5, `${name}: relative error ${error}`);
     model.dispose();
   }
+});
+
+/** The safetensors header's tensor names. */
+function tensorNames(bytes) {
+  const length = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+  return Object.keys(JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)))).filter((k) => k !== '__metadata__').sort();
+}
+
+test('each block form alone: model.load() gives the engine\'s logits (1e-5 relative); state_dict keys = the engine\'s names', async () => {
+  const COUNT = 5;
+  for (const [name, spec] of Object.entries(BLOCK_SPECS)) {
+    const model = trainedOnSeeded(engine, spec);
+    const files = model.exportPyTorch();
+    const folder = await writeFolder(files, join(dir, `block-${name.replace(/\W+/g, '_')}`));
+    const keys = JSON.parse(await python([CHECK_SCRIPT, 'torch-keys', folder]));
+    assert.deepEqual(keys, tensorNames(files['weights.safetensors']), name);
+    const inputs = seededInputs(COUNT, spec.input, 42);
+    const inputsFile = join(folder, 'inputs.f32');
+    await writeFile(inputsFile, new Uint8Array(inputs.buffer));
+    const logitsFile = join(folder, 'logits.f32');
+    await python([CHECK_SCRIPT, 'torch', folder, inputsFile, String(COUNT), logitsFile]);
+    const raw = await readFile(logitsFile);
+    const logits = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+    const expected = model.outputs(inputs, COUNT);
+    assertInformative(expected, name);
+    assert.equal(logits.length, expected.length, name);
+    const error = relativeError(logits, expected);
+    assert.ok(error <= 1e-5, `${name}: relative error ${error}`);
+    model.dispose();
+  }
+});
+
+test('model.py writes a block as Residual / Concat / GlobalAvgPool with its inner layers listed and named', () => {
+  const residual = engine.model(BLOCK_SPECS['residual, projection shortcut']);
+  const source = residual.exportPyTorch()['model.py'];
+  assert.match(source, /\nclass Residual\(nn\.Module\):\n/);
+  assert.match(source, /self\.residual1 = Residual\(\n +layers=\[\n +nn\.Conv2d\(2, 6, kernel_size=\(3, 3\), stride=2, padding=1, dilation=1, bias=True\),  # 0: residual1\.layers\.0 -> 6x4x4\n/);
+  assert.match(source, /shortcut=\[\n +nn\.Conv2d\(2, 6, kernel_size=\(1, 1\), stride=2, padding=0, dilation=1, bias=False\),  # 0: residual1\.shortcut\.0 -> 6x4x4\n/);
+  assert.ok(!source.includes('class Concat') && !source.includes('class GlobalAvgPool'), 'only the blocks it uses');
+  residual.dispose();
+  const nested = engine.model(BLOCK_SPECS['blocks inside blocks, on features and images']);
+  const text = nested.exportPyTorch()['model.py'];
+  for (const helper of ['Residual', 'Concat', 'GlobalAvgPool', 'FlattenLinear', 'LocalContrastNorm', 'L2Pool2d']) {
+    assert.match(text, new RegExp(`\\nclass ${helper}\\(`), helper);
+  }
+  assert.match(text, /FlattenLinear\(144, 6, bias=True\),  # 0: concat2\.branches\.0\.0 -> 6\n/, 'a linear on [C, H, W] inside a block flattens');
+  assert.match(text, /shortcut=\[\],  # the identity\n/);
+  assert.match(nested.exportPyTorch()['README.md'], /plus batch-norm running statistics/, 'batch norm inside a block counts');
+  nested.dispose();
 });
 
 test('model.py names each layer as the engine does and writes only the modules it needs', () => {

@@ -3,7 +3,9 @@
     export_check.py onnx FILE...                         onnx.checker.check_model (full) on each file
     export_check.py torch FOLDER INPUTS N LOGITS         model.load() of an exported PyTorch folder run on
                                                          N float32 samples (raw file); logits written raw
+    export_check.py torch-keys FOLDER                    the keys model.save() writes (JSON list)
 """
+import json
 import sys
 
 
@@ -30,10 +32,18 @@ def torch_logits(folder, inputs_path, count, logits_path):
     print(f"ok {folder} {tuple(logits.shape)}")
 
 
+def torch_keys(folder):
+    sys.path.insert(0, folder)
+    import model
+    print(json.dumps(sorted(model.state_to_save(model.Net()).keys())))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "onnx":
         check_onnx(sys.argv[2:])
     elif sys.argv[1] == "torch":
         torch_logits(*sys.argv[2:6])
+    elif sys.argv[1] == "torch-keys":
+        torch_keys(sys.argv[2])
     else:
         sys.exit(f"unknown command {sys.argv[1]}")
