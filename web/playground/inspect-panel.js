@@ -166,7 +166,7 @@ export class InspectPanel {
     // preview), so nobody reads it as the prediction for an empty pad.
     if (input?.source === 'first') {
       if (this.display() === 'photo') this.views.imagePicker.show({ data: input.pixels, shape: input.shape }, sourceText(input, names));
-      else this.views.drawPad.show(input.pixels, input.shape.at(-1), input.shape.at(-2));
+      else this.views.drawPad.show(input.pixels, input.shape.at(-1), input.shape.at(-2), { placeholder: true });
     }
   }
 

@@ -30,6 +30,7 @@ export class DrawPad {
     this.context.lineWidth = STROKE;
     this.context.strokeStyle = '#111';
     this.lastPoint = null;
+    this.placeholder = false;
     this.lastEmit = 0;
     this.pendingEmit = null;
     this.pixels = new Float32Array(SIDE * SIDE);
@@ -50,6 +51,8 @@ export class DrawPad {
     if (event.button !== 0 && event.pointerType === 'mouse') return;
     event.preventDefault();
     this.canvas.setPointerCapture?.(event.pointerId);
+    if (this.placeholder) this.context.clearRect(0, 0, PAD, PAD); // a drawing replaces the example on show
+    this.placeholder = false;
     this.lastPoint = this.toPad(event);
     this.segment(this.lastPoint, this.lastPoint); // a tap leaves a dot
   }
@@ -83,6 +86,7 @@ export class DrawPad {
   }
 
   clear() {
+    this.placeholder = false;
     this.context.clearRect(0, 0, PAD, PAD);
     this.emit();
   }
@@ -90,8 +94,12 @@ export class DrawPad {
   /**
    * Shows an image that did not come from the pen (a training example the user picked): the pad
    * holds it scaled up, so drawing on goes on from it, and the preview shows it as it is.
+   * With {placeholder: true} (the first example, shown until the user picks or draws) it is drawn
+   * lighter, and the first stroke starts from an empty pad instead of drawing over it.
    */
-  show(pixels, width = SIDE, height = SIDE) {
+  show(pixels, width = SIDE, height = SIDE, { placeholder = false } = {}) {
+    this.placeholder = placeholder;
+    const strength = placeholder ? 0.45 : 1;
     clearTimeout(this.pendingEmit);
     this.pendingEmit = null;
     this.context.clearRect(0, 0, PAD, PAD);
@@ -100,7 +108,7 @@ export class DrawPad {
       for (let x = 0; x < width; x++) {
         const value = pixels[y * width + x];
         if (value <= 0) continue;
-        this.context.fillStyle = `rgba(17, 17, 17, ${Math.min(1, value)})`;
+        this.context.fillStyle = `rgba(17, 17, 17, ${strength * Math.min(1, value)})`;
         this.context.fillRect(x * cell, y * cell, cell + 0.5, cell + 0.5);
       }
     }
