@@ -354,6 +354,20 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
   value_object<JsFlattenSteps>("FlattenSteps")
       .field("input", &JsFlattenSteps::input)
       .field("source", &JsFlattenSteps::source);
+  value_object<JsResidualSteps>("ResidualSteps")
+      .field("layersTerm", &JsResidualSteps::layersTerm)
+      .field("shortcutTerm", &JsResidualSteps::shortcutTerm)
+      .field("identity", &JsResidualSteps::identity)
+      .field("layersCount", &JsResidualSteps::layersCount)
+      .field("shortcutCount", &JsResidualSteps::shortcutCount);
+  value_object<JsConcatSteps>("ConcatSteps")
+      .field("branch", &JsConcatSteps::branch)
+      .field("channel", &JsConcatSteps::channel)
+      .field("offset", &JsConcatSteps::offset)
+      .field("branchChannels", &JsConcatSteps::branchChannels)
+      .field("identity", &JsConcatSteps::identity)
+      .field("layersCount", &JsConcatSteps::layersCount)
+      .field("input", &JsConcatSteps::input);
   value_object<JsFlowEdges>("FlowEdges")
       .field("kind", &JsFlowEdges::kind)
       .field("possible", &JsFlowEdges::possible)

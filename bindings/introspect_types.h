@@ -182,6 +182,24 @@ struct JsFlattenSteps {
   JsFlattenSource source;
 };
 
+struct JsResidualSteps {
+  float layersTerm;
+  float shortcutTerm;
+  bool identity;
+  int layersCount;
+  int shortcutCount;
+};
+
+struct JsConcatSteps {
+  int branch;
+  int channel;
+  int offset;
+  val branchChannels = val::undefined();  // number[]
+  bool identity;
+  int layersCount;
+  float input;
+};
+
 // ---- networkFlow
 struct JsFlowEdges {
   std::string kind;
