@@ -187,6 +187,11 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .field("type", &JsLayerActivation::type)
       .field("shape", &JsLayerActivation::shape)
       .field("data", &JsLayerActivation::data);
+  value_object<JsBlockPath>("BlockPath")
+      .field("branch", &JsBlockPath::branch)
+      .field("identity", &JsBlockPath::identity)
+      .field("shape", &JsBlockPath::shape)
+      .field("layers", &JsBlockPath::layers);
   value_object<JsLayerFilters>("LayerFilters")
       .field("shape", &JsLayerFilters::shape)
       .field("data", &JsLayerFilters::data)
@@ -222,6 +227,7 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .field("objectives", &JsAscent::objectives);
 
   function("layerActivations", &layer_activations);
+  function("blockActivations", &block_activations);
   function("layerFilters", &layer_filters);
   function("saliencyMap", &saliency_map);
   function("effectiveReceptiveField", &effective_receptive_field);

@@ -29,6 +29,13 @@ struct JsLayerActivation {
   val data = val::undefined();  // Float32Array [N, ...shape]
 };
 
+struct JsBlockPath {  // blockActivations: one path of a block
+  std::string branch;
+  bool identity;
+  val shape = val::undefined();   // number[]
+  val layers = val::undefined();  // LayerActivation[]
+};
+
 struct JsLayerFilters {
   val shape = val::undefined();  // [K, C, KH, KW]
   val data = val::undefined();

@@ -209,6 +209,14 @@ export interface Model extends Owned {
   save(metadata?: unknown): Uint8Array;
   /** Every layer's output for one sample. */
   activations(input: Float32Array): { layer: number; name: string; type: string; shape: number[]; data: Float32Array }[];
+  /**
+   * Inside block `layer` (a residual or concat) for one sample: each path ('layers', 'shortcut',
+   * 'branches.0', ...) with its inner layers' outputs, run on the block's input (identity: an empty path).
+   */
+  blockActivations(input: Float32Array, layer: number): {
+    branch: string; identity: boolean; shape: number[];
+    layers: { layer: number; name: string; type: string; shape: number[]; data: Float32Array }[];
+  }[];
   /** A conv2d layer's kernels, as [filters, channels, kH, kW]. */
   filters(layer: number): Map2D & { layer: number; name: string; type: string };
   /** |d score / d pixel| for one sample: which pixels the class score (default: the predicted class) depends on most. */

@@ -2,6 +2,7 @@
 #include "introspect/block_paths.h"
 
 #include "core/error.h"
+#include "introspect/probe.h"
 #include "nn/layers/block.h"
 
 namespace wg {
@@ -39,6 +40,18 @@ std::vector<PathOutput> block_path_outputs(const Layer& block, const Tensor& inp
     result.push_back(std::move(out));
   }
   return result;
+}
+
+std::vector<PathOutput> block_activations(Model& model, const Tensor& input, int layer) {
+  check_layer_index(model, layer, "block_activations");
+  const Layer& block = *model.layers()[layer];
+  WG_CHECK(is_block_layer(block), "block_activations: layer ", layer, " (", block.type(),
+           ") is not a block (residual or concat)");
+  const Tensor batch = as_model_batch(model, input, "block_activations");
+  WG_CHECK(batch.shape()[0] == 1, "block_activations: expected one sample, got ", batch.shape()[0]);
+  if (layer == 0) return block_path_outputs(block, batch);
+  const std::vector<LayerActivation> maps = layer_activations(model, batch);
+  return block_path_outputs(block, maps[layer - 1].data);
 }
 
 }  // namespace wg

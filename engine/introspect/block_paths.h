@@ -9,6 +9,7 @@
 
 #include "introspect/activations.h"
 #include "nn/layer.h"
+#include "nn/model.h"
 
 namespace wg {
 
@@ -25,5 +26,10 @@ bool is_block_layer(const Layer& layer);
 
 // block: a residual or concat layer; input: the block's input for one sample, [1, ...input_shape].
 std::vector<PathOutput> block_path_outputs(const Layer& block, const Tensor& input);
+
+// The same for the model's block `layer`, on one model input (shaped model.input_shape(), or a
+// batch of one): the block's input is the previous layer's output in layer_activations.
+// Throws when `layer` is out of range or not a block.
+std::vector<PathOutput> block_activations(Model& model, const Tensor& input, int layer);
 
 }  // namespace wg
