@@ -187,6 +187,11 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .field("type", &JsLayerActivation::type)
       .field("shape", &JsLayerActivation::shape)
       .field("data", &JsLayerActivation::data);
+  value_object<JsBlockPath>("BlockPath")
+      .field("branch", &JsBlockPath::branch)
+      .field("identity", &JsBlockPath::identity)
+      .field("shape", &JsBlockPath::shape)
+      .field("layers", &JsBlockPath::layers);
   value_object<JsLayerFilters>("LayerFilters")
       .field("shape", &JsLayerFilters::shape)
       .field("data", &JsLayerFilters::data)
@@ -222,6 +227,7 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .field("objectives", &JsAscent::objectives);
 
   function("layerActivations", &layer_activations);
+  function("blockActivations", &block_activations);
   function("layerFilters", &layer_filters);
   function("saliencyMap", &saliency_map);
   function("effectiveReceptiveField", &effective_receptive_field);
@@ -354,6 +360,20 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
   value_object<JsFlattenSteps>("FlattenSteps")
       .field("input", &JsFlattenSteps::input)
       .field("source", &JsFlattenSteps::source);
+  value_object<JsResidualSteps>("ResidualSteps")
+      .field("layersTerm", &JsResidualSteps::layersTerm)
+      .field("shortcutTerm", &JsResidualSteps::shortcutTerm)
+      .field("identity", &JsResidualSteps::identity)
+      .field("layersCount", &JsResidualSteps::layersCount)
+      .field("shortcutCount", &JsResidualSteps::shortcutCount);
+  value_object<JsConcatSteps>("ConcatSteps")
+      .field("branch", &JsConcatSteps::branch)
+      .field("channel", &JsConcatSteps::channel)
+      .field("offset", &JsConcatSteps::offset)
+      .field("branchChannels", &JsConcatSteps::branchChannels)
+      .field("identity", &JsConcatSteps::identity)
+      .field("layersCount", &JsConcatSteps::layersCount)
+      .field("input", &JsConcatSteps::input);
   value_object<JsFlowEdges>("FlowEdges")
       .field("kind", &JsFlowEdges::kind)
       .field("possible", &JsFlowEdges::possible)

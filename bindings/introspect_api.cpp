@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 
+#include "introspect/block_paths.h"
 #include "introspect/graph.h"
 #include "introspect/histograms.h"
 #include "js_interop.h"
@@ -46,6 +47,19 @@ val layer_activations(const ModelHandle& handle, const val& image) {
     for (const LayerActivation& a : wg::layer_activations(model, samples_from_js(model.input_shape(), image, -1, "activations")))
       layers.call<void>("push", val(to_js(a)));
     return layers;
+  });
+}
+
+val block_activations(const ModelHandle& handle, const val& image, int layer) {
+  return guarded([&] {
+    Model& model = *handle.model();
+    val paths = val::array();
+    for (const PathOutput& p : wg::block_activations(model, samples_from_js(model.input_shape(), image, -1, "blockActivations"), layer)) {
+      val inner = val::array();
+      for (const LayerActivation& a : p.inner) inner.call<void>("push", val(to_js(a)));
+      paths.call<void>("push", val(JsBlockPath{p.branch, p.identity, shape_to_js(p.shape), inner}));
+    }
+    return paths;
   });
 }
 

@@ -16,6 +16,8 @@ using emscripten::val;
 
 // image: Float32Array of one sample (or count samples for activations/probabilities).
 val layer_activations(const ModelHandle& model, const val& image);
+// Inside block `layer`: [{branch, identity, shape, layers: [{layer, name, type, shape, data}]}].
+val block_activations(const ModelHandle& model, const val& image, int layer);
 JsLayerFilters layer_filters(const ModelHandle& model, int layer);
 JsSaliencyMap saliency_map(const ModelHandle& model, const val& image, int class_index);
 JsEffectiveField effective_receptive_field(const ModelHandle& model, const val& image, int layer, int channel, int row,

@@ -69,6 +69,13 @@ struct StepsToJs {
   val operator()(const FlattenExplanation& e) const {
     return val(JsFlattenSteps{e.input, {e.channel, e.row, e.col}});
   }
+  val operator()(const ResidualExplanation& e) const {
+    return val(JsResidualSteps{e.layers_term, e.shortcut_term, e.identity, e.layers_count, e.shortcut_count});
+  }
+  val operator()(const ConcatExplanation& e) const {
+    return val(JsConcatSteps{e.branch, e.channel, e.offset, list_to_js(e.branch_channels, [](int c) { return c; }),
+                             e.identity, e.layers_count, e.input});
+  }
 };
 
 }  // namespace

@@ -29,6 +29,13 @@ struct JsLayerActivation {
   val data = val::undefined();  // Float32Array [N, ...shape]
 };
 
+struct JsBlockPath {  // blockActivations: one path of a block
+  std::string branch;
+  bool identity;
+  val shape = val::undefined();   // number[]
+  val layers = val::undefined();  // LayerActivation[]
+};
+
 struct JsLayerFilters {
   val shape = val::undefined();  // [K, C, KH, KW]
   val data = val::undefined();
@@ -180,6 +187,24 @@ struct JsFlattenSource {
 struct JsFlattenSteps {
   float input;
   JsFlattenSource source;
+};
+
+struct JsResidualSteps {
+  float layersTerm;
+  float shortcutTerm;
+  bool identity;
+  int layersCount;
+  int shortcutCount;
+};
+
+struct JsConcatSteps {
+  int branch;
+  int channel;
+  int offset;
+  val branchChannels = val::undefined();  // number[]
+  bool identity;
+  int layersCount;
+  float input;
 };
 
 // ---- networkFlow

@@ -209,6 +209,14 @@ export interface Model extends Owned {
   save(metadata?: unknown): Uint8Array;
   /** Every layer's output for one sample. */
   activations(input: Float32Array): { layer: number; name: string; type: string; shape: number[]; data: Float32Array }[];
+  /**
+   * Inside block `layer` (a residual or concat) for one sample: each path ('layers', 'shortcut',
+   * 'branches.0', ...) with its inner layers' outputs, run on the block's input (identity: an empty path).
+   */
+  blockActivations(input: Float32Array, layer: number): {
+    branch: string; identity: boolean; shape: number[];
+    layers: { layer: number; name: string; type: string; shape: number[]; data: Float32Array }[];
+  }[];
   /** A conv2d layer's kernels, as [filters, channels, kH, kW]. */
   filters(layer: number): Map2D & { layer: number; name: string; type: string };
   /** |d score / d pixel| for one sample: which pixels the class score (default: the predicted class) depends on most. */
@@ -702,9 +710,19 @@ export interface DropoutExplanation extends ExplanationBase<'dropout'> { input: 
 export interface FlattenExplanation extends ExplanationBase<'flatten'> {
   input: number; source: { channel: number; row: number; col: number };
 }
+/** A residual block's unit: result = layersTerm + shortcutTerm (the shortcut is the block's input when identity). */
+export interface ResidualExplanation extends ExplanationBase<'residual'> {
+  layersTerm: number; shortcutTerm: number; identity: boolean; layersCount: number; shortcutCount: number;
+}
+/** A concat block's unit: channel `channel` of branch `branch` (whose channels start at `offset`); result = input. */
+export interface ConcatExplanation extends ExplanationBase<'concat'> {
+  branch: number; channel: number; offset: number; branchChannels: number[]; identity: boolean; layersCount: number;
+  input: number;
+}
 /** What {@link Model.explainUnit} returns: one kind per layer type, told apart by `kind`. */
 export type UnitExplanation = Conv2dExplanation | MaxPoolExplanation | AvgPoolExplanation | L2PoolExplanation |
-  LinearExplanation | NormExplanation | LcnExplanation | ActivationExplanation | DropoutExplanation | FlattenExplanation;
+  LinearExplanation | NormExplanation | LcnExplanation | ActivationExplanation | DropoutExplanation | FlattenExplanation |
+  ResidualExplanation | ConcatExplanation;
 
 /** Options of {@link Model.networkFlow}: how many edges and when maps are included. */
 export interface FlowOptions {
@@ -718,7 +736,8 @@ export interface FlowOptions {
 /** Edges into a column, sorted by |value|, largest first: edge e goes source[e] -> target[e]. */
 export interface FlowEdges {
   /** weighted: conv channel -> channel (mean over positions of sum over the kernel of weight x input)
-   *  or linear node -> unit (weight x activation, summed over a map node's channel); one-to-one: c -> c. */
+   *  or linear node -> unit (weight x activation, summed over a map node's channel); one-to-one: c -> c;
+   *  block: a residual's skip (identity c -> c at the input map's mean, or its projection conv's edges); none for a concat. */
   kind: 'weighted' | 'one-to-one' | 'block';
   /** Edges between the two columns before the cut. */
   possible: number;

@@ -93,6 +93,8 @@ export class Model extends Owned {
 
   /** Every layer's output for one input (or a few): [{layer, name, type, shape, data}]. */
   activations(input) { return this.#api.layerActivations(this.handle, input); }
+  /** Inside block `layer` (residual, concat) for one input: each path's inner layers' outputs. */
+  blockActivations(input, layer) { return this.#api.blockActivations(this.handle, input, layer); }
   /** A conv layer's weights [K, C, KH, KW] (or a linear layer's on an image input, as images). */
   filters(layer) { return this.#api.layerFilters(this.handle, layer); }
   /** |d score / d input| for one input: {classIndex, score, shape: [H, W], data}; class -1 = predicted. */

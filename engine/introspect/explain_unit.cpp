@@ -15,6 +15,7 @@
 
 #include "core/error.h"
 #include "introspect/activations.h"
+#include "introspect/block_paths.h"
 #include "introspect/layer_view.h"
 #include "introspect/probe.h"
 
@@ -320,6 +321,51 @@ FlattenExplanation explain_flatten(const float* x, const Shape& in, const UnitIn
   return f;
 }
 
+// The block's input x (one sample, shaped `in`) as a batch of one.
+Tensor one_sample(const float* x, const Shape& in) {
+  Shape batch{1};
+  batch.insert(batch.end(), in.begin(), in.end());
+  Tensor input = Tensor::empty(batch);
+  std::copy(x, x + shape_numel(in), input.data());
+  return input;
+}
+
+// A block's unit from its paths run on the block's input x (one sample).
+ResidualExplanation explain_residual(const Layer& layer, const float* x, const Shape& in, const UnitIndex& u,
+                                     float& result) {
+  const std::vector<PathOutput> paths = block_path_outputs(layer, one_sample(x, in));
+  const std::int64_t at = unit_offset(layer.output_shape(), u.channel, u.row, u.col);
+  ResidualExplanation r;
+  r.layers_term = paths[0].output[at];
+  r.shortcut_term = paths[1].output[at];
+  r.identity = paths[1].identity;
+  r.layers_count = static_cast<int>(paths[0].inner.size());
+  r.shortcut_count = static_cast<int>(paths[1].inner.size());
+  result = r.layers_term + r.shortcut_term;  // the engine's residual_add: one float add
+  return r;
+}
+
+ConcatExplanation explain_concat(const Layer& layer, const float* x, const Shape& in, const UnitIndex& u, float& result) {
+  const std::vector<PathOutput> paths = block_path_outputs(layer, one_sample(x, in));
+  ConcatExplanation c;
+  for (const PathOutput& p : paths) c.branch_channels.push_back(p.shape[0]);
+  int offset = 0;
+  for (std::size_t b = 0; b < paths.size(); ++b) {
+    if (u.channel < offset + c.branch_channels[b]) {
+      c.branch = static_cast<int>(b);
+      c.offset = offset;
+      c.channel = u.channel - offset;
+      c.identity = paths[b].identity;
+      c.layers_count = static_cast<int>(paths[b].inner.size());
+      c.input = paths[b].output[unit_offset(paths[b].shape, c.channel, u.row, u.col)];
+      break;
+    }
+    offset += c.branch_channels[b];
+  }
+  result = c.input;
+  return c;
+}
+
 std::string kind_of(const Layer& layer) {
   if (is_activation(layer)) return "activation";
   return layer.type();
@@ -367,6 +413,10 @@ UnitExplanation explain_unit(Model& model, const Tensor& input, const UnitIndex&
     e.steps = explain_pointwise(layer, x, in, unit, e.result);
   } else if (kind == "flatten") {
     e.steps = explain_flatten(x, in, unit, e.result);
+  } else if (kind == "residual") {
+    e.steps = explain_residual(layer, x, in, unit, e.result);
+  } else if (kind == "concat") {
+    e.steps = explain_concat(layer, x, in, unit, e.result);
   } else {
     fail("explain_unit: layer ", unit.layer, " has type \"", e.type, "\", which explain_unit does not know");
   }

@@ -4,7 +4,9 @@
 // kernel weights, the elementwise products and their sum, then the sum over channels,
 // + bias = the pre-activation; a pooling unit as its window and the winner / mean / L2;
 // a linear unit as its largest contributions weight x input, the rest summed, + bias;
-// normalisation units as the statistics used; pointwise units as input -> f -> output.
+// normalisation units as the statistics used; pointwise units as input -> f -> output;
+// a residual block's unit as its two terms, layers(x) + shortcut(x); a concat block's unit as
+// the branch and the channel of it that it comes from.
 //
 // The layer's input is taken from the engine's own per-layer activations (the same
 // inference forward as layer_activations: dropout off, batch norm on running statistics)
@@ -146,13 +148,32 @@ struct FlattenExplanation {
   float input = 0.0f;
 };
 
+// residual: output = layers(x) + shortcut(x), the two terms at this unit from the block's own
+// paths (introspect/block_paths.h); the shortcut is x itself when it is the identity.
+struct ResidualExplanation {
+  float layers_term = 0.0f;    // layers(x) at the unit
+  float shortcut_term = 0.0f;  // shortcut(x) at the unit
+  bool identity = true;        // the shortcut is the identity (x at the unit)
+  int layers_count = 0, shortcut_count = 0;  // inner layers on each path
+};
+
+// concat: output channel `unit.channel` is channel `channel` of branch `branch` (its channels
+// start at `offset`); the value is that branch's output there.
+struct ConcatExplanation {
+  int branch = 0, channel = 0, offset = 0;
+  std::vector<int> branch_channels;  // channels (or features) each branch gives, in order
+  bool identity = false;             // the branch is empty: it passes the block's input
+  int layers_count = 0;              // inner layers on the branch
+  float input = 0.0f;                // the branch's output at (channel, row, col)
+};
+
 using UnitSteps = std::variant<ConvExplanation, PoolExplanation, LinearExplanation, NormExplanation, LcnExplanation,
-                               PointwiseExplanation, FlattenExplanation>;
+                               PointwiseExplanation, FlattenExplanation, ResidualExplanation, ConcatExplanation>;
 
 struct UnitExplanation {
   UnitIndex unit;
   std::string kind;    // "conv2d", "maxpool", "avgpool", "l2pool", "linear", "batchnorm", "layernorm",
-                       // "instancenorm", "lcn", "activation", "dropout", "flatten"
+                       // "instancenorm", "lcn", "activation", "dropout", "flatten", "residual", "concat"
   std::string type;    // the layer type ("relu", "sigmoid", ...; = kind except for activations)
   std::string name;    // "conv1"
   int input_layer = -1;  // the layer whose output this layer reads; -1 for the model input

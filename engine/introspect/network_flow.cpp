@@ -11,6 +11,7 @@
 #include "introspect/activations.h"
 #include "introspect/layer_view.h"
 #include "introspect/probe.h"
+#include "nn/layers/block.h"
 
 namespace wg {
 
@@ -184,6 +185,25 @@ FlowEdges one_to_one_edges(const FlowColumn& to, const FlowOptions& options) {
   return selector.result("one-to-one");
 }
 
+// residual: the skip, what the shortcut adds to each output map. The identity: c -> c valued at
+// the mean of input map c, so that mean of output map k = mean of layers(x)_k + edge(k -> k). A
+// projection shortcut: the edges of its first layer, a conv2d (see conv_edges). concat: none (its
+// branches run inside the column; the page groups its maps by branch from the summary).
+FlowEdges block_edges(const Layer& block, const float* x, const FlowColumn& from, const FlowOptions& options) {
+  const auto& paths = dynamic_cast<const layers::BlockLayer&>(block).paths();
+  if (std::string(block.type()) != "residual") return EdgeSelector(options).result("block");
+  const auto& shortcut = paths[1].layers;
+  if (shortcut.empty()) {
+    EdgeSelector selector(options);
+    for (int c = 0; c < from.nodes; ++c) selector.add_row(c, {c}, {from.values[c]});
+    return selector.result("block");
+  }
+  if (std::string(shortcut.front()->type()) != "conv2d") return EdgeSelector(options).result("block");
+  FlowEdges edges = conv_edges(*shortcut.front(), x, options);
+  edges.kind = "block";
+  return edges;
+}
+
 }  // namespace
 
 NetworkFlow network_flow(Model& model, const Tensor& input, const FlowOptions& options) {
@@ -229,7 +249,7 @@ NetworkFlow network_flow(Model& model, const Tensor& input, const FlowOptions& o
     const std::string type = first.type();
     if (type == "conv2d") column.incoming = conv_edges(first, x, options);
     else if (type == "linear") column.incoming = linear_edges(first, x, flow.columns[k - 1], options);
-    else if (is_block(first)) column.incoming = EdgeSelector(options).result("block");  // edges inside: not drawn yet
+    else if (is_block(first)) column.incoming = block_edges(first, x, flow.columns[k - 1], options);
     else column.incoming = one_to_one_edges(column, options);
   }
   return flow;

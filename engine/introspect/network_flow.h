@@ -16,6 +16,9 @@
 //            sum over c of edge(c -> k) + bias[k] = mean of k's pre-activation map;
 //   linear   node i -> unit j: sum over the node's inputs of weight x input (a map node
 //            sums its whole channel), so sum over i + bias[j] = unit j's pre-activation;
+//   residual the skip (kind "block"): the identity c -> c valued at the mean of input map c
+//            (mean of output k = mean of layers(x)_k + edge(k -> k)), or a projection
+//            shortcut's first conv2d's edges as above; a concat has none;
 //   others   one-to-one, channel c -> c, valued at the target node's value.
 // Kept: the `edges` largest |value| per column pair, plus the `edges_per_node` largest
 // into each target node (what a hover highlights); sorted by |value|, largest first.
@@ -35,7 +38,7 @@ struct FlowOptions {
 };
 
 struct FlowEdges {
-  std::string kind;              // "weighted", "one-to-one", or "block" (a residual or concat: no edges yet; none for the input column)
+  std::string kind;              // "weighted", "one-to-one", or "block" (a residual's skip; none for a concat); none for the input column
   std::int64_t possible = 0;     // edges between the two columns before the cut
   std::vector<int> source, target;
   std::vector<float> value;      // contribution, sorted by |value|, largest first

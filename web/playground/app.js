@@ -9,6 +9,7 @@ import { parseHash, validateSettings, serializeSettings, trainSettings, epochGap
 import { createStore, initialState } from './store.js';
 import { bindSettingsForm, settingsAfter } from './settings-form.js';
 import { ModelPanel } from './model-panel.js';
+import { ArchitecturesPanel } from './architectures-panel.js';
 import { DataPanel } from './data-panel.js';
 import { RunControls } from './run-controls.js';
 import { InspectPanel } from './inspect-panel.js';
@@ -84,6 +85,7 @@ function showLinkErrors(errors) {
 
 bindSettingsForm(store, { onCommit: (field, value) => commit({ [field]: value }) });
 const modelPanel = new ModelPanel(store, { engine, commit, notify });
+new ArchitecturesPanel(store, { engine });
 // The user's photos: a folder or zip (image-panel.js) or webcam captures, a data source the data panel asks.
 const webcamPanel = new WebcamPanel(store, { notify, onChange: () => dataPanel.refresh() });
 const imagePanel = new ImagePanel(store, { engine, commit, notify, reload: () => dataPanel.refresh(), webcam: webcamPanel });

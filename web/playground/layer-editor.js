@@ -5,6 +5,10 @@
 // new layer where it fits (an image layer after the last image-shaped output, any other before
 // the classifier). What the engine still refuses is shown on the row and field it names.
 // Rows are numbered from 1, as in the layer table; every edit calls onChange(layers).
+// A block (residual, concat) is one row with its inner layers listed under it by path, each with
+// its summary facts; a problem the engine locates inside a block (error.path) is shown at that
+// inner layer. Layers can be selected and wrapped in a residual block (with a 1x1 projection
+// shortcut when they change the shape), and a residual block unwrapped again.
 import { el, formatInteger } from '../views/dom.js';
 import { layerSyntax } from './model-text.js';
 
@@ -40,14 +44,21 @@ export class LayerEditor {
     this.addButton.addEventListener('click', () => this.add(this.addType.value));
     this.addNote = el('p', { class: 'help' });
     this.limits = el('p', { class: 'help layer-limits' });
+    this.selected = new Set();  // indices of the rows chosen to wrap
+    this.wrapButton = el('button', { type: 'button', class: 'button secondary small' }, 'Wrap selected in a residual block');
+    this.wrapButton.addEventListener('click', () => this.wrapSelected());
+    this.wrapNote = el('p', { class: 'help', 'aria-live': 'polite' });
     container.replaceChildren(this.list, this.message, el('div', { class: 'layer-editor-add' }, this.addType, this.addButton), this.addNote,
-      this.limits);
+      el('div', { class: 'layer-editor-add' }, this.wrapButton), this.wrapNote, this.limits);
   }
 
   /** {catalog, layers, input, summary, error}: what the model panel knows (error: located, or null). */
   render({ catalog, layers, input, summary, error }) {
     this.fields = layerSyntax(catalog).fields;  // what each type's text writes: the fields a row shows
-    this.catalog = catalog.filter((t) => Object.hasOwn(this.fields, t.type));  // the types a layer list can hold
+    this.blocks = layerSyntax(catalog).blocks;
+    this.fullCatalog = catalog;
+    this.catalog = catalog.filter((t) => Object.hasOwn(this.fields, t.type));  // the types a row's menu offers
+    if (JSON.stringify(layers ?? []) !== JSON.stringify(this.layers)) this.selected.clear();  // another model: nothing chosen
     this.layers = layers ?? [];
     this.input = input ?? [];
     this.summary = summary;
@@ -56,7 +67,47 @@ export class LayerEditor {
     this.message.hidden = !error || error.layer === null || error.layer >= this.layers.length;
     this.message.textContent = error ? describeError(error, this.layers) : '';
     this.fillAddMenu();
+    this.fillWrap();
     this.limits.textContent = limitsText(this.catalog, this.fields);
+  }
+
+  /** The chosen rows, if they are consecutive and none is a block: [first, last]; else null. */
+  selection() {
+    const chosen = [...this.selected].filter((i) => i < this.layers.length).sort((a, b) => a - b);
+    if (!chosen.length || chosen.at(-1) - chosen[0] !== chosen.length - 1) return null;
+    return chosen.some((i) => this.isBlock(this.layers[i])) ? null : [chosen[0], chosen.at(-1)];
+  }
+
+  isBlock(layer) {
+    return Object.hasOwn(this.blocks ?? {}, layer?.type);
+  }
+
+  fillWrap() {
+    const range = this.selection();
+    this.wrapButton.disabled = !range || !Object.hasOwn(this.blocks ?? {}, 'residual');
+    this.wrapNote.textContent = range
+      ? `Wraps layer${range[0] === range[1] ? ` ${range[0] + 1}` : `s ${range[0] + 1} to ${range[1] + 1}`} in a residual block: output = layers(x) + x${this.projection(range) ? ', with a 1×1 conv2d shortcut where they change the shape' : ''}.`
+      : this.selected.size ? 'Choose consecutive layers (not blocks) to wrap.' : 'Select layers (the boxes on the rows) to wrap them in a residual block.';
+  }
+
+  /** The shortcut that makes a residual around rows [first, last] add up: null (the identity) or a 1x1 conv2d. */
+  projection([first, last]) {
+    const before = first === 0 ? this.input : this.summary?.[first - 1]?.outputShape;
+    const after = this.summary?.[last]?.outputShape;
+    if (!before || !after || JSON.stringify(before) === JSON.stringify(after)) return null;
+    if (before.length !== 3 || after.length !== 3 || before[1] % after[1] !== 0) return null;  // the engine will say why
+    const stride = before[1] / after[1];
+    return [{ type: 'conv2d', filters: after[0], kernel: 1, ...(stride > 1 ? { stride } : {}) }];
+  }
+
+  wrapSelected() {
+    const range = this.selection();
+    if (!range) return;
+    const [first, last] = range;
+    const shortcut = this.projection(range);
+    const block = { type: 'residual', layers: this.layers.slice(first, last + 1), ...(shortcut ? { shortcut } : {}) };
+    this.selected.clear();
+    this.commit([...this.layers.slice(0, first), block, ...this.layers.slice(last + 1)]);
   }
 
   /** Whether the input of row `index` is an image [C, H, W]. */
@@ -104,7 +155,67 @@ export class LayerEditor {
     this.onChange(layers);
   }
 
+  /** A block's row: its type, its inner layers by path (facts from the summary), Unwrap for a residual. */
+  blockRow(layer, index) {
+    const faulty = this.error && this.error.layer === index;
+    const steps = faulty ? pathSteps(this.error.path) : [];
+    const innerSummary = this.error && this.error.layer !== null && this.error.layer <= index ? [] : this.summary?.[index]?.inner ?? [];
+    const { lists, branches } = this.blocks[layer.type];
+    const paths = branches ? (layer[branches] ?? []).map((list, k) => [`${branches}.${k}`, list]) : lists.map((name) => [name, layer[name] ?? []]);
+    const pathItems = paths.map(([branch, list]) => {
+      const facts = innerSummary.filter((row) => row.branch === branch);
+      const items = list.map((inner, k) => {
+        const here = steps.length > 0 && steps[0].list === branch && steps[0].index === k;  // deeper: this inner block
+        const row = facts[k];
+        const text = `${k + 1}. ${inner.type}${row?.detail ? ` · ${row.detail}` : ''}${row ? ` → ${row.outputShape.join('×')}` : ''}`;
+        return el('li', { class: `layer-editor-inner-row${here ? ' has-error' : ''}`, 'aria-invalid': here ? 'true' : null },
+          text, here ? el('span', { class: 'field-error layer-error' },
+            ` ${steps.length > 1 ? `${this.error.path.split(' › ').slice(2).join(' › ')}: ` : ''}${innerProblem(this.error)}`) : null);
+      });
+      const empty = list.length ? null : el('li', { class: 'layer-editor-inner-row' }, branch === 'shortcut' ? 'the identity: x itself' : 'the input itself');
+      return el('li', { class: 'layer-editor-path' }, el('span', { class: 'layer-editor-path-name' }, branch),
+        el('ol', { class: 'layer-editor-inner', 'aria-label': `${layer.type} ${index + 1}: ${branch}` }, ...items, empty));
+    });
+    const buttons = this.rowButtons(index);
+    if (layer.type === 'residual') {
+      const unwrap = el('button', { type: 'button', class: 'button secondary small', 'aria-label': `Unwrap layer ${index + 1}` }, 'Unwrap');
+      unwrap.title = 'Replace the block by its layers (the shortcut goes)';
+      unwrap.addEventListener('click', () => this.commit([...this.layers.slice(0, index), ...(layer.layers ?? []), ...this.layers.slice(index + 1)]));
+      buttons.prepend(unwrap);
+    }
+    const summary = !this.error || this.error.layer === null || this.error.layer > index ? this.summary?.[index] : null;
+    const facts = summary
+      ? `${summary.name} → ${summary.outputShape.join('×')} · ${formatInteger(summary.parameters)} params · ${formatInteger(summary.multiplyAdds)} MACs (${summary.detail})`
+      : '';
+    const blockProblem = faulty && !steps.length;
+    return el('li', { class: `layer-editor-row layer-editor-block${faulty ? ' has-error' : ''}`, 'aria-invalid': faulty ? 'true' : null },
+      el('div', { class: 'layer-editor-line' }, el('span', { class: 'layer-index', 'aria-hidden': 'true' }, String(index + 1)),
+        el('span', { class: 'layer-editor-block-type' }, layer.type), buttons),
+      el('ul', { class: 'layer-editor-paths' }, ...pathItems),
+      blockProblem ? el('p', { class: 'field-error layer-error' }, describeError(this.error, this.layers)) : el('div', { class: 'layer-editor-facts' }, facts));
+  }
+
+  /** Move up, Move down, Remove for row `index`. */
+  rowButtons(index) {
+    const move = (delta, label, text) => {
+      const target = index + delta;
+      const button = el('button', { type: 'button', class: 'icon-button', 'aria-label': `${label} layer ${index + 1}`, title: label }, text);
+      button.disabled = delta !== 0 && (target < 0 || target >= this.layers.length);
+      button.addEventListener('click', () => {
+        const layers = [...this.layers];
+        if (delta === 0) layers.splice(index, 1);
+        else [layers[index], layers[target]] = [layers[target], layers[index]];
+        this.commit(layers);
+      });
+      return button;
+    };
+    const removeButton = move(0, 'Remove', '✕');
+    removeButton.disabled = this.layers.length <= 1;
+    return el('span', { class: 'layer-editor-buttons' }, move(-1, 'Move up', '↑'), move(1, 'Move down', '↓'), removeButton);
+  }
+
   row(layer, index) {
+    if (this.isBlock(layer)) return this.blockRow(layer, index);
     const spatial = this.spatialInput(index);
     const typeSelect = el('select', { 'aria-label': `Layer ${index + 1} type` },
       ...this.catalog.map((t) => el('option', { value: t.type, selected: t.type === layer.type, disabled: t.needsImage && !spatial },
@@ -138,29 +249,46 @@ export class LayerEditor {
       });
       return el('label', { class: 'layer-field' }, el('span', {}, name), input);
     });
-    const move = (delta, label, text) => {
-      const target = index + delta;
-      const button = el('button', { type: 'button', class: 'icon-button', 'aria-label': `${label} layer ${index + 1}`, title: label }, text);
-      button.disabled = delta !== 0 && (target < 0 || target >= this.layers.length);
-      button.addEventListener('click', () => {
-        const layers = [...this.layers];
-        if (delta === 0) layers.splice(index, 1);
-        else [layers[index], layers[target]] = [layers[target], layers[index]];
-        this.commit(layers);
-      });
-      return button;
-    };
-    const removeButton = move(0, 'Remove', '✕');
-    removeButton.disabled = this.layers.length <= 1;
+    const pick = el('input', { type: 'checkbox', class: 'layer-pick', 'aria-label': `Select layer ${index + 1}`, checked: this.selected.has(index) });
+    pick.addEventListener('change', () => {
+      if (pick.checked) this.selected.add(index);
+      else this.selected.delete(index);
+      this.fillWrap();
+    });
     const summary = !this.error || this.error.layer === null || this.error.layer > index ? this.summary?.[index] : null;
     const facts = summary
       ? `${summary.name} → ${summary.outputShape.join('×')} · ${formatInteger(summary.parameters)} params · ${formatInteger(summary.multiplyAdds)} MACs`
       : '';
     return el('li', { class: `layer-editor-row${faulty ? ' has-error' : ''}`, 'aria-invalid': faulty ? 'true' : null },
-      el('div', { class: 'layer-editor-line' }, el('span', { class: 'layer-index', 'aria-hidden': 'true' }, String(index + 1)),
-        typeSelect, ...fields, el('span', { class: 'layer-editor-buttons' }, move(-1, 'Move up', '↑'), move(1, 'Move down', '↓'), removeButton)),
+      el('div', { class: 'layer-editor-line' }, pick, el('span', { class: 'layer-index', 'aria-hidden': 'true' }, String(index + 1)),
+        typeSelect, ...fields, this.rowButtons(index)),
       faulty ? el('p', { class: 'field-error layer-error' }, describeError(this.error, this.layers)) : el('div', { class: 'layer-editor-facts' }, facts));
   }
+}
+
+/**
+ * A block's error path ("layers › 1 (conv2d)", "branches › 2 › 0 (conv2d)", the text's "layers › 1")
+ * as steps into it: [{list: 'layers' | 'shortcut' | 'branches.2', index}], outermost first.
+ */
+export function pathSteps(path) {
+  if (!path) return [];
+  const parts = path.split(' › ');
+  const steps = [];
+  for (let i = 0; i < parts.length; i++) {
+    let list = parts[i];
+    if (list === 'branches') list = `branches.${parseInt(parts[++i], 10)}`;
+    const index = parseInt(parts[++i], 10);
+    if (!Number.isInteger(index)) break;  // "layers" alone: the list as a whole
+    steps.push({ list, index });
+  }
+  return steps;
+}
+
+/** The problem without the way into the block the engine starts it with ("1 (conv2d): kernel 7 ..." -> "kernel 7 ..."). */
+export function innerProblem(error) {
+  const problem = error.problem || error.message || '';
+  const rest = (error.path ?? '').split(' › ').slice(1).join(' › ');
+  return rest && problem.startsWith(`${rest}: `) ? problem.slice(rest.length + 2) : problem;
 }
 
 /** A located problem as the page says it: "Layer 3 (conv2d), kernel: kernel 11 larger than input 9x9". */
@@ -169,6 +297,7 @@ export function describeError(error, layers = []) {
   if (error.layer === null || error.layer === undefined) return error.message ?? error.problem;
   if (error.layer < 0) return `Model input${error.field && error.field !== 'input' ? `, ${error.field}` : ''}: ${error.problem || error.message}`;
   const type = layers[error.layer]?.type || error.layerType || '';
+  if (error.path) return `Layer ${error.layer + 1}${type ? ` (${type})` : ''} › ${error.path}: ${innerProblem(error)}`;
   return `Layer ${error.layer + 1}${type ? ` (${type})` : ''}${error.field && error.field !== 'type' ? `, ${error.field}` : ''}: ${error.problem || error.message}`;
 }
 

@@ -5,6 +5,9 @@
 // channel) dispatches 'unitselect' {layer, name, channel, row, col} for the receptive-field view
 // and the unit inspector; a dense layer's strip is a click target per unit (channel = the unit).
 // The chosen unit (setSelected) is outlined where it is drawn, and its map is the pressed button.
+// A block (residual, concat) with `paths` (model.blockActivations) has its inner layers' maps in a
+// disclosure under its own, per path ('layers', 'shortcut', 'branches.0'); those are drawn only: the
+// unit inspector explains the block's own units (the sum, the join), not its inner layers' yet.
 import { el } from './dom.js';
 import { diverging, sequential, paintPixels } from './colour.js';
 import { argmax } from '../shared/argmax.js';
@@ -65,7 +68,23 @@ export class ActivationsView {
     return entry.data[(channel * height + row) * width + col];
   }
 
-  section(entry, last = false) {
+  /** A block's inner maps, per path, in a closed disclosure (kept open across redraws while open). */
+  insideBlock(entry) {
+    this.openBlocks ??= new Set();
+    const details = el('details', { class: 'activation-block', open: this.openBlocks.has(entry.name) });
+    details.addEventListener('toggle', () => (details.open ? this.openBlocks.add(entry.name) : this.openBlocks.delete(entry.name)));
+    const count = entry.paths.reduce((n, p) => n + p.layers.length, 0);
+    details.append(el('summary', {}, `Inside ${entry.name}: ${count} layer${count === 1 ? '' : 's'} on ${entry.paths.length} paths`));
+    for (const path of entry.paths) {
+      const body = path.identity
+        ? [el('p', { class: 'view-note' }, path.branch === 'shortcut' ? 'The identity: the block\'s input itself, added as it is.' : 'Empty: the block\'s input itself, joined as it is.')]
+        : path.layers.map((inner) => this.section({ ...inner, data: inner.data }, false, { pickable: false }));
+      details.append(el('div', { class: 'activation-path' }, el('p', { class: 'activation-path-name' }, `${entry.name} · ${path.branch}`), ...body));
+    }
+    return details;
+  }
+
+  section(entry, last = false, { pickable = true } = {}) {
     const { shape, data } = entry;
     let lo = Infinity, hi = -Infinity;
     for (const v of data) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
@@ -83,10 +102,15 @@ export class ActivationsView {
       grid.style.setProperty('--tile', `${this.tileSize}px`);
       for (let c = 0; c < shown; c++) {
         const label = `${entry.name} channel ${c + 1}`;
-        const canvas = el('canvas', { class: 'pixelated unit-picker', role: 'button', tabindex: '0', 'aria-label': label, title: label });
+        const canvas = pickable ? el('canvas', { class: 'pixelated unit-picker', role: 'button', tabindex: '0', 'aria-label': label, title: label })
+          : el('canvas', { class: 'pixelated', role: 'img', 'aria-label': label, title: label });
         paintPixels(canvas, data, width, height, colourOf, c * height * width);
         canvas.style.width = `${this.tileSize}px`;
         canvas.style.height = `${Math.round((this.tileSize * height) / width)}px`;
+        if (!pickable) {
+          grid.append(el('div', { class: 'tile' }, el('span', { class: 'unit-frame' }, canvas)));
+          continue;
+        }
         const select = (row, col) => this.container.dispatchEvent(new CustomEvent('unitselect', {
           bubbles: true, detail: { layer: entry.layer, name: entry.name, channel: c, row, col },
         }));
@@ -108,8 +132,15 @@ export class ActivationsView {
       }
       figure.append(grid);
       if (channels > shown) figure.append(el('p', { class: 'view-note' }, `First ${shown} of ${channels} channels.`));
+      if (entry.paths) figure.append(this.insideBlock(entry));
     } else {
       const [features] = shape;
+      if (!pickable) {
+        const strip = el('canvas', { class: 'pixelated bar-strip', role: 'img', 'aria-label': `${entry.name}: ${features} units` });
+        paintPixels(strip, data, features, 1, colourOf);
+        figure.append(el('span', { class: 'unit-frame strip' }, strip));
+        return figure;
+      }
       // A click target per unit: the unit under the pointer; Enter picks the strongest one.
       const label = `${entry.name}: ${features} units, pick one to see how it got its value`;
       const canvas = el('canvas', { class: 'pixelated bar-strip unit-picker', role: 'button', tabindex: '0', 'aria-label': label, title: label });

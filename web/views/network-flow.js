@@ -190,6 +190,8 @@ export class NetworkFlowView {
       const count = incoming.kind === 'one-to-one' ? incoming.value.length : Math.min(this.edges, incoming.value.length);
       const peak = Math.abs(incoming.value[0]) || 1;
       drawn += count;
+      // A residual's skip (kind 'block'): dashed, what the shortcut adds to each map beside the block's layers.
+      context.setLineDash(incoming.kind === 'block' ? [5, 4] : []);
       for (let e = count - 1; e >= 0; e--) {
         const dim = hover && !(hover.column === k && incoming.target[e] === hover.node);
         edge(context, from.nodes[incoming.source[e]], p.nodes[incoming.target[e]], incoming.value[e] / peak, dim ? 0.12 : 1);
@@ -197,6 +199,7 @@ export class NetworkFlowView {
       if (feeds && hover.column === k) {  // the hovered node's inputs, also those beyond the menu's count
         for (const e of feeds.edges) edge(context, from.nodes[incoming.source[e]], p.nodes[incoming.target[e]], incoming.value[e] / peak, 1, 1.5);
       }
+      context.setLineDash([]);
     });
     placed.forEach((p, k) => this.drawColumn(context, p, this.atlases[k]));
     if (feeds) {
@@ -211,6 +214,9 @@ export class NetworkFlowView {
     }
     this.summary.textContent = `${drawn.toLocaleString('en-US')} edges drawn of ${possible.toLocaleString('en-US')}: the strongest ` +
       `${this.edges} between each two layers (a pool passes each map on: all of those). Hover a node to see what feeds it; click it to inspect it.` +
+      (placed.some((p) => p.column.incoming?.kind === 'block' && p.column.type === 'residual')
+        ? ' A residual block is one column: its dashed edges are the skip, what the shortcut adds to each map beside the block\'s layers.' : '') +
+      (placed.some((p) => p.column.type === 'concat') ? ' A concat block is one column of its branches\' maps side by side.' : '') +
       (this.atlases.some((a) => a.smooth) ? ' Each unit is drawn as its value over the whole plane (TensorFlow Playground style); the dot is this input.' : '');
     this.canvas.setAttribute('aria-label', `Network view: ${placed.map((p) => `${p.column.name} (${p.column.shape.join('×')})`).join(', then ')}`);
     this.container.dispatchEvent(new CustomEvent('flowdrawn', { detail: { milliseconds: performance.now() - started } }));
@@ -228,7 +234,8 @@ export class NetworkFlowView {
     context.fillText(fit(context, first, room), p.centre, 2);
     context.font = '11px system-ui, sans-serif';
     context.fillStyle = cssVar('--ink-soft', '#4a5263');
-    if (folded.length) context.fillText(fit(context, `+ ${folded.join(' + ')}`, room), p.centre, 16);
+    const block = { residual: '= layers + skip', concat: '= branches joined' }[column.type];
+    if (folded.length || block) context.fillText(fit(context, [block, ...folded.map((f) => `+ ${f}`)].filter(Boolean).join(' '), room), p.centre, 16);
     context.fillText(column.shape.join('×'), p.centre, 30);
     const scale = atlas.scale;
     if (p.tiled) {

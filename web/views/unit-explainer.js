@@ -7,6 +7,8 @@
 //   pools    the window's values: which one won (max), or the average, or the L2 norm
 //   linear   the largest weight x input terms, the rest summed, + bias; a contribution map
 //   norms, lcn, activations, dropout, flatten: their formula with the numbers
+//   residual the two terms, layers(x) and shortcut(x) at the unit (x itself for the identity), and their sum
+//   concat   the branch and the channel of it the unit comes from, and that branch's value
 // and last the value the steps arrive at beside the engine's activation map at the unit.
 //
 //   const view = new UnitExplainerView(container);
@@ -345,6 +347,36 @@ const STEPS = {
   dropout(e, add) {
     add(el('p', { class: 'unit-eq' }, `Dropout (rate ${formatValue(e.rate)}) is off when the model is used, not trained: it passes `,
       el('strong', {}, formatValue(e.result)), ' on unchanged.'));
+  },
+
+  residual(e, add) {
+    const { source } = this.context;
+    const inner = (n) => `${n} layer${n === 1 ? '' : 's'}`;
+    add(el('p', { class: 'unit-eq' }, `The block's layers (${inner(e.layersCount)}) give `,
+      el('strong', { 'data-role': 'layers-term' }, formatValue(e.layersTerm)), ' at this unit: layers(x).'));
+    add(el('p', { class: 'unit-eq' }, e.identity
+      ? `The shortcut is the identity: x itself, the output of ${e.inputLayer < 0 ? 'the input' : source.name} at this unit, `
+      : `The shortcut (a projection, ${inner(e.shortcutCount)}) gives `,
+    el('strong', { 'data-role': 'shortcut-term' }, formatValue(e.shortcutTerm)), e.identity ? '.' : ' at this unit: shortcut(x).'));
+    add(el('p', { class: 'unit-eq' }, 'Added: ', formatValue(e.layersTerm), ' + ', formatValue(e.shortcutTerm), ' = ',
+      el('strong', { 'data-role': 'residual-sum' }, formatValue(e.result)),
+      '. The sum lets the gradient reach x along the shortcut unchanged, however deep the layers.'));
+  },
+
+  concat(e, add) {
+    const ranges = [];
+    let first = 0;
+    for (const count of e.branchChannels) {
+      ranges.push(`${first + 1}…${first + count}`);
+      first += count;
+    }
+    add(el('p', { class: 'unit-eq' }, `The block joins ${e.branchChannels.length} branches along the channels: `,
+      ranges.map((range, b) => `branch ${b + 1} gives channels ${range}`).join(', '), '.'));
+    add(el('p', { class: 'unit-eq' }, `Channel ${e.unit.channel + 1} is channel `,
+      el('strong', { 'data-role': 'concat-channel' }, String(e.channel + 1)), ' of ',
+      el('strong', { 'data-role': 'concat-branch' }, `branch ${e.branch + 1}`),
+      e.identity ? ' (an empty branch: the block\'s input itself)' : ` (${e.layersCount} layer${e.layersCount === 1 ? '' : 's'})`,
+      ', which gives ', el('strong', {}, formatValue(e.input)), ' here.'));
   },
 
   flatten(e, add) {

@@ -19,12 +19,16 @@ class BlockLayer : public Layer {
   std::vector<NamedBuffer> buffers() const override;
   void reset_parameters(Rng& rng) override;
 
- protected:
   struct Path {
     std::string branch;  // "layers", "shortcut", "branches.0": the summary's tag, the names' middle
     LayerList layers;
     LayerInput output;   // shape and receptive field after the path (the block's input when empty)
   };
+  // The block's paths in spec order, read-only: the introspection views look inside a block
+  // (introspect/block_paths.h).
+  const std::vector<Path>& paths() const { return paths_; }
+
+ protected:
 
   // Refuses blocks nested deeper than kMaxBlockDepth; records the block's input.
   explicit BlockLayer(const FieldReader& f);

@@ -373,6 +373,61 @@ TEST(ExplainUnit, FlattenNamesTheInputItCopies) {
   EXPECT_EQ(f.input, input[19]);
 }
 
+// A residual block with a projection shortcut (conv + batch norm on the main path, stride 2),
+// and one with the identity: layers(x) + shortcut(x) = the engine's activation at every unit.
+TEST(ExplainUnit, ResidualUnitIsTheSumOfItsTwoTerms) {
+  Model model(R"({"input":[2,6,6],"layers":[{"type":"conv2d","filters":3,"kernel":3,"pad":1},
+    {"type":"residual","layers":[{"type":"conv2d","filters":3,"kernel":3,"pad":1},{"type":"batchnorm"},{"type":"relu"}]},
+    {"type":"residual","layers":[{"type":"conv2d","filters":4,"kernel":3,"stride":2,"pad":1}],
+     "shortcut":[{"type":"conv2d","filters":4,"kernel":1,"stride":2}]}]})");
+  randomize(model, 5);
+  const Tensor input = signed_input({2, 6, 6}, 6);
+  const std::vector<LayerActivation> maps = layer_activations(model, input);
+  for (int layer : {1, 2}) {
+    const Shape& out = model.layers()[layer]->output_shape();
+    for (int c = 0; c < out[0]; ++c)
+      for (int y = 0; y < out[1]; ++y)
+        for (int x = 0; x < out[2]; ++x) {
+          const UnitExplanation e = explain_unit(model, input, {layer, c, y, x});
+          const std::string where = "layer " + std::to_string(layer) + " unit " + std::to_string(c) + "," +
+                                    std::to_string(y) + "," + std::to_string(x);
+          ASSERT_EQ(e.kind, "residual");
+          const auto& r = std::get<ResidualExplanation>(e.steps);
+          EXPECT_EQ(r.identity, layer == 1) << where;
+          EXPECT_EQ(r.layers_count, layer == 1 ? 3 : 1) << where;
+          EXPECT_EQ(r.shortcut_count, layer == 1 ? 0 : 1) << where;
+          EXPECT_EQ(e.result, r.layers_term + r.shortcut_term) << where;
+          EXPECT_NEAR(e.result, e.value, 1e-5 * (std::fabs(r.layers_term) + std::fabs(r.shortcut_term) + 1.0)) << where;
+          // The identity's term is the block's input there: the previous layer's map.
+          if (layer == 1) EXPECT_EQ(r.shortcut_term, maps[0].data[(c * 6 + y) * 6 + x]) << where;
+        }
+  }
+}
+
+// A concat of a conv branch (3 channels), an identity branch (the input's 2) and a pooling one
+// (2): output channel 4 is channel 1 of branch 1, which is input channel 1 itself.
+TEST(ExplainUnit, ConcatUnitNamesItsBranchAndChannel) {
+  Model model(R"({"input":[2,5,5],"layers":[{"type":"concat","branches":[
+    [{"type":"conv2d","filters":3,"kernel":3,"pad":1},{"type":"relu"}],[],
+    [{"type":"maxpool","kernel":3,"stride":1,"pad":1}]]}]})");
+  randomize(model, 7);
+  const Tensor input = signed_input({2, 5, 5}, 8);
+  for (int c = 0; c < 7; ++c)
+    for (int y = 0; y < 5; ++y)
+      for (int x = 0; x < 5; ++x) {
+        const UnitExplanation e = explain_unit(model, input, {0, c, y, x});
+        ASSERT_EQ(e.kind, "concat");
+        const auto& j = std::get<ConcatExplanation>(e.steps);
+        EXPECT_EQ(j.branch_channels, (std::vector<int>{3, 2, 2}));
+        EXPECT_EQ(j.branch, c < 3 ? 0 : c < 5 ? 1 : 2);
+        EXPECT_EQ(j.offset, c < 3 ? 0 : c < 5 ? 3 : 5);
+        EXPECT_EQ(j.channel, c - j.offset);
+        EXPECT_EQ(j.identity, j.branch == 1);
+        EXPECT_NEAR(e.result, e.value, 1e-5 * (std::fabs(e.value) + 1.0)) << c << "," << y << "," << x;
+        if (j.branch == 1) EXPECT_EQ(j.input, input[(j.channel * 5 + y) * 5 + x]);
+      }
+}
+
 TEST(ExplainUnit, ReceptiveFieldIsTheTheoreticalOne) {
   Model model(testing::kSmallCnn);
   const Tensor input = testing::random_image({1, 8, 8}, 1);

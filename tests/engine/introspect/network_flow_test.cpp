@@ -206,6 +206,30 @@ TEST(NetworkFlow, OneToOneColumnsAndAFlattenedInput) {
   EXPECT_EQ(pool.possible, 8);
 }
 
+// A residual's skip: identity edges c -> c at the input map's mean, so that the output map's mean
+// is the layers' map mean plus the edge; a projection's edges are its 1x1 conv's; a concat has none.
+TEST(NetworkFlow, ResidualColumnsCarryTheSkip) {
+  Model model(R"({"input":[2,6,6],"layers":[{"type":"conv2d","filters":3,"kernel":3,"pad":1},
+    {"type":"residual","layers":[{"type":"conv2d","filters":3,"kernel":3,"pad":1},{"type":"relu"}]},
+    {"type":"residual","layers":[{"type":"conv2d","filters":4,"kernel":3,"stride":2,"pad":1}],
+     "shortcut":[{"type":"conv2d","filters":4,"kernel":1,"stride":2}]},
+    {"type":"concat","branches":[[{"type":"conv2d","filters":2,"kernel":1}],[]]}]})");
+  const NetworkFlow flow = network_flow(model, testing::random_image({2, 6, 6}, 9), kEveryEdge);
+  ASSERT_EQ(flow.columns.size(), 5u);
+  const FlowEdges& skip = flow.columns[2].incoming;
+  EXPECT_EQ(skip.kind, "block");
+  EXPECT_EQ(skip.possible, 3);
+  for (std::size_t e = 0; e < skip.value.size(); ++e) {
+    EXPECT_EQ(skip.source[e], skip.target[e]);
+    EXPECT_EQ(skip.value[e], flow.columns[1].values[skip.source[e]]);
+  }
+  const FlowEdges& projection = flow.columns[3].incoming;
+  EXPECT_EQ(projection.kind, "block");
+  EXPECT_EQ(projection.possible, 3 * 4);
+  EXPECT_EQ(flow.columns[4].incoming.kind, "block");
+  EXPECT_EQ(flow.columns[4].incoming.possible, 0);
+}
+
 TEST(NetworkFlow, BadRequestsNameWhatIsWrong) {
   using testing::expect_error_mentions;
   Model model(testing::kSmallCnn);

@@ -49,8 +49,14 @@ export function createApi(Comlink) {
       // Without isolation a browser has no SharedArrayBuffer: the root cause a lecturer can fix.
       const reason = engine.build === 'simd' && !isolated && threads !== false ? 'not cross-origin isolated' : engine.reason;
       return { build: engine.build, threads: engine.threads, reason, detail: engine.reason, simdArch: engine.simdArch,
-        crossOriginIsolated: isolated, ...engine.catalog };  // layerTypes, presets, optimizers, losses, schedules
+        crossOriginIsolated: isolated, ...engine.catalog, architectures: engine.architectures };  // layerTypes, presets, optimizers, losses, schedules
     }),
+
+    /** A big architecture's layer table from shapes alone (engine.describe(name): nothing built). */
+    architecture(name) {
+      ready();
+      return engine.describe(name);
+    },
 
     /** The supervisor's heartbeat: answered between training chunks, never queued. */
     ping() {

@@ -123,12 +123,15 @@ export class Inspector {
 
   // ---- one input
 
-  /** What `pixels` does in the model: {probabilities, activations}. */
+  /** What `pixels` does in the model: {probabilities, activations}; a block's entry has its `paths` (model.blockActivations). */
   explain(pixels) {
     if (!this.model || this.points) return null;
     const input = Float32Array.from(pixels);
     const probabilities = this.model.predict(input, 1);
     const activations = this.model.activations(input);
+    for (const entry of activations) {
+      if (entry.type === 'residual' || entry.type === 'concat') entry.paths = this.model.blockActivations(input, entry.layer);
+    }
     return { probabilities, activations };
   }
 

@@ -313,7 +313,8 @@ export class Session {
 export function located(error) {
   return { message: String(error?.message ?? error), layer: Number.isInteger(error?.layer) ? error.layer : null,
     layerType: typeof error?.layerType === 'string' ? error.layerType : '',
-    field: typeof error?.field === 'string' ? error.field : '', problem: typeof error?.problem === 'string' ? error.problem : '' };
+    field: typeof error?.field === 'string' ? error.field : '', problem: typeof error?.problem === 'string' ? error.problem : '',
+    path: typeof error?.path === 'string' ? error.path : '' };
 }
 
 function sameModel(a, b) {
