@@ -1,13 +1,16 @@
 // Types for the `wasmgrad` package: bindings/wasmgrad.js (Node, unbundled pages) and bindings/wasmgrad.browser.js (bundlers) export the same API.
 
-export type BuildName = 'simd-threads' | 'simd';
+/** `simd-relaxed*`: relaxed SIMD (FMA in the GEMM kernels), picked where WebAssembly.validate accepts it. */
+export type BuildName = 'simd-relaxed-threads' | 'simd-relaxed' | 'simd-threads' | 'simd';
 
 export interface LoadOptions {
-  /** false: use the single-thread `simd` build even where threads are available. */
+  /** false: use a single-thread build (`simd-relaxed` or `simd`) even where threads are available. */
   threads?: boolean;
+  /** This build and no other; load() rejects an unknown name, or a build this runtime cannot run, with an Error. */
+  build?: BuildName;
   /** Threads to start with (clamped to maxThreads); default: the hardware's count. */
   numThreads?: number;
-  /** Folder holding wasmgrad-<build>.{js,mjs,wasm} (and wasmgrad-simd-threads.worker.js), e.g. a copy on another host;
+  /** Folder holding wasmgrad-<build>.{js,mjs,wasm} (and wasmgrad-<build>.worker.js for the threaded builds), e.g. a copy on another host;
    *  default: this package's own files, which bundlers copy into their output. */
   engineUrl?: string | URL;
   /** Folder holding the bundled digits (digits-*-idx?-ubyte.gz); default: this package's own files. */
