@@ -13,5 +13,6 @@ worker.onerror = (event) => {
 worker.postMessage({
   model: params.get('model') ?? 'cnn',
   threads: Number(params.get('threads') ?? 2),
+  build: params.get('build') || undefined,  // a build by name; else what load() picks
   protocol: JSON.parse(params.get('protocol') ?? '{}'),
 });
