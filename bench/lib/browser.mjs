@@ -22,6 +22,7 @@ export const BROWSER_VARIANTS = {
   // What load() picks in Chromium: the relaxed-SIMD builds (FMA kernels).
   'chromium-relaxed': { isolated: false, threads: 1, build: 'simd-relaxed', label: 'wasmgrad Chromium relaxed SIMD, 1 thread' },
   'chromium-relaxed-threads': { isolated: true, threads: 2, build: 'simd-relaxed-threads', label: 'wasmgrad Chromium relaxed SIMD threads (COOP/COEP), 2 threads' },
+  'chromium-relaxed-threads-1': { isolated: true, threads: 1, build: 'simd-relaxed-threads', label: 'wasmgrad Chromium relaxed SIMD threads (COOP/COEP), 1 thread' },
 };
 
 function serve(root, isolated) {

@@ -14,6 +14,9 @@ export const NODE_PEERS = {
     nodeFlags: ['--experimental-wasm-relaxed-simd'] },
   'wasmgrad-wasm-relaxed-2': { module: here('./wasmgrad.mjs'), variant: { build: 'simd-relaxed-threads', threads: 2 },
     nodeFlags: ['--experimental-wasm-relaxed-simd'] },
+  // Against wasmgrad-wasm-threads-1: the same threaded build's per-thread cost, plain vs relaxed.
+  'wasmgrad-wasm-relaxed-threads-1': { module: here('./wasmgrad.mjs'), variant: { build: 'simd-relaxed-threads', threads: 1 },
+    nodeFlags: ['--experimental-wasm-relaxed-simd'] },
   'tfjs-wasm': { module: here('./tfjs.mjs'), variant: { backend: 'wasm' } },
   'tfjs-cpu': { module: here('./tfjs.mjs'), variant: { backend: 'cpu' } },
   'jax-js-wasm': { module: here('./jaxjs.mjs'), variant: {} },
