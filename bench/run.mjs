@@ -182,7 +182,8 @@ function runPeer(peer, model, args, overrides = {}) {
     if (!fs.existsSync(PYTHON)) return Promise.resolve({ status: 'not-available', framework: `PyTorch ${peer.threads}`, error: `not installed: no ${PYTHON}` });
     return runChild(PYTHON, [path.join(ROOT, 'bench', 'peers', 'torch_bench.py'), model, String(peer.threads), args.data, protocol], args.timeout);
   }
-  return runChild(process.execPath, [path.join(ROOT, 'bench', 'child.mjs'), peer.id, model, args.data, protocol], args.timeout);
+  const flags = NODE_PEERS[peer.id]?.nodeFlags ?? [];
+  return runChild(process.execPath, [...flags, path.join(ROOT, 'bench', 'child.mjs'), peer.id, model, args.data, protocol], args.timeout);
 }
 
 // Training FLOPs per sample of each benchmark model, from the engine's own model summary.
@@ -322,7 +323,7 @@ async function main() {
     screenshot: path.join(path.dirname(args.out), 'page-first-epoch.png') }) : null;
   const flops = await flopsByModel(args.models);
   const peaks = measuredPeaks(kernels);
-  const targets = checkTargets(results, busy);
+  const targets = checkTargets(results, busy, { flopsByModel: flops, peaks, relaxed });
   machine.loadAverageAtEnd = os.loadavg();
   const versions = {};
   for (const model of Object.values(results)) {

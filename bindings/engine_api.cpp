@@ -22,9 +22,18 @@ using emscripten::val;
 
 namespace wg::api {
 
+// The module's name as bindings/js/assets.js knows it (CMakeLists.txt, WASMGRAD_MODULE_NAME).
+#if defined(__wasm_relaxed_simd__)
+constexpr const char* kBuildThreads = "simd-relaxed-threads";
+constexpr const char* kBuildOneThread = "simd-relaxed";
+#else
+constexpr const char* kBuildThreads = "simd-threads";
+constexpr const char* kBuildOneThread = "simd";
+#endif
+
 BuildInfo build_info() {
   return guarded([] {
-    return BuildInfo{threads_supported() ? "simd-threads" : "simd", xsimd::default_arch::name(),
+    return BuildInfo{threads_supported() ? kBuildThreads : kBuildOneThread, xsimd::default_arch::name(),
                      threads_supported(), max_threads(), wg::num_threads()};
   });
 }

@@ -1,19 +1,14 @@
 #include "js_interop.h"
 
-namespace {
-EM_JS(void, wg_throw_js_error, (const char* message), { throw new Error(UTF8ToString(message)); });
-EM_JS(void, wg_throw_js_spec_error,
-      (const char* message, int layer, const char* layer_type, const char* field, const char* problem,
-       const char* path), {
-        const error = new Error(UTF8ToString(message));
-        error.layer = layer;
-        error.layerType = UTF8ToString(layer_type);
-        error.field = UTF8ToString(field);
-        error.problem = UTF8ToString(problem);
-        error.path = UTF8ToString(path);
-        throw error;
-      });
-}  // namespace
+// Defined in js_interop.lib.js (linked with --js-library), not with EM_JS: emcc 3.1.6 reads an
+// EM_JS body back from the data segments, and in the relaxed-SIMD builds' metadata reader
+// (EMCC_READ_METADATA=python, scripts/build.sh) that fails for the passive segments of a
+// shared-memory (pthreads) module.
+extern "C" {
+void wg_throw_js_error(const char* message);
+void wg_throw_js_spec_error(const char* message, int layer, const char* layer_type, const char* field,
+                            const char* problem, const char* path);
+}
 
 namespace wg::api {
 

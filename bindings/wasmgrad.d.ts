@@ -4,16 +4,22 @@
  * @module wasmgrad
  */
 
-/** The two WebAssembly builds: SIMD128 with pthreads (`simd-threads`, needs cross-origin isolation in a browser) and SIMD128 on one thread (`simd`). */
-export type BuildName = 'simd-threads' | 'simd';
+/**
+ * The WebAssembly builds: SIMD128 with pthreads (`simd-threads`, needs cross-origin isolation in a browser), SIMD128 on one thread
+ * (`simd`), and their relaxed-SIMD twins (`simd-relaxed-threads`, `simd-relaxed`: FMA in the GEMM kernels), picked where
+ * WebAssembly.validate accepts relaxed SIMD.
+ */
+export type BuildName = 'simd-relaxed-threads' | 'simd-relaxed' | 'simd-threads' | 'simd';
 
 /** Options of {@link load}: which build, how many threads, and where its files are. */
 export interface LoadOptions {
-  /** false: use the single-thread `simd` build even where threads are available. */
+  /** false: use a single-thread build (`simd-relaxed` or `simd`) even where threads are available. */
   threads?: boolean;
+  /** This build and no other; load() rejects an unknown name, or a build this runtime cannot run, with an Error. */
+  build?: BuildName;
   /** Threads to start with (clamped to maxThreads); default: the hardware's count. */
   numThreads?: number;
-  /** Folder holding wasmgrad-<build>.{js,mjs,wasm} (and wasmgrad-simd-threads.worker.js), e.g. a copy on another host;
+  /** Folder holding wasmgrad-<build>.{js,mjs,wasm} (and wasmgrad-<build>.worker.js for the threaded builds), e.g. a copy on another host;
    *  default: this package's own files, which bundlers copy into their output. */
   engineUrl?: string | URL;
   /** Folder holding the bundled digits (digits-*-idx?-ubyte.gz); default: this package's own files. */

@@ -20,8 +20,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.resolve(root, process.argv[2] ?? 'dist');
 
 // .js: classic factories (pthread workers load it); .mjs: their ES-module forms (what browsers import).
-const ENGINE_FILES = ['wasmgrad-simd-threads.js', 'wasmgrad-simd-threads.mjs', 'wasmgrad-simd-threads.wasm',
-  'wasmgrad-simd-threads.worker.js', 'wasmgrad-simd.js', 'wasmgrad-simd.mjs', 'wasmgrad-simd.wasm'];
+const ENGINE_FILES = ['simd-relaxed-threads', 'simd-relaxed', 'simd-threads', 'simd'].flatMap((build) =>
+  [`wasmgrad-${build}.js`, `wasmgrad-${build}.mjs`, `wasmgrad-${build}.wasm`,
+    ...(build.endsWith('-threads') ? [`wasmgrad-${build}.worker.js`] : [])]);
 
 async function exists(file) {
   try {

@@ -3,8 +3,10 @@
 #   scripts/build.sh native   build/native         (g++, Release, -march=native)
 #   scripts/build.sh wasm     build/wasm-threads   (emcc, SIMD128 + pthreads: the `simd-threads` module)
 #                             build/wasm-simd      (emcc, SIMD128, one thread: the `simd` module)
+#                             build/wasm-relaxed-threads  (emcc + clang 19, relaxed SIMD + pthreads: `simd-relaxed-threads`)
+#                             build/wasm-relaxed   (emcc + clang 19, relaxed SIMD, one thread: `simd-relaxed`, module only)
 #   scripts/build.sh all      both (default)
-#   scripts/build.sh package  what `npm pack` ships (its prepack step): the two modules only (no test
+#   scripts/build.sh package  what `npm pack` ships (its prepack step): the four modules only (no test
 #                             suites), their ES-module forms, the digits; then scripts/check-package.mjs
 #   scripts/build.sh wasm-bench  the SGEMM benchmarks `npm run bench` reports: build/wasm-bench, and
 #                             build/native's Google Benchmark target (re-configured, in case
@@ -12,6 +14,23 @@
 # The modules are copied to build/engine/, where bindings/js/assets.js finds them, with an ES-module
 # form of each factory for browsers (scripts/make-esm-factories.mjs).
 # Configures each tree once; later runs are incremental ninja builds.
+#
+# Relaxed SIMD (FMA): the `simd-relaxed*` modules. Debian's emcc 3.1.6 drives clang 14, which only
+# knows the proposal-era relaxed-SIMD opcodes; Debian's clang-19/lld-19 emit the standard ones
+# (f32x4.relaxed_madd = 0xfd 0x105). The recipe, each piece needed:
+#   EM_LLVM_ROOT=/usr/bin EM_LLVM_ADD_VERSION=19 EM_CLANG_ADD_VERSION=19 EM_IGNORE_SANITY=1
+#       emcc runs clang-19 and wasm-ld-19 (the sanity check would reject the unexpected LLVM version);
+#       the system libraries still come from emcc's prebuilt cache (clang 14 objects; they link).
+#   -sWASM_BIGINT (CMakeLists.txt) + EMCC_READ_METADATA=python
+#       emcc 3.1.6 runs wasm-emscripten-finalize (binaryen 108, which stops at `invalid code after
+#       SIMD prefix: 261`) only to read metadata and to rewrite the wasm. With BigInt i64 nothing
+#       needs legalizing and no dynCall is added, so the wasm needs no rewrite; metadata then comes
+#       from emcc's own Python reader (tools/extract_metadata.py), and finalize never runs.
+#   PATH=scripts/binaryen-relaxed:$PATH
+#       Debian's emcc finds wasm-opt and wasm-metadce on PATH; the -O3 link runs both. That folder
+#       runs npm's binaryen 132 (a devDependency) in their place; binaryen 132 prints the import/export
+#       minification map as JSON, which the wrapper turns back into the "old => new" lines emcc parses.
+# Checked with wasm-objdump -d: the micro-kernels keep f32x4.relaxed_madd after wasm-opt -O3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,9 +86,26 @@ if [ "$target" != native ]; then
   configure build/wasm-simd emcmake cmake -DWASMGRAD_THREADS=OFF -DWASMGRAD_BENCHMARKS=OFF
   timed wasm-simd ninja -C build/wasm-simd -j"$jobs" --quiet "${targets[@]}"
 
+  # Relaxed SIMD (see the top of this file). Only the threaded tree builds its test suite: the one-thread
+  # build runs the same kernels, and CI's time is better spent elsewhere (tests/run-engine-tests.mjs).
+  relaxed=(env EM_LLVM_ROOT=/usr/bin EM_LLVM_ADD_VERSION=19 EM_CLANG_ADD_VERSION=19 EM_IGNORE_SANITY=1
+    EMCC_READ_METADATA=python PATH="$PWD/scripts/binaryen-relaxed:$PATH")
+  if ! command -v clang-19 >/dev/null || ! command -v wasm-ld-19 >/dev/null; then
+    echo "build: the relaxed-SIMD modules need clang-19 and lld-19: run scripts/setup.sh start" >&2
+    exit 1
+  fi
+  node scripts/binaryen-relaxed/locate.mjs
+  configure build/wasm-relaxed-threads "${relaxed[@]}" emcmake cmake -DWASMGRAD_THREADS=ON -DWASMGRAD_RELAXED_SIMD=ON \
+    -DWASMGRAD_BENCHMARKS=OFF
+  timed wasm-relaxed-threads "${relaxed[@]}" ninja -C build/wasm-relaxed-threads -j"$jobs" --quiet "${targets[@]}"
+  configure build/wasm-relaxed "${relaxed[@]}" emcmake cmake -DWASMGRAD_THREADS=OFF -DWASMGRAD_RELAXED_SIMD=ON \
+    -DWASMGRAD_BENCHMARKS=OFF -DWASMGRAD_TESTS=OFF
+  timed wasm-relaxed "${relaxed[@]}" ninja -C build/wasm-relaxed -j"$jobs" --quiet wasmgrad_module
+
   # A stable place for the JS package; copy only what changed so mtimes stay meaningful.
   mkdir -p build/engine
-  for f in build/wasm-threads/wasmgrad-simd-threads.{js,wasm,worker.js} build/wasm-simd/wasmgrad-simd.{js,wasm}; do
+  for f in build/wasm-threads/wasmgrad-simd-threads.{js,wasm,worker.js} build/wasm-simd/wasmgrad-simd.{js,wasm} \
+    build/wasm-relaxed-threads/wasmgrad-simd-relaxed-threads.{js,wasm,worker.js} build/wasm-relaxed/wasmgrad-simd-relaxed.{js,wasm}; do
     cmp -s "$f" "build/engine/${f##*/}" || cp "$f" build/engine/
   done
   node scripts/make-esm-factories.mjs build/engine

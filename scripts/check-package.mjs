@@ -17,6 +17,9 @@ const ASSETS = path.join(ROOT, 'bindings/js/assets.js');
 const BUILD_OUTPUTS = {  // build/engine/<name> is a copy of this build tree's output
   'wasmgrad-simd-threads.js': 'build/wasm-threads', 'wasmgrad-simd-threads.wasm': 'build/wasm-threads',
   'wasmgrad-simd-threads.worker.js': 'build/wasm-threads', 'wasmgrad-simd.js': 'build/wasm-simd', 'wasmgrad-simd.wasm': 'build/wasm-simd',
+  'wasmgrad-simd-relaxed-threads.js': 'build/wasm-relaxed-threads', 'wasmgrad-simd-relaxed-threads.wasm': 'build/wasm-relaxed-threads',
+  'wasmgrad-simd-relaxed-threads.worker.js': 'build/wasm-relaxed-threads',
+  'wasmgrad-simd-relaxed.js': 'build/wasm-relaxed', 'wasmgrad-simd-relaxed.wasm': 'build/wasm-relaxed',
 };
 
 const read = (file, encoding) => fs.readFile(path.join(ROOT, file), encoding).catch(() => null);
@@ -44,7 +47,7 @@ async function problems() {
     const copy = await read(`build/engine/${name}`);
     if (built && copy && !built.equals(copy)) found.push(`build/engine/${name} is older than ${tree}/${name} (scripts/build.sh package)`);
   }
-  for (const build of ['simd-threads', 'simd']) {
+  for (const build of ['simd-relaxed-threads', 'simd-relaxed', 'simd-threads', 'simd']) {
     const classic = await read(`build/engine/wasmgrad-${build}.js`, 'utf8');
     const esm = await read(`build/engine/wasmgrad-${build}.mjs`, 'utf8');
     if (classic && esm !== null && esm !== toEsModule(classic, `wasmgrad-${build}.js`)) {

@@ -18,7 +18,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BUILDS = ['simd-threads', 'simd'];
+const BUILDS = ['simd-relaxed-threads', 'simd-relaxed', 'simd-threads', 'simd'];
 const FACTORY = 'createWasmgradEngine';  // -sEXPORT_NAME (CMakeLists.txt)
 
 const FOOTER = `if (typeof exports === 'object' && typeof module === 'object')

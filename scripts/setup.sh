@@ -13,6 +13,10 @@ case "$level" in start|test|bench) ;; *) echo "usage: scripts/setup.sh start|tes
 
 # Debian packages per level (TOOLCHAIN.md lists why each is here).
 packages=(cmake ninja-build g++ emscripten libxsimd-dev googletest libgtest-dev)
+# The relaxed-SIMD modules (simd-relaxed*): emcc drives LLVM 19 instead of its own LLVM 14, which
+# predates the standard relaxed-SIMD opcodes (llvm-19 for llvm-ar-19/llvm-nm-19). Their wasm-opt is
+# npm's binaryen, a devDependency (Debian's binaryen 108 cannot read relaxed SIMD): scripts/build.sh.
+packages+=(clang-19 lld-19 llvm-19)
 if [ "$level" != start ]; then
   # wabt/binaryen: inspect emitted wasm; clang + libclang-rt-14-dev: sanitizers and fuzzing.
   packages+=(wabt binaryen chromium python3-torch dataset-fashion-mnist clang libclang-rt-14-dev)

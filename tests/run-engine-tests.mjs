@@ -1,6 +1,9 @@
-// Runs the engine's GoogleTest suite in all three builds: native, WASM simd-threads and
-// WASM simd (the last two under Node, linked with NODERAWFS so they read fixtures from
-// disk). Prints one line per build and a combined "engine: N passed, N failed" line;
+// Runs the engine's GoogleTest suite in four builds: native, WASM simd-threads, WASM simd and
+// WASM simd-relaxed-threads (the WASM ones under Node, linked with NODERAWFS so they read
+// fixtures from disk). The relaxed build runs with --experimental-wasm-relaxed-simd (Node 20
+// validates relaxed SIMD only with it): its FMA kernels must meet the same PyTorch tolerances and
+// stay bit-identical across thread counts. Its one-thread twin (simd-relaxed) runs the same
+// kernels and is not built with tests, to keep CI's time (scripts/build.sh). Prints one line per build and a combined "engine: N passed, N failed" line;
 // exits non-zero if any suite fails, crashes or hangs.
 //   node tests/run-engine-tests.mjs [--gtest_filter=...]   (arguments go to every suite)
 import { spawn } from 'node:child_process';
@@ -16,6 +19,8 @@ const suites = [
   { name: 'native', file: 'build/native/wasmgrad_tests', command: [] },
   { name: 'wasm simd-threads', file: 'build/wasm-threads/wasmgrad_tests.js', command: ['node', '--no-experimental-fetch'] },
   { name: 'wasm simd', file: 'build/wasm-simd/wasmgrad_tests.js', command: ['node', '--no-experimental-fetch'] },
+  { name: 'wasm simd-relaxed-threads', file: 'build/wasm-relaxed-threads/wasmgrad_tests.js',
+    command: ['node', '--no-experimental-fetch', '--experimental-wasm-relaxed-simd'] },
 ];
 
 function run(suite) {

@@ -13,6 +13,7 @@ const bench = Comlink.wrap(worker);
 bench.run({
   model: params.get('model') ?? 'cnn',
   threads: Number(params.get('threads') ?? 2),
+  build: params.get('build') || undefined,  // a build by name; else what load() picks
   protocol: JSON.parse(params.get('protocol') ?? '{}'),
 }, Comlink.proxy((message) => { status.textContent = message; })).then((result) => {
   window.benchResult = result;

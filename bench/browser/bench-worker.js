@@ -24,11 +24,11 @@ async function loadDigits() {
   };
 }
 
-async function run({ model, threads, protocol }, log) {
+async function run({ model, threads, build, protocol }, log) {
   const { load } = await import('../../bindings/wasmgrad.js');
   const { runProtocol } = await import('../lib/protocol.mjs');
   const { createWasmgradTrainer } = await import('../peers/wasmgrad-trainer.mjs');
-  const engine = await load({ numThreads: threads });
+  const engine = await load({ build, numThreads: threads });
   engine.setThreads(Math.min(threads, engine.maxThreads));
   const info = {
     framework: `wasmgrad Chromium ${engine.build} ${engine.threads} thread${engine.threads > 1 ? 's' : ''}`,

@@ -14,10 +14,15 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
 const PUBLIC = ['bench/browser/', 'bench/lib/', 'bench/peers/', 'bindings/', 'build/engine/', 'build/data/', 'build/vendor/'];  // vendor: Comlink
 
 export const BROWSER_VARIANTS = {
-  'chromium-threads': { isolated: true, threads: 2, label: 'wasmgrad Chromium threads (COOP/COEP), 2 threads' },
-  'chromium-simd': { isolated: false, threads: 1, label: 'wasmgrad Chromium no isolation, 1 thread' },
+  // build: the plain SIMD128 rows name theirs (load() would take the relaxed build in Chromium).
+  'chromium-threads': { isolated: true, threads: 2, build: 'simd-threads', label: 'wasmgrad Chromium threads (COOP/COEP), 2 threads' },
+  'chromium-simd': { isolated: false, threads: 1, build: 'simd', label: 'wasmgrad Chromium no isolation, 1 thread' },
   // The threaded build on one thread: its per-thread cost apart from how it scales (as in Node).
-  'chromium-threads-1': { isolated: true, threads: 1, label: 'wasmgrad Chromium threads (COOP/COEP), 1 thread' },
+  'chromium-threads-1': { isolated: true, threads: 1, build: 'simd-threads', label: 'wasmgrad Chromium threads (COOP/COEP), 1 thread' },
+  // What load() picks in Chromium: the relaxed-SIMD builds (FMA kernels).
+  'chromium-relaxed': { isolated: false, threads: 1, build: 'simd-relaxed', label: 'wasmgrad Chromium relaxed SIMD, 1 thread' },
+  'chromium-relaxed-threads': { isolated: true, threads: 2, build: 'simd-relaxed-threads', label: 'wasmgrad Chromium relaxed SIMD threads (COOP/COEP), 2 threads' },
+  'chromium-relaxed-threads-1': { isolated: true, threads: 1, build: 'simd-relaxed-threads', label: 'wasmgrad Chromium relaxed SIMD threads (COOP/COEP), 1 thread' },
 };
 
 function serve(root, isolated) {
@@ -54,7 +59,7 @@ export async function runBrowserRow(root, variantId, model, protocol, timeoutSec
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   try {
     const page = await browser.newPage();
-    const query = new URLSearchParams({ model, threads: String(variant.threads), protocol: JSON.stringify(protocol) });
+    const query = new URLSearchParams({ model, threads: String(variant.threads), build: variant.build, protocol: JSON.stringify(protocol) });
     await page.goto(`http://127.0.0.1:${server.address().port}/bench/browser/index.html?${query}`);
     const handle = await page.waitForFunction(() => window.benchResult, null, { timeout: timeoutSeconds * 1000, polling: 250 });
     const result = await handle.jsonValue();

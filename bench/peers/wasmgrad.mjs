@@ -1,7 +1,8 @@
 // Peer: wasmgrad itself, through its JavaScript API (bindings/wasmgrad.js), in the same protocol
 // as every other peer: the benchmark hands it the same batches (trainer.trainBatch) and asks
 // for predictions (model.classify). Variants: { build: 'simd', threads: 1 } (WASM, one thread),
-// { build: 'simd-threads', threads: 2 } (WASM, two threads). The native row is
+// { build: 'simd-threads', threads: 2 } (WASM, two threads), and the same with 'simd-relaxed*'
+// (relaxed SIMD: FMA kernels). The native row is
 // bench/native_train/train_bench.cpp (a C++ driver); the Chromium rows are bench/browser/.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,7 +18,7 @@ async function loadEngine(build, threads) {
   const api = await import(pathToFileURL(API).href);
   let engine;
   try {
-    engine = await api.load({ threads: build === 'simd-threads', numThreads: threads });
+    engine = await api.load({ build, numThreads: threads });
   } catch (e) {
     const err = new Error(`not available: the ${build} engine did not load (npm run build first?): ${String(e.message ?? e).split('\n')[0]}`);
     err.notAvailable = true;
@@ -32,7 +33,9 @@ export default function makePeer({ build, threads = 1 }) {
   return {
     describe() {
       const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
-      const name = threads === 1 && build === 'simd-threads' ? 'wasmgrad WASM threads build, 1 thread' : `wasmgrad WASM ${threads} thread${threads > 1 ? 's' : ''}`;
+      const relaxed = build.startsWith('simd-relaxed') ? ' relaxed SIMD' : '';
+      const name = threads === 1 && build.endsWith('-threads') ? `wasmgrad WASM${relaxed} threads build, 1 thread`
+        : `wasmgrad WASM${relaxed} ${threads} thread${threads > 1 ? 's' : ''}`;
       return { framework: name, version };
     },
 

@@ -1,4 +1,4 @@
-// Where the package's built files are: the two WebAssembly builds with their JS, and the bundled
+// Where the package's built files are: the four WebAssembly builds with their JS, and the bundled
 // digits. Each file is named once, as `new URL('<literal path>', import.meta.url)`: the form that
 // bundlers (Vite, webpack 5, Parcel, Rollup plugins) recognise, copy into their output and rewrite,
 // and that Node and a static host resolve next to this file. Never compute these paths: a bundler
@@ -20,6 +20,17 @@ const BUILT_IN = {
     module: new URL('../../build/engine/wasmgrad-simd-threads.mjs?no-inline', import.meta.url),
     wasm: new URL('../../build/engine/wasmgrad-simd-threads.wasm?no-inline', import.meta.url),
     worker: new URL('../../build/engine/wasmgrad-simd-threads.worker.js?no-inline', import.meta.url),
+  }),
+  'simd-relaxed-threads': () => ({
+    script: new URL('../../build/engine/wasmgrad-simd-relaxed-threads.js?no-inline', import.meta.url),
+    module: new URL('../../build/engine/wasmgrad-simd-relaxed-threads.mjs?no-inline', import.meta.url),
+    wasm: new URL('../../build/engine/wasmgrad-simd-relaxed-threads.wasm?no-inline', import.meta.url),
+    worker: new URL('../../build/engine/wasmgrad-simd-relaxed-threads.worker.js?no-inline', import.meta.url),
+  }),
+  'simd-relaxed': () => ({
+    script: new URL('../../build/engine/wasmgrad-simd-relaxed.js?no-inline', import.meta.url),
+    module: new URL('../../build/engine/wasmgrad-simd-relaxed.mjs?no-inline', import.meta.url),
+    wasm: new URL('../../build/engine/wasmgrad-simd-relaxed.wasm?no-inline', import.meta.url),
   }),
   simd: () => ({
     script: new URL('../../build/engine/wasmgrad-simd.js?no-inline', import.meta.url),
@@ -45,7 +56,7 @@ const plain = (url) => {
 export function engineFileNames(build) {
   const base = `wasmgrad-${build}`;
   return { script: `${base}.js`, module: `${base}.mjs`, wasm: `${base}.wasm`,
-    ...(build === 'simd-threads' ? { worker: `${base}.worker.js` } : {}) };
+    ...(build.endsWith('-threads') ? { worker: `${base}.worker.js` } : {}) };
 }
 
 /** {script, module, wasm, worker?} URLs of a build: the package's own, or those in `folder`. */

@@ -4,7 +4,11 @@
 // platform-node.js or platform-browser.js, chosen by the entry point (bindings/wasmgrad*.js).
 //
 // Builds (see CMakeLists.txt): `simd-threads` = SIMD128 + pthreads (needs SharedArrayBuffer,
-// so a cross-origin isolated page in a browser), `simd` = SIMD128 on one thread.
+// so a cross-origin isolated page in a browser), `simd` = SIMD128 on one thread, and the same two
+// with relaxed SIMD, `simd-relaxed-threads` and `simd-relaxed`: the GEMM micro-kernels use
+// f32x4.relaxed_madd (one FMA where the CPU has it). load() takes a relaxed build wherever
+// WebAssembly.validate accepts relaxed SIMD (Chromium 114+; Node 20 only with
+// --experimental-wasm-relaxed-simd), else today's plain build, and says which in `reason`.
 import { Engine } from './engine.js';
 import { engineFiles, engineFileNames, digitsFile } from './assets.js';
 import { loadExportLibraries } from './export/deps.js';
@@ -33,14 +37,52 @@ export function createLoader(getPlatform) {
   };
 }
 
+/** Every build, by the name the engine reports in `build` and the `build` load option accepts. */
+export const BUILDS = ['simd-relaxed-threads', 'simd-relaxed', 'simd-threads', 'simd'];
+
 function chooseBuild(platform, options) {
-  if (options.threads === false) return { build: 'simd', reason: 'threads: false requested: single thread' };
-  const { available, reason } = platform.threadSupport();
-  return { build: available ? 'simd-threads' : 'simd', reason };
+  if (options.build !== undefined) return chosenBuild(platform, options);
+  let build, reason;
+  if (options.threads === false) {
+    [build, reason] = ['simd', 'threads: false requested: single thread'];
+  } else {
+    const threads = platform.threadSupport();
+    [build, reason] = [threads.available ? 'simd-threads' : 'simd', threads.reason];
+  }
+  if (hasRelaxedSimd()) return { build: relaxedOf(build), reason: `${reason}; relaxed SIMD (FMA)` };
+  return { build, reason: `${reason}; ${platform.noRelaxedSimd?.() ?? 'no relaxed SIMD in this runtime'}: plain SIMD128` };
 }
 
-// The smallest module that uses SIMD128 (a function returning i32x4.splat(0)): both builds need it.
+/** options.build names the build: checked here, so a typo or a runtime that cannot run it fails clearly. */
+function chosenBuild(platform, options) {
+  const { build } = options;
+  if (!BUILDS.includes(build)) {
+    throw new Error(`wasmgrad: unknown build ${JSON.stringify(build)}: the builds are ${BUILDS.join(', ')}`);
+  }
+  if (build.endsWith('-threads')) {
+    if (options.threads === false) throw new Error(`wasmgrad: build ${build} has threads, but threads: false was asked for`);
+    const threads = platform.threadSupport();
+    if (!threads.available) throw new Error(`wasmgrad: build ${build} needs threads, which this runtime lacks (${threads.reason})`);
+  }
+  if (build.startsWith('simd-relaxed') && !hasRelaxedSimd()) {
+    throw new Error(`wasmgrad: build ${build} needs relaxed SIMD, which this runtime lacks ` +
+      `(${platform.noRelaxedSimd?.() ?? 'f32x4.relaxed_madd does not validate'})`);
+  }
+  return { build, reason: `build ${build} requested` };
+}
+
+const relaxedOf = (build) => build.replace(/^simd/, 'simd-relaxed');
+
+// The smallest module that uses SIMD128 (a function returning i32x4.splat(0)): every build needs it.
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 17, 11]);
+// The same function returning f32x4.relaxed_madd(splat 0, splat 0, splat 0) (opcode 0xfd 0x105): the relaxed builds need it.
+const RELAXED_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 19, 1, 17, 0,
+  65, 0, 253, 17, 65, 0, 253, 17, 65, 0, 253, 17, 253, 133, 2, 11]);
+
+/** Whether this runtime validates relaxed SIMD (false where WebAssembly itself is missing: instantiate says so). */
+export function hasRelaxedSimd() {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_PROBE);
+}
 
 async function instantiate(platform, { build, reason }, options) {
   if (typeof WebAssembly !== 'object') {

@@ -13,6 +13,13 @@ export function threadSupport() {
   return { available: true, reason: 'Node.js: worker_threads' };
 }
 
+/** Why load() falls back to a plain SIMD128 build here. */
+export function noRelaxedSimd() {
+  const major = Number(process.versions.node.split('.')[0]);
+  return major <= 20 ? `no relaxed SIMD in Node.js ${process.versions.node} without --experimental-wasm-relaxed-simd`
+    : `no relaxed SIMD in Node.js ${process.versions.node}`;
+}
+
 export async function factory(files) {
   const path = fileURLToPath(files.script);
   if (!existsSync(path)) throw new Error(`wasmgrad: ${path} is missing: build it with scripts/build.sh wasm`);

@@ -14,12 +14,16 @@
 // thread computes it. Threads only choose which tiles they take, so 1, 2 and 4
 // threads give bit-identical C.
 //
-// Without FMA (WASM SIMD128) each step is a mul and an add; 2 * kMR accumulators
-// give enough independent chains to hide both latencies. Natively the compiler
-// contracts them into FMA.
+// Each step is madd() below: in the plain SIMD128 builds a mul and an add (2 * kMR
+// accumulators give enough independent chains to hide both latencies); in the
+// relaxed-SIMD builds one f32x4.relaxed_madd; natively the compiler contracts
+// xsimd::fma into an FMA instruction.
 #include <algorithm>
 #include <cstdint>
 #include <xsimd/xsimd.hpp>
+#if defined(__wasm_relaxed_simd__)
+#include <wasm_simd128.h>
+#endif
 
 #include "core/buffer_pool.h"
 #include "core/parallel.h"
@@ -38,6 +42,21 @@ constexpr int kNR = 2 * kW;                        // columns of the register ti
 constexpr int kKC = 256;                           // depth of one K block: a B sliver of kKC x kNR stays in L1
 constexpr int kMC = 16 * kMR;                      // rows per task: their kMC x kKC part of A stays in L2
 constexpr int kNB = 8 * kNR;                       // columns per task (fewer when a product is small)
+
+// acc + a * b, the step of every micro-kernel. Built with -mrelaxed-simd (the `simd-relaxed*`
+// modules, CMake WASMGRAD_RELAXED_SIMD) it is f32x4.relaxed_madd: the engine fuses it into one FMA
+// (one rounding) where the CPU has FMA, else it is a mul and an add, as in the plain build. Within a
+// build every tile still sums the same k in the same order, so results stay bit-identical for any
+// thread count; across builds they agree to float tolerance.
+inline batch madd(batch a, batch b, batch acc) {
+#if defined(__wasm_relaxed_simd__)
+  return batch(static_cast<__m128>(wasm_f32x4_relaxed_madd(static_cast<v128_t>(static_cast<__m128>(a)),
+                                                           static_cast<v128_t>(static_cast<__m128>(b)),
+                                                           static_cast<v128_t>(static_cast<__m128>(acc)))));
+#else
+  return xsimd::fma(a, b, acc);
+#endif
+}
 
 // out[j] = column j of the 4 x 4 block in rows r[0..3] (SIMD128 / SSE width only).
 inline void transpose4x4(const batch* r, batch* out) {
@@ -138,8 +157,8 @@ inline void accumulate(int kc, const ASliver& a, const float* __restrict b, std:
 #pragma GCC unroll 16
     for (int r = 0; r < kMR; ++r) {
       const batch ar(*a_rows[r]);
-      acc0[r] = xsimd::fma(ar, b0, acc0[r]);
-      acc1[r] = xsimd::fma(ar, b1, acc1[r]);
+      acc0[r] = madd(ar, b0, acc0[r]);
+      acc1[r] = madd(ar, b1, acc1[r]);
       a_rows[r] += a_stride;
     }
     b += b_stride;
@@ -159,8 +178,8 @@ inline void accumulate(int kc, const GatheredASliver& a, const float* __restrict
 #pragma GCC unroll 16
     for (int r = 0; r < kMR; ++r) {
       const batch ar(a_rows[r][offset]);
-      acc0[r] = xsimd::fma(ar, b0, acc0[r]);
-      acc1[r] = xsimd::fma(ar, b1, acc1[r]);
+      acc0[r] = madd(ar, b0, acc0[r]);
+      acc1[r] = madd(ar, b1, acc1[r]);
     }
     b += b_stride;
   }

@@ -227,3 +227,21 @@ test('busy machine: the spinners run until stopped, and stop by themselves at th
   assert.ok(!b.pids.some(alive), 'bounded in time');
   b.stop();
 });
+
+test('targets: the relaxed-SIMD rows against PyTorch and against the FMA peak (issue 26, target 3)', () => {
+  const results = {
+    cnn: { 'wasmgrad-wasm-relaxed-1': { median: 1200 }, 'wasmgrad-wasm-1': { median: 1000 }, 'torch-1': { median: 1000 },
+      'chromium-relaxed': { median: 1100 } },
+    lenet: { 'wasmgrad-wasm-relaxed-1': { median: 150 }, 'torch-1': { median: 100 } },
+  };
+  const step = { flopsByModel: { cnn: 20e6 }, peaks: { wasm: 40 }, relaxed: { node: { gflops: 60 }, chromium: { unavailable: 'no' } } };
+  const t = Object.fromEntries(checkTargets(results, null, step).map((x) => [x.target, x]));
+  assert.equal(t['cnn: Node relaxed SIMD 1 thread / PyTorch 1 thread >= 1.15x'].met, true);
+  assert.equal(t['cnn: Chromium relaxed SIMD 1 thread / PyTorch 1 thread >= 1.15x'].met, false);
+  assert.equal(t['lenet: Node relaxed SIMD 1 thread / PyTorch 1 thread >= 2x'].met, false);
+  assert.equal(t['cnn: Node, relaxed SIMD / plain SIMD128, 1 thread'].value, 1.2);
+  // 1200 samples/s x 20 MFLOP = 24 GFLOP/s, 40% of the 60 GFLOP/s FMA peak; Chromium's peak is unknown here.
+  assert.equal(t['cnn: wasmgrad-wasm-relaxed-1 whole step / FMA peak >= 0.70'].value.toFixed(2), '0.40');
+  assert.equal(t['cnn: wasmgrad-wasm-relaxed-1 whole step / FMA peak >= 0.70'].met, false);
+  assert.equal(t['cnn: chromium-relaxed whole step / FMA peak >= 0.70'].met, undefined);
+});

@@ -37,7 +37,7 @@ test('with COOP/COEP the threaded build runs, and the badge says so', async () =
   const { page, problems } = await open();
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
   const badge = await page.textContent('#build-badge');
-  assert.match(badge, /^simd-threads · [2-4] threads · cross-origin isolated$/);
+  assert.match(badge, /^simd(-relaxed)?-threads · [2-4] threads · cross-origin isolated$/);
   assert.equal(await page.getAttribute('#build-badge', 'class'), 'badge fast');
   assert.deepEqual(problems, []);
   await page.close();
@@ -301,7 +301,7 @@ test('the static dist/ build gets threads on a host without headers, through its
     await page.goto(`http://127.0.0.1:${server.address().port}/`);  // dist/index.html -> web/
     await page.waitForFunction(() => document.querySelector('#start') && !document.querySelector('#start').disabled, null, { timeout: 90_000 });
     assert.equal(await page.evaluate(() => crossOriginIsolated), true);
-    assert.match(await page.textContent('#build-badge'), /^simd-threads · [2-4] threads · cross-origin isolated$/);
+    assert.match(await page.textContent('#build-badge'), /^simd(-relaxed)?-threads · [2-4] threads · cross-origin isolated$/);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -12,7 +12,7 @@ export class BuildBadge {
     this.element.title = String(problem ?? '');
   }
 
-  /** data: {build: 'simd-threads'|'simd', threads, reason}, or null while loading */
+  /** data: {build: 'simd-relaxed-threads'|'simd-relaxed'|'simd-threads'|'simd', threads, reason}, or null while loading */
   render(data) {
     if (!data) {
       this.element.textContent = 'loading engine…';
@@ -20,15 +20,18 @@ export class BuildBadge {
       this.element.title = '';
       return;
     }
-    const threaded = data.build === 'simd-threads';
+    const threaded = String(data.build).endsWith('-threads');
+    const relaxed = String(data.build).startsWith('simd-relaxed');
     const threads = Number(data.threads) || 1;
     // "simd-threads · 2 threads · cross-origin isolated" / "simd · 1 thread · not cross-origin isolated"
-    const why = String(data.reason ?? '').replace(/: single thread$/, '');
+    // The reason's first clause is about threads; the build's name already says whether it is relaxed SIMD.
+    const why = String(data.reason ?? '').split('; ')[0].replace(/: single thread$/, '');
     this.element.textContent = [String(data.build), `${threads} thread${threads === 1 ? '' : 's'}`, why].filter(Boolean).join(' · ');
     this.element.className = `badge ${threaded ? 'fast' : 'single'}`;
+    const simd = relaxed ? 'WebAssembly SIMD128 with relaxed SIMD (FMA)' : 'WebAssembly SIMD128';
     this.element.title = threaded
-      ? 'WebAssembly SIMD128 with threads: the page is cross-origin isolated, so SharedArrayBuffer is available.'
-      : `WebAssembly SIMD128 on one thread: ${String(data.detail ?? data.reason ?? '')}${data.note ? ` (${data.note})` : ''}. ` +
+      ? `${simd} with threads: the page is cross-origin isolated, so SharedArrayBuffer is available.`
+      : `${simd} on one thread: ${String(data.detail ?? data.reason ?? '')}${data.note ? ` (${data.note})` : ''}. ` +
         'Threads need the COOP/COEP headers (or the service worker of the static build).';
   }
 }

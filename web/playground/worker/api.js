@@ -47,7 +47,8 @@ export function createApi(Comlink) {
       session = new Session({ engine, data, emit, onChunk: (progress, options) => inspector.onChunk(progress, options) });
       inspector = new Inspector({ data, session, emit });
       // Without isolation a browser has no SharedArrayBuffer: the root cause a lecturer can fix.
-      const reason = engine.build === 'simd' && !isolated && threads !== false ? 'not cross-origin isolated' : engine.reason;
+      const oneThread = !engine.build.endsWith('-threads');
+      const reason = oneThread && !isolated && threads !== false ? 'not cross-origin isolated' : engine.reason;
       return { build: engine.build, threads: engine.threads, reason, detail: engine.reason, simdArch: engine.simdArch,
         crossOriginIsolated: isolated, ...engine.catalog, architectures: engine.architectures };  // layerTypes, presets, optimizers, losses, schedules
     }),
