@@ -226,6 +226,8 @@ export interface Trainer extends Owned {
   setData(train: Dataset, validation?: Dataset | null): this;
   step(batches?: number): Progress;
   trainBatch(inputs: Float32Array, labels: ArrayLike<number>): { loss: number; accuracy: number; diverged: boolean };
+  /** trainBatch on the samples at these indices of the training set given to setData (gathered inside the engine). */
+  trainBatchAt(indices: ArrayLike<number>): { loss: number; accuracy: number; diverged: boolean };
   trainEpoch(): EpochResult;
   evaluate(dataset: Dataset): Evaluation;
   /** The shared training loop: chunks of about budgetMs, yielding between them; see bindings/js/engine.js. */
