@@ -11,7 +11,8 @@
 // What is measured and how to read it: bench/README.md.
 //
 //   node bench/run.mjs [--models mlp,cnn,lenet] [--peers id,id,...] [--quick] [--no-kernels]
-//                      [--no-scaling] [--no-page] [--no-busy] [--only-busy] [--timeout <s per peer>]
+//                      [--no-scaling] [--no-page] [--no-busy] [--only-busy] [--only-idle]
+//                      [--runtimes Node,Chromium] [--copy-batches] [--timeout <s per peer>]
 //                      [--out build/bench/results.json]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -66,6 +67,10 @@ function parseArgs(argv) {
     else if (a === '--no-page') args.page = false;
     else if (a === '--no-busy') args.busy = false;
     else if (a === '--only-busy') Object.assign(args, { peers: [], kernels: false, scaling: false, page: false, busy: true });
+    // The busy section's rows with nothing spinning: 2t / 1t on the idle machine, a few minutes.
+    else if (a === '--only-idle') Object.assign(args, { peers: [], kernels: false, scaling: false, page: false, busy: false, idle: true });
+    else if (a === '--runtimes') args.runtimes = value().split(',');  // the busy/idle sections' rows: Node, Chromium
+    else if (a === '--copy-batches') args.copyBatches = true;  // wasmgrad copies each batch in, as before trainBatchAt
     else if (a === '--timeout') args.timeout = Number(value());
     else if (a === '--out') args.out = path.resolve(value());
     else if (a === '--data') args.data = path.resolve(value());
@@ -79,7 +84,7 @@ function parseArgs(argv) {
 // --quick: a smoke run of the whole pipeline (about a minute), not numbers to quote.
 const QUICK_PROTOCOL = { warmupBatches: 2, warmupMinSeconds: 0, runs: 2, minRuns: 2, targetRunSeconds: 0.3, timedMaxSeconds: 3, accuracyBudgetSeconds: 2, minAccuracyBatches: 3 };
 
-const protocolFor = (args) => ({ ...DEFAULT_PROTOCOL, ...(args.quick ? QUICK_PROTOCOL : {}) });
+const protocolFor = (args) => ({ ...DEFAULT_PROTOCOL, ...(args.quick ? QUICK_PROTOCOL : {}), ...(args.copyBatches ? { copyBatches: true } : {}) });
 
 function ensureData(dir) {
   if (digitsPresent(dir)) return;
@@ -317,7 +322,10 @@ async function main() {
   // Speed only (the accuracy phase would add minutes and say nothing new): a few minutes in all.
   const busy = args.busy ? await runBusySection(args.models,
     (id, model) => runPeer(PEERS.find((p) => p.id === id), model, args, { skipAccuracy: 'busy machine: speed only' }),
-    { timeoutSeconds: args.timeout, log: console.log }) : null;
+    { timeoutSeconds: args.timeout, log: console.log, runtimes: args.runtimes }) : null;
+  const idle = args.idle ? await runBusySection(args.models,
+    (id, model) => runPeer(PEERS.find((p) => p.id === id), model, args, { skipAccuracy: 'idle machine: speed only' }),
+    { timeoutSeconds: args.timeout, log: console.log, spinners: 0, runtimes: args.runtimes }) : null;
   if (args.page) console.log('bench: page speed (the playground in Chromium, to the first finished epoch)');
   const page = args.page ? await measurePageSpeed({ runs: args.quick ? 1 : 3, timeoutSeconds: args.timeout,
     screenshot: path.join(path.dirname(args.out), 'page-first-epoch.png') }) : null;
@@ -344,6 +352,7 @@ async function main() {
     scaling,
     page,
     busy,
+    idle,
     targets,
   };
   fs.mkdirSync(path.dirname(args.out), { recursive: true });
@@ -360,6 +369,7 @@ async function main() {
   console.log('\n' + formatScalingTable(scaling, peaks.wasm));
   console.log('\n' + formatPageSpeed(page));
   console.log('\n' + formatBusyTable(busy));
+  if (idle) console.log('\n' + formatBusyTable(idle));
   console.log('\n' + formatTargets(targets));
   console.log(`\nbench: wrote ${path.relative(process.cwd(), args.out)} (${report.seconds.toFixed(0)} s in all)`);
 }

@@ -168,6 +168,7 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .function("setData", &TrainerHandle::set_data)
       .function("step", &TrainerHandle::step)
       .function("trainOnBatch", &TrainerHandle::train_on_batch)
+      .function("trainOnIndices", &TrainerHandle::train_on_indices)
       .function("trainEpoch", &TrainerHandle::train_epoch)
       .function("evaluate", &TrainerHandle::evaluate)
       .function("history", &TrainerHandle::history)

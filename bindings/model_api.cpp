@@ -371,6 +371,27 @@ val TrainerHandle::train_on_batch(const val& inputs, const val& labels) {
   });
 }
 
+val TrainerHandle::train_on_indices(const val& indices) {
+  return guarded([&] {
+    const std::vector<double> values = numbers_from_js(indices, "Trainer.trainBatchAt: indices");
+    WG_CHECK(values.size() <= static_cast<std::size_t>(kMaxSamplesPerCall), "Trainer.trainBatchAt: ", values.size(),
+             " indices; a batch holds at most ", kMaxSamplesPerCall);
+    std::vector<int> rows(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const double index = values[i];
+      WG_CHECK(index == std::floor(index) && index >= 0 && index < 2147483648.0, "Trainer.trainBatchAt: index ", index,
+               " at position ", i, " is not a sample index");
+      rows[i] = static_cast<int>(index);
+    }
+    const StepReport r = trainer_->train_on_indices(rows);
+    val out = val::object();
+    out.set("loss", r.loss);
+    out.set("accuracy", r.accuracy);
+    out.set("diverged", r.diverged);
+    return out;
+  });
+}
+
 JsEpochResult TrainerHandle::train_epoch() {
   return guarded([&] { return to_js(trainer_->train_epoch()); });
 }

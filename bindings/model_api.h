@@ -117,6 +117,8 @@ class TrainerHandle {
   JsProgress step(int max_batches);
   // One step on a caller-provided batch: inputs Float32Array, labels Int32Array/array.
   val train_on_batch(const val& inputs, const val& labels);
+  // The same step on the samples at these indices of the training set given to setData.
+  val train_on_indices(const val& indices);
   JsEpochResult train_epoch();
   JsEvaluation evaluate(const DatasetHandle& data) const;
   val history() const;  // JsEpochResult[] of every epoch so far (restored ones included)

@@ -315,6 +315,8 @@ export interface Trainer extends Owned {
   step(batches?: number): Progress;
   /** One optimizer step on a batch given here (not from setData's data). */
   trainBatch(inputs: Float32Array, labels: ArrayLike<number>): { loss: number; accuracy: number; diverged: boolean };
+  /** trainBatch on the samples at these indices of the training set given to setData (gathered inside the engine). */
+  trainBatchAt(indices: ArrayLike<number>): { loss: number; accuracy: number; diverged: boolean };
   /** Trains the rest of the current epoch at once (blocking) and evaluates. */
   trainEpoch(): EpochResult;
   /** Loss, accuracy and confusion matrix of the model on `dataset`. */

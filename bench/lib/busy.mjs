@@ -58,14 +58,18 @@ export function startSpinners(count, seconds) {
 
 // Runs every (model, row) of the section: runRow(peerId, model) -> result; one spinner set per
 // row, bounded by the row's time limit. The 1- and 2-thread rows of one runtime run back to back.
-export async function runBusySection(models, runRow, { timeoutSeconds, log = () => {} }) {
-  const spinners = spinnerCount();
+// `spinners: 0` runs the same rows with nothing spinning: the idle machine's 2t / 1t
+// (bench/run.mjs --only-idle), to check that what helps a busy machine costs an idle one nothing.
+// `runtimes` (['Node', 'Chromium'] by default) leaves the other runtime's rows out.
+export async function runBusySection(models, runRow, { timeoutSeconds, log = () => {}, spinners = spinnerCount(), runtimes = null }) {
   const rows = {};
   for (const model of models) {
     rows[model] = {};
     for (const [runtime, one, two] of BUSY_PAIRS) {
+      if (runtimes && !runtimes.includes(runtime)) continue;
       for (const id of [one, two]) {
-        log(`bench: busy machine (${spinners} spinning process${spinners > 1 ? 'es' : ''}), ${model} / ${id}`);
+        log(spinners > 0 ? `bench: busy machine (${spinners} spinning process${spinners > 1 ? 'es' : ''}), ${model} / ${id}`
+          : `bench: idle machine, ${model} / ${id}`);
         const { stop } = startSpinners(spinners, timeoutSeconds + 30);
         try {
           await new Promise((resolve) => setTimeout(resolve, 200)); // the spinners are running
@@ -98,8 +102,10 @@ export function busyRatios(busy) {
 export function formatBusyTable(busy) {
   if (!busy) return 'Busy machine: not run (--no-busy)';
   const fmt = (x) => (x === undefined ? '-' : x >= 100 ? Math.round(x).toString() : x.toPrecision(3));
-  const lines = [`Busy machine: ${busy.spinners} other process${busy.spinners > 1 ? 'es' : ''} spinning (all cores but one busy); ` +
-    `the threaded build on 1 and 2 threads, samples/s medians (goal: 2 threads >= ${BUSY_GOAL}x of 1 thread)`, ''];
+  const lines = [busy.spinners > 0
+    ? `Busy machine: ${busy.spinners} other process${busy.spinners > 1 ? 'es' : ''} spinning (all cores but one busy); ` +
+      `the threaded build on 1 and 2 threads, samples/s medians (goal: 2 threads >= ${BUSY_GOAL}x of 1 thread)`
+    : 'Idle machine (--only-idle: nothing spinning); the threaded build on 1 and 2 threads, samples/s medians', ''];
   const header = ['model', 'runtime', '1 thread', '2 threads', '2t / 1t'];
   const rows = busyRatios(busy).map((r) => [r.model, r.runtime, fmt(r.one), fmt(r.two),
     r.ratio === undefined ? `- (${r.error})` : `${r.ratio.toFixed(2)}x`]);

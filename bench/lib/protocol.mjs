@@ -18,10 +18,14 @@
 //      whose accuracy is the one-thread row's.)
 //
 // A peer module exports `describe()` -> { framework, version, ... } and
-// `createTrainer({ model, batchSize, learningRate, threads })` -> trainer:
-//   trainer.trainBatch(images, labels)   one Adam step on a batch (may return a promise);
+// `createTrainer({ model, batchSize, learningRate, threads, trainSet })` -> trainer:
+//   trainer.trainBatch(images, labels, start)  one Adam step on a batch (may return a promise);
 //                                        images Float32Array [batchSize * 784] in [0, 1],
-//                                        labels Uint8Array [batchSize]
+//                                        labels Uint8Array [batchSize]: the training set's samples
+//                                        start .. start + batchSize - 1. A peer may keep `trainSet`
+//                                        ({ images, labels, count }, the arrays the batches are
+//                                        slices of) in its framework once and train on samples by
+//                                        index (wasmgrad does: trainBatchAt); the others copy each batch
 //   trainer.predict(images, count)       predicted class per image (array-like; may be a promise)
 //   trainer.dispose()                    optional: free memory before the next trainer
 // A peer that cannot train a model throws `cannotTrain(reason)`.
@@ -51,6 +55,7 @@ export const DEFAULT_PROTOCOL = {
   maxBatchesPerRun: 400,
   accuracyBudgetSeconds: 15,
   minAccuracyBatches: 10, // fewer would say nothing; accuracy is skipped if these take > 2x the budget
+  copyBatches: false, // true: peers get no trainSet, every batch is copied in (bench/run.mjs --copy-batches)
 };
 
 export function median(values) {
@@ -74,6 +79,7 @@ function makeBatcher(train, batchSize) {
       return {
         images: train.images.subarray(start * PIXELS, (start + batchSize) * PIXELS),
         labels: train.labels.subarray(start, start + batchSize),
+        start,
       };
     },
   };
@@ -94,11 +100,11 @@ async function evaluate(trainer, test) {
 // so that a parent that must kill a too-slow peer can still report an estimate.
 export async function runProtocol(peer, { model, threads = 1, data, log = () => {}, progress = () => {}, ...overrides }) {
   const p = { ...DEFAULT_PROTOCOL, ...overrides };
-  const options = { model, batchSize: p.batchSize, learningRate: p.learningRate, threads };
+  const options = { model, batchSize: p.batchSize, learningRate: p.learningRate, threads, trainSet: p.copyBatches ? undefined : data.train };
   const batches = makeBatcher(data.train, p.batchSize);
   const step = async (trainer) => {
     const b = batches.next();
-    await trainer.trainBatch(b.images, b.labels);
+    await trainer.trainBatch(b.images, b.labels, b.start);
   };
 
   // 1-2. speed

@@ -203,6 +203,11 @@ export class Trainer extends Owned {
   step(batches = 1) { return this.handle.step(batches); }
   /** One step on your own batch (inputs: Float32Array of N samples, labels: N classes): {loss, accuracy, diverged}. */
   trainBatch(inputs, labels) { return this.handle.trainOnBatch(inputs, labels); }
+  /**
+   * The same step on the samples at `indices` (Int32Array or array) of the training set given to
+   * setData, gathered inside the engine on its threads: no copy of the batch from JavaScript.
+   */
+  trainBatchAt(indices) { return this.handle.trainOnIndices(indices); }
   /** Trains the rest of the current epoch (or a whole new one) and returns its result. */
   trainEpoch() { return this.handle.trainEpoch(); }
   /** Loss, accuracy and confusion matrix (Int32Array, row = true class) on a dataset. */

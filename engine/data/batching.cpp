@@ -28,6 +28,25 @@ int num_batches(int n, int batch_size, bool drop_last) {
   return drop_last ? n / batch_size : (n + batch_size - 1) / batch_size;
 }
 
+void gather_rows(const Tensor& source, const std::vector<int>& indices, Tensor& destination) {
+  const std::int64_t rows = static_cast<std::int64_t>(indices.size());
+  WG_CHECK(source.rank() >= 1 && destination.rank() == source.rank() && destination.dim(0) >= rows &&
+               std::equal(source.shape().begin() + 1, source.shape().end(), destination.shape().begin() + 1),
+           "gather_rows: ", rows, " rows of ", shape_str(source.shape()), " do not fit ", shape_str(destination.shape()));
+  const std::int64_t n = source.dim(0);
+  for (std::int64_t r = 0; r < rows; ++r)
+    WG_CHECK(indices[r] >= 0 && indices[r] < n, "gather_rows: index ", indices[r], " at position ", r,
+             " is outside the ", n, " samples");
+  const std::int64_t sample = n > 0 ? source.size() / n : 0;
+  const float* from = source.data();
+  float* to = destination.data();
+  // Chunks of at least 16 K floats: below that a hand-off costs more than the copy it shares.
+  const std::int64_t min_rows = std::max<std::int64_t>(1, (std::int64_t{1} << 14) / std::max<std::int64_t>(sample, 1));
+  parallel_for(0, rows, min_rows, [&](std::int64_t lo, std::int64_t hi) {
+    for (std::int64_t r = lo; r < hi; ++r) std::memcpy(to + r * sample, from + indices[r] * sample, sizeof(float) * sample);
+  });
+}
+
 BatchLoader::BatchLoader(const Dataset& data, BatchOptions options) : data_(data), options_(options) {
   data_.validate();
   WG_CHECK(options_.batch_size >= 1, "BatchLoader '", data_.name, "': batch_size ", options_.batch_size,
@@ -73,23 +92,20 @@ bool BatchLoader::next(Batch& batch) {
   const std::int64_t sample = data_.inputs.size() / n;
   const float* source = data_.inputs.data();
   float* destination = buffers.inputs.data();
-  const bool augment = options_.augment.enabled();
-  // Each row is independent and its random stream depends only on (seed, epoch, index):
-  // splitting rows over threads cannot change the result.
-  parallel_for(0, rows, augment ? 2 : 64, [&](std::int64_t lo, std::int64_t hi) {
-    for (std::int64_t r = lo; r < hi; ++r) {
-      const int index = batch.indices[r];
-      const float* from = source + index * sample;
-      float* to = destination + r * sample;
-      if (augment) {
+  if (options_.augment.enabled()) {
+    // Each row is independent and its random stream depends only on (seed, epoch, index):
+    // splitting rows over threads cannot change the result.
+    parallel_for(0, rows, 2, [&](std::int64_t lo, std::int64_t hi) {
+      for (std::int64_t r = lo; r < hi; ++r) {
+        const int index = batch.indices[r];
         Rng rng(sample_seed(options_.seed, static_cast<std::uint64_t>(epoch_), static_cast<std::uint64_t>(index)));
-        augment_image(to, from, data_.inputs.dim(1), data_.inputs.dim(2), data_.inputs.dim(3), options_.augment,
-                      rng);
-      } else {
-        std::memcpy(to, from, sizeof(float) * sample);
+        augment_image(destination + r * sample, source + index * sample, data_.inputs.dim(1), data_.inputs.dim(2),
+                      data_.inputs.dim(3), options_.augment, rng);
       }
-    }
-  });
+    });
+  } else {
+    gather_rows(data_.inputs, batch.indices, buffers.inputs);
+  }
   batch.inputs = buffers.inputs;
 
   if (data_.targets.defined()) {

@@ -203,13 +203,41 @@ StepReport Trainer::train_on_batch(const Tensor& inputs, const std::vector<int>&
   Batch batch;
   batch.inputs = inputs;
   batch.labels = labels;
+  return train_given_batch(batch);
+}
+
+StepReport Trainer::train_on_indices(const std::vector<int>& indices) {
+  WG_CHECK(loader_ != nullptr, "train_on_indices: no data; call set_data first");
+  WG_CHECK(train_.is_classification(), "train_on_indices: the training set '", train_.name,
+           "' is a regression set; train_on_indices trains classification only");
+  WG_CHECK(!indices.empty() && indices.size() <= 65536, "train_on_indices: ", indices.size(),
+           " indices; a batch holds 1 to 65536 samples");
+  WG_CHECK(!diverged_, diverged_message_);
+  const int n = train_.size(), count = static_cast<int>(indices.size());
+  for (int i = 0; i < count; ++i)
+    WG_CHECK(indices[i] >= 0 && indices[i] < n, "train_on_indices: index ", indices[i], " at position ", i,
+             " is outside the training set's ", n, " samples");
+  Batch& batch = indexed_batch_;
+  if (!batch.inputs.defined() || batch.inputs.dim(0) != count) {
+    Shape shape = train_.inputs.shape();
+    shape[0] = count;
+    batch.inputs = Tensor::empty(shape);
+  }
+  gather_rows(train_.inputs, indices, batch.inputs);
+  batch.indices = indices;
+  batch.labels.resize(count);
+  for (int i = 0; i < count; ++i) batch.labels[i] = train_.labels[indices[i]];
+  return train_given_batch(batch);
+}
+
+StepReport Trainer::train_given_batch(const Batch& batch) {
   const StepResult step = train_step(batch);
   if (!step.finite) {
     diverged_ = true;
     diverged_message_ = "training diverged: the loss or a gradient became NaN/Inf. The weights are the last good "
                         "ones (that step was not applied). Try a smaller learning rate or gradient clipping.";
   }
-  return {step.loss, static_cast<float>(step.correct) / inputs.dim(0), !step.finite};
+  return {step.loss, static_cast<float>(step.correct) / batch.inputs.dim(0), !step.finite};
 }
 
 Progress Trainer::step(int max_batches) {

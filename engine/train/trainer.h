@@ -110,6 +110,12 @@ class Trainer {
   // labels), outside the epoch bookkeeping: for custom loops and benchmarks that feed
   // their own batches. Classification only.
   StepReport train_on_batch(const Tensor& inputs, const std::vector<int>& labels);
+  // The same step on the samples at `indices` of the training set given to set_data, gathered on
+  // the pool's threads into a buffer the trainer reuses: for a caller that holds its data in the
+  // engine and picks the batches (a benchmark feeding batches in file order), no copy of the batch
+  // on the caller's thread. The same bits as train_on_batch on those samples. Classification only;
+  // outside the epoch bookkeeping, as train_on_batch.
+  StepReport train_on_indices(const std::vector<int>& indices);
   // Finishes the current epoch (or runs a whole new one) and evaluates on validation.
   EpochResult train_epoch();
   // Loss, accuracy and confusion matrix of the model on a dataset (no gradient). batch_size 0:
@@ -139,6 +145,8 @@ class Trainer {
   // One optimizer step on a batch: its gradient (split into chunks when split_chunks says so),
   // the penalties' gradient, the divergence check, the update.
   StepResult train_step(const Batch& batch);
+  // train_on_batch's and train_on_indices's step and report (divergence included).
+  StepReport train_given_batch(const Batch& batch);
   // Forward, loss and backward (seeded with `share`) of a batch or a chunk of one.
   PassResult forward_backward(const Batch& batch, ForwardContext& context, float share);
   void start_epoch();
@@ -152,6 +160,7 @@ class Trainer {
   Dataset train_, validation_;
   std::unique_ptr<BatchLoader> loader_;
   Batch batch_data_;             // the loader's reused buffers
+  Batch indexed_batch_;          // train_on_indices's reused buffers
   Rng rng_;                      // dropout
   std::unique_ptr<BatchSplit> split_;  // made on the first split step
   int epoch_ = 0;               // completed epochs

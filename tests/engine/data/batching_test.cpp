@@ -159,6 +159,32 @@ TEST(Batching, AugmentationMatchesAugmentImagesAndIgnoresThreads) {
   set_num_threads(threads_before);
 }
 
+// gather_rows copies exactly the named rows, in order, whoever copies which (1, 2 and 4 threads;
+// rows of 5,000 floats, so a batch of 12 is split into chunks), and names a bad index.
+TEST(Batching, GatherRowsCopiesTheNamedRowsOnAnyThreadCount) {
+  const int n = 20, sample = 5000;
+  Tensor source = Tensor::empty({n, 2, 2500});
+  for (std::int64_t i = 0; i < source.size(); ++i) source[i] = float(i % 9973) * 0.25f - float(i / 9973);
+  const std::vector<int> indices = {19, 0, 7, 7, 3, 12, 18, 1, 5, 11, 2, 16};
+  const int threads_before = num_threads();
+  for (int threads : {1, 2, 4}) {
+    set_num_threads(std::min(threads, max_threads()));
+    Tensor destination = Tensor::full({14, 2, 2500}, -1.0f);
+    gather_rows(source, indices, destination);
+    for (std::size_t r = 0; r < indices.size(); ++r)
+      for (int p = 0; p < sample; ++p) ASSERT_EQ(destination[r * sample + p], source[indices[r] * sample + p]) << r;
+    for (std::int64_t i = std::int64_t(indices.size()) * sample; i < destination.size(); ++i) ASSERT_EQ(destination[i], -1.0f);
+  }
+  set_num_threads(threads_before);
+  Tensor destination = Tensor::empty({12, 2, 2500});
+  EXPECT_THROW(gather_rows(source, {0, 20}, destination), Error);
+  EXPECT_THROW(gather_rows(source, {-1}, destination), Error);
+  Tensor narrow = Tensor::empty({12, 2, 2499});
+  EXPECT_THROW(gather_rows(source, {0}, narrow), Error);
+  Tensor short_one = Tensor::empty({1, 2, 2500});
+  EXPECT_THROW(gather_rows(source, {0, 1}, short_one), Error);
+}
+
 TEST(Batching, RejectsBadSetup) {
   EXPECT_THROW(BatchLoader(numbered(4), options(0, 1)), Error);
   BatchOptions augmented;

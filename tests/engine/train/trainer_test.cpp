@@ -204,6 +204,57 @@ TEST(Trainer, ThreadCountDoesNotChangeTheBits) {
   }
 }
 
+// train_on_indices gathers the samples it names from the training set (on the pool's threads): the
+// same bits as train_on_batch on a copy of them, on 1 and on 2 threads, and bad indices are named.
+TEST(Trainer, TrainOnIndicesIsTrainOnBatchOfThoseSamples) {
+  Dataset digits = testing::load_bundled_digits("test").subset([] {
+    std::vector<int> first(256);
+    for (int i = 0; i < 256; ++i) first[i] = i;
+    return first;
+  }());
+  std::vector<std::vector<int>> batches;
+  for (int b = 0; b < 3; ++b) {
+    std::vector<int> rows;
+    for (int i = 0; i < 64; ++i) rows.push_back((i * 37 + b * 91) % 256);
+    batches.push_back(rows);
+  }
+  const auto train = [&](bool by_index) {
+    Model model(preset_spec("mlp"));
+    Trainer trainer(model, adam(1e-3f, 64, 1));
+    trainer.set_data(digits, Dataset());
+    std::vector<float> losses;
+    for (const std::vector<int>& rows : batches) {
+      StepReport r;
+      if (by_index) {
+        r = trainer.train_on_indices(rows);
+      } else {
+        Dataset chosen = digits.subset(rows);
+        r = trainer.train_on_batch(chosen.inputs.clone(), chosen.labels);
+      }
+      losses.push_back(r.loss);
+      losses.push_back(r.accuracy);
+    }
+    std::vector<float> weights = testing::all_weights(model);
+    weights.insert(weights.end(), losses.begin(), losses.end());
+    return weights;
+  };
+  const int threads_before = num_threads();
+  set_num_threads(1);
+  const std::vector<float> copied = train(false);
+  for (int threads : {1, 2}) {
+    set_num_threads(std::min(threads, max_threads()));
+    EXPECT_EQ(train(true), copied) << threads << " threads";
+  }
+  set_num_threads(threads_before);
+
+  Model model(preset_spec("mlp"));
+  Trainer trainer(model, adam(1e-3f, 64, 1));
+  testing::expect_error_mentions([&] { trainer.train_on_indices({0}); }, {"no data; call set_data first"});
+  trainer.set_data(digits, Dataset());
+  testing::expect_error_mentions([&] { trainer.train_on_indices({0, 256}); }, {"index 256 at position 1 is outside the training set's 256 samples"});
+  testing::expect_error_mentions([&] { trainer.train_on_indices({}); }, {"0 indices"});
+}
+
 // The accuracy targets (PyTorch with the same set-up: 94.1% and 97.7%).
 float train_digits(const std::string& preset, int seed = 1) {
   Dataset train = testing::load_bundled_digits("train");

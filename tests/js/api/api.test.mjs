@@ -174,6 +174,34 @@ for (const threads of [true, false]) {
       for (const x of [trainer, model, data]) x.dispose();
     });
 
+    test('trainBatchAt trains on samples of the training set by index: the same bits as trainBatch on a copy of them', () => {
+      const images = Float32Array.from({ length: 6 * 784 }, (_, i) => ((i * 7919) % 255) / 255);
+      const classes = [3, 0, 9, 3, 1, 7];
+      const data = engine.arrayDataset(images, [1, 28, 28], Uint8Array.from(classes), { classes: 10 });
+      const rows = [4, 1, 5, 1];
+      const run = (step) => {
+        const model = engine.model('mlp');
+        model.reinitialize(5);
+        const trainer = engine.trainer(model, { seed: 1 });
+        trainer.setData(data);
+        const results = [step(trainer), step(trainer)];
+        const weights = model.parameters().map((p) => Array.from(p.data));
+        return { trainer, model, results, weights };
+      };
+      const chosen = data.subset(rows);
+      const copied = run((t) => t.trainBatch(chosen.inputs(), chosen.labels()));
+      const indexed = run((t) => t.trainBatchAt(Int32Array.from(rows)));
+      assert.deepEqual(indexed.results, copied.results);
+      assert.deepEqual(indexed.weights, copied.weights);
+      const trainer = indexed.trainer;
+      assert.throws(() => trainer.trainBatchAt([0, 6]), /index 6 at position 1 is outside the training set's 6 samples/);
+      assert.throws(() => trainer.trainBatchAt([0, -1]), /index -1 at position 1 is not a sample index/);
+      assert.throws(() => trainer.trainBatchAt([]), /0 indices/);
+      const unset = engine.trainer(indexed.model, {});
+      assert.throws(() => unset.trainBatchAt([0]), /no data; call set_data first/);
+      for (const x of [unset, copied.trainer, indexed.trainer, copied.model, indexed.model, chosen, data]) x.dispose();
+    });
+
     test('creating and disposing many models and trainers does not grow memory', () => {
       const make = () => {
         const model = engine.model('cnn');
