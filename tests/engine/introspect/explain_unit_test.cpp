@@ -399,7 +399,9 @@ TEST(ExplainUnit, ResidualUnitIsTheSumOfItsTwoTerms) {
           EXPECT_EQ(e.result, r.layers_term + r.shortcut_term) << where;
           EXPECT_NEAR(e.result, e.value, 1e-5 * (std::fabs(r.layers_term) + std::fabs(r.shortcut_term) + 1.0)) << where;
           // The identity's term is the block's input there: the previous layer's map.
-          if (layer == 1) EXPECT_EQ(r.shortcut_term, maps[0].data[(c * 6 + y) * 6 + x]) << where;
+          if (layer == 1) {
+            EXPECT_EQ(r.shortcut_term, maps[0].data[(c * 6 + y) * 6 + x]) << where;
+          }
         }
   }
 }
@@ -424,7 +426,9 @@ TEST(ExplainUnit, ConcatUnitNamesItsBranchAndChannel) {
         EXPECT_EQ(j.channel, c - j.offset);
         EXPECT_EQ(j.identity, j.branch == 1);
         EXPECT_NEAR(e.result, e.value, 1e-5 * (std::fabs(e.value) + 1.0)) << c << "," << y << "," << x;
-        if (j.branch == 1) EXPECT_EQ(j.input, input[(j.channel * 5 + y) * 5 + x]);
+        if (j.branch == 1) {
+          EXPECT_EQ(j.input, input[(j.channel * 5 + y) * 5 + x]);
+        }
       }
 }
 
