@@ -25,6 +25,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../bindings/js/data/seeded.js'; // the split only needs to be fixed, not strong
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
@@ -38,18 +39,6 @@ const FILES = {
   testImages: 'digits-test-images-idx3-ubyte.gz',
   testLabels: 'digits-test-labels-idx1-ubyte.gz',
 };
-
-// mulberry32: a tiny seeded 32-bit generator; the split only needs to be fixed, not strong.
-function makeRng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle(items, random) {
   for (let i = items.length - 1; i > 0; i--) {
@@ -107,7 +96,7 @@ function testCounts(classSizes) {
 }
 
 function splitDigits(classes) {
-  const random = makeRng(SPLIT_SEED);
+  const random = mulberry32(SPLIT_SEED);
   const sizes = classes.map((bytes) => bytes.length / PIXELS);
   const counts = testCounts(sizes);
   const train = [], test = [];  // [digit, index within class]
