@@ -184,7 +184,8 @@ export function validateField(field, raw, catalog = null) {
     case 'text':
       if (typeof raw !== 'string') return { error: 'is not text' };
       if (raw.length > spec.maxLength) return { error: `is longer than ${spec.maxLength} characters` };
-      return /^[A-Za-z0-9_.+-]*$/.test(raw) ? { value: raw } : { error: 'holds characters a layer list does not use' };
+      return /^[A-Za-z0-9_.+()|-]*$/.test(raw)  // ( | ): blocks, residual(a|b) and concat(a|b|c)
+        ? { value: raw } : { error: 'holds characters a layer list does not use' };
     default:
       return { error: 'bad schema' };
   }

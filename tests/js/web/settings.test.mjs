@@ -36,6 +36,14 @@ test('a preset drops any layer list; a custom model keeps its own', () => {
   assert.equal(settings.layers, '');
   assert.ok(!serializeSettings(settings).includes('layers='));
   assert.equal(parseHash('model=custom&layers=linear.10').settings.layers, 'linear.10');
+  // Blocks: a link written by the page (URLSearchParams encodes the brackets and bars) reads back.
+  const blocks = 'conv2d.8.3.1.1_residual(conv2d.8.3.1.1_relu|conv2d.8.1.1.0)_concat(maxpool.2|avgpool.2)_linear.10';
+  const written = serializeSettings({ ...parseHash('').settings, model: 'custom', layers: blocks });
+  assert.match(written, /layers=conv2d\.8\.3\.1\.1_residual%28/);
+  const read = parseHash(written);
+  assert.deepEqual(read.errors, []);
+  assert.equal(read.settings.model, 'custom');
+  assert.equal(read.settings.layers, blocks);
 });
 
 const rejected = [
