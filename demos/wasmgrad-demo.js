@@ -153,7 +153,7 @@ class WasmgradDemo extends HTMLElement {
       const link = el('a', { class: 'share', target: '_blank', rel: 'noopener' }, 'link to these settings');
       const badge = engine
         ? el('span', { class: 'badge', title: engine.reason },
-          `engine: wasmgrad ${engine.build} (${engine.threads} thread${engine.threads === 1 ? '' : 's'}, WebAssembly SIMD)`)
+          `engine: wasmgrad ${engine.build} (${engine.threads} thread${engine.threads === 1 ? '' : 's'}, WebAssembly ${engine.build.startsWith('simd-relaxed') ? 'relaxed ' : ''}SIMD)`)
         : el('span', { class: 'badge' }, 'engine: wasmgrad in a Web Worker (build shown above)');
       footer.replaceChildren(badge, link);
       const context = {

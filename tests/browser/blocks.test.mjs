@@ -157,7 +157,7 @@ test('the big architectures by their shapes: ResNet-18\'s table and totals, with
   const pick = page.getByRole('combobox', { name: 'Big architecture' });
   await pick.selectOption('resnet18');
   await page.waitForFunction(() => /11,689,512 parameters/.test(document.querySelector('#architecture-totals').textContent));
-  assert.match(await page.locator('#architecture-totals').textContent(), /^ResNet-18 on a 3×224×224 input/);
+  assert.match(await page.locator('#architecture-totals').textContent(), /^ResNet-18 \(He et al\., 2015\) on a 3×224×224 input/);
   const rows = page.locator('#architecture-table tbody tr:not(.inner-row)');
   assert.ok(await rows.count() >= 8);
   assert.equal(number(await page.locator('#architecture-table tfoot td').first().textContent()), 11_689_512);

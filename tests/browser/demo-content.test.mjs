@@ -28,7 +28,7 @@ const readout = (demo, role) => demo.locator(`[data-role=${role}]`).textContent(
 
 test('autoencoder 8-3-8: the engine trains it, and its 3-unit code becomes binary-like, eight different codes', async () => {
   const { page, demo, problems } = await openDemo('name=autoencoder');
-  assert.match(await demo.locator('.badge').textContent(), /wasmgrad simd \(1 thread/);
+  assert.match(await demo.locator('.badge').textContent(), /wasmgrad simd(-relaxed)? \(1 thread/);
   assert.match(await readout(demo, 'verdict'), /^Untrained/);
   const start = /Mean distance of the code from 0 or 1: ([\d.]+)/.exec(await readout(demo, 'binary'));
   assert.ok(Number(start[1]) > 0.2, `an untrained code is not binary: ${start[1]}`);

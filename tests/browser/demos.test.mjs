@@ -114,7 +114,7 @@ async function badge(demo) {
 
 test('conv: engine arithmetic, stride that does not fit, pooling of the lectures\' example', async () => {
   const { page, demo, problems } = await openEmbedded('name=conv&size=7&kernel=3&stride=1');
-  assert.match(await badge(demo), /wasmgrad simd \(1 thread/);
+  assert.match(await badge(demo), /wasmgrad simd(-relaxed)? \(1 thread/);
   assert.match(await demo.locator('[data-role=formula]').textContent(), /= 5$/);
   const pooling = await demo.locator('[data-role=pooling] table').allTextContents();
   assert.match(pooling[1], /6\s*8\s*3\s*4/);           // max pooling -> [[6,8],[3,4]]
@@ -366,7 +366,7 @@ test('activations and losses: engine curves; the lectures\' hinge example; a sco
 test('lenet: trains in a worker; filters change; a drawn digit gets probabilities', async () => {
   const { page, frame, demo, problems } = await openEmbedded('name=lenet&model=cnn');
   await demo.locator('button[data-action=train]:not([disabled])').waitFor({ timeout: 60_000 });
-  assert.match(await demo.locator('[data-role=worker-build]').textContent(), /worker engine: wasmgrad simd, 1 thread \((no SharedArrayBuffer|not cross-origin isolated)/);
+  assert.match(await demo.locator('[data-role=worker-build]').textContent(), /worker engine: wasmgrad simd(-relaxed)?, 1 thread \((no SharedArrayBuffer|not cross-origin isolated)/);
   const filtersBefore = await demo.locator('[data-role=filters] canvas').first().evaluate((c) => c.toDataURL());
   await demo.locator('button[data-action=train]').click();
   await page.waitForFunction(() => Number(document.querySelector('#frame').contentDocument.querySelector('wasmgrad-demo')

@@ -265,9 +265,9 @@ for (const engine of ENGINES.filter((e) => !chosen || chosen.includes(e.key))) {
         for (const demo of demos) {
           assert.deepEqual(demo.problems, [], `${demo.name}: problems shown`);
           if (demo.name === 'lenet') {
-            assert.match(demo.worker, /worker engine: wasmgrad simd, 1 thread/, demo.name);
+            assert.match(demo.worker, /worker engine: wasmgrad simd(-relaxed)?, 1 thread/, demo.name);
           } else {
-            assert.match(demo.badge, /^engine: wasmgrad simd \(1 thread, WebAssembly SIMD\)$/, demo.name);
+            assert.match(demo.badge, /^engine: wasmgrad (simd \(1 thread, WebAssembly SIMD\)|simd-relaxed \(1 thread, WebAssembly relaxed SIMD\))$/, demo.name);
           }
           assert.ok(demo.drawn > 0, `${demo.name}: something is drawn (${JSON.stringify(demo)})`);
           assert.ok(demo.height > 150, `${demo.name}: ${demo.height} px tall`);
