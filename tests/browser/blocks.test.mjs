@@ -28,7 +28,7 @@ async function modelWith(page, index, type) {
 
 test('resnet-mini: one row per block with its totals, inner rows on demand; it trains on the digits', async () => {
   const { page, problems } = await open('#model=resnet-mini&epochs=1');
-  const model = page.getByRole('combobox', { name: 'Architecture' });
+  const model = page.getByRole('combobox', { name: 'Architecture', exact: true });
   assert.ok((await model.locator('option').allTextContents()).some((t) => /ResNet in miniature/.test(t)));
   assert.ok((await model.locator('option').allTextContents()).some((t) => /Inception in miniature/.test(t)));
   const layers = await modelWith(page, 3, 'residual');

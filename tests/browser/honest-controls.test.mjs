@@ -77,7 +77,7 @@ test('2. a setting out of range is shown beside its field, and Start waits until
   await typeInto(page.getByLabel('Epochs'), '5000');
   assert.equal(await page.textContent('#epochs-error'), 'Epochs 5000 is above the maximum 1000.');
   // A layer of 100,000 units in the editor: the engine's limit, beside that field; the help states the limits.
-  await page.getByLabel('Architecture').selectOption('custom');
+  await page.getByLabel('Architecture', { exact: true }).selectOption('custom');
   await typeInto(page.getByLabel('Layer 1 units'), '100000');
   await page.waitForFunction(() => /units: must be between 1 and 65536, got 100000/.test(document.querySelector('#layer-editor').textContent));
   assert.equal(await page.getByLabel('Layer 1 units').getAttribute('aria-invalid'), 'true');

@@ -343,7 +343,7 @@ test('2-D points: XOR trains to a visible decision boundary; image views step as
   assert.deepEqual(offered, ['perceptron', 'mlp-2d', 'hidden-4', 'custom']);
 
   // The lecture's XOR net: one hidden layer.
-  await page.getByLabel('Architecture').selectOption('hidden-4');
+  await page.getByLabel('Architecture', { exact: true }).selectOption('hidden-4');
   await typeInto(page.getByLabel('Epochs'), '60');
   await page.getByLabel('Pace').selectOption('max');
   await page.waitForFunction(() => /^Total \(3 layers\)22/.test(document.querySelector('#layer-table-view tfoot').textContent));  // (2*4+4) + (4*2+2)
@@ -372,7 +372,7 @@ test('2-D points: XOR trains to a visible decision boundary; image views step as
   await page.waitForFunction(() => /Ringed: true 0 → predicted 0: \d+ validation points/.test(document.querySelector('#boundary-view').textContent));
 
   // Softmax regression cannot separate XOR (at most 3 of the 4 corners): the lecture's point.
-  await page.getByLabel('Architecture').selectOption('perceptron');
+  await page.getByLabel('Architecture', { exact: true }).selectOption('perceptron');
   await typeInto(page.getByLabel('Epochs'), '20');
   await page.waitForFunction(() => /^Total \(1 layers\)6/.test(document.querySelector('#layer-table-view tfoot').textContent));
   // The root cause of a flaky run on fresh machines: Start must not leave the last run's history
@@ -397,7 +397,7 @@ test('2-D points: XOR trains to a visible decision boundary; image views step as
   assert.match(hash, /data=xor&noise=0\.1&n=200&model=perceptron/);
   const second = await open({ hash });
   assert.deepEqual([await second.page.getByLabel('Dataset').inputValue(), await second.page.getByLabel('Noise', { exact: true }).inputValue(),
-    await second.page.getByLabel('Points', { exact: true }).inputValue(), await second.page.getByLabel('Architecture').inputValue()],
+    await second.page.getByLabel('Points', { exact: true }).inputValue(), await second.page.getByLabel('Architecture', { exact: true }).inputValue()],
   ['xor', '0.1', '200', 'perceptron']);
   assert.match(await second.page.textContent('#layer-table-view tbody'), /linear · 2 -> 2/);
   // An image preset in a link with 2-D data is refused visibly, and the points' default is used.
@@ -472,7 +472,7 @@ test('the filter menu offers deeper layers of LeNet-5 and the MLP\'s units as im
   await page.getByLabel('Layer', { exact: true }).selectOption({ label: 'conv2' });
   await page.waitForFunction(() => /^conv2 · first 32 of 50 filters of 20×5×5/.test(document.querySelector('#filters-view .view-caption').textContent));
   assert.equal(await page.$$eval('#filters-view canvas', (c) => c.length), 32);
-  await page.getByLabel('Architecture').selectOption('mlp');
+  await page.getByLabel('Architecture', { exact: true }).selectOption('mlp');
   await page.waitForFunction(() => /^linear1 · first 32 of 128 filters of 1×28×28/.test(document.querySelector('#filters-view .view-caption').textContent));
   assert.deepEqual(await page.$$eval('#filters-layer option', (o) => o.map((x) => x.textContent)), ['linear1 (units as images)']);
   assert.deepEqual(problems, []);

@@ -68,7 +68,7 @@ test('a folder of colour images: preview per class, rules, split and cap stated;
   const { page, problems } = await openPlayground(browser, server, { hash: '#epochs=6&lr=0.003&batch=16' });
   await page.getByLabel('Dataset').selectOption('images');
   await page.waitForFunction(() => /^Your images: no data yet\. Drop a folder of images/.test(document.querySelector('#data-status').textContent));
-  assert.equal(await page.getByLabel('Architecture').inputValue(), 'simplenet');
+  assert.equal(await page.getByLabel('Architecture', { exact: true }).inputValue(), 'simplenet');
   assert.match(await page.textContent('#image-fit-help'), /scale the shorter side .* centre-crop the rest; area-averaged/);
   assert.match(await page.textContent('#image-channels-help'), /Grey: 1 channel, grey = 0\.299 R \+ 0\.587 G \+ 0\.114 B \(ITU-R BT\.601\)/);
 
@@ -228,7 +228,7 @@ test('a dropped folder is walked (webkitGetAsEntry, "/" stripped), an empty clas
   assert.match(await page.textContent('#photos-memory'), /Training simplenet at batch 32 on 3×96×96 .* up to 1,820 samples \(108 KB each, 192 MB\).*All 120 files of this set fit/);
 
   // VGG-mini at 96x96 needs more room: only a seeded 103 fit beside it, the same share of every class.
-  await page.getByLabel('Architecture').selectOption('vgg-mini');
+  await page.getByLabel('Architecture', { exact: true }).selectOption('vgg-mini');
   await page.waitForFunction(() => /This set has more: a seeded 103 files were read/.test(document.querySelector('#photos-memory').textContent),
     null, { timeout: 60_000 });
   assert.match(await page.textContent('#photos-memory'), /Training vgg-mini at batch 32 on 3×96×96 takes about \d+ MB/);
