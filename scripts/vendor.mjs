@@ -1,12 +1,11 @@
 // Copies the browser files of the npm libraries the pages use into build/vendor/, where the
 // playground, the demos and dist/ load them from (the servers publish build/vendor/, never
-// node_modules/). Each library's licence travels with it. Run by scripts/build.sh.
+// node_modules/). Each library's licence travels with it. Run by scripts/build.sh. fflate (zip) ships
+// once, inside the exporters' bundle (build/vendor/export-deps.mjs), which the page's dropped .zip
+// files and webcam captures use too; its licence is copied here beside the bundle.
 //   comlink  the engine worker's RPC (web/playground/engine-client.js, worker/main.js): the UMD
 //            build for the classic worker's importScripts, the ES module for the page
 //   uplot    the training curves and the demos' line charts (web/views/line-chart.js)
-//   fflate   zip archives: a dropped .zip of images unzipped in the engine worker
-//            (web/playground/worker/data.js), webcam captures zipped for download; its ES module
-//            build for browsers, which a worker imports by path (it cannot resolve npm names)
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +21,6 @@ export const VENDOR_FILES = [
   ['uplot', 'dist/uPlot.esm.js', 'uPlot.esm.js'],
   ['uplot', 'dist/uPlot.min.css', 'uPlot.min.css'],
   ['uplot', 'LICENSE', 'uPlot.LICENSE.txt'],
-  ['fflate', 'esm/browser.js', 'fflate.mjs'],
   ['fflate', 'LICENSE', 'fflate.LICENSE.txt'],
 ];
 

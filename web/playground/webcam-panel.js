@@ -8,7 +8,7 @@
 import { el, formatInteger } from '../views/dom.js';
 import { Camera, canvasToJpeg } from './camera.js';
 import { addCapture, listCaptures, deleteCaptures, renameCaptureClass } from './checkpoint-store.js';
-import { zipSync } from '../../build/vendor/fflate.mjs';
+import { loadExportLibraries, exportLibraries } from '../../bindings/js/export/deps.js';  // fflate's zipSync, in the exporters' bundle
 import { download } from './files.js';
 
 export const CAPTURE_SIDE = 224;        // stored size: room to train at 32 to 96 here, or larger elsewhere
@@ -249,7 +249,8 @@ export class WebcamPanel {
         files[`${ZIP_ROOT}/${cls.name}/${String(i + 1).padStart(5, '0')}.jpg`] = [new Uint8Array(await capture.blob.arrayBuffer()), { level: 0 }];
       }
     }
-    const zip = zipSync(files);
+    await loadExportLibraries();  // loaded on the first download: the page does not need it before
+    const zip = exportLibraries().zipSync(files);
     download(zip, `${ZIP_ROOT}.zip`, 'application/zip');
     const count = used.reduce((n, c) => n + c.captures.length, 0);
     this.say(`Downloaded ${ZIP_ROOT}.zip: ${formatInteger(count)} images in ${used.length} class folders ` +

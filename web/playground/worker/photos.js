@@ -11,7 +11,7 @@ import { FIT_RULE, LUMA_RULE } from '../../../bindings/js/data/fit-image.js';
 import {
   trainingBytes, defaultTrainingBytes, sampleCapacity, sampleBudget, MAX_ZIP_BYTES, ENGINE_MEMORY_BYTES,
 } from '../../../bindings/js/data/limits.js';
-import * as fflate from '../../../build/vendor/fflate.mjs';
+import { exportLibraries, loadExportLibraries } from '../../../bindings/js/export/deps.js';  // fflate's unzipSync: the one copy, in the exporters' bundle
 
 const PROGRESS_MS = 100;       // at most ten progress events a second (50,000 files would flood the page)
 const PREVIEW_PER_CLASS = 8;   // tiles per class in the page's preview grid
@@ -53,7 +53,8 @@ async function sourceOf({ name, zip, entries }) {
     throw new Error(`${name}: ${(zip.size / 2 ** 30).toFixed(1)} GB is more than the ${MAX_ZIP_BYTES / 2 ** 30} GB a zip may be ` +
       '(it is read into memory whole); unzip it and drop the folder instead: folders are read file by file');
   }
-  return zipSource(new Uint8Array(await zip.arrayBuffer()), fflate, name);
+  await loadExportLibraries();  // once; the engine's loader has usually loaded it already
+  return zipSource(new Uint8Array(await zip.arrayBuffer()), exportLibraries(), name);
 }
 
 /** Up to PREVIEW_PER_CLASS training samples of each of the first PREVIEW_CLASSES classes. */
