@@ -11,7 +11,7 @@ import { FIT_RULE, LUMA_RULE } from '../../bindings/js/data/fit-image.js';
 import { readImageHeader } from '../../bindings/js/data/image-header.js';
 import { isZip } from '../../bindings/js/data/zip-source.js';
 import { SAMPLE_BUDGET_BYTES, ENGINE_MEMORY_BYTES, MAX_IMAGE_PIXELS, sampleCapacity, trainingBytes } from '../../bindings/js/data/limits.js';
-import { HOLD_OUT, classNames, inputError, loadModel, usageError } from './shared.mjs';
+import { HOLD_OUT, classNames, fitPreset, inputError, loadModel, usageError } from './shared.mjs';
 
 const IMAGE_NAME = /\.(png|jpe?g|webp)$/i;
 const DEFAULT_SHAPE = { width: 32, height: 32, channels: 3 };
@@ -154,11 +154,6 @@ async function readFolder(path, options, out) {
   } finally {
     out.clearBar();
   }
-}
-
-/** A preset's spec fitted to the data by the engine: input [C, H, W] and one output per class. */
-function fitPreset(engine, name, sampleShape, classes) {
-  return engine.presetSpec(name, { input: sampleShape, classes });
 }
 
 /**

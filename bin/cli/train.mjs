@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CLASS_NAMES_RULE, CliError, EXIT, HOLD_OUT, checkName, classNames, classesOption, inputError, loadEngine, loadModel,
-  nameList, numberOption, percent, readConfig, requireOption, usageError } from './shared.mjs';
+  nameList, numberOption, percent, presetForData, readConfig, requireOption, usageError } from './shared.mjs';
 import { hasNoTestFiles, holdOut, isImageData, limitTo, loadSplit } from './data.mjs';
 import { IMAGE_HELP, imageTrainingData } from './image-data.mjs';
 
@@ -13,7 +13,7 @@ export const train = {
   usage: 'wasmgrad train --model <preset|spec.json|model.wgm> --data <dir|digits|images.zip> [options]',
   options: {
     model: { type: 'string', help: (catalog) => `preset (${nameList(catalog.presets.map((p) => p.name))}: a preset takes the ` +
-      `image folder's size and class count), a JSON spec file (layer types: ${nameList(catalog.layerTypes.map((t) => t.type))}), ` +
+      `data's sample shape and class count), a JSON spec file (layer types: ${nameList(catalog.layerTypes.map((t) => t.type))}), ` +
       'or a saved model to continue' },
     data: { type: 'string', help: 'folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-... (.gz or not), or "digits" for the bundled 10,000 MNIST digits; ' +
       `without t10k-* files, ${100 * HOLD_OUT}% of the training set (seeded by --seed) is held out for validation and reported in place of the test set; ` +
@@ -77,6 +77,7 @@ async function run(values, out) {
     }
     evaluatedOn = heldOut ? 'validation' : 'test';
     names = classNames(values, 'train', data, kind === 'file' ? model.metadata?.classNames : null, trainSet.numClasses);
+    if (kind === 'preset') model = presetForData(engine, model, modelRef, trainSet.sampleShape, trainSet.numClasses, out);
   }
   // A saved model goes on counting from the epochs it has: --epochs more of them.
   const done = kind === 'file' && model.hasOptimizerState ? (model.metadata?.training?.epochsDone ?? 0) : 0;

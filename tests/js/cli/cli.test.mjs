@@ -250,6 +250,22 @@ test('train on the bundled digits, then continue training from the saved file', 
   assert.ok(second.events.at(-1).testAccuracy >= first.events.at(-1).testAccuracy - 0.05);
 });
 
+test('a preset made for other images (resnet-mini, 3x32x32) trains on the digits, fitted to them and said so', async () => {
+  const result = await run(['train', '--model', 'resnet-mini', '--data', 'digits', '--epochs', '1', '--limit', '128',
+    '--test-limit', '64', '--batch', '32', '--out', join(dir, 'resnet-mini.wgm')]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.events[0], { event: 'note', message: 'preset resnet-mini fitted to the data: input 1x28x28, 10 classes' });
+  assert.equal(result.events.at(-1).event, 'result');
+  const info = await run(['info', '--model', join(dir, 'resnet-mini.wgm')]);
+  assert.equal(info.code, 0, info.stderr);
+  assert.deepEqual(info.events.at(-1).input, [1, 28, 28]);
+  // A preset that fits as it is gets no note.
+  const cnn = await run(['train', '--model', 'cnn', '--data', 'digits', '--epochs', '1', '--limit', '64', '--test-limit', '64',
+    '--out', join(dir, 'cnn.wgm')]);
+  assert.equal(cnn.code, 0, cnn.stderr);
+  assert.equal(cnn.events.filter((e) => e.event === 'note').length, 0);
+});
+
 // Each bad input: exit code 3 and a message naming the file and what was wrong.
 test('bad inputs: wrong path, corrupt IDX, invalid spec, a model that does not fit the data', async () => {
   const corruptDir = join(dir, 'corrupt');
