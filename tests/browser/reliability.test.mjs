@@ -153,7 +153,7 @@ test('CSP: the demos (gallery, an engine demo, the LeNet worker demo) run under 
 });
 
 test('CSP: the engine scripts contain no eval or new Function (linked with -sDYNAMIC_EXECUTION=0)', async () => {
-  for (const name of ['wasmgrad-simd.js', 'wasmgrad-simd-threads.js', 'wasmgrad-simd.mjs', 'wasmgrad-simd-threads.mjs']) {
+  for (const name of ['simd', 'simd-threads', 'simd-relaxed', 'simd-relaxed-threads'].flatMap((b) => [`wasmgrad-${b}.js`, `wasmgrad-${b}.mjs`])) {
     const source = await fs.readFile(path.join(ROOT, 'build/engine', name), 'utf8');
     assert.doesNotMatch(source, /new Function|\bFunction\(|new_\(Function/, name);
     assert.doesNotMatch(source, /[^.\w]eval\(/, name);

@@ -83,21 +83,25 @@ test('a library that throws when its module loads: the gallery lists every demo,
   await page.close();
 });
 
+/** The same fault for every build's .wasm: load() picks the relaxed builds where the browser has relaxed SIMD. */
+const everyWasm = (fault) => Object.fromEntries(['simd-relaxed-threads', 'simd-relaxed', 'simd-threads', 'simd']
+  .map((build) => [`/build/engine/wasmgrad-${build}.wasm`, fault]));
+
 test('the engine\'s .wasm answers 404: the playground and a demo say the engine did not start, and what to try', async () => {
   const missing = { status: 404, body: 'not found', type: 'text/plain' };
-  const origin = await serve({ faults: { '/build/engine/wasmgrad-simd-threads.wasm': missing, '/build/engine/wasmgrad-simd.wasm': missing } });
+  const origin = await serve({ faults: everyWasm(missing) });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(`${origin}/web/index.html`);
   const error = page.locator('#app-messages .message.error[data-key="engine"]');
   await error.waitFor({ timeout: 60_000 });
-  assert.match(await error.textContent(), /^The engine did not start: .*wasmgrad-simd-threads\.wasm.*404.*A file is missing on this site/);
+  assert.match(await error.textContent(), /^The engine did not start: .*wasmgrad-simd(-relaxed)?-threads\.wasm.*404.*A file is missing on this site/);
   assert.equal(await page.textContent('#build-badge'), 'engine failed to load');
   assert.equal(await bootMessage(page).count(), 0, 'one message, the page\'s own');
   await page.screenshot({ path: path.join(SHOTS, 'start-failure-wasm-404.png') });
   await page.goto(`${origin}/demos/embed.html?name=conv`);
   const problem = page.locator('wasmgrad-demo .problem[role="alert"]');
   await problem.waitFor({ timeout: 60_000 });
-  assert.match(await problem.textContent(), /^This demo could not start: .*wasmgrad-simd\.wasm.*404.*A file is missing on this site/);
+  assert.match(await problem.textContent(), /^This demo could not start: .*wasmgrad-simd(-relaxed)?\.wasm.*404.*A file is missing on this site/);
   await page.close();
 });
 
@@ -112,7 +116,7 @@ test('a module file of the page is missing: the message names the page\'s script
 });
 
 test('an engine file that never arrives: the watchdog says the page is still not ready, and what to try', async () => {
-  const origin = await serve({ faults: { '/build/engine/wasmgrad-simd-threads.wasm': { hang: true }, '/build/engine/wasmgrad-simd.wasm': { hang: true } } });
+  const origin = await serve({ faults: everyWasm({ hang: true }) });
   const page = await browser.newPage();
   await page.goto(`${origin}/web/index.html?watchdog=2`);
   const notice = page.locator('.boot-message[data-key="watchdog"]');
