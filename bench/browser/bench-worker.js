@@ -45,7 +45,7 @@ async function run({ model, threads, build, browser, protocol }, log) {
   if (engine.threads < threads) {
     // Not a slower row with fewer threads under the same name: the row says why it cannot run.
     return { status: 'cannot-train', ...info, framework: `wasmgrad ${browser} ${engine.build}, ${threads} threads asked`,
-      error: `${browser} gives ${engine.threads} thread${engine.threads > 1 ? 's' : ''} (${engine.build}: ${engine.reason})` };
+      error: `${browser} gives ${engine.threads} thread${engine.threads > 1 ? 's' : ''}: ${engine.reason.split(';')[0]} (${build ? 'build' : 'load() picked'} ${engine.build})` };
   }
   log(`${info.framework} (${info.reason}); loading digits`);
   const data = await loadDigits();

@@ -92,8 +92,9 @@ function serve(root, isolated) {
 
 // In the page: its result once the worker has one, else null.
 const pageResult = () => window.benchResult ?? null;
-// In the page: what it shows (the worker's last progress message), for a timeout's message.
-const pageStatus = () => document.getElementById('status')?.textContent ?? null;
+// In the page: what it shows (the worker's last progress message) and what it has loaded, for a timeout's message.
+const pageStatus = () => ({ status: document.getElementById('status')?.textContent ?? null, isolated: self.crossOriginIsolated,
+  loaded: performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\//, '').replace(/\?.*$/, '')) });
 
 /**
  * Runs one (variant, model) row in its own browser, launched for it and closed after it, all
@@ -110,7 +111,7 @@ export async function runBrowserRow(root, variantId, model, protocol, timeoutSec
     const url = `http://127.0.0.1:${server.address().port}/bench/browser/index.html?${pageQuery(variantId, model, protocol)}`;
     const result = await withBrowser(variant.browser, async (driver, { deadline }) => {
       await driver.open(url);
-      const r = await waitFor(driver, pageResult, [], { timeout: Math.max(1000, deadline - Date.now() - 3000), every: 500,
+      const r = await waitFor(driver, pageResult, [], { timeout: Math.max(1, Math.floor((deadline - Date.now()) / 1000) - 3) * 1000, every: 500,
         what: 'the bench page\'s result', explain: pageStatus });
       return { ...r, version: driver.version };
     }, { timeout: timeoutSeconds * 1000 });
