@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: trains the same three models on the same digits with the same batch (64) and
 // optimizer (Adam, lr 1e-3) in wasmgrad and in its peers, each (framework, model) pair in a child
-// process of its own, and prints training samples/s side by side, the speed ratio of wasmgrad
+// process of its own (the page rows: a browser of its own, Chromium, Firefox ESR and WebKitGTK, through
+// the cross-browser suite's drivers), and prints training samples/s side by side, the speed ratio of wasmgrad
 // (WASM, one thread) to each peer and the test accuracy each reached. Also runs the GEMM kernel
 // benchmarks when they are built. Then: the whole training step in GFLOP/s and as a % of the
 // measured peak (and the relaxed-SIMD FMA peak where the runtime has it), the cost as the work
