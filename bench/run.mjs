@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: trains the same three models on the same digits with the same batch (64) and
 // optimizer (Adam, lr 1e-3) in wasmgrad and in its peers, each (framework, model) pair in a child
-// process of its own, and prints training samples/s side by side, the speed ratio of wasmgrad
+// process of its own (the page rows: a browser of its own, Chromium, Firefox ESR and WebKitGTK, through
+// the cross-browser suite's drivers), and prints training samples/s side by side, the speed ratio of wasmgrad
 // (WASM, one thread) to each peer and the test accuracy each reached. Also runs the GEMM kernel
 // benchmarks when they are built. Then: the whole training step in GFLOP/s and as a % of the
 // measured peak (and the relaxed-SIMD FMA peak where the runtime has it), the cost as the work
@@ -12,7 +13,8 @@
 //
 //   node bench/run.mjs [--models mlp,cnn,lenet] [--peers id,id,...] [--quick] [--no-kernels]
 //                      [--no-scaling] [--no-page] [--no-busy] [--only-busy] [--only-idle]
-//                      [--runtimes Node,Chromium] [--copy-batches] [--timeout <s per peer>]
+//                      [--browsers chromium,firefox,webkit] [--runtimes Node,Chromium] [--copy-batches]
+//                      [--timeout <s per peer>]
 //                      [--out build/bench/results.json]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,8 +24,9 @@ import { fileURLToPath } from 'node:url';
 import { digitsPresent } from './lib/data.mjs';
 import { DEFAULT_PROTOCOL, median } from './lib/protocol.mjs';
 import { NODE_PEERS } from './peers/registry.mjs';
+import { MODELS, PEERS, parseArgs, selectedPeers } from './lib/options.mjs';
 import { runKernelBenchmarks, formatKernelTable } from './lib/kernels.mjs';
-import { BROWSER_VARIANTS, runBrowserRow } from './lib/browser.mjs';
+import { runBrowserRow, availableBrowsers } from './lib/browser.mjs';
 import { trainingFlopsPerSample } from './lib/flops.mjs';
 import { measureRelaxedPeakInChromium } from './lib/relaxed-peak.mjs';
 import { measurePageSpeed } from './lib/page-speed.mjs';
@@ -33,53 +36,7 @@ import { runBusySection, formatBusyTable } from './lib/busy.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3'; // Debian's python3-torch; the pyenv python3 on PATH cannot see it
-const MODELS = {
-  mlp: 'MLP 784-128-10',
-  cnn: 'CNN conv8-pool-conv16-pool-fc10',
-  lenet: 'LeNet-5 conv20-pool-conv50-pool-fc500-fc10',
-};
-const PEERS = [
-  ...Object.keys(NODE_PEERS).map((id) => ({ id, kind: 'node' })),
-  // Two one-thread trainers in two processes at once: what 2 cores give when nothing is shared, the
-  // ceiling against which the 2-thread rows' scaling is read.
-  { id: 'wasmgrad-wasm-1x2', kind: 'pair', of: 'wasmgrad-wasm-1' },
-  ...Object.keys(BROWSER_VARIANTS).map((id) => ({ id, kind: 'browser' })),
-  { id: 'wasmgrad-native', kind: 'native', threads: 1 },
-  { id: 'torch-1', kind: 'python', threads: 1 },
-  { id: 'torch-2', kind: 'python', threads: 2 },
-];
 const BASELINE = 'wasmgrad-wasm-1';
-
-function parseArgs(argv) {
-  const args = { models: Object.keys(MODELS), peers: PEERS.map((p) => p.id), quick: false, kernels: true, scaling: true, page: true, busy: true, timeout: 90,
-    out: path.join(ROOT, 'build', 'bench', 'results.json'), data: path.join(ROOT, 'build', 'data') };
-  for (let i = 0; i < argv.length; ++i) {
-    const a = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (a === '--models') args.models = value().split(',');
-    else if (a === '--peers') args.peers = value().split(',');
-    else if (a === '--quick') args.quick = true;
-    else if (a === '--no-kernels') args.kernels = false;
-    else if (a === '--no-scaling') args.scaling = false;
-    else if (a === '--no-page') args.page = false;
-    else if (a === '--no-busy') args.busy = false;
-    else if (a === '--only-busy') Object.assign(args, { peers: [], kernels: false, scaling: false, page: false, busy: true });
-    // The busy section's rows with nothing spinning: 2t / 1t on the idle machine, a few minutes.
-    else if (a === '--only-idle') Object.assign(args, { peers: [], kernels: false, scaling: false, page: false, busy: false, idle: true });
-    else if (a === '--runtimes') args.runtimes = value().split(',');  // the busy/idle sections' rows: Node, Chromium
-    else if (a === '--copy-batches') args.copyBatches = true;  // wasmgrad copies each batch in, as before trainBatchAt
-    else if (a === '--timeout') args.timeout = Number(value());
-    else if (a === '--out') args.out = path.resolve(value());
-    else if (a === '--data') args.data = path.resolve(value());
-    else throw new Error(`unknown option ${a} (see the header of bench/run.mjs)`);
-  }
-  for (const m of args.models) if (!MODELS[m]) throw new Error(`unknown model '${m}' (known: ${Object.keys(MODELS).join(', ')})`);
-  for (const p of args.peers) if (!PEERS.some((q) => q.id === p)) throw new Error(`unknown peer '${p}' (known: ${PEERS.map((q) => q.id).join(', ')})`);
-  return args;
-}
 
 // --quick: a smoke run of the whole pipeline (about a minute), not numbers to quote.
 const QUICK_PROTOCOL = { warmupBatches: 2, warmupMinSeconds: 0, runs: 2, minRuns: 2, targetRunSeconds: 0.3, timedMaxSeconds: 3, accuracyBudgetSeconds: 2, minAccuracyBatches: 3 };
@@ -295,7 +252,7 @@ function formatTable(results) {
 }
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2), ROOT);
   ensureData(args.data);
   fs.mkdirSync(path.dirname(args.out), { recursive: true });
   const started = new Date();
@@ -303,10 +260,16 @@ async function main() {
   console.log(`bench: ${machine.cpuModel} x${machine.logicalCpus}, Node ${machine.node}; load average ${machine.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')}`);
   if (args.quick) console.log('bench: --quick: smoke run, numbers are not meaningful');
 
+  // The page rows run in every browser asked for (all by default) that is installed; by default a
+  // missing one is named here with what installs it, a named one (--browsers) gets rows that say so.
+  const browsers = availableBrowsers(args.browsers);
+  for (const { why } of browsers.missing) console.log(`bench: ${why}${args.browsersNamed ? '' : '; its page rows are left out'}`);
+  const peers = selectedPeers(args, browsers.missing.map((m) => m.key));
+
   const results = {};
   for (const model of args.models) {
     results[model] = {};
-    for (const peer of PEERS.filter((p) => args.peers.includes(p.id))) {
+    for (const peer of peers) {
       console.log(`bench: ${model} / ${peer.id}`);
       const r = await runPeer(peer, model, args);
       results[model][peer.id] = r;
@@ -343,6 +306,7 @@ async function main() {
     quick: args.quick,
     machine,
     versions,
+    browsers: { asked: args.browsers, missing: browsers.missing },
     protocol: { ...protocolFor(args), optimizer: 'Adam', loss: 'softmax cross-entropy (batch mean)', baseline: BASELINE,
       models: MODELS, timeoutSecondsPerRow: args.timeout },
     results,

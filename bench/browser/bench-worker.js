@@ -1,5 +1,6 @@
-// The Chromium benchmark's engine thread: loads wasmgrad as the playground does (threaded build
-// when the page is cross-origin isolated, else the single-thread SIMD build), fetches the bundled
+// The in-browser benchmark's engine thread: loads wasmgrad as the playground does (threaded build
+// when the page is cross-origin isolated and the browser has SharedArrayBuffer, else the
+// single-thread SIMD build; the relaxed-SIMD twin where it validates) or the build the row names, fetches the bundled
 // digits and runs the same measurement protocol as the Node peers (bench/lib/protocol.mjs) on the
 // same trainer adapter (bench/peers/wasmgrad-trainer.mjs). A classic worker: the engine loader
 // uses importScripts; the ES modules come in by import(). Like the playground's worker it exposes
@@ -24,20 +25,28 @@ async function loadDigits() {
   };
 }
 
-async function run({ model, threads, build, protocol }, log) {
+async function run({ model, threads, build, browser, protocol }, log) {
   const { load } = await import('../../bindings/wasmgrad.js');
   const { runProtocol } = await import('../lib/protocol.mjs');
   const { createWasmgradTrainer } = await import('../peers/wasmgrad-trainer.mjs');
   const engine = await load({ build, numThreads: threads });
   engine.setThreads(Math.min(threads, engine.maxThreads));
   const info = {
-    framework: `wasmgrad Chromium ${engine.build} ${engine.threads} thread${engine.threads > 1 ? 's' : ''}`,
+    framework: `wasmgrad ${browser} ${engine.build} ${engine.threads} thread${engine.threads > 1 ? 's' : ''}`,
     build: engine.build,
     threads: engine.threads,
     reason: engine.reason,
+    // What load() picked, and why, printed in the row; a build named by the row needs no note.
+    note: build ? undefined : `load() picked ${engine.build}: ${engine.reason}`,
     crossOriginIsolated: self.crossOriginIsolated === true,
+    sharedArrayBuffer: typeof SharedArrayBuffer === 'function',
     userAgent: navigator.userAgent,
   };
+  if (engine.threads < threads) {
+    // Not a slower row with fewer threads under the same name: the row says why it cannot run.
+    return { status: 'cannot-train', ...info, framework: `wasmgrad ${browser} ${engine.build}, ${threads} threads asked`,
+      error: `${browser} gives ${engine.threads} thread${engine.threads > 1 ? 's' : ''}: ${engine.reason.split(';')[0]} (${build ? 'build' : 'load() picked'} ${engine.build})` };
+  }
   log(`${info.framework} (${info.reason}); loading digits`);
   const data = await loadDigits();
   const peer = { createTrainer: (options) => createWasmgradTrainer(engine, options) };

@@ -5,6 +5,10 @@
 import { gflopsOf } from './flops.mjs';
 import { BUSY_GOAL, busyRatios } from './busy.mjs';
 
+function plainSimdOnly(result) {
+  return result?.build && !result.build.includes('relaxed') ? 'wasm' : null;
+}
+
 // What each row runs on: how many threads, and which measured single-thread peak it is held
 // against (the WASM SIMD128 peak, the relaxed-SIMD FMA peak of the runtime it runs in, or the native
 // one). Plain-JavaScript peers get no peak.
@@ -25,6 +29,12 @@ export const ROW_HARDWARE = {
   'chromium-relaxed': { threads: 1, peak: 'relaxedChromium' },
   'chromium-relaxed-threads': { threads: 2, peak: 'relaxedChromium' },
   'chromium-relaxed-threads-1': { threads: 1, peak: 'relaxedChromium' },
+  // What load() picked there: a plain SIMD128 build against the WASM peak; a relaxed one has no
+  // measured FMA peak in that browser (only Node's and Chromium's are), so none.
+  'firefox-1': { threads: 1, peak: plainSimdOnly },
+  'firefox-2': { threads: 2, peak: plainSimdOnly },
+  'webkit-1': { threads: 1, peak: plainSimdOnly },
+  'webkit-2': { threads: 2, peak: plainSimdOnly },
   'wasmgrad-wasm-1x2': { threads: 2, peak: 'wasm' },
   'wasmgrad-native': { threads: 1, peak: 'native' },
   'torch-1': { threads: 1, peak: 'native' },
@@ -44,9 +54,15 @@ export function measuredPeaks(kernels) {
 export function stepEfficiency(peerId, result, flopsPerSample, peaks) {
   if (!result || !(result.median > 0) || !(flopsPerSample > 0)) return {};
   const gflops = gflopsOf(result.median, flopsPerSample);
-  const hw = ROW_HARDWARE[peerId];
-  const peak = hw?.peak ? peaks[hw.peak] : undefined;
+  const hw = rowHardware(peerId, result);
+  const peak = hw.peak ? peaks[hw.peak] : undefined;
   return { gflops, percent: peak ? (100 * gflops) / (peak * hw.threads) : undefined };
+}
+
+/** ROW_HARDWARE's entry for a row, its peak resolved for this result (a row that runs what load() picks). */
+export function rowHardware(peerId, result) {
+  const hw = ROW_HARDWARE[peerId] ?? {};
+  return { ...hw, peak: typeof hw.peak === 'function' ? hw.peak(result) : hw.peak };
 }
 
 const pad = (cells, widths) => cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ').trimEnd();
@@ -65,7 +81,7 @@ export function formatStepTable(results, flopsByModel, peaks, relaxed = {}) {
     for (const [id, r] of Object.entries(byPeer)) {
       const { gflops, percent } = stepEfficiency(id, r, flops, peaks);
       if (gflops === undefined) continue;
-      const hw = ROW_HARDWARE[id] ?? {};
+      const hw = rowHardware(id, r);
       rows.push([model, r.framework ?? id, (flops / 1e6).toFixed(2), Math.round(r.median), gflops.toFixed(1),
         percent === undefined ? '-' : `${percent.toFixed(0)}% of ${hw.threads} x ${hw.peak}`]);
     }

@@ -18,19 +18,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { startFixture } from './fixture.mjs';
 import { waitFor } from './drivers/common.mjs';
-import * as chromium from './drivers/chromium.mjs';
-import * as firefox from './drivers/firefox.mjs';
-import * as webkit from './drivers/webkit.mjs';
+import { launch } from './drivers/index.mjs';
 
 // A browser that validates relaxed SIMD (Chromium) gets the relaxed twin of each build.
 const THREADED = { build: /^simd(-relaxed)?-threads · [2-4] threads · cross-origin isolated$/, package: { build: /^simd(-relaxed)?-threads$/, threads: 2, reason: /cross-origin isolated/ } };
 // WebKitGTK has no global SharedArrayBuffer even on an isolated page: one thread, and the badge says why.
 const ONE_THREAD = { build: /^simd(-relaxed)? · 1 thread · no SharedArrayBuffer\b/, package: { build: /^simd(-relaxed)?$/, threads: 1, reason: /no SharedArrayBuffer/ } };
 const ENGINES = [
-  { key: 'chromium', title: 'Chromium', launch: () => chromium.launch(), expect: THREADED },
-  { key: 'firefox', title: 'Firefox ESR', launch: () => firefox.launch(), expect: THREADED },
-  { key: 'webkit-c', title: 'WebKitGTK, LANG=C.UTF-8', launch: () => webkit.launch({ lang: 'C.UTF-8' }), expect: ONE_THREAD },
-  { key: 'webkit-en', title: 'WebKitGTK, LANG=en_US.UTF-8', launch: () => webkit.launch({ lang: 'en_US.UTF-8' }), expect: ONE_THREAD },
+  { key: 'chromium', title: 'Chromium', launch: () => launch('chromium'), expect: THREADED },
+  { key: 'firefox', title: 'Firefox ESR', launch: () => launch('firefox'), expect: THREADED },
+  { key: 'webkit-c', title: 'WebKitGTK, LANG=C.UTF-8', launch: () => launch('webkit', { lang: 'C.UTF-8' }), expect: ONE_THREAD },
+  { key: 'webkit-en', title: 'WebKitGTK, LANG=en_US.UTF-8', launch: () => launch('webkit', { lang: 'en_US.UTF-8' }), expect: ONE_THREAD },
 ];
 const chosen = process.env.WASMGRAD_BROWSERS?.split(',').map((k) => k.trim()).filter(Boolean);
 const unknown = (chosen ?? []).filter((k) => !ENGINES.some((e) => e.key === k));

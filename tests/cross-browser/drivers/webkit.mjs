@@ -18,8 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { callExpression, newFileIn, shotPath } from './common.mjs';
 import { findByRole, installProblemHook, takeProblems } from './in-page.mjs';
+import { MINIBROWSER } from './index.mjs';
 
-const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';  // the W3C key of an element reference
 const ENTER = '\uE007';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -64,6 +64,7 @@ async function startXvfb() {
     { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
   let stderr = '';
   xvfb.child.stderr.on('data', (chunk) => { stderr += chunk; });
+  let timer;
   const display = await new Promise((resolve, reject) => {
     let out = '';
     xvfb.child.stdio[3].on('data', (chunk) => {
@@ -71,8 +72,8 @@ async function startXvfb() {
       if (out.includes('\n')) resolve(`:${out.trim()}`);
     });
     xvfb.exited.then((code) => reject(new Error(`Xvfb exited (${code}) before it was ready: ${stderr.trim()}`)));
-    setTimeout(() => reject(new Error(`Xvfb did not start within 20 s: ${stderr.trim()}`)), 20_000);
-  }).catch(async (error) => {
+    timer = setTimeout(() => reject(new Error(`Xvfb did not start within 20 s: ${stderr.trim()}`)), 20_000);
+  }).finally(() => clearTimeout(timer)).catch(async (error) => {
     await xvfb.stop();
     throw error;
   });
