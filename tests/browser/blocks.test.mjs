@@ -136,7 +136,7 @@ test('the unit inspector: an Add unit is layers(x) + shortcut(x), a Concat unit 
   await concat.scrollIntoViewIfNeeded();
   const cbox = await concat.boundingBox();
   await page.mouse.click(cbox.x + cbox.width * (3.5 / 28), cbox.y + cbox.height * (5.5 / 28));
-  await page.waitForFunction(() => /^concat1 \(concat\), channel 6 of 7, row 5, column 3:/.test(document.querySelector('#unit-view .unit-title')?.textContent ?? ''));
+  await page.waitForFunction(() => /^concat1 \(concat \+ relu\), channel 6 of 7, row 5, column 3:/.test(document.querySelector('#unit-view .unit-title')?.textContent ?? ''));
   assert.equal(await view.locator('[data-role=concat-branch]').textContent(), 'branch 2');
   assert.equal(await view.locator('[data-role=concat-channel]').textContent(), '3');
   assert.match(await view.textContent(), /branch 1 gives channels 1…3, branch 2 gives channels 4…7/);
