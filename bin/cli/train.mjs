@@ -58,7 +58,7 @@ async function run(values, out) {
   let model, kind, trainSet, testSet, source, heldOut, evaluatedOn, names;
   let dataMetadata = {};
   if (images) {
-    // An image folder (bin/image-data.mjs): it reports its own skipped files and held-out note.
+    // An image folder (bin/cli/image-data.mjs): it reports its own skipped files and held-out note.
     ({ model, kind, trainSet, testSet, evaluatedOn, source, heldOut, names, metadata: dataMetadata } = await imageTrainingData(engine, {
       data, modelRef, values, seed, batchSize, limit, testLimit, out }));
   } else {
