@@ -143,7 +143,11 @@ export interface LayerSummary {
   parameters: number;
   /** Per sample, weights only (the lectures' convention). */
   multiplyAdds: number;
-  /** size and jump in input pixels; start = input coordinate of the centre of unit 0. */
+  /**
+   * The receptive field of this layer's units as arithmetic, the same for every unit: `size` and `jump` (the step between
+   * neighbouring units' fields) in input pixels, `start` = the input coordinate of unit 0's centre. One unit's field as
+   * rectangles on the input is {@link Model.receptiveField}, which these numbers give.
+   */
   receptiveField: { size: number; jump: number; start: number };
   detail: string;
   /** Inside a block: the list this layer is in ('layers', 'shortcut', 'branches.0', ...). */
@@ -230,7 +234,10 @@ export interface Model extends Owned {
   /** Which input pixels one unit's value actually depends on (|gradient| over the input), beside its theoretical receptive field. */
   effectiveReceptiveField(input: Float32Array, unit: { layer: number; channel?: number; row: number; col: number }):
     Map2D & { activation: number; theoretical: { full: Rect; clipped: Rect } };
-  /** The input pixels unit (row, col) of `layer` can see: the full window, and clipped to the image. */
+  /**
+   * The receptive field of one unit, (row, col) of `layer`, as rectangles on the input: the full window, and clipped to the
+   * image. Every unit of a layer has the same size of field; that arithmetic is the layer's `receptiveField` in the summary.
+   */
   receptiveField(layer: number, row: number, col: number): { full: Rect; clipped: Rect };
   /** An input made by gradient ascent to maximise a class score (with l2 and blur regularisation). */
   classImage(classIndex: number, options?: AscentOptions): Map2D & { scores: Float32Array; objectives: Float32Array };
