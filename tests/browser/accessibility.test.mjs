@@ -14,7 +14,7 @@ import { ROOT, SHOTS, launch, openPlayground, startRun, waitForRunEnd, waitForSt
 const AXE = await fs.readFile(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const DEMO_NAMES = ['perceptron', 'backprop', 'approximation', 'autoencoder', 'activations', 'optimizers', 'conv',
-  'receptive-field', 'lenet'];
+  'receptive-field', 'lenet', 'why-residual'];
 
 /** axe-core's WCAG 2.1 A/AA violations on the page (or frame), one line each with where and why. */
 async function violations(target) {
