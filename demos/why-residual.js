@@ -5,7 +5,7 @@
 // (grad-norm-bars.js): in the plain net the gradient vanishes on its way to the first layers; the
 // identity paths of the residual net carry it back.
 import * as Comlink from '../build/vendor/comlink.mjs';
-import { el, button, select } from './ui.js';
+import { el, button, select, reducedMotion } from './ui.js';
 import { LineChart } from '../web/views/line-chart.js';
 import { explainStartFailure } from '../web/start-failure.js';
 import { DEPTHS, netSpec, weightNorms, firstToLastRatio } from './why-residual-nets.js';
@@ -159,7 +159,9 @@ export function mount(root, { state, setState }) {
       `ready to train on ${info.trainingSamples.toLocaleString('en')} digits (Adam, batch ${BATCH_SIZE}).`;
     delete status.dataset.batches;
     workerBadge.textContent = `worker engine: wasmgrad ${info.build}, ${info.threads} thread${info.threads === 1 ? '' : 's'} (${info.reason})`;
-    if (state.autostart) setTraining(true);
+    // With reduced motion the bars and curves stay still until the reader presses Start.
+    if (state.autostart && reducedMotion()) status.textContent += ' Reduced motion is on: press Start to train.';
+    else if (state.autostart) setTraining(true);
   }
 
   restart();

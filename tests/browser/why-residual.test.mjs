@@ -36,7 +36,8 @@ test('why-residual: the plain net\'s first-layer gradient vanishes against its c
   await demo.locator('button[data-action=train]:not([disabled])').waitFor({ timeout: 90_000 });
   assert.match(await demo.locator('[data-role=worker-build]').textContent(), /worker engine: wasmgrad simd, 1 thread/);
   assert.match(await demo.locator('[data-role=status]').textContent(), /Two nets of 20 weight layers/);
-  await train.click();
+  await train.focus();  // from the keyboard, as a lecturer at a projector might
+  await page.keyboard.press('Enter');
   // The page's own count of batches, which only this run's steps raise (init cleared it).
   await page.waitForFunction(() => Number(document.querySelector('wasmgrad-demo').shadowRoot
     .querySelector('[data-role=status]').dataset.batches ?? 0) >= 5, null, { timeout: 120_000 });
@@ -70,4 +71,22 @@ test('why-residual: the plain net\'s first-layer gradient vanishes against its c
   assert.equal(await demo.locator('[data-role=grad-norms] tbody tr').count(), 0, 'the new nets have no gradient yet');
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('why-residual with reduced motion: autostart waits for Start, and says so', async () => {
+  const context = await browser.newContext({ reducedMotion: 'reduce', viewport: { width: 900, height: 1300 } });
+  const page = await context.newPage();
+  const problems = watch(page, { workers: true });
+  await page.goto(`http://127.0.0.1:${server.address().port}/demos/embed.html?name=why-residual&depth=8&autostart=true`);
+  const demo = page.locator('wasmgrad-demo[data-ready="true"]');
+  // The button is enabled in the same task that would have started training: its label then is the answer.
+  await demo.locator('button[data-action=train]:not([disabled])').waitFor({ timeout: 90_000 });
+  assert.equal(await demo.locator('button[data-action=train]').textContent(), 'Start');
+  assert.match(await demo.locator('[data-role=status]').textContent(), /Reduced motion is on: press Start to train\.$/);
+  assert.equal(await batchesTrained(page), 0);
+  await demo.getByRole('button', { name: 'Start' }).click();
+  await page.waitForFunction(() => Number(document.querySelector('wasmgrad-demo').shadowRoot
+    .querySelector('[data-role=status]').dataset.batches ?? 0) >= 1, null, { timeout: 60_000 });
+  assert.deepEqual(problems, []);
+  await context.close();
 });
