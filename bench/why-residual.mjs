@@ -3,13 +3,13 @@
 // batch 32, the same seed), through the public JS API. Prints, at the given batches, each net's
 // loss (mean over the batches since the last report) and the ratio of its classifier's gradient
 // norm to its first layer's (Model.gradNorms).
-//   node bench/why-residual.mjs [depth=20] [batches=1,50,250] [lr=0.001] [seed=1]
+//   node bench/why-residual.mjs [depth=20] [batches=1,100,300] [lr=0.003] [seed=1]
 import { load } from '../bindings/wasmgrad.js';
 import { netSpec, weightNorms, firstToLastRatio } from '../demos/why-residual-nets.js';
 
 const depth = process.argv[2] ?? '20';
-const checkpoints = (process.argv[3] ?? '1,50,250').split(',').map(Number);
-const learningRate = Number(process.argv[4] ?? 0.001);
+const checkpoints = (process.argv[3] ?? '1,100,300').split(',').map(Number);
+const learningRate = Number(process.argv[4] ?? 0.003);
 const seed = Number(process.argv[5] ?? 1);
 
 const engine = await load({ threads: false });
