@@ -49,11 +49,28 @@ async function train() {
   }
 }
 
+/**
+ * The loss and every parameter's gradient norm at initialisation, on the first `batchSize` training
+ * digits: one backward pass through a throwaway SGD trainer with learning rate 0, so the weights
+ * stay as they are and the net's own trainer starts from them untouched.
+ */
+function initialGradients(model, batchSize) {
+  const probe = engine.trainer(model, { optimizer: 'sgd', learningRate: 0, batchSize });
+  try {
+    probe.setData(digits.train);
+    const result = probe.trainBatchAt(Int32Array.from({ length: batchSize }, (_, i) => i));
+    return { loss: result.loss, accuracy: result.accuracy, gradNorms: model.gradNorms() };
+  } finally {
+    probe.dispose();
+  }
+}
+
 Comlink.expose({
   /**
    * Loads the engine and the digits (once) and builds one model and Adam trainer per entry of
    * `specs` ({name: spec}); `callback` receives {type: 'step' | 'error', ...}. Returns {build,
-   * threads, reason, parameterCounts: {name: count}, trainingSamples}.
+   * threads, reason, parameterCounts: {name: count}, trainingSamples, initial}, where initial is
+   * a report of step 0 (the nets as built, before any update: initialGradients).
    */
   async init({ specs, learningRate, batchSize, seed, bindingsUrl, engineUrl, dataUrl }, callback) {
     run?.abort();
@@ -66,14 +83,17 @@ Comlink.expose({
     digits ??= await engine.digits();
     dispose();
     steps = 0;
+    const initial = {};
     for (const [name, spec] of Object.entries(specs)) {
       const model = engine.model(spec);
+      initial[name] = initialGradients(model, batchSize);
       const trainer = engine.trainer(model, { optimizer: 'adam', learningRate, batchSize, epochs: 1000, seed });
       trainer.setData(digits.train);
       nets.push({ name, model, trainer });
     }
     return { build: engine.build, threads: engine.threads, reason: engine.reason, trainingSamples: digits.train.size,
-      parameterCounts: Object.fromEntries(nets.map((n) => [n.name, n.model.parameterCount])) };
+      parameterCounts: Object.fromEntries(nets.map((n) => [n.name, n.model.parameterCount])),
+      initial: { type: 'step', step: 0, nets: initial } };
   },
 
   /** Starts (on) or pauses training. */

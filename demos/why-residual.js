@@ -83,7 +83,8 @@ export function mount(root, { state, setState }) {
     barsHolder,
   );
   const chart = new LineChart(chartHolder, { title: 'Training loss per batch', xLabel: 'batch', yLabel: 'loss', height: 220,
-    series: NETS.map((n) => ({ label: `${n.label} net`, colour: n.colour, width: 1.5 })) });
+    series: NETS.map((n) => ({ label: `${n.label} net`, colour: n.colour, width: 1.5 })),
+    xRange: (min, max) => [0, Math.max(10, max)] });  // batch 0 is the nets as built; a lone point still gets axes
   const bars = new GradNormBars(barsHolder, { nets: NETS });
 
   function setTraining(on) {
@@ -97,12 +98,14 @@ export function mount(root, { state, setState }) {
     frame = 0;
     if (!latest) return;
     const norms = Object.fromEntries(NETS.map((n) => [n.key, weightNorms(latest.nets[n.key].gradNorms)]));
-    bars.render(norms, `after batch ${latest.step}`);
+    const start = latest.step === 0;
+    bars.render(norms, start ? `at initialisation (the first ${BATCH_SIZE} digits, no update yet)` : `after batch ${latest.step}`);
     const last = (values) => values[values.length - 1];
     chart.setData(NETS.map((n) => [curves.steps, curves[n.key]]),
       NETS.map((n) => `${n.label} net: loss ${last(curves[n.key]).toFixed(3)} at batch ${latest.step}`).join('; '));
     ratios.replaceChildren(...NETS.map((n) => el('span', { 'data-net': n.key },
       `${n.label}: first layer's gradient ${describeRatio(firstToLastRatio(norms[n.key]))} than the classifier's. `)));
+    if (start) return;  // the status line still says the nets are ready
     status.textContent = `batch ${latest.step} (${BATCH_SIZE} digits each): ` +
       NETS.map((n) => `${n.label.toLowerCase()} loss ${latest.nets[n.key].loss.toFixed(3)}`).join(', ');
     status.dataset.batches = String(latest.step);
@@ -116,12 +119,16 @@ export function mount(root, { state, setState }) {
     status.setAttribute('role', 'alert');
     status.textContent = `${what}: ${message}.${trainButton.disabled ? ` ${hint}` : ''}`;
   };
+  /** A step's report (step 0: the nets as built) joins the curves; drawn at the next frame. */
+  const record = (event) => {
+    latest = event;
+    curves.steps.push(event.step);
+    for (const n of NETS) curves[n.key].push(event.nets[n.key].loss);
+    frame ||= requestAnimationFrame(draw);
+  };
   const onEvent = (event) => {
     if (event.type === 'step') {
-      latest = event;
-      curves.steps.push(event.step);
-      for (const n of NETS) curves[n.key].push(event.nets[n.key].loss);
-      frame ||= requestAnimationFrame(draw);
+      record(event);
     } else if (event.type === 'error') {
       failed('engine error', event.message);
       setTraining(false);
@@ -150,10 +157,7 @@ export function mount(root, { state, setState }) {
     if (request !== loading) return;
     clearTimeout(watchdog);
     curves = { steps: [], plain: [], residual: [] };
-    latest = null;
-    bars.render({}, 'no batch trained yet');
-    chart.setData(NETS.map(() => [[], []]), 'no batch trained yet');
-    ratios.textContent = '';
+    record(info.initial);  // the vanishing already shows before the first update
     trainButton.disabled = false;
     status.className = 'readout';
     status.removeAttribute('role');

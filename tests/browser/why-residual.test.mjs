@@ -1,6 +1,6 @@
 // The "why residual connections" demo (demos/why-residual.js) as a course page embeds it (no
-// COOP/COEP: the single-thread build in the demo's Worker). It trains both nets for a few batches
-// and reads, from the page's own table of gradient norms, that the plain net's first layer gets a
+// COOP/COEP: the single-thread build in the demo's Worker). Before training, the table shows the
+// nets as built (batch 0). It trains both nets from the keyboard for a few batches and reads, from the page's own table of gradient norms, that the plain net's first layer gets a
 // gradient far smaller against its classifier's than the residual net's first layer does; then the
 // depth control rebuilds both nets and reaches the share link. Screenshot:
 // build/screenshots/demo-why-residual.png.
@@ -36,6 +36,11 @@ test('why-residual: the plain net\'s first-layer gradient vanishes against its c
   await demo.locator('button[data-action=train]:not([disabled])').waitFor({ timeout: 90_000 });
   assert.match(await demo.locator('[data-role=worker-build]').textContent(), /worker engine: wasmgrad simd(-relaxed)?, 1 thread/);
   assert.match(await demo.locator('[data-role=status]').textContent(), /Two nets of 20 weight layers/);
+  // Before any update the table already shows the nets as built (batch 0).
+  await demo.locator('[data-role=grad-norms] caption', { hasText: 'at initialisation' }).waitFor();
+  const atStart = await shownNorms(demo, 'plain');
+  assert.equal(atStart.length, 20);
+  assert.ok(atStart[19] / atStart[0] > 1e4, `at initialisation the plain net's gradient already vanishes: ${atStart}`);
   await train.focus();  // from the keyboard, as a lecturer at a projector might
   await page.keyboard.press('Enter');
   // The page's own count of batches, which only this run's steps raise (init cleared it).
@@ -68,7 +73,9 @@ test('why-residual: the plain net\'s first-layer gradient vanishes against its c
     .querySelector('[data-role=status]').textContent));
   assert.equal(await page.locator('wasmgrad-demo').getAttribute('depth'), '8');
   assert.match(await demo.locator('.share').getAttribute('href'), /name=why-residual&depth=8$/);
-  assert.equal(await demo.locator('[data-role=grad-norms] tbody tr').count(), 0, 'the new nets have no gradient yet');
+  // The new nets' table: 8 layers at initialisation (step 0 only: its rows, not the old nets').
+  await demo.locator('[data-role=grad-norms] caption', { hasText: 'at initialisation' }).waitFor();
+  assert.equal(await demo.locator('[data-role=grad-norms] tbody tr').count(), 8);
   assert.deepEqual(problems, []);
   await page.close();
 });
