@@ -158,6 +158,8 @@ export function mount(root, { state, setState }) {
     clearTimeout(watchdog);
     curves = { steps: [], plain: [], residual: [] };
     record(info.initial);  // the vanishing already shows before the first update
+    cancelAnimationFrame(frame);  // drawn now: an iframe out of view gets no frames, and should not wait blank
+    draw();
     trainButton.disabled = false;
     status.className = 'readout';
     status.removeAttribute('role');
