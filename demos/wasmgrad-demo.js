@@ -38,7 +38,7 @@ export const DEMOS = {
  */
 export const EMBED_HEIGHTS = {
   perceptron: 880, backprop: 800, approximation: 600, autoencoder: 850, activations: 670,
-  optimizers: 870, conv: 890, 'receptive-field': 610, lenet: 700, 'why-residual': 1250,
+  optimizers: 870, conv: 890, 'receptive-field': 610, lenet: 700, 'why-residual': 1340,
 };
 
 /**
