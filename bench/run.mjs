@@ -11,7 +11,7 @@
 // checked on this run. Everything goes to build/bench/results.json as well.
 // What is measured and how to read it: bench/README.md.
 //
-//   node bench/run.mjs [--models mlp,cnn,lenet] [--peers id,id,...] [--quick] [--no-kernels]
+//   node bench/run.mjs [--models mlp,cnn,lenet,resnet-mini] [--peers id,id,...] [--quick] [--no-kernels]
 //                      [--no-scaling] [--no-page] [--no-busy] [--only-busy] [--only-idle]
 //                      [--browsers chromium,firefox,webkit] [--runtimes Node,Chromium] [--copy-batches]
 //                      [--timeout <s per peer>]
@@ -24,14 +24,14 @@ import { fileURLToPath } from 'node:url';
 import { digitsPresent } from './lib/data.mjs';
 import { DEFAULT_PROTOCOL, median } from './lib/protocol.mjs';
 import { NODE_PEERS } from './peers/registry.mjs';
-import { MODELS, PEERS, parseArgs, selectedPeers } from './lib/options.mjs';
+import { MODELS, PEERS, MODEL_PEERS, runsOn, parseArgs, selectedPeers } from './lib/options.mjs';
 import { runKernelBenchmarks, formatKernelTable } from './lib/kernels.mjs';
 import { runBrowserRow, availableBrowsers } from './lib/browser.mjs';
 import { trainingFlopsPerSample } from './lib/flops.mjs';
 import { measureRelaxedPeakInChromium } from './lib/relaxed-peak.mjs';
 import { measurePageSpeed } from './lib/page-speed.mjs';
 import { measuredPeaks, formatStepTable, formatScalingTable, formatPageSpeed, checkTargets, formatTargets } from './lib/report.mjs';
-import { PRESETS } from './peers/wasmgrad-trainer.mjs';
+import { benchModelSpec } from './peers/wasmgrad-trainer.mjs';
 import { runBusySection, formatBusyTable } from './lib/busy.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -154,7 +154,7 @@ async function flopsByModel(models) {
     const { load } = await import('../bindings/wasmgrad.js');
     const engine = await load({ threads: false });
     return Object.fromEntries(models.map((m) => {
-      const net = engine.model(PRESETS[m]);
+      const net = engine.model(benchModelSpec(engine, m));
       const flops = trainingFlopsPerSample(net.summary);
       net.dispose();
       return [m, flops];
@@ -269,7 +269,7 @@ async function main() {
   const results = {};
   for (const model of args.models) {
     results[model] = {};
-    for (const peer of peers) {
+    for (const peer of peers.filter((p) => runsOn(model, p.id))) {
       console.log(`bench: ${model} / ${peer.id}`);
       const r = await runPeer(peer, model, args);
       results[model][peer.id] = r;
@@ -283,10 +283,10 @@ async function main() {
   const relaxed = args.kernels ? await relaxedPeaks() : {};
   const scaling = args.scaling ? await runScaling(args) : [];
   // Speed only (the accuracy phase would add minutes and say nothing new): a few minutes in all.
-  const busy = args.busy ? await runBusySection(args.models,
+  const busy = args.busy ? await runBusySection(args.models.filter((m) => !MODEL_PEERS[m]),
     (id, model) => runPeer(PEERS.find((p) => p.id === id), model, args, { skipAccuracy: 'busy machine: speed only' }),
     { timeoutSeconds: args.timeout, log: console.log, runtimes: args.runtimes }) : null;
-  const idle = args.idle ? await runBusySection(args.models,
+  const idle = args.idle ? await runBusySection(args.models.filter((m) => !MODEL_PEERS[m]),
     (id, model) => runPeer(PEERS.find((p) => p.id === id), model, args, { skipAccuracy: 'idle machine: speed only' }),
     { timeoutSeconds: args.timeout, log: console.log, spinners: 0, runtimes: args.runtimes }) : null;
   if (args.page) console.log('bench: page speed (the playground in Chromium, to the first finished epoch)');

@@ -81,6 +81,11 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
       .field("counts", &JsHistogram::counts)
       .field("nanCount", &JsHistogram::nanCount)
       .field("infCount", &JsHistogram::infCount);
+  value_object<wg::GradNorm>("GradNorm")
+      .field("layer", &wg::GradNorm::layer)
+      .field("layerName", &wg::GradNorm::layer_name)
+      .field("name", &wg::GradNorm::name)
+      .field("norm", &wg::GradNorm::norm);
   value_object<JsLayerField>("LayerField")
       .field("name", &JsLayerField::name)
       .field("kind", &JsLayerField::kind)
@@ -236,6 +241,7 @@ EMSCRIPTEN_BINDINGS(wasmgrad) {
   function("classImage", &class_image);
   function("deepDream", &deep_dream);
   function("parameterHistograms", &parameter_histograms);
+  function("parameterGradNorms", &parameter_grad_norms);
   function("lossGraph", &loss_graph);
 
   // ---- inside one unit (introspect/explain_unit.h, introspect/network_flow.h): an explanation is

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "introspect/block_paths.h"
+#include "introspect/grad_norms.h"
 #include "introspect/graph.h"
 #include "introspect/histograms.h"
 #include "js_interop.h"
@@ -102,6 +103,14 @@ JsAscent deep_dream(const ModelHandle& handle, const val& image, int layer, cons
 val parameter_histograms(const ModelHandle& handle, int bins) {
   return guarded([&] {
     return array_to_js(wg::parameter_histograms(*handle.model(), bins));
+  });
+}
+
+val parameter_grad_norms(const ModelHandle& handle) {
+  return guarded([&] {
+    val out = val::array();
+    for (const GradNorm& g : wg::parameter_grad_norms(*handle.model())) out.call<void>("push", val(g));
+    return out;
   });
 }
 

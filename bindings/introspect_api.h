@@ -27,6 +27,8 @@ TheoreticalField theoretical_receptive_field(const ModelHandle& model, int layer
 JsAscent class_image(const ModelHandle& model, int class_index, const val& options);
 JsAscent deep_dream(const ModelHandle& model, const val& image, int layer, const val& options);
 val parameter_histograms(const ModelHandle& model, int bins);
+// [{layer, layerName, name, norm}]: each parameter's last gradient norm (introspect/grad_norms.h).
+val parameter_grad_norms(const ModelHandle& model);
 // JSON text of the loss graph for a small batch (nodes nearest the loss, at most max_nodes).
 std::string loss_graph(const ModelHandle& model, const val& inputs, const val& labels, int max_nodes);
 

@@ -13,6 +13,7 @@
 #include "introspect/class_image.h"
 #include "introspect/explain_unit.h"
 #include "introspect/filters.h"
+#include "introspect/grad_norms.h"
 #include "introspect/network_flow.h"
 #include "introspect/saliency.h"
 

@@ -246,9 +246,14 @@ export interface Model extends Owned {
   /** Histograms of every layer's weights and last gradients, with NaN and Inf counts. */
   histograms(bins?: number): { layer: number; layerName: string; name: string; kind: 'weight' | 'gradient';
     min: number; max: number; counts: Int32Array; nanCount: number; infCount: number }[];
+  /** The L2 norm of each parameter's last gradient, in layer order (names nest inside blocks); [] before a step. */
+  gradNorms(): GradNorm[];
   /** The autodiff graph of the loss for a batch: nodes with their op, shape and values (at most `maxNodes`). */
   lossGraph(inputs: Float32Array, labels: ArrayLike<number>, maxNodes?: number): unknown;
 }
+
+/** One parameter's last gradient norm ({@link Model.gradNorms}); their root sum of squares is Progress.gradNorm. */
+export interface GradNorm { layer: number; layerName: string; name: string; norm: number }
 
 /** Options of {@link Model.classImage} and {@link Model.deepDream}: steps, step size, regularisation, seed. */
 export interface AscentOptions { steps?: number; stepSize?: number; l2?: number; startValue?: number;

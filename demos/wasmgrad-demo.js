@@ -29,6 +29,7 @@ export const DEMOS = {
   conv: 'Convolution arithmetic and pooling',
   'receptive-field': 'Receptive fields of stacked layers',
   lenet: 'LeNet-5 on handwritten digits',
+  'why-residual': 'Why residual connections: gradients through a deep stack',
 };
 /**
  * Iframe heights (CSS px) that hold each demo in its default state at 800 px wide (measured),
@@ -37,7 +38,7 @@ export const DEMOS = {
  */
 export const EMBED_HEIGHTS = {
   perceptron: 880, backprop: 800, approximation: 600, autoencoder: 850, activations: 670,
-  optimizers: 870, conv: 890, 'receptive-field': 610, lenet: 700,
+  optimizers: 870, conv: 890, 'receptive-field': 610, lenet: 700, 'why-residual': 1340,
 };
 
 /**

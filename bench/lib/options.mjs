@@ -8,7 +8,15 @@ export const MODELS = {
   mlp: 'MLP 784-128-10',
   cnn: 'CNN conv8-pool-conv16-pool-fc10',
   lenet: 'LeNet-5 conv20-pool-conv50-pool-fc500-fc10',
+  'resnet-mini': 'ResNet-mini conv8-BN stem, 3 stages of 2 residual blocks (8-16-32, BN)-global avg pool-fc10',
 };
+
+// Models only some peers build: the others are not run for them (their rows would only say so).
+// ResNet-mini's residual blocks and batch norm run in wasmgrad (1 and 2 threads, beside the CNN)
+// and in PyTorch (the same model, bench/peers/torch_bench.py); one model fewer in the busy section.
+export const MODEL_PEERS = { 'resnet-mini': ['wasmgrad-wasm-1', 'wasmgrad-wasm-2', 'torch-1', 'torch-2'] };
+/** Whether the row `peerId` runs `model`. */
+export const runsOn = (model, peerId) => !MODEL_PEERS[model] || MODEL_PEERS[model].includes(peerId);
 
 export const PEERS = [
   ...Object.keys(NODE_PEERS).map((id) => ({ id, kind: 'node' })),

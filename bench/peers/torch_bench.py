@@ -54,7 +54,39 @@ def build_model(nn, model):
             nn.Conv2d(1, 20, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
             nn.Conv2d(20, 50, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
             nn.Flatten(), nn.Linear(50 * 7 * 7, 500), nn.ReLU(), nn.Linear(500, 10))
+    if model == "resnet-mini":
+        return resnet_mini(nn)
     raise ValueError(f"unknown model '{model}'")
+
+
+def resnet_mini(nn):
+    """The engine's resnet-mini preset (engine/nn/presets.cpp, spec_blocks.cpp basic_block) fitted to
+    1x28x28 digits: a conv-BN-ReLU stem of 8, three stages of two basic blocks (8, 16, 32 filters;
+    a later stage's first block halves H and W, its shortcut a 1x1 conv with stride 2 and BN), a
+    global average pool and a linear layer to 10; convs without bias, as the preset builds them."""
+    class Residual(nn.Module):
+        def __init__(self, layers, shortcut):
+            super().__init__()
+            self.layers = nn.Sequential(*layers)
+            self.shortcut = nn.Sequential(*shortcut)  # empty: the identity
+
+        def forward(self, x):
+            return self.layers(x) + self.shortcut(x)
+
+    def basic_block(cin, filters, stride):
+        layers = [nn.Conv2d(cin, filters, 3, stride, 1, bias=False), nn.BatchNorm2d(filters), nn.ReLU(),
+                  nn.Conv2d(filters, filters, 3, 1, 1, bias=False), nn.BatchNorm2d(filters)]
+        shortcut = [nn.Conv2d(cin, filters, 1, stride, 0, bias=False), nn.BatchNorm2d(filters)] if stride != 1 else []
+        return [Residual(layers, shortcut), nn.ReLU()]
+
+    modules = [nn.Conv2d(1, 8, 3, 1, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU()]
+    channels = 8
+    for filters in (8, 16, 32):
+        stride = 1 if filters == 8 else 2
+        modules += basic_block(channels, filters, stride) + basic_block(filters, filters, 1)
+        channels = filters
+    modules += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(32, 10)]
+    return nn.Sequential(*modules)
 
 
 WARMUP_KEPT = 10  # warm-up batch times kept for the report and a killed child's estimate
@@ -147,6 +179,7 @@ def main():
         for _ in range(acc_batches):
             step(net, opt)
         acc_seconds = time.perf_counter() - t
+        net.eval()  # batch norm on its running statistics, as the engine classifies
         with torch.no_grad():
             predicted = net(test_x).argmax(dim=1)
         accuracy = float((predicted == test_y).float().mean())

@@ -7,10 +7,15 @@
 // samples, and so the bits, are the batch's. Without trainSet (or for another batch), trainBatch.
 
 // The benchmark's model names -> wasmgrad presets (same layers as the other peers build).
-export const PRESETS = { mlp: 'mlp', cnn: 'cnn', lenet: 'lenet5' };
+export const PRESETS = { mlp: 'mlp', cnn: 'cnn', lenet: 'lenet5', 'resnet-mini': 'resnet-mini' };
+
+/** The spec of a benchmark model: its preset fitted to the 1x28x28 digits and their 10 classes. */
+export function benchModelSpec(engine, model) {
+  return engine.presetSpec(PRESETS[model], { input: [1, 28, 28], classes: 10 });
+}
 
 export function createWasmgradTrainer(engine, { model, learningRate, trainSet }) {
-  const net = engine.model(PRESETS[model]);
+  const net = engine.model(benchModelSpec(engine, model));
   const trainer = engine.trainer(net, { optimizer: 'adam', learningRate, loss: 'cross_entropy', seed: 1 });
   // An engine built before trainBatchAt (a baseline's build/engine) copies every batch.
   const held = trainSet && typeof trainer.handle.trainOnIndices === 'function' ? engine.arrayDataset(trainSet.images, [1, 28, 28], trainSet.labels, { classes: 10 }) : null;

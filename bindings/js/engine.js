@@ -111,6 +111,8 @@ export class Model extends Owned {
   deepDream(input, layer, options = {}) { return this.#api.deepDream(this.handle, input, layer, options); }
   /** Value (and gradient, after a step) histograms of every parameter. */
   histograms(bins = 30) { return this.#api.parameterHistograms(this.handle, bins); }
+  /** The L2 norm of every parameter's last gradient: [{layer, layerName, name, norm}] ([] before a step). */
+  gradNorms() { return this.#api.parameterGradNorms(this.handle); }
   /** The loss's computation graph for a small batch: {nodes: [{id, op, name, shape, inputs}], ...}. */
   lossGraph(inputs, labels, maxNodes = 200) {
     return JSON.parse(this.#api.lossGraph(this.handle, inputs, Array.from(labels), maxNodes));

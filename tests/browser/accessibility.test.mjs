@@ -14,7 +14,7 @@ import { ROOT, SHOTS, launch, openPlayground, startRun, waitForRunEnd, waitForSt
 const AXE = await fs.readFile(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const DEMO_NAMES = ['perceptron', 'backprop', 'approximation', 'autoencoder', 'activations', 'optimizers', 'conv',
-  'receptive-field', 'lenet'];
+  'receptive-field', 'lenet', 'why-residual'];
 
 /** axe-core's WCAG 2.1 A/AA violations on the page (or frame), one line each with where and why. */
 async function violations(target) {
@@ -96,6 +96,18 @@ test('every demo\'s iframe page: no WCAG 2.1 AA violation at 800 and 360 px', as
     }
     await page.close();
   }
+});
+
+test('why-residual: no WCAG 2.1 AA violation with its gradient bars and loss curves drawn', async () => {
+  const page = await browser.newPage({ viewport: { width: 900, height: 1300 } });
+  await page.goto(`${origin()}/demos/embed.html?name=why-residual&depth=8`);
+  const demo = page.locator('wasmgrad-demo[data-ready="true"]');
+  await demo.locator('button[data-action=train]:not([disabled])').waitFor({ timeout: 90_000 });
+  await demo.getByRole('button', { name: 'Start' }).click();
+  await demo.locator('[data-role=grad-norms] tbody tr').nth(7).waitFor({ timeout: 60_000 });  // all 8 layers' bars
+  await demo.getByRole('button', { name: 'Pause' }).click();
+  assert.deepEqual(await violations(page), []);
+  await page.close();
 });
 
 test('keyboard only: Tab to Start, train, Tab to a training example, read its prediction; focus always visible', async () => {

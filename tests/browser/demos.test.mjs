@@ -261,7 +261,7 @@ test('the gallery lists every demo with its snippets and shows one live', async 
   await page.locator('section#lenet').waitFor();
   const ids = await page.locator('section').evaluateAll((sections) => sections.map((s) => s.id));
   assert.deepEqual(ids, ['iframe-height', 'perceptron', 'backprop', 'approximation', 'autoencoder', 'activations', 'optimizers', 'conv',
-    'receptive-field', 'lenet']);
+    'receptive-field', 'lenet', 'why-residual']);
   assert.equal(await page.locator('.missing').count(), 0, 'every demo is available');
   assert.match(await page.locator('section#backprop pre').first().textContent(), /<wasmgrad-demo name="backprop" example="cos_sin_square" x="2"/);
   assert.match(await page.locator('section#backprop pre').nth(1).textContent(),
@@ -390,7 +390,8 @@ test('lenet: trains in a worker; filters change; a drawn digit gets probabilitie
 });
 
 test('sized to the container: every demo fits a 360 px column', async () => {
-  const names = ['perceptron', 'backprop', 'approximation', 'autoencoder', 'activations', 'optimizers', 'conv', 'receptive-field', 'lenet'];
+  const names = ['perceptron', 'backprop', 'approximation', 'autoencoder', 'activations', 'optimizers', 'conv', 'receptive-field', 'lenet',
+    'why-residual'];
   const page = await browser.newPage({ viewport: { width: 480, height: 900 } });
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
@@ -411,13 +412,13 @@ test('sized to the container: every demo fits a 360 px column', async () => {
 test('the gallery\'s iframe snippets are tall enough for their demo at 800 px, without the resize script', async () => {
   const gallery = await browser.newPage();
   await gallery.goto(`${origin}/demos/index.html`);
-  await gallery.waitForFunction(() => [...document.querySelectorAll('section pre')].filter((p) => p.textContent.includes('<iframe')).length >= 9);
+  await gallery.waitForFunction(() => [...document.querySelectorAll('section pre')].filter((p) => p.textContent.includes('<iframe')).length >= 10);
   const frames = (await gallery.locator('section pre').allTextContents()).flatMap((text) => {
     const match = /<iframe src="[^"]*(\/demos\/embed\.html\?name=[-\w]+)"[\s\S]*?height="(\d+)"/.exec(text);
     return match ? [{ src: match[1], height: Number(match[2]) }] : [];
   });
   await gallery.close();
-  assert.equal(frames.length, 9, 'one iframe snippet per demo');
+  assert.equal(frames.length, 10, 'one iframe snippet per demo');
   const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
   await page.goto(`${origin}/frames.html?width=800&frames=${encodeURIComponent(JSON.stringify(frames))}`);
   await page.waitForFunction((n) => [...document.querySelectorAll('iframe')].filter((f) =>

@@ -120,9 +120,12 @@ function demoStates() {
   }) };
 }
 
-/** All `count` demos are ready, and LeNet's worker has said which engine it runs. */
+/** The demos that run the engine in their own Worker and say which build it is (their `ownEngine`). */
+const WORKER_DEMOS = ['lenet', 'why-residual'];
+
+/** All `count` demos are ready, and each Worker demo's worker has said which engine it runs. */
 const demosReady = (count) => ({ demos }) =>
-  demos.length === count && demos.every((d) => d.ready && (d.name !== 'lenet' || /wasmgrad/.test(d.worker ?? '')));
+  demos.length === count && demos.every((d) => d.ready && (!WORKER_DEMOS.includes(d.name) || /wasmgrad/.test(d.worker ?? '')));
 
 /** What the package page shows and has loaded, for a timeout's message. */
 function packageState() {
@@ -262,7 +265,7 @@ for (const engine of ENGINES.filter((e) => !chosen || chosen.includes(e.key))) {
         assert.equal(demos.length, count);
         for (const demo of demos) {
           assert.deepEqual(demo.problems, [], `${demo.name}: problems shown`);
-          if (demo.name === 'lenet') {
+          if (WORKER_DEMOS.includes(demo.name)) {
             assert.match(demo.worker, /worker engine: wasmgrad simd(-relaxed)?, 1 thread/, demo.name);
           } else {
             assert.match(demo.badge, /^engine: wasmgrad (simd \(1 thread, WebAssembly SIMD\)|simd-relaxed \(1 thread, WebAssembly relaxed SIMD\))$/, demo.name);
