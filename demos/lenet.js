@@ -1,16 +1,12 @@
 // Demo 8: LeNet-5 (the lectures' table) trained on the bundled MNIST digits. The engine runs in
-// a Web Worker (demos/lenet-worker.js, reached through Comlink) so the page stays responsive; the
+// a Web Worker (demos/lenet-worker.js, through worker-engine.js and Comlink) so the page stays responsive; the
 // first-layer filters (FiltersView), the draw pad (DrawPad) and the class probabilities
 // (ProbabilitiesView) are the playground's own views from web/views/.
-import * as Comlink from '../build/vendor/comlink.mjs';
 import { el, button, select } from './ui.js';
 import { FiltersView } from '../web/views/filters.js';
 import { DrawPad } from '../web/views/draw-pad.js';
 import { ProbabilitiesView } from '../web/views/probabilities.js';
-import { explainStartFailure } from '../web/start-failure.js';
-
-/** After this long without its worker's engine ready, the demo says it is still loading, and what to try. */
-const WATCHDOG_MS = 30_000;
+import { workerEngine, workerBuildText } from './worker-engine.js';
 
 export const blurb = 'Train the lectures\' LeNet-5 on 8,000 real MNIST digits, watch its first-layer filters form, ' +
   'and draw a digit for it to read.';
@@ -25,36 +21,17 @@ export const params = {
 };
 
 const WORKER_URL = new URL('./lenet-worker.js', import.meta.url);
-const COMLINK_URL = new URL('../build/vendor/comlink.js', import.meta.url);
-const BINDINGS_URL = new URL('../bindings/wasmgrad.js', import.meta.url);
-const ENGINE_URL = new URL('../build/engine/', import.meta.url);
-const DATA_URL = new URL('../build/data/', import.meta.url);
-
-/**
- * The demo's Worker. A page may not start a Worker from a script of another origin (a course
- * site embedding the element from where the demos are hosted), but a same-origin blob Worker
- * may importScripts one (Comlink first: the worker script finds nothing relative to a blob); the
- * worker uses only absolute URLs it is sent, so it runs the same.
- */
-function startWorker(url) {
-  if (url.origin === location.origin) return new Worker(url);
-  const trampoline = new Blob([`importScripts(${JSON.stringify(COMLINK_URL.href)}, ${JSON.stringify(url.href)});`],
-    { type: 'text/javascript' });
-  return new Worker(URL.createObjectURL(trampoline));
-}
 
 export function mount(root, { state, setState }) {
-  const worker = startWorker(WORKER_URL);
-  const api = Comlink.wrap(worker);
   let training = false;
   let pixels = null;
-  let loading = 0;  // numbers the inits: an answer to an earlier one (the model changed since) is dropped
 
   const status = el('p', { class: 'readout', 'data-role': 'status' }, 'Loading the digits…');
   const workerBadge = el('p', { class: 'readout', 'data-role': 'worker-build' });
   const epochText = el('p', { class: 'readout', 'data-role': 'epoch' });
   const trainButton = button('Train', () => setTraining(!training), { name: 'train' });
   trainButton.disabled = true;
+  const { api, start, failed, destroy } = workerEngine(WORKER_URL, { status, starting: () => trainButton.disabled });
   const modelSelect = select('model', [['lenet5', 'LeNet-5 (20 and 50 filters, 1.26M parameters)'], ['cnn', 'small CNN (8 and 16 filters)']],
     state.model, (value) => { setState({ model: value }); restart(); });
   const filtersHolder = el('div', { 'data-role': 'filters' });
@@ -92,14 +69,6 @@ export function mount(root, { state, setState }) {
     }
   }
 
-  let watchdog = 0;
-  const failed = (what, error) => {
-    clearTimeout(watchdog);
-    const { message, hint } = explainStartFailure(error);
-    status.className = 'readout bad';
-    status.setAttribute('role', 'alert');
-    status.textContent = `${what}: ${message}.${trainButton.disabled ? ` ${hint}` : ''}`;
-  };
   const onEvent = (event) => {
     if (event.type === 'progress') {
       status.textContent = `epoch ${event.epoch}, batch ${event.batch}/${event.batches}: loss ${event.loss.toFixed(3)}, ` +
@@ -115,41 +84,20 @@ export function mount(root, { state, setState }) {
       setTraining(false);
     }
   };
-  worker.addEventListener('error', (event) => failed('the engine worker failed', event.message || 'its script did not load'));
 
   async function restart() {
     if (training) setTraining(false);
     trainButton.disabled = true;
-    clearTimeout(watchdog);
-    watchdog = setTimeout(() => {
-      status.textContent = `Still loading after ${WATCHDOG_MS / 1000} s. A slow network or a busy computer can take this long: ` +
-        'wait a little more, or reload the page. If it never starts, try another browser.';
-    }, WATCHDOG_MS);
-    const request = ++loading;
-    let info;
-    try {
-      info = await api.init({ model: state.model, seed: state.seed, learningRate: 1e-3, batchSize: 32,
-        bindingsUrl: BINDINGS_URL.href, engineUrl: ENGINE_URL.href, dataUrl: DATA_URL.href }, Comlink.proxy(onEvent));
-    } catch (error) {
-      if (request === loading) failed('engine error', error);
-      return;
-    }
-    if (request !== loading) return;
-    clearTimeout(watchdog);
+    const info = await start({ model: state.model, seed: state.seed, learningRate: 1e-3, batchSize: 32 }, onEvent);
+    if (!info) return;  // failed (said on the status line), or a later restart took over
     trainButton.disabled = false;
     status.textContent = `${info.parameterCount.toLocaleString('en')} parameters; ready to train (8,000 digits, Adam, batch 32).`;
-    workerBadge.textContent = `worker engine: wasmgrad ${info.build}, ${info.threads} thread${info.threads === 1 ? '' : 's'} (${info.reason})`;
+    workerBadge.textContent = workerBuildText(info);
     if (info.filters) filters.render(info.filters);
     classify();
     if (state.autostart) setTraining(true);
   }
 
   restart();
-  return {
-    destroy() {
-      clearTimeout(watchdog);
-      api[Comlink.releaseProxy]();
-      worker.terminate();
-    },
-  };
+  return { destroy };
 }

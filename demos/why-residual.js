@@ -1,18 +1,14 @@
 // Demo 9: why residual connections. The same stack of 3x3 convolutions (demos/why-residual-nets.js)
 // is built plain and with residual blocks, and both train side by side on the bundled digits in a
-// Web Worker (demos/why-residual-worker.js, through Comlink). The page draws both loss curves
+// Web Worker (demos/why-residual-worker.js, through worker-engine.js and Comlink). The page draws both loss curves
 // (LineChart, uPlot) and each layer's gradient norm (Model.gradNorms) as bars with their numbers
 // (grad-norm-bars.js): in the plain net the gradient vanishes on its way to the first layers; the
 // identity paths of the residual net carry it back.
-import * as Comlink from '../build/vendor/comlink.mjs';
 import { el, button, select, reducedMotion } from './ui.js';
 import { LineChart } from '../web/views/line-chart.js';
-import { explainStartFailure } from '../web/start-failure.js';
+import { workerEngine, workerBuildText } from './worker-engine.js';
 import { DEPTHS, netSpec, weightNorms, firstToLastRatio } from './why-residual-nets.js';
 import { GradNormBars, formatNorm } from './grad-norm-bars.js';
-
-/** After this long without its worker's engine ready, the demo says it is still loading, and what to try. */
-const WATCHDOG_MS = 30_000;
 
 // Measured with bench/why-residual.mjs (the same nets, seed and settings; see CHANGELOG.md).
 export const blurb = 'The same 20 convolutions, stacked plainly or in residual blocks, trained side by side on ' +
@@ -37,18 +33,6 @@ const NETS = [
 const BATCH_SIZE = 32;
 
 const WORKER_URL = new URL('./why-residual-worker.js', import.meta.url);
-const COMLINK_URL = new URL('../build/vendor/comlink.js', import.meta.url);
-const BINDINGS_URL = new URL('../bindings/wasmgrad.js', import.meta.url);
-const ENGINE_URL = new URL('../build/engine/', import.meta.url);
-const DATA_URL = new URL('../build/data/', import.meta.url);
-
-/** The demo's Worker; from a page of another origin through a same-origin blob (see lenet.js). */
-function startWorker(url) {
-  if (url.origin === location.origin) return new Worker(url);
-  const trampoline = new Blob([`importScripts(${JSON.stringify(COMLINK_URL.href)}, ${JSON.stringify(url.href)});`],
-    { type: 'text/javascript' });
-  return new Worker(URL.createObjectURL(trampoline));
-}
 
 /** "1.2e8 times smaller" / "3.1 times smaller" / "4 times larger": the first layer's norm against the last's. */
 function describeRatio(ratio) {
@@ -57,10 +41,7 @@ function describeRatio(ratio) {
 }
 
 export function mount(root, { state, setState }) {
-  const worker = startWorker(WORKER_URL);
-  const api = Comlink.wrap(worker);
   let training = false;
-  let loading = 0;  // numbers the inits: an answer to an earlier one is dropped
   let curves = null;  // {steps: [], plain: [], residual: []}
   let latest = null;  // the last step's report
   let frame = 0;
@@ -70,6 +51,7 @@ export function mount(root, { state, setState }) {
   const ratios = el('p', { class: 'readout', 'data-role': 'ratios' });
   const trainButton = button('Start', () => setTraining(!training), { name: 'train' });
   trainButton.disabled = true;
+  const { api, start, failed, destroy } = workerEngine(WORKER_URL, { status, starting: () => trainButton.disabled });
   const depthSelect = select('Depth (weight layers)', DEPTHS.map((d) => [d, `${d} layers`]), state.depth,
     (value) => { setState({ depth: value }); restart(); });
   const lrSelect = select('Learning rate (Adam)', params.lr.values, state.lr, (value) => { setState({ lr: value }); restart(); });
@@ -111,14 +93,6 @@ export function mount(root, { state, setState }) {
     status.dataset.batches = String(latest.step);
   }
 
-  let watchdog = 0;
-  const failed = (what, error) => {
-    clearTimeout(watchdog);
-    const { message, hint } = explainStartFailure(error);
-    status.className = 'readout bad';
-    status.setAttribute('role', 'alert');
-    status.textContent = `${what}: ${message}.${trainButton.disabled ? ` ${hint}` : ''}`;
-  };
   /** A step's report (step 0: the nets as built) joins the curves; drawn at the next frame. */
   const record = (event) => {
     latest = event;
@@ -134,28 +108,13 @@ export function mount(root, { state, setState }) {
       setTraining(false);
     }
   };
-  worker.addEventListener('error', (event) => failed('the engine worker failed', event.message || 'its script did not load'));
 
   async function restart() {
     if (training) setTraining(false);
     trainButton.disabled = true;
-    clearTimeout(watchdog);
-    watchdog = setTimeout(() => {
-      status.textContent = `Still loading after ${WATCHDOG_MS / 1000} s. A slow network or a busy computer can take this long: ` +
-        'wait a little more, or reload the page. If it never starts, try another browser.';
-    }, WATCHDOG_MS);
-    const request = ++loading;
     const specs = Object.fromEntries(NETS.map((n) => [n.key, netSpec({ depth: state.depth, residual: n.key === 'residual', seed: state.seed })]));
-    let info;
-    try {
-      info = await api.init({ specs, learningRate: Number(state.lr), batchSize: BATCH_SIZE, seed: state.seed,
-        bindingsUrl: BINDINGS_URL.href, engineUrl: ENGINE_URL.href, dataUrl: DATA_URL.href }, Comlink.proxy(onEvent));
-    } catch (error) {
-      if (request === loading) failed('engine error', error);
-      return;
-    }
-    if (request !== loading) return;
-    clearTimeout(watchdog);
+    const info = await start({ specs, learningRate: Number(state.lr), batchSize: BATCH_SIZE, seed: state.seed }, onEvent);
+    if (!info) return;  // failed (said on the status line), or a later restart took over
     curves = { steps: [], plain: [], residual: [] };
     record(info.initial);  // the vanishing already shows before the first update
     cancelAnimationFrame(frame);  // drawn now: an iframe out of view gets no frames, and should not wait blank
@@ -166,7 +125,7 @@ export function mount(root, { state, setState }) {
     status.textContent = `Two nets of ${state.depth} weight layers, ${info.parameterCounts.plain.toLocaleString('en')} parameters each; ` +
       `ready to train on ${info.trainingSamples.toLocaleString('en')} digits (Adam, batch ${BATCH_SIZE}).`;
     delete status.dataset.batches;
-    workerBadge.textContent = `worker engine: wasmgrad ${info.build}, ${info.threads} thread${info.threads === 1 ? '' : 's'} (${info.reason})`;
+    workerBadge.textContent = workerBuildText(info);
     // With reduced motion the bars and curves stay still until the reader presses Start.
     if (state.autostart && reducedMotion()) status.textContent += ' Reduced motion is on: press Start to train.';
     else if (state.autostart) setTraining(true);
@@ -175,10 +134,8 @@ export function mount(root, { state, setState }) {
   restart();
   return {
     destroy() {
-      clearTimeout(watchdog);
       cancelAnimationFrame(frame);
-      api[Comlink.releaseProxy]();
-      worker.terminate();
+      destroy();
     },
   };
 }
