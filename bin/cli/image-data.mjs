@@ -11,7 +11,8 @@ import { FIT_RULE, LUMA_RULE } from '../../bindings/js/data/fit-image.js';
 import { readImageHeader } from '../../bindings/js/data/image-header.js';
 import { isZip } from '../../bindings/js/data/zip-source.js';
 import { SAMPLE_BUDGET_BYTES, ENGINE_MEMORY_BYTES, MAX_IMAGE_PIXELS, sampleCapacity, trainingBytes } from '../../bindings/js/data/limits.js';
-import { HOLD_OUT, classNames, fitPreset, inputError, loadModel, usageError } from './shared.mjs';
+import { HOLD_OUT, classNames, inputError, loadModel, usageError } from './shared.mjs';
+import { fitPreset } from './presets.mjs';
 
 const IMAGE_NAME = /\.(png|jpe?g|webp)$/i;
 const DEFAULT_SHAPE = { width: 32, height: 32, channels: 3 };

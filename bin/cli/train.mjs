@@ -4,7 +4,8 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CLASS_NAMES_RULE, CliError, EXIT, HOLD_OUT, checkName, classNames, classesOption, inputError, loadEngine, loadModel,
-  nameList, numberOption, percent, presetForData, readConfig, requireOption, usageError } from './shared.mjs';
+  nameList, numberOption, percent, readConfig, requireOption, usageError } from './shared.mjs';
+import { presetForData } from './presets.mjs';
 import { hasNoTestFiles, holdOut, isImageData, limitTo, loadSplit } from './data.mjs';
 import { IMAGE_HELP, imageTrainingData } from './image-data.mjs';
 
