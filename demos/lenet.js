@@ -31,7 +31,8 @@ export function mount(root, { state, setState }) {
   const epochText = el('p', { class: 'readout', 'data-role': 'epoch' });
   const trainButton = button('Train', () => setTraining(!training), { name: 'train' });
   trainButton.disabled = true;
-  const { api, start, failed, destroy } = workerEngine(WORKER_URL, { status, starting: () => trainButton.disabled });
+  const { api, start, failed, destroy } = workerEngine(WORKER_URL, {
+    status, starting: () => trainButton.disabled, stopped: () => setTraining(false) });
   const modelSelect = select('model', [['lenet5', 'LeNet-5 (20 and 50 filters, 1.26M parameters)'], ['cnn', 'small CNN (8 and 16 filters)']],
     state.model, (value) => { setState({ model: value }); restart(); });
   const filtersHolder = el('div', { 'data-role': 'filters' });
@@ -79,9 +80,6 @@ export function mount(root, { state, setState }) {
       epochText.textContent = `after epoch ${event.epoch}: ${(100 * event.validationAccuracy).toFixed(1)}% on 1,000 test digits`;
     } else if (event.type === 'filters') {
       filters.render({ layer: event.layer, shape: event.shape, data: event.data });
-    } else if (event.type === 'error') {
-      failed('engine error', event.message);
-      setTraining(false);
     }
   };
 

@@ -51,7 +51,8 @@ export function mount(root, { state, setState }) {
   const ratios = el('p', { class: 'readout', 'data-role': 'ratios' });
   const trainButton = button('Start', () => setTraining(!training), { name: 'train' });
   trainButton.disabled = true;
-  const { api, start, failed, destroy } = workerEngine(WORKER_URL, { status, starting: () => trainButton.disabled });
+  const { api, start, failed, destroy } = workerEngine(WORKER_URL, {
+    status, starting: () => trainButton.disabled, stopped: () => setTraining(false) });
   const depthSelect = select('Depth (weight layers)', DEPTHS.map((d) => [d, `${d} layers`]), state.depth,
     (value) => { setState({ depth: value }); restart(); });
   const lrSelect = select('Learning rate (Adam)', params.lr.values, state.lr, (value) => { setState({ lr: value }); restart(); });
@@ -101,12 +102,7 @@ export function mount(root, { state, setState }) {
     frame ||= requestAnimationFrame(draw);
   };
   const onEvent = (event) => {
-    if (event.type === 'step') {
-      record(event);
-    } else if (event.type === 'error') {
-      failed('engine error', event.message);
-      setTraining(false);
-    }
+    if (event.type === 'step') record(event);
   };
 
   async function restart() {

@@ -36,12 +36,14 @@ export const workerBuildText = (info) =>
 /**
  * Starts the worker at `url` (it exposes init(options, onEvent) and the demo's own calls).
  * `status`: the demo's status line, where failures and the watchdog speak; `starting()`: true
- * while the demo has no engine yet (a failure then also says what to try).
+ * while the demo has no engine yet (a failure then also says what to try); `stopped()`: called
+ * after the worker reports an error event (the demo stops training). Events other than errors go
+ * to start()'s `onEvent`.
  * Returns {api, start(options, onEvent), failed(what, error), destroy()}; start() resolves to what
  * the worker's init returned, or null when it failed (said on the status line) or a later start
  * superseded it.
  */
-export function workerEngine(url, { status, starting }) {
+export function workerEngine(url, { status, starting, stopped }) {
   const worker = startWorker(url);
   const api = Comlink.wrap(worker);
   let watchdog = 0;
@@ -65,7 +67,11 @@ export function workerEngine(url, { status, starting }) {
     const request = ++starts;
     let info;
     try {
-      info = await api.init({ ...options, ...ENGINE_FILES }, Comlink.proxy(onEvent));
+      info = await api.init({ ...options, ...ENGINE_FILES }, Comlink.proxy((event) => {
+        if (event.type !== 'error') return onEvent(event);
+        failed('engine error', event.message);
+        return stopped();
+      }));
     } catch (error) {
       if (request === starts) failed('engine error', error);
       return null;
