@@ -38,6 +38,12 @@ target=${1:-all}
 case "$target" in native|wasm|all|wasm-bench|package) ;; *) echo "usage: scripts/build.sh native|wasm|all|wasm-bench|package" >&2; exit 2 ;; esac
 jobs=${WASMGRAD_JOBS:-2}
 export NODE_PATH=/usr/share/nodejs  # emcc's optimizer needs Debian's node modules (TOOLCHAIN.md trap 1)
+# npm start / npm test put node_modules/.bin first on PATH, where npm's binaryen 132 (a devDependency
+# of the relaxed builds) would shadow Debian's binaryen 108 for the plain builds: emcc 3.1.6 finds
+# binaryen's tools on PATH, cannot read binaryen 132's import-minification map (JSON, not "a => b"
+# lines), and writes glue whose import names the .wasm no longer has (LinkError at instantiation).
+# The relaxed builds get npm's binaryen through their own wrappers (scripts/binaryen-relaxed/).
+PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v '/node_modules/\.bin$' | paste -sd: -)
 
 # configure DIR CMAKE... : configure DIR once (ninja re-runs cmake itself when CMakeLists changes).
 configure() {
@@ -109,6 +115,7 @@ if [ "$target" != native ]; then
     cmp -s "$f" "build/engine/${f##*/}" || cp "$f" build/engine/
   done
   node scripts/make-esm-factories.mjs build/engine
+  node --experimental-wasm-relaxed-simd scripts/check-engine-glue.mjs build/engine
 
 fi
 
