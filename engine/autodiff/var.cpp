@@ -9,12 +9,28 @@ namespace wg {
 
 Tensor& Node::grad_buffer() {
   if (!grad.defined()) grad = Tensor::zeros(value.shape());
+  else if (grad_is_zero) grad.fill(0.0f);
+  grad_is_zero = false;
   return grad;
 }
+
+const Tensor& Node::grad_buffer_if_defined() { return grad.defined() ? grad_buffer() : grad; }
 
 Tensor* Node::input_grad(std::size_t i) {
   Node& in = *inputs[i];
   return in.requires_grad ? &in.grad_buffer() : nullptr;
+}
+
+Tensor* Node::input_grad_to_write(std::size_t i, float& beta) {
+  Node& in = *inputs[i];
+  if (!in.requires_grad) return nullptr;
+  if (!in.grad.defined()) {
+    in.grad = Tensor::empty(in.value.shape());
+    in.grad_is_zero = true;
+  }
+  beta = in.grad_is_zero ? 0.0f : 1.0f;
+  in.grad_is_zero = false;
+  return &in.grad;
 }
 
 Var::Var(Tensor value, bool requires_grad, std::string name) : node_(std::make_shared<Node>()) {
@@ -28,7 +44,7 @@ Var::Var(Tensor value, bool requires_grad, std::string name) : node_(std::make_s
 Var Var::parameter(Tensor value, std::string name) { return Var(std::move(value), true, std::move(name)); }
 
 void Var::zero_grad() {
-  if (node_ && node_->grad.defined()) node_->grad.fill(0.0f);
+  if (node_ && node_->grad.defined()) node_->grad_is_zero = true;
 }
 
 namespace {

@@ -69,10 +69,11 @@ Var linear(const Var& x, const Var& weight, const Var& bias) {
   if (has_bias) inputs.push_back(bias);
   return make_result("linear", y, inputs, [xv, wv, rows, in, out_features, has_bias](Node& self) {
     const float* g = self.grad.data();  // [rows, out]
-    if (Tensor* gx = self.input_grad(0))  // [rows, in] += g [rows, out] * W [out, in]
-      sgemm(false, false, rows, in, out_features, 1.0f, g, out_features, wv.data(), in, 1.0f, gx->data(), in);
-    if (Tensor* gw = self.input_grad(1))  // [out, in] += g^T [out, rows] * x [rows, in]
-      sgemm(true, false, out_features, in, rows, 1.0f, g, out_features, xv.data(), in, 1.0f, gw->data(), in);
+    float beta = 1.0f;  // 0 when the gradient buffer stands for zeros: the product overwrites it
+    if (Tensor* gx = self.input_grad_to_write(0, beta))  // [rows, in] += g [rows, out] * W [out, in]
+      sgemm(false, false, rows, in, out_features, 1.0f, g, out_features, wv.data(), in, beta, gx->data(), in);
+    if (Tensor* gw = self.input_grad_to_write(1, beta))  // [out, in] += g^T [out, rows] * x [rows, in]
+      sgemm(true, false, out_features, in, rows, 1.0f, g, out_features, xv.data(), in, beta, gw->data(), in);
     if (has_bias)
       if (Tensor* gb = self.input_grad(2)) sum_rows_into(gb->data(), g, rows, out_features);
   });

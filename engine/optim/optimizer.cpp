@@ -71,7 +71,7 @@ double global_grad_norm(const std::vector<ParameterRef>& params) {
     for (std::int64_t i = 0; i < g.size(); i += kNormBlock) blocks.push_back({g.data() + i, std::min(kNormBlock, g.size() - i)});
   }
   std::vector<double> sums(blocks.size());
-  parallel_for(0, static_cast<std::int64_t>(blocks.size()), 4, [&](std::int64_t lo, std::int64_t hi) {
+  parallel_for(0, static_cast<std::int64_t>(blocks.size()), 2, [&](std::int64_t lo, std::int64_t hi) {
     for (std::int64_t b = lo; b < hi; ++b) sums[b] = sum_of_squares(blocks[b].data, blocks[b].size);
   });
   double total = 0;
