@@ -27,10 +27,16 @@ export function createLoader(getPlatform) {
   return async function load(options = {}) {
     const platform = await getPlatform();
     const choice = chooseBuild(platform, options);
-    const key = `${choice.build} ${options.engineUrl ?? ''}`;
+    const where = options.engineUrl ?? '';
+    const named = `${choice.build} ${where}`;
+    if (loaders.has(named)) return loaders.get(named);
+    // A relaxed build load() picked may start as its plain twin (instantiate): until it has started,
+    // it is not the engine a request for the relaxed build by name gets.
+    const key = choice.plain ? `${choice.build} or plain ${where}` : named;
     if (!loaders.has(key)) {
       const loading = instantiate(platform, choice, options);
-      loading.catch(() => loaders.delete(key));
+      loading.then((engine) => { if (!loaders.has(`${engine.build} ${where}`)) loaders.set(`${engine.build} ${where}`, loading); },
+        () => loaders.delete(key));
       loaders.set(key, loading);
     }
     return loaders.get(key);
@@ -49,7 +55,7 @@ function chooseBuild(platform, options) {
     const threads = platform.threadSupport();
     [build, reason] = [threads.available ? 'simd-threads' : 'simd', threads.reason];
   }
-  if (hasRelaxedSimd()) return { build: relaxedOf(build), reason: `${reason}; relaxed SIMD (FMA)` };
+  if (hasRelaxedSimd()) return { build: relaxedOf(build), reason: `${reason}; relaxed SIMD (FMA)`, plain: { build, reason } };
   return { build, reason: `${reason}; ${platform.noRelaxedSimd?.() ?? 'no relaxed SIMD in this runtime'}: plain SIMD128` };
 }
 
@@ -84,7 +90,34 @@ export function hasRelaxedSimd() {
   return typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_PROBE);
 }
 
-async function instantiate(platform, { build, reason }, options) {
+/**
+ * Starts the chosen build. A relaxed build that load() picked by itself (no `build` option) and whose
+ * files are not where the others are (a course site that copied only the plain builds, a package
+ * trimmed by hand) is not a failure: the plain build starts instead, and `reason` says why.
+ */
+async function instantiate(platform, choice, options) {
+  checkWebAssembly();
+  if (!choice.plain) return start(platform, choice, options);
+  try {
+    return await start(platform, choice, options);
+  } catch (error) {
+    const missing = await missingFile(platform, engineFiles(choice.build, options.engineUrl ? new URL(options.engineUrl) : null));
+    if (!missing) throw error;
+    const { build, reason } = choice.plain;
+    return start(platform, { build, reason: `${reason}; relaxed SIMD, but its build is missing (${missing}): plain SIMD128` }, options);
+  }
+}
+
+/** The first of a build's files that cannot be read, said as the platform says it, or null. */
+async function missingFile(platform, files) {
+  for (const url of [files.script, files.module, files.wasm, files.worker].filter(Boolean)) {
+    const missing = await platform.unreachable?.(url);
+    if (missing) return missing;
+  }
+  return null;
+}
+
+function checkWebAssembly() {
   if (typeof WebAssembly !== 'object') {
     throw new Error('wasmgrad: WebAssembly is turned off in this runtime (for example by Safari\'s Lockdown Mode or a ' +
       'browser policy); the engine needs it');
@@ -93,6 +126,9 @@ async function instantiate(platform, { build, reason }, options) {
     throw new Error('wasmgrad: this runtime\'s WebAssembly has no SIMD128, which every wasmgrad build needs ' +
       '(Chrome and Edge 91+, Firefox 89+, Safari 16.4+, Node.js 16.4+ have it)');
   }
+}
+
+async function start(platform, { build, reason }, options) {
   const folder = options.engineUrl ? new URL(options.engineUrl) : null;
   const files = engineFiles(build, folder);
   const names = engineFileNames(build);

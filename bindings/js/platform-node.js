@@ -44,6 +44,12 @@ export async function hardwareThreads() {
   return availableParallelism();
 }
 
+/** Why the file at `url` cannot be read (it is missing), or null. */
+export async function unreachable(url) {
+  const path = fileURLToPath(url);
+  return existsSync(path) ? null : `${path} is missing`;
+}
+
 export async function readBytes(url) {
   return new Uint8Array(await readFile(url));
 }
