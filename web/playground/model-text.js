@@ -97,12 +97,15 @@ export function layersFromText(text, catalog) {
 
 /** "(" and ")" must pair up: the message says where they do not. */
 function balanceProblem(text) {
-  let depth = 0;
+  const open = [];  // character positions of the "(" not closed yet
   for (const [i, c] of [...text].entries()) {
-    if (c === '(') depth++;
-    else if (c === ')' && --depth < 0) return `")" at character ${i + 1} closes nothing`;
+    if (c === '(') open.push(i);
+    else if (c === ')' && open.pop() === undefined) return `")" at character ${i + 1} closes nothing`;
   }
-  return depth > 0 ? `${depth} "(" never closed` : null;
+  if (!open.length) return null;
+  const first = open[0] + 1;
+  return open.length === 1 ? `the "(" at character ${first} is never closed: add a ")"`
+    : `${open.length} "(" are never closed (the first at character ${first}): add ${open.length} ")"`;
 }
 
 /** One list's text -> {layers} or {error}, located in this list (a block's caller adds its place). */

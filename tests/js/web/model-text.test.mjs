@@ -52,7 +52,8 @@ test('syntax errors inside a block are located by its path; unbalanced parenthes
   assert.deepEqual(layersFromText('concat(relu|conv2d.x)').error,
     { layer: 0, field: 'filters', problem: '"x" is not a number', path: 'branches › 1 › 0' });
   assert.deepEqual(layersFromText('residual(residual(relu_warp))').error.path, 'layers › 0 › layers › 1');
-  assert.match(layersFromText('residual(relu').error.problem, /1 "\(" never closed/);
+  assert.match(layersFromText('residual(relu').error.problem, /^the "\(" at character 9 is never closed: add a "\)"$/);
+  assert.match(layersFromText('residual(concat(relu|relu').error.problem, /^2 "\(" are never closed \(the first at character 9\): add 2 "\)"$/);
   assert.match(layersFromText('relu)').error.problem, /"\)" at character 5 closes nothing/);
   assert.match(layersFromText('residual').error.problem, /a block: write residual\(…\)/);
   assert.match(layersFromText('relu(relu)').error.problem, /"relu\(…\)" is not a block/);
