@@ -16,6 +16,12 @@ const CAUSES = [
     hint: 'The engine needs 512 MB of memory and the browser refused it: close other tabs or programs, then reload the page.',
   },
   {
+    // engine-client.js: the engine worker blocked while starting its threads, every time it was started.
+    test: /stopped answering while it started/,
+    hint: 'The browser did not start the engine\'s threads: reload the page. If this stays, add ?threads=0 to the ' +
+      'page\'s address to run the engine on one thread, which needs none.',
+  },
+  {
     test: /within a minute|did not start within/i,
     hint: 'The computer may be very busy: close other programs, then reload the page.',
   },

@@ -2,8 +2,9 @@
 // names what failed and what to try, and none leaves "loading…" forever. Each case is served by
 // the test's own server with one file answered differently (static-server.mjs `faults`):
 // a browser language that Intl refuses ("C", as WebKitGTK reports under LANG=C), a library that
-// throws when its module loads, the engine's .wasm answering 404, a module file missing, and an
-// engine file that never arrives (the watchdog).
+// throws when its module loads, the engine's .wasm answering 404, a module file missing, an
+// engine worker that blocks while it starts (replaced), and an engine file that never arrives
+// (the watchdog).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, watch, SHOTS } from './lib.mjs';
@@ -112,6 +113,38 @@ test('a module file of the page is missing: the message names the page\'s script
   await bootMessage(page).waitFor({ timeout: 30_000 });
   assert.match(await bootMessage(page).textContent(),
     /^The page did not start: app\.js or a file it imports could not be loaded \(http:.*\/web\/playground\/app\.js\)\. A file of the page is missing/);
+  await page.close();
+});
+
+// Firefox ESR's engine worker, now and then on a busy machine, never returns from the `new Worker()`
+// that starts a thread: blocked for good after it said it was ready. This worker script does the same.
+const BLOCKED_WORKER = { times: 1, type: 'text/javascript',
+  body: "'use strict';\nself.postMessage({ type: 'wasmgrad-worker-ready' });\nfor (;;) {}  // blocked, as in a new Worker() that never returns\n" };
+
+test('an engine worker that stops answering while it starts: the page ends it, starts another, says so, and is ready', async () => {
+  const origin = await serve({ faults: { '/web/playground/worker/main.js': BLOCKED_WORKER } });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const problems = watch(page);
+  const engineWorkers = [];
+  page.on('worker', (worker) => {
+    if (!worker.url().endsWith('/web/playground/worker/main.js')) return;
+    const seen = { closed: false };
+    seen.ended = new Promise((resolve) => worker.on('close', () => { seen.closed = true; resolve(); }));
+    engineWorkers.push(seen);
+  });
+  await page.goto(`${origin}/web/index.html#model=mlp`);
+  const notice = page.locator('#app-messages .message', { hasText: 'The engine did not start at first' });
+  await notice.waitFor({ timeout: 90_000 });
+  assert.match(await notice.locator('.message-text').textContent(), /^The engine did not start at first: the engine worker stopped answering while it started \(no answer for 1[5-9] s\): started a new one \(attempt 2 of 3\)\.$/);
+  await page.getByRole('button', { name: 'Start', exact: true }).and(page.locator(':enabled')).waitFor({ timeout: 90_000 });
+  assert.match(await page.locator('#build-badge').textContent(), /^simd(-relaxed)?-threads · [2-4] threads · cross-origin isolated$/);
+  assert.equal(engineWorkers.length, 2, 'a second engine worker was started');
+  const ended = await Promise.race([engineWorkers[0].ended.then(() => true), new Promise((r) => setTimeout(r, 60_000, false).unref())]);
+  assert.ok(ended, 'the silent worker was ended');  // its 'close' can come after the new one is ready
+  assert.equal(engineWorkers[1].closed, false, 'the new one runs');
+  assert.equal(await bootMessage(page).count(), 0);
+  await page.screenshot({ path: path.join(SHOTS, 'start-silent-worker-replaced.png') });
+  assert.deepEqual(problems, []);
   await page.close();
 });
 

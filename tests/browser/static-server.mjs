@@ -20,10 +20,12 @@ const TYPES = {
  * Content-Security-Policy (scripts/serve.mjs: WebAssembly yes, eval and inline script no), or
  * not (a static host that sends none: dist/ then relies on its <meta> policy). faults:
  * {'/path': {status, body, type} | {hang: true}} answers those paths instead of their files (a
- * missing file, a script that throws at load, a file that never arrives).
+ * missing file, a script that throws at load, a file that never arrives); with `times: n` only the
+ * first n requests of the path get the fault, later ones the file.
  */
 export function startServer(port = 0, { isolated = true, root = ROOT, csp = true, faults = {} } = {}) {
   const base = path.resolve(root);
+  const faulted = new Map();  // path -> requests answered with its fault so far
   const server = http.createServer(async (request, response) => {
     const headers = {
       ...(isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {}),
@@ -33,7 +35,9 @@ export function startServer(port = 0, { isolated = true, root = ROOT, csp = true
     };
     try {
       const url = new URL(request.url, 'http://localhost');
-      const fault = faults[url.pathname];
+      const count = faulted.get(url.pathname) ?? 0;
+      const fault = count < (faults[url.pathname]?.times ?? Infinity) ? faults[url.pathname] : undefined;
+      if (fault) faulted.set(url.pathname, count + 1);
       if (fault?.hang) return;  // never answered (closeAllConnections() ends it)
       if (fault) {
         response.writeHead(fault.status ?? 200, { ...headers, 'Content-Type': fault.type ?? TYPES[path.extname(url.pathname)] ?? 'text/plain' });

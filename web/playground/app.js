@@ -268,7 +268,11 @@ async function connect() {
   store.update('engine', { status: 'loading', problem: null });
   window.wasmgradBoot?.stage('starting the engine');
   try {
-    connection = await startEngine({ threads: query.get('threads') === '0' ? false : undefined, onEvent });
+    connection = await startEngine({
+      threads: query.get('threads') === '0' ? false : undefined,
+      onEvent,
+      onRestart: (message) => notify(`The engine did not start at first: ${message}.`, 'notice', 'engine'),
+    });
   } catch (error) {
     const { message, hint } = explainStartFailure(error);
     store.update('engine', { status: 'failed', problem: message });

@@ -15,6 +15,7 @@ test('each kind of start failure gets its own advice; the message is kept whole'
     ['error loading dynamically imported module: http://x/demos/conv.js', /A file is missing on this site/],
     ['WebAssembly.Memory(): could not allocate memory', /needs 512 MB of memory/],
     ['the engine worker did not start within a minute', /very busy/],
+    ['the engine worker stopped answering while it started (no answer for 15 s), 3 times in a row', /add \?threads=0 to the page's address/],
     ['something nobody expected', /try another browser, and report this message/],
   ];
   for (const [message, advice] of cases) {
