@@ -101,12 +101,15 @@ async function instantiate(platform, choice, options) {
   try {
     return await start(platform, choice, options);
   } catch (error) {
-    const missing = await missingFile(platform, engineFiles(choice.build, options.engineUrl ? new URL(options.engineUrl) : null));
+    const missing = await missingFile(platform, engineFiles(choice.build, engineFolder(options)));
     if (!missing) throw error;
     const { build, reason } = choice.plain;
     return start(platform, { build, reason: `${reason}; relaxed SIMD, but its build is missing (${missing}): plain SIMD128` }, options);
   }
 }
+
+/** options.engineUrl as a URL, or null: the engine's files beside the bindings. */
+const engineFolder = (options) => (options.engineUrl ? new URL(options.engineUrl) : null);
 
 /** The first of a build's files that cannot be read, said as the platform says it, or null. */
 async function missingFile(platform, files) {
@@ -129,8 +132,7 @@ function checkWebAssembly() {
 }
 
 async function start(platform, { build, reason }, options) {
-  const folder = options.engineUrl ? new URL(options.engineUrl) : null;
-  const files = engineFiles(build, folder);
+  const files = engineFiles(build, engineFolder(options));
   const names = engineFileNames(build);
   const [factory] = await Promise.all([platform.factory(files), loadExportLibraries()]);
   const hardware = await platform.hardwareThreads();
@@ -157,7 +159,7 @@ async function start(platform, { build, reason }, options) {
  * to a reader: the platform looks at the file itself, and the wrapper is taken off.
  */
 async function startFailure(platform, files, error) {
-  const missing = await platform.unreachable?.(files.wasm);
+  const missing = await missingFile(platform, { wasm: files.wasm });
   if (missing) return new Error(`wasmgrad: the engine's WebAssembly file did not load: ${missing}`);
   const message = String(error?.message ?? error).replace(/^Aborted\(([\s\S]*)\)\. Build with -s ASSERTIONS=1 for more info\.$/, '$1');
   return new Error(`wasmgrad: the engine did not start: ${message}`);
