@@ -258,10 +258,11 @@ test('the gallery lists every demo with its snippets and shows one live', async 
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(`${origin}/demos/index.html`);
-  await page.locator('section#lenet').waitFor();
+  const listed = ['iframe-height', 'perceptron', 'backprop', 'approximation', 'autoencoder', 'activations', 'optimizers', 'conv',
+    'receptive-field', 'lenet', 'why-residual'];
+  await page.locator(`section#${listed.at(-1)}`).waitFor();  // the gallery adds its sections in order, each after its demo's module loads
   const ids = await page.locator('section').evaluateAll((sections) => sections.map((s) => s.id));
-  assert.deepEqual(ids, ['iframe-height', 'perceptron', 'backprop', 'approximation', 'autoencoder', 'activations', 'optimizers', 'conv',
-    'receptive-field', 'lenet', 'why-residual']);
+  assert.deepEqual(ids, listed);
   assert.equal(await page.locator('.missing').count(), 0, 'every demo is available');
   assert.match(await page.locator('section#backprop pre').first().textContent(), /<wasmgrad-demo name="backprop" example="cos_sin_square" x="2"/);
   assert.match(await page.locator('section#backprop pre').nth(1).textContent(),
