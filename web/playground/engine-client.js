@@ -22,10 +22,10 @@ class SilentStart extends Error {}
  * naming what failed (the worker script, the engine build, a worker that stopped answering).
  * onRestart(message, attempt) is told when a silent worker is replaced by attempt number `attempt`.
  */
-export async function startEngine({ threads, onEvent, onRestart = () => {}, silenceMs = SILENCE_MS }) {
+export async function startEngine({ threads, onEvent, onRestart = () => {} }) {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await startOnce({ threads, onEvent, silenceMs });
+      return await startOnce({ threads, onEvent });
     } catch (error) {
       if (!(error instanceof SilentStart)) throw error;
       if (attempt === ATTEMPTS) throw new Error(`${error.message}, ${ATTEMPTS} times in a row`);
@@ -34,7 +34,7 @@ export async function startEngine({ threads, onEvent, onRestart = () => {}, sile
   }
 }
 
-async function startOnce({ threads, onEvent, silenceMs }) {
+async function startOnce({ threads, onEvent }) {
   const worker = new Worker(new URL('./worker/main.js', import.meta.url));  // classic: see worker/main.js
   const api = Comlink.wrap(worker);
   const connection = {
@@ -50,7 +50,7 @@ async function startOnce({ threads, onEvent, silenceMs }) {
   try {
     await workerReady(worker);
     const init = api.init(Comlink.proxy(onEvent), { threads });  // a proxy only works as an argument of its own
-    connection.info = await whileAnswering(connection, init, silenceMs);
+    connection.info = await whileAnswering(connection, init);
     return connection;
   } catch (error) {
     connection.terminate();
@@ -82,13 +82,13 @@ function workerReady(worker) {
   });
 }
 
-/** `call`'s result, unless the worker answers no ping for silenceMs first (then a SilentStart). */
-function whileAnswering(connection, call, silenceMs) {
+/** `call`'s result, unless the worker answers no ping for SILENCE_MS first (then a SilentStart). */
+function whileAnswering(connection, call) {
   return new Promise((resolve, reject) => {
     let lastAnswer = performance.now();
     const ticker = setInterval(() => {
       const silent = performance.now() - lastAnswer;
-      if (silent > silenceMs) {
+      if (silent > SILENCE_MS) {
         clearInterval(ticker);
         reject(new SilentStart(`the engine worker stopped answering while it started (no answer for ${Math.round(silent / 1000)} s)`));
         return;
