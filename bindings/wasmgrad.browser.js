@@ -7,6 +7,8 @@ export { MAX_THREADS } from './js/loader.js';
 import * as browser from './js/platform-browser.js';
 
 export { Engine, Model, Trainer, Dataset, Perceptron } from './js/engine.js';
+// A page's side of starting the engine in a Worker: replaces a worker that stops answering while it loads.
+export { startWorker, SilentStart } from './js/start-watch.js';
 
 /**
  * Loads the engine (in a Worker for threads). Calling it again with the same choice returns the same engine.

@@ -426,6 +426,34 @@ export function load(options?: LoadOptions): Promise<Engine>;
  *  CMakeLists.txt. `numThreads` and `setThreads` above it are clamped; results are the same for any count. */
 export const MAX_THREADS: number;
 
+/** Options of {@link startWorker}. */
+export interface StartWorkerOptions {
+  /** Workers to try in all before giving up (default 3). */
+  attempts?: number;
+  /** A worker that answered once and then answers nothing for this long (ms) is ended and replaced (default 15000). */
+  silenceMs?: number;
+  /** A worker that never answered for this long (ms; its script may still be downloading) is ended and replaced (default 60000). */
+  firstAnswerMs?: number;
+  /** How often to ping (ms, default 1000). */
+  pingMs?: number;
+  /** Told when a silent worker is replaced: a sentence to show, and the new attempt's number (2, 3, ...). */
+  onRestart?: (message: string, attempt: number) => void;
+}
+
+/** Every attempt of {@link startWorker} went silent (the message says how long and how many times). */
+export class SilentStart extends Error {}
+
+/**
+ * On a page: starts the Worker `create()` returns and resolves to it once `load()` in it has settled (the engine
+ * loaded, or failed: the worker's own messages say which). A worker that stops answering while it loads is ended
+ * and `create()` called again, up to `attempts` in all: Firefox ESR on a busy machine now and then never returns
+ * from starting the threaded build's pthreads, which blocks the worker for good. `create` attaches the page's
+ * handlers, as a replacement needs them too. The worker must import 'wasmgrad' before it sets its own message
+ * handler (a static import does): the package answers the pings. Rejects with SilentStart when every attempt
+ * went silent, or an Error when the worker's script does not load; throws TypeError/RangeError on bad options.
+ */
+export function startWorker(create: () => Worker, options?: StartWorkerOptions): Promise<Worker>;
+
 // ---- image folders (bindings/js/data/): ImageFolder layout -> engine datasets ----------------
 // Environment-free; decoders: 'wasmgrad/data/node' (sharp) and 'wasmgrad/data/browser'
 // (createImageBitmap + OffscreenCanvas, for a Worker).

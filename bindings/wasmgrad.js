@@ -15,6 +15,8 @@ export { MAX_THREADS } from './js/loader.js';
 import { isNode } from './js/environment.js';
 
 export { Engine, Model, Trainer, Dataset, Perceptron } from './js/engine.js';
+// A page's side of starting the engine in a Worker: replaces a worker that stops answering while it loads.
+export { startWorker, SilentStart } from './js/start-watch.js';
 export { zipFolder } from './js/export/zip.js';
 
 let platform = null;

@@ -12,6 +12,7 @@
 import { Engine } from './engine.js';
 import { engineFiles, engineFileNames, digitsFile } from './assets.js';
 import { loadExportLibraries } from './export/deps.js';
+import { answerStartWatch, loadSettled } from './start-watch.js';
 
 // The cap on threads (WASMGRAD_MAX_THREADS in CMakeLists.txt). The threaded build's pthread pool is sized
 // when it starts: as many workers as the machine has logical cores (or as numThreads asks), up to this
@@ -24,7 +25,14 @@ export const MAX_THREADS = 16;
  */
 export function createLoader(getPlatform) {
   const loaders = new Map();  // "build engineUrl" -> Promise<Engine>: each build is instantiated once
+  answerStartWatch();  // in a dedicated worker, a page's startWorker() watches the load
   return async function load(options = {}) {
+    const loading = loadOnce(options);
+    loading.then(loadSettled, loadSettled);
+    return loading;
+  };
+
+  async function loadOnce(options) {
     const platform = await getPlatform();
     const choice = chooseBuild(platform, options);
     const where = options.engineUrl ?? '';
@@ -40,7 +48,7 @@ export function createLoader(getPlatform) {
       loaders.set(key, loading);
     }
     return loaders.get(key);
-  };
+  }
 }
 
 /** Every build, by the name the engine reports in `build` and the `build` load option accepts. */

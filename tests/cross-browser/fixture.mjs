@@ -30,12 +30,14 @@ async function installedPackageSite(user) {
   await runIn(project, user.env, 'npm', ['init', '-y']);
   await runIn(project, user.env, 'npm', ['install', '--offline', '--no-audit', '--no-fund', path.join(user.dir, report.filename)]);
   // The page as a static host serves it: its files beside the installed package, and the worker's
-  // bare 'wasmgrad' import as a path (browsers resolve no bare specifiers in workers).
+  // and page's bare 'wasmgrad' imports as paths (browsers resolve no bare specifiers in workers; no import map here).
   const site = path.join(project, 'static-site');
   await fs.cp(path.join(ROOT, 'tests/package/page'), site, { recursive: true });
   await fs.symlink(path.join(project, 'node_modules'), path.join(site, 'node_modules'));
-  const worker = path.join(site, 'worker.js');
-  await fs.writeFile(worker, (await fs.readFile(worker, 'utf8')).replace("from 'wasmgrad'", "from './node_modules/wasmgrad/bindings/wasmgrad.js'"));
+  for (const name of ['main.js', 'worker.js']) {
+    const file = path.join(site, name);
+    await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace("from 'wasmgrad'", "from './node_modules/wasmgrad/bindings/wasmgrad.js'"));
+  }
   return site;
 }
 

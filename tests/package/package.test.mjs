@@ -166,16 +166,32 @@ test('Node: npx wasmgrad train --model mlp --data digits --epochs 1', async () =
 });
 
 /** Serves `root` (isolated or not, with the project's CSP) and trains in the page; returns what it shows. */
-async function trainInPage(root, { isolated, shot }) {
-  const server = await startServer(0, { root, isolated, csp: true });
+async function trainInPage(root, { isolated, shot, faults = {}, beforeClose = async () => {} }) {
+  const server = await startServer(0, { root, isolated, csp: true, faults });
   const context = await browser.newContext();
+  // Every text the status shows, in order (a restart's notice is replaced by the result).
+  await context.addInitScript(() => addEventListener('DOMContentLoaded', () => {
+    const status = document.querySelector('[role="status"]');
+    self.statusTexts = [];
+    new MutationObserver(() => self.statusTexts.push(status.textContent)).observe(status, { childList: true, characterData: true, subtree: true });
+  }));
   const page = await context.newPage();
   const problems = [];
   const requests = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   context.on('request', (r) => requests.push(new URL(r.url()).pathname));
-  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') problems.push(`worker console: ${m.text()}`); }));
+  const workers = [];  // the page's own workers (worker.js), each with whether it has ended
+  page.on('worker', (w) => {
+    w.on('console', (m) => { if (m.type() === 'error') problems.push(`worker console: ${m.text()}`); });
+    if (!w.url().endsWith('/worker.js')) return;
+    const seen = { ended: false };
+    seen.closed = new Promise((resolve) => w.on('close', () => {
+      seen.ended = true;
+      resolve();
+    }));
+    workers.push(seen);
+  });
   try {
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
     const status = page.getByRole('status', { name: 'training' });
@@ -183,7 +199,9 @@ async function trainInPage(root, { isolated, shot }) {
     const text = await status.textContent();
     await fs.mkdir(SHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SHOTS, `package-${shot}-${isolated ? 'isolated' : 'plain'}.png`) });
-    return { text, problems, requests, isolated: await page.evaluate(() => self.crossOriginIsolated) };
+    await beforeClose(workers);  // closing the page ends its workers
+    return { text, problems, requests, workers: workers.map((w) => ({ ...w })), statusTexts: await page.evaluate(() => self.statusTexts),
+      isolated: await page.evaluate(() => self.crossOriginIsolated) };
   } finally {
     await context.close();
     await new Promise((resolve) => server.close(resolve));
@@ -241,20 +259,47 @@ for (const workerFormat of ['iife', 'es']) {
   });
 }
 
-test('static host: the same page with no bundler, from the installed package\'s files', async () => {
+/** The page as a static host serves it, beside the installed package (made once). */
+async function staticSite() {
   const site = path.join(project, 'static-site');
+  if (await fs.stat(site).then(() => true, () => false)) return site;
   await fs.cp(PAGE, site, { recursive: true });
   await fs.symlink(path.join(project, 'node_modules'), path.join(site, 'node_modules'));
-  const worker = await fs.readFile(path.join(site, 'worker.js'), 'utf8');
-  // Browsers resolve no bare specifiers in workers (import maps do not reach them): a path instead.
-  await fs.writeFile(path.join(site, 'worker.js'),
-    worker.replace("from 'wasmgrad'", "from './node_modules/wasmgrad/bindings/wasmgrad.js'"));
+  // Browsers resolve no bare specifiers in workers (import maps do not reach them): a path instead, in the page too.
+  for (const name of ['main.js', 'worker.js']) {
+    const file = path.join(site, name);
+    await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace("from 'wasmgrad'", "from './node_modules/wasmgrad/bindings/wasmgrad.js'"));
+  }
+  return site;
+}
+
+test('static host: the same page with no bundler, from the installed package\'s files', async () => {
+  const site = await staticSite();
   for (const isolated of [true, false]) {
     const shown = await trainInPage(site, { isolated, shot: 'static' });
     assertTrained(shown, isolated ? { isolated, build: 'simd-threads', reason: /cross-origin isolated/ }
       : { isolated, build: 'simd', reason: /not cross-origin isolated/ });
     assert.ok(shown.requests.some((p) => p === `/node_modules/wasmgrad/build/engine/wasmgrad-${shown.text.split(' ')[0]}.wasm`));
   }
+});
+
+// Firefox ESR on a busy machine now and then never returns from starting the engine's threads,
+// which blocks the worker for good. This worker script does the same after the package has answered
+// the page's first pings (one a second); the page's startWorker() must end it and start the real one.
+const BLOCKED_WORKER = { times: 1, type: 'text/javascript', body: "import './node_modules/wasmgrad/bindings/wasmgrad.js';\n" +
+  "self.postMessage({ type: 'ready' });\nsetTimeout(() => { for (;;) {} }, 2500);  // blocked, as in a new Worker() that never returns\n" };
+
+test('static host: a worker that stops answering while it starts is ended and replaced by startWorker(), and the page trains', async () => {
+  // Playwright can tell of a worker's end a while after the page moved on: waited for, up to a minute.
+  const ended = (worker) => Promise.race([worker.closed, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+  const shown = await trainInPage(await staticSite(), { isolated: true, shot: 'static-replaced', faults: { '/worker.js': BLOCKED_WORKER },
+    beforeClose: async (workers) => { if (workers[0]) await ended(workers[0]); } });
+  assertTrained(shown, { isolated: true, build: 'simd-threads', reason: /cross-origin isolated/ });
+  assert.equal(shown.workers.length, 2, 'a second worker was started');
+  assert.equal(shown.workers[0].ended, true, 'the blocked worker was ended');
+  assert.equal(shown.workers[1].ended, false);
+  assert.ok(shown.statusTexts.some((text) => /^restarting: the engine worker stopped answering while it started \(no answer for \d+ s\): started a new one \(attempt 2 of 3\)$/.test(text)),
+    `the page said why it started another worker: ${JSON.stringify(shown.statusTexts)}`);
 });
 
 test('static host: the lecture demos run from the installed package\'s files', async () => {
