@@ -55,6 +55,9 @@ async function train() {
 }
 
 Comlink.expose({
+  /** Answers the page's start watch (demos/worker-engine.js): a worker that answers is not blocked. */
+  ping() { return true; },
+
   /**
    * Loads the engine (once) and builds the model and its trainer on the bundled digits; `callback`
    * receives {type: 'progress' | 'epoch' | 'filters' | 'error', ...}. Returns {build, threads,

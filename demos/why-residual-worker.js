@@ -66,6 +66,9 @@ function initialGradients(model, batchSize) {
 }
 
 Comlink.expose({
+  /** Answers the page's start watch (demos/worker-engine.js): a worker that answers is not blocked. */
+  ping() { return true; },
+
   /**
    * Loads the engine and the digits (once) and builds one model and Adam trainer per entry of
    * `specs` ({name: spec}); `callback` receives {type: 'step' | 'error', ...}. Returns {build,

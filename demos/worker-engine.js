@@ -1,9 +1,17 @@
 // The engine of a demo that trains in its own Web Worker (lenet.js, why-residual.js), reached
 // through Comlink: the worker started even from a course page of another origin, the URLs it loads
-// the engine and the digits from, and one start-up: a watchdog while the engine loads, an answer
-// to an earlier start dropped, and any failure said on the demo's status line with what to try.
+// the engine and the digits from, and one start-up: a watchdog while the engine loads, a worker that
+// stops answering while it loads replaced (the package's policy, bindings/js/start-watch.js: Firefox
+// on a busy machine can block a worker that starts the engine's threads), an answer to an earlier
+// start dropped, and any failure said on the demo's status line with what to try.
 import * as Comlink from '../build/vendor/comlink.mjs';
 import { explainStartFailure } from '../web/start-failure.js';
+import { retrySilentStarts, untilSilent } from '../bindings/js/start-watch.js';
+
+/** A worker that answers no ping for this long while its engine loads is replaced, up to ATTEMPTS workers in all. */
+const SILENCE_MS = 15_000;
+const FIRST_ANSWER_MS = 60_000;  // its scripts may still be downloading
+const ATTEMPTS = 3;
 
 /** After this long without its worker's engine ready, the demo says it is still loading, and what to try. */
 export const WATCHDOG_MS = 30_000;
@@ -44,8 +52,10 @@ export const workerBuildText = (info) =>
  * superseded it.
  */
 export function workerEngine(url, { status, starting, stopped }) {
-  const worker = startWorker(url);
-  const api = Comlink.wrap(worker);
+  let worker = null;
+  let remote = null;  // the current worker's Comlink proxy
+  let loaded = false;  // an engine has loaded in the current worker: later starts need no watch
+  let watching = null;  // the watched first start while it runs: a start meanwhile waits for it (it may replace the worker)
   let watchdog = 0;
   let starts = 0;  // numbers the starts: an answer to an earlier one (the settings changed since) is dropped
 
@@ -56,7 +66,18 @@ export function workerEngine(url, { status, starting, stopped }) {
     status.setAttribute('role', 'alert');
     status.textContent = `${what}: ${message}.${starting() ? ` ${hint}` : ''}`;
   };
-  worker.addEventListener('error', (event) => failed('the engine worker failed', event.message || 'its script did not load'));
+  const spawn = () => {
+    if (worker) {
+      remote[Comlink.releaseProxy]();
+      worker.terminate();
+    }
+    worker = startWorker(url);
+    remote = Comlink.wrap(worker);
+    worker.addEventListener('error', (event) => failed('the engine worker failed', event.message || 'its script did not load'));
+  };
+  spawn();
+  // The demo's calls go to whichever worker is current (a replaced one's proxy would answer nothing).
+  const api = new Proxy({}, { get: (_, name) => (...args) => remote[name](...args) });
 
   async function start(options, onEvent) {
     clearTimeout(watchdog);
@@ -65,17 +86,31 @@ export function workerEngine(url, { status, starting, stopped }) {
         'wait a little more, or reload the page. If it never starts, try another browser.';
     }, WATCHDOG_MS);
     const request = ++starts;
+    const init = () => remote.init({ ...options, ...ENGINE_FILES }, Comlink.proxy((event) => {
+      if (event.type !== 'error') return onEvent(event);
+      failed('engine error', event.message);
+      return stopped();
+    }));
     let info;
     try {
-      info = await api.init({ ...options, ...ENGINE_FILES }, Comlink.proxy((event) => {
-        if (event.type !== 'error') return onEvent(event);
-        failed('engine error', event.message);
-        return stopped();
-      }));
+      if (watching) await watching.catch(() => {});
+      if (loaded) {
+        info = await init();
+      } else {
+        watching = retrySilentStarts((attempt) => {
+          if (attempt > 1) spawn();
+          return untilSilent(init(), () => remote.ping(), { silenceMs: SILENCE_MS, firstAnswerMs: FIRST_ANSWER_MS });
+        }, {
+          attempts: ATTEMPTS,
+          onRestart: (message) => { if (request === starts) status.textContent = `The engine did not start at first: ${message}.`; },
+        });
+        info = await watching.finally(() => { watching = null; });
+      }
     } catch (error) {
       if (request === starts) failed('engine error', error);
       return null;
     }
+    loaded = true;
     if (request !== starts) return null;
     clearTimeout(watchdog);
     return info;
@@ -87,7 +122,7 @@ export function workerEngine(url, { status, starting, stopped }) {
     failed,
     destroy() {
       clearTimeout(watchdog);
-      api[Comlink.releaseProxy]();
+      remote[Comlink.releaseProxy]();
       worker.terminate();
     },
   };

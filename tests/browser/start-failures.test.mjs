@@ -3,7 +3,7 @@
 // the test's own server with one file answered differently (static-server.mjs `faults`):
 // a browser language that Intl refuses ("C", as WebKitGTK reports under LANG=C), a library that
 // throws when its module loads, the engine's .wasm answering 404, a module file missing, an
-// engine worker that blocks while it starts (replaced), and an engine file that never arrives
+// engine worker that blocks while it starts (replaced: the playground's and a demo's), and an engine file that never arrives
 // (the watchdog).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -144,6 +144,40 @@ test('an engine worker that stops answering while it starts: the page ends it, s
   assert.equal(engineWorkers[1].closed, false, 'the new one runs');
   assert.equal(await bootMessage(page).count(), 0);
   await page.screenshot({ path: path.join(SHOTS, 'start-silent-worker-replaced.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+// The demo's worker (a lecture's LeNet-5) blocked the same way: it answers pings, then, while its
+// init loads the engine, never again.
+const BLOCKED_DEMO_WORKER = { times: 1, type: 'text/javascript', body: "importScripts('/build/vendor/comlink.js');\n" +
+  "self.Comlink.expose({ ping() { return true; }, init() { setTimeout(() => { for (;;) {} }, 2500); return new Promise(() => {}); } });\n" };
+
+test('a demo\'s engine worker that stops answering while it starts: the demo ends it, starts another, says so, and can train', async () => {
+  const origin = await serve({ faults: { '/demos/lenet-worker.js': BLOCKED_DEMO_WORKER } });
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const problems = watch(page);
+  const demoWorkers = [];
+  page.on('worker', (worker) => {
+    if (!worker.url().endsWith('/demos/lenet-worker.js')) return;
+    const seen = { closed: false };
+    seen.ended = new Promise((resolve) => worker.on('close', () => { seen.closed = true; resolve(); }));
+    demoWorkers.push(seen);
+  });
+  await page.goto(`${origin}/demos/embed.html?name=lenet&model=cnn`);
+  const demo = page.locator('wasmgrad-demo');
+  const notice = demo.locator('[data-role=status]', { hasText: 'The engine did not start at first' });
+  await notice.waitFor({ timeout: 90_000 });
+  assert.match(await notice.textContent(), /^The engine did not start at first: the engine worker stopped answering while it started \(no answer for \d+ s\): started a new one \(attempt 2 of 3\)\.$/);
+  await demo.locator('button[data-action=train]:not([disabled])').waitFor({ timeout: 90_000 });
+  assert.match(await demo.locator('[data-role=worker-build]').textContent(), /^worker engine: wasmgrad simd(-relaxed)?-threads, [2-4] threads \(cross-origin isolated(; relaxed SIMD \(FMA\))?\)$/);
+  assert.equal(demoWorkers.length, 2, 'a second demo worker was started');
+  const ended = await Promise.race([demoWorkers[0].ended.then(() => true), new Promise((r) => setTimeout(r, 60_000, false).unref())]);
+  assert.ok(ended, 'the silent worker was ended');
+  assert.equal(demoWorkers[1].closed, false, 'the new one runs');
+  await demo.locator('button[data-action=train]').click();
+  await demo.locator('[data-role=status]', { hasText: /^epoch 1, batch \d+/ }).waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: path.join(SHOTS, 'start-silent-demo-worker-replaced.png') });
   assert.deepEqual(problems, []);
   await page.close();
 });
