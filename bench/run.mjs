@@ -26,7 +26,8 @@ import { DEFAULT_PROTOCOL, median } from './lib/protocol.mjs';
 import { NODE_PEERS } from './peers/registry.mjs';
 import { MODELS, PEERS, MODEL_PEERS, runsOn, parseArgs, selectedPeers } from './lib/options.mjs';
 import { runKernelBenchmarks, formatKernelTable } from './lib/kernels.mjs';
-import { runBrowserRow, availableBrowsers } from './lib/browser.mjs';
+import { runBrowserRow, runBrowserPair, availableBrowsers } from './lib/browser.mjs';
+import { runNodePair } from './lib/node-pair.mjs';
 import { trainingFlopsPerSample } from './lib/flops.mjs';
 import { measureRelaxedPeakInChromium } from './lib/relaxed-peak.mjs';
 import { measurePageSpeed } from './lib/page-speed.mjs';
@@ -146,6 +147,18 @@ function runPeer(peer, model, args, overrides = {}) {
   }
   const flags = NODE_PEERS[peer.id]?.nodeFlags ?? [];
   return runChild(process.execPath, [...flags, path.join(ROOT, 'bench', 'child.mjs'), peer.id, model, args.data, protocol], args.timeout);
+}
+
+// The busy-machine section's pairs (1 and 2 threads of one build), their timed runs interleaved:
+// two Node processes, or two workers of one page in Chromium. Speed only.
+function runInterleaved(runtime, ids, model, args) {
+  const protocol = protocolFor(args);
+  const time = 2 * args.timeout;  // two rows' worth
+  if (runtime === 'Node') {
+    return runNodePair(ROOT, ids, model, { dataDir: args.data, protocol, rounds: protocol.runs, timeoutSeconds: time,
+      flagsOf: (id) => NODE_PEERS[id]?.nodeFlags ?? [], log: (message) => console.log(`  [${ids.join(' / ')} ${model}] ${message}`) });
+  }
+  return runBrowserPair(ROOT, ids, model, protocol, protocol.runs, time);
 }
 
 // Training FLOPs per sample of each benchmark model, from the engine's own model summary.
@@ -283,11 +296,9 @@ async function main() {
   const relaxed = args.kernels ? await relaxedPeaks() : {};
   const scaling = args.scaling ? await runScaling(args) : [];
   // Speed only (the accuracy phase would add minutes and say nothing new): a few minutes in all.
-  const busy = args.busy ? await runBusySection(args.models.filter((m) => !MODEL_PEERS[m]),
-    (id, model) => runPeer(PEERS.find((p) => p.id === id), model, args, { skipAccuracy: 'busy machine: speed only' }),
+  const busy = args.busy ? await runBusySection(args.models.filter((m) => !MODEL_PEERS[m]), (runtime, ids, model) => runInterleaved(runtime, ids, model, args),
     { timeoutSeconds: args.timeout, log: console.log, runtimes: args.runtimes }) : null;
-  const idle = args.idle ? await runBusySection(args.models.filter((m) => !MODEL_PEERS[m]),
-    (id, model) => runPeer(PEERS.find((p) => p.id === id), model, args, { skipAccuracy: 'idle machine: speed only' }),
+  const idle = args.idle ? await runBusySection(args.models.filter((m) => !MODEL_PEERS[m]), (runtime, ids, model) => runInterleaved(runtime, ids, model, args),
     { timeoutSeconds: args.timeout, log: console.log, spinners: 0, runtimes: args.runtimes }) : null;
   if (args.page) console.log('bench: page speed (the playground in Chromium, to the first finished epoch)');
   const page = args.page ? await measurePageSpeed({ runs: args.quick ? 1 : 3, timeoutSeconds: args.timeout,

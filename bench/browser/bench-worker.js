@@ -25,10 +25,9 @@ async function loadDigits() {
   };
 }
 
-async function run({ model, threads, build, browser, protocol }, log) {
+/** Loads the engine for the row; {engine, info} or {cannot: a result saying why the row cannot run}. */
+async function loadFor({ threads, build, browser }) {
   const { load } = await import('../../bindings/wasmgrad.js');
-  const { runProtocol } = await import('../lib/protocol.mjs');
-  const { createWasmgradTrainer } = await import('../peers/wasmgrad-trainer.mjs');
   const engine = await load({ build, numThreads: threads });
   engine.setThreads(Math.min(threads, engine.maxThreads));
   const info = {
@@ -44,18 +43,46 @@ async function run({ model, threads, build, browser, protocol }, log) {
   };
   if (engine.threads < threads) {
     // Not a slower row with fewer threads under the same name: the row says why it cannot run.
-    return { status: 'cannot-train', ...info, framework: `wasmgrad ${browser} ${engine.build}, ${threads} threads asked`,
-      error: `${browser} gives ${engine.threads} thread${engine.threads > 1 ? 's' : ''}: ${engine.reason.split(';')[0]} (${build ? 'build' : 'load() picked'} ${engine.build})` };
+    return { cannot: { status: 'cannot-train', ...info, framework: `wasmgrad ${browser} ${engine.build}, ${threads} threads asked`,
+      error: `${browser} gives ${engine.threads} thread${engine.threads > 1 ? 's' : ''}: ${engine.reason.split(';')[0]} (${build ? 'build' : 'load() picked'} ${engine.build})` } };
   }
-  log(`${info.framework} (${info.reason}); loading digits`);
-  const data = await loadDigits();
-  const peer = { createTrainer: (options) => createWasmgradTrainer(engine, options) };
-  const result = await runProtocol(peer, { model, threads, data, log, ...protocol });
-  return { status: 'ok', ...info, ...result };
+  return { engine, info };
 }
+
+/** The row's engine as a peer of the protocol, and the digits; {cannot: a result} when the row cannot run. */
+async function setUp({ threads, build, browser }, log) {
+  const { createWasmgradTrainer } = await import('../peers/wasmgrad-trainer.mjs');
+  const { engine, info, cannot } = await loadFor({ threads, build, browser });
+  if (cannot) return { cannot };
+  log(`${info.framework} (${info.reason}); loading digits`);
+  return { info, data: await loadDigits(), peer: { createTrainer: (options) => createWasmgradTrainer(engine, options) } };
+}
+
+async function run({ model, threads, protocol, ...row }, log) {
+  const { runProtocol } = await import('../lib/protocol.mjs');
+  const { info, data, peer, cannot } = await setUp({ threads, ...row }, log);
+  if (cannot) return cannot;
+  return { status: 'ok', ...info, ...(await runProtocol(peer, { model, threads, data, log, ...protocol })) };
+}
+
+let prepared = null;  // prepare()'s warmed-up trainer, for timedRun()
+
+/** One side of an interleaved pair (bench-page.js): loads, warms up; {status: 'ok', ...info, batchesPerRun} or why not. */
+async function prepare({ model, threads, protocol, ...row }, log) {
+  const { prepareSpeed } = await import('../lib/protocol.mjs');
+  const { info, data, peer, cannot } = await setUp({ threads, ...row }, log);
+  if (cannot) return cannot;
+  prepared = await prepareSpeed(peer, { model, threads, data, log, ...protocol });
+  return { status: 'ok', ...info, batchSize: prepared.p.batchSize, batchesPerRun: prepared.batchesPerRun,
+    warmupBatches: prepared.warmupBatches, warmupSeconds: prepared.warmupSeconds };
+}
+
+const failure = (error) => ({ status: 'error', error: String(error?.message ?? error).split('\n')[0] });
 
 self.Comlink.expose({
   /** Runs the protocol; `log(message)` (a Comlink proxy) hears its progress. A failure is a result too. */
-  run: (options, log) => run(options, (message) => { log(message); })
-    .catch((error) => ({ status: 'error', error: String(error?.message ?? error).split('\n')[0] })),
+  run: (options, log) => run(options, (message) => { log(message); }).catch(failure),
+  /** The pair's calls: prepare once, then timedRun() -> one run's samples/s. */
+  prepare: (options, log) => prepare(options, (message) => { log(message); }).catch(failure),
+  timedRun: () => prepared.timedRun(),
 });

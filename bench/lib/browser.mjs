@@ -96,6 +96,23 @@ const pageResult = () => window.benchResult ?? null;
 const pageStatus = () => ({ status: document.getElementById('status')?.textContent ?? null, isolated: self.crossOriginIsolated,
   loaded: performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\//, '').replace(/\?.*$/, '')) });
 
+/** Opens the bench page with `query` in its own browser (launched for it, closed after it) and resolves to the page's result. */
+async function resultOfPage(root, variant, query, timeoutSeconds) {
+  const server = await serve(root, variant.isolated);
+  try {
+    const url = `http://127.0.0.1:${server.address().port}/bench/browser/index.html?${query}`;
+    return await withBrowser(variant.browser, async (driver, { deadline }) => {
+      await driver.open(url);
+      const r = await waitFor(driver, pageResult, [], { timeout: Math.max(1, Math.floor((deadline - Date.now()) / 1000) - 3) * 1000, every: 500,
+        what: 'the bench page\'s result', explain: pageStatus });
+      return { ...r, version: driver.version };
+    }, { timeout: timeoutSeconds * 1000 });
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
 /**
  * Runs one (variant, model) row in its own browser, launched for it and closed after it, all
  * within timeoutSeconds; resolves to a result object like the Node peers' (status 'ok' or not).
@@ -106,20 +123,36 @@ export async function runBrowserRow(root, variantId, model, protocol, timeoutSec
   const why = missing(variant.browser);
   if (why) return { ...base, status: 'not-available', error: why };
   const started = Date.now();
-  const server = await serve(root, variant.isolated);
   try {
-    const url = `http://127.0.0.1:${server.address().port}/bench/browser/index.html?${pageQuery(variantId, model, protocol)}`;
-    const result = await withBrowser(variant.browser, async (driver, { deadline }) => {
-      await driver.open(url);
-      const r = await waitFor(driver, pageResult, [], { timeout: Math.max(1, Math.floor((deadline - Date.now()) / 1000) - 3) * 1000, every: 500,
-        what: 'the bench page\'s result', explain: pageStatus });
-      return { ...r, version: driver.version };
-    }, { timeout: timeoutSeconds * 1000 });
+    const result = await resultOfPage(root, variant, pageQuery(variantId, model, protocol), timeoutSeconds);
     return { ...base, ...result, framework: result.framework ?? variant.label, wallSeconds: (Date.now() - started) / 1000 };
   } catch (e) {
     return { ...base, status: 'error', error: String(e.message).split('\n')[0], wallSeconds: (Date.now() - started) / 1000 };
-  } finally {
-    server.closeAllConnections();
-    server.close();
+  }
+}
+
+/**
+ * Two variants of one browser, page and build that differ in threads only (the busy-machine
+ * section's 1 and 2 threads), as an interleaved pair on one page: two workers, warmed up one
+ * after the other, their timed runs alternating (`rounds` each). Resolves to {one, two, ratios}
+ * (one and two: results like runBrowserRow's) or {error}.
+ */
+export async function runBrowserPair(root, [oneId, twoId], model, protocol, rounds, timeoutSeconds) {
+  const [one, two] = [oneId, twoId].map((id) => BROWSER_VARIANTS[id]);
+  if (one.browser !== two.browser || one.isolated !== two.isolated || one.build !== two.build) {
+    throw new Error(`runBrowserPair: ${oneId} and ${twoId} differ in more than their threads`);
+  }
+  const why = missing(one.browser);
+  if (why) return { error: why };
+  const query = pageQuery(oneId, model, protocol);
+  query.set('pair', `${one.threads},${two.threads}`);
+  query.set('rounds', String(rounds));
+  try {
+    const result = await resultOfPage(root, one, query, timeoutSeconds);
+    if (result.status !== 'ok') return { error: result.error ?? result.status };
+    const label = (variant, side) => ({ ...side, browser: variant.browser, framework: side.framework ?? variant.label, version: result.version });
+    return { one: label(one, result.one), two: label(two, result.two), ratios: result.ratios };
+  } catch (e) {
+    return { error: String(e.message).split('\n')[0] };
   }
 }

@@ -96,9 +96,15 @@ async function evaluate(trainer, test) {
   return correct / test.count;
 }
 
-// `progress(partial)` is called after every warm-up batch and timed run with what is known so far,
-// so that a parent that must kill a too-slow peer can still report an estimate.
-export async function runProtocol(peer, { model, threads = 1, data, log = () => {}, progress = () => {}, ...overrides }) {
+/**
+ * Steps 1-2's set-up: builds the trainer and warms it up. Returns {trainer, step, batchesPerRun,
+ * runs, warmupBatches, warmupSeconds, timedRun()}: timedRun() trains batchesPerRun batches and
+ * resolves to their samples/s. runProtocol times `runs` of them in a row; alternateRuns
+ * interleaves two prepared trainers' runs (the busy-machine section).
+ * `progress(partial)` is called after every warm-up batch with what is known so far, so that a
+ * parent that must kill a too-slow peer can still report an estimate.
+ */
+export async function prepareSpeed(peer, { model, threads = 1, data, log = () => {}, progress = () => {}, ...overrides }) {
   const p = { ...DEFAULT_PROTOCOL, ...overrides };
   const options = { model, batchSize: p.batchSize, learningRate: p.learningRate, threads, trainSet: p.copyBatches ? undefined : data.train };
   const batches = makeBatcher(data.train, p.batchSize);
@@ -106,9 +112,7 @@ export async function runProtocol(peer, { model, threads = 1, data, log = () => 
     const b = batches.next();
     await trainer.trainBatch(b.images, b.labels, b.start);
   };
-
-  // 1-2. speed
-  let trainer = await peer.createTrainer(options);
+  const trainer = await peer.createTrainer(options);
   const warmupSeconds = []; // the last WARMUP_KEPT batches' times
   const warmupStart = now();
   let warmupBatches = 0, reported = 0;
@@ -130,11 +134,46 @@ export async function runProtocol(peer, { model, threads = 1, data, log = () => 
   const batchesPerRun = Math.max(p.minBatchesPerRun, Math.min(p.maxBatchesPerRun, Math.round(p.targetRunSeconds / perBatch)));
   const runs = Math.min(p.runs, Math.max(p.minRuns, Math.floor(p.timedMaxSeconds / (batchesPerRun * perBatch))));
   log(`warm-up ${warmupBatches} batches, the last ${warmupSeconds.map((s) => s.toFixed(4)).join(' ')} s/batch -> ${runs} runs of ${batchesPerRun} batches`);
+  return {
+    p, options, batches, step, trainer, batchesPerRun, runs, warmupBatches, warmupSeconds,
+    async timedRun() {
+      const t = now();
+      for (let i = 0; i < batchesPerRun; ++i) await step(trainer);
+      return (batchesPerRun * p.batchSize) / (now() - t);
+    },
+  };
+}
+
+/**
+ * Interleaved timed runs of two prepared measurements (one() and two() each resolve to a run's
+ * samples/s), `rounds` of each, in the order one-two, two-one, one-two, ...: both see the
+ * machine's load of the same minute, and neither always goes first. Returns {one: [samples/s],
+ * two: [samples/s], ratios: [two / one per round]}.
+ */
+export async function alternateRuns(one, two, rounds, log = () => {}) {
+  const out = { one: [], two: [], ratios: [] };
+  for (let r = 0; r < rounds; ++r) {
+    if (r % 2 === 0) {
+      out.one.push(await one());
+      out.two.push(await two());
+    } else {
+      out.two.push(await two());
+      out.one.push(await one());
+    }
+    out.ratios.push(out.two[r] / out.one[r]);
+    log(`round ${r + 1}/${rounds}: ${out.one[r].toFixed(1)} and ${out.two[r].toFixed(1)} samples/s (${out.ratios[r].toFixed(2)}x)`);
+  }
+  return out;
+}
+
+export async function runProtocol(peer, { model, threads = 1, data, log = () => {}, progress = () => {}, ...overrides }) {
+  // 1-2. speed
+  const speed = await prepareSpeed(peer, { model, threads, data, log, progress, ...overrides });
+  const { p, options, batches, step, batchesPerRun, runs, warmupBatches, warmupSeconds } = speed;
+  let { trainer } = speed;
   const samplesPerSecond = [];
   for (let r = 0; r < runs; ++r) {
-    const t = now();
-    for (let i = 0; i < batchesPerRun; ++i) await step(trainer);
-    samplesPerSecond.push((batchesPerRun * p.batchSize) / (now() - t));
+    samplesPerSecond.push(await speed.timedRun());
     progress({ batchSize: p.batchSize, warmupSeconds, samplesPerSecond, batchesPerRun });
     log(`run ${r + 1}/${runs}: ${samplesPerSecond.at(-1).toFixed(1)} samples/s`);
   }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { parseGoogleBenchmarkJson, parseWasmBenchText, formatKernelTable } from '../../bench/lib/kernels.mjs';
 import { median } from '../../bench/lib/protocol.mjs';
 import { loadDigits, DIGIT_FILES } from '../../bench/lib/data.mjs';
@@ -213,6 +214,56 @@ test('busy machine: 2 threads / 1 thread per model and runtime, a failed row say
   assert.equal(t['mlp: busy machine, Node, 2 threads / 1 thread >= 0.9x'].met, true);
   assert.equal(t['cnn: busy machine, Node, 2 threads / 1 thread >= 0.9x'].met, false);
   assert.equal(t['mlp: busy machine, Chromium, 2 threads / 1 thread >= 0.9x'].met, undefined);
+});
+
+test('busy machine: interleaved rounds give the ratio (the median of the rounds\' ratios) and its range', async () => {
+  const { busyRatios, formatBusyTable, runBusySection } = await import('../../bench/lib/busy.mjs');
+  const asked = [];
+  const busy = await runBusySection(['mlp'], async (runtime, ids, model) => {
+    asked.push([runtime, ids, model]);
+    if (runtime === 'Chromium') return { error: 'chromium: not installed' };
+    return { one: { status: 'ok', median: 1000 }, two: { status: 'ok', median: 960 }, ratios: [0.91, 1.02, 0.95, 0.97, 0.88] };
+  }, { timeoutSeconds: 5, spinners: 0 });
+  assert.deepEqual(asked, [['Node', ['wasmgrad-wasm-threads-1', 'wasmgrad-wasm-2'], 'mlp'], ['Chromium', ['chromium-threads-1', 'chromium-threads'], 'mlp']]);
+  const [node, chromium] = busyRatios(busy);
+  assert.equal(node.ratio, 0.95, 'the median round, not 960 / 1000');
+  assert.deepEqual(node.range, [0.88, 1.02]);
+  assert.equal(chromium.ratio, undefined);
+  assert.equal(chromium.error, 'chromium: not installed');
+  const text = formatBusyTable(busy);
+  assert.match(text, /runs interleaved/);
+  assert.match(text, /mlp +\| Node +\| 1000 +\| 960 +\| 0\.95x \[0\.88-1\.02\]/);
+  assert.match(text, /mlp +\| Chromium +\| - +\| - +\| - \(chromium: not installed\)/);
+});
+
+test('alternateRuns: one-two, then two-one, ...; a ratio per round', async () => {
+  const { alternateRuns } = await import('../../bench/lib/protocol.mjs');
+  const order = [];
+  let a = 0, b = 0;
+  const out = await alternateRuns(async () => { order.push('one'); return 100 + (a++); }, async () => { order.push('two'); return 200 + (b++); }, 3);
+  assert.deepEqual(order, ['one', 'two', 'two', 'one', 'one', 'two']);
+  assert.deepEqual(out.one, [100, 101, 102]);
+  assert.deepEqual(out.two, [200, 201, 202]);
+  assert.deepEqual(out.ratios, [2, 201 / 101, 202 / 102]);
+});
+
+test('busy machine: a Node pair runs as two processes whose runs alternate, each a real training speed', async () => {
+  const { runNodePair } = await import('../../bench/lib/node-pair.mjs');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const dataDir = path.join(root, 'build', 'data');
+  const protocol = { warmupBatches: 2, warmupMinSeconds: 0, warmupMaxSeconds: 1, targetRunSeconds: 0.1, maxBatchesPerRun: 20 };
+  const pair = await runNodePair(root, ['wasmgrad-wasm-threads-1', 'wasmgrad-wasm-2'], 'mlp', { dataDir, protocol, rounds: 3, timeoutSeconds: 120 });
+  assert.equal(pair.error, undefined, pair.error);
+  assert.equal(pair.one.framework, 'wasmgrad WASM threads build, 1 thread');
+  assert.equal(pair.two.framework, 'wasmgrad WASM 2 threads');
+  for (const side of [pair.one, pair.two]) {
+    assert.equal(side.samplesPerSecond.length, 3);
+    assert.ok(side.samplesPerSecond.every((x) => Number.isFinite(x) && x > 0), JSON.stringify(side));
+    assert.equal(side.interleaved, true);
+  }
+  assert.deepEqual(pair.ratios, pair.two.samplesPerSecond.map((x, i) => x / pair.one.samplesPerSecond[i]));
+  const broken = await runNodePair(root, ['no-such-peer', 'wasmgrad-wasm-2'], 'mlp', { dataDir, protocol, rounds: 1, timeoutSeconds: 60 });
+  assert.match(broken.error, /unknown peer 'no-such-peer'/);
 });
 
 test('busy machine: the spinners run until stopped, and stop by themselves at their time bound', async () => {
