@@ -102,7 +102,8 @@ export function workerEngine(url, { status, starting, stopped }) {
           return untilSilent(init(), () => remote.ping(), { silenceMs: SILENCE_MS, firstAnswerMs: FIRST_ANSWER_MS });
         }, {
           attempts: ATTEMPTS,
-          onRestart: (message) => { if (request === starts) status.textContent = `The engine did not start at first: ${message}.`; },
+          // Said whichever start asked: the worker was replaced for all of them.
+          onRestart: (message) => { status.textContent = `The engine did not start at first: ${message}.`; },
         });
         info = await watching.finally(() => { watching = null; });
       }

@@ -12,8 +12,8 @@
 // - the worker: answerStartWatch(), which the package calls when it is imported in a dedicated worker
 //   (so a worker that imports 'wasmgrad' answers with no code of its own), and loadSettled(), which
 //   load() calls when the engine has loaded or failed to.
-// The playground, whose worker speaks Comlink, keeps its own ping but the same policy: untilSilent()
-// and retrySilentStarts().
+// The playground and the lecture demos, whose workers speak Comlink, ping through Comlink but with the
+// same policy: untilSilent() and retrySilentStarts().
 
 const WATCH = 'wasmgrad-start-watch';
 
@@ -142,10 +142,9 @@ async function watchOnce(create, { silenceMs, firstAnswerMs, pingMs }) {
 }
 
 // The worker's side.
+let answering = false;  // the listener is set up (once per worker, however many entry points import this)
 let watchPort = null;
 let settled = false;
-
-let answering = false;
 
 /** In a dedicated worker: answers the page's startWorker() pings from now on. Elsewhere, nothing. */
 export function answerStartWatch(scope = globalThis) {
