@@ -6,12 +6,11 @@
 // start dropped, and any failure said on the demo's status line with what to try.
 import * as Comlink from '../build/vendor/comlink.mjs';
 import { explainStartFailure } from '../web/start-failure.js';
-import { retrySilentStarts, untilSilent } from '../bindings/js/start-watch.js';
+import { retrySilentStarts, untilSilent, WATCH_DEFAULTS } from '../bindings/js/start-watch.js';
 
-/** A worker that answers no ping for this long while its engine loads is replaced, up to ATTEMPTS workers in all. */
-const SILENCE_MS = 15_000;
-const FIRST_ANSWER_MS = 60_000;  // its scripts may still be downloading
-const ATTEMPTS = 3;
+// A worker that answers no ping for silenceMs while its engine loads (firstAnswerMs before its first
+// answer: its scripts may still be downloading) is replaced, up to `attempts` workers in all.
+const { silenceMs: SILENCE_MS, firstAnswerMs: FIRST_ANSWER_MS, attempts: ATTEMPTS } = WATCH_DEFAULTS;
 
 /** After this long without its worker's engine ready, the demo says it is still loading, and what to try. */
 export const WATCHDOG_MS = 30_000;

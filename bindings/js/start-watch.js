@@ -67,7 +67,8 @@ export async function retrySilentStarts(startOnce, { attempts, onRestart = () =>
   }
 }
 
-const DEFAULTS = { attempts: 3, silenceMs: 15_000, firstAnswerMs: 60_000, pingMs: 1_000 };
+/** The policy's numbers, for startWorker's defaults and for the playground's and the demos' Comlink watch. */
+export const WATCH_DEFAULTS = Object.freeze({ attempts: 3, silenceMs: 15_000, firstAnswerMs: 60_000, pingMs: 1_000 });
 
 /**
  * The page's side. Starts the Worker that create() returns (create attaches the page's own
@@ -88,12 +89,12 @@ const DEFAULTS = { attempts: 3, silenceMs: 15_000, firstAnswerMs: 60_000, pingMs
  */
 export async function startWorker(create, options = {}) {
   if (typeof create !== 'function') throw new TypeError(`startWorker: the first argument must be a function that returns a new Worker, not ${typeof create}`);
-  const settings = { ...DEFAULTS };
+  const settings = { ...WATCH_DEFAULTS };
   for (const [name, value] of Object.entries(options)) {
     if (name === 'onRestart') {
       if (typeof value !== 'function') throw new TypeError(`startWorker: onRestart must be a function, not ${typeof value}`);
-    } else if (!(name in DEFAULTS)) {
-      throw new TypeError(`startWorker: unknown option '${name}' (known: ${[...Object.keys(DEFAULTS), 'onRestart'].join(', ')})`);
+    } else if (!(name in WATCH_DEFAULTS)) {
+      throw new TypeError(`startWorker: unknown option '${name}' (known: ${[...Object.keys(WATCH_DEFAULTS), 'onRestart'].join(', ')})`);
     } else if (!Number.isFinite(value) || value <= 0 || (name === 'attempts' && !Number.isInteger(value))) {
       throw new RangeError(`startWorker: ${name} must be a positive ${name === 'attempts' ? 'integer' : 'number of milliseconds'}, not ${value}`);
     }

@@ -7,11 +7,10 @@
 // Comlink; one silent for SILENCE_MS is ended and a new one started, up to ATTEMPTS in all: the
 // package's startWorker() policy, whose parts it shares (this worker speaks Comlink, not its port).
 import * as Comlink from '../../build/vendor/comlink.mjs';
-import { retrySilentStarts, untilSilent } from '../../bindings/js/start-watch.js';
+import { retrySilentStarts, untilSilent, WATCH_DEFAULTS } from '../../bindings/js/start-watch.js';
 
 const READY_TIMEOUT_MS = 60_000;
-const SILENCE_MS = 15_000;
-const ATTEMPTS = 3;
+const { silenceMs: SILENCE_MS, attempts: ATTEMPTS } = WATCH_DEFAULTS;
 
 /**
  * {worker, api, info, terminate, ping}: the engine loaded in a new worker. Rejects with an Error
